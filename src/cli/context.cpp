@@ -1,0 +1,27 @@
+#include "cli/context.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+namespace loadcast::cli {
+
+const Config& Context::config() {
+  if (!config_) {
+    const auto cwd = std::filesystem::current_path();
+    config_ = std::make_unique<Config>(options_.config_path.empty()
+                                           ? DefaultConfig(cwd)
+                                           : LoadConfig(options_.config_path, cwd));
+    if (!options_.log_level.empty()) config_->log_level = options_.log_level;
+    spdlog::set_level(spdlog::level::from_str(config_->log_level));
+  }
+  return *config_;
+}
+
+DataController& Context::data() {
+  if (!data_) data_ = std::make_unique<DataController>(config());
+  return *data_;
+}
+
+}  // namespace loadcast::cli

@@ -1,0 +1,67 @@
+// loadcast's entry point: parse the command line, run the chosen command, and map any error to
+// its exit code in this one place.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "core/errors.hpp"
+
+namespace {
+
+std::string_view Label(loadcast::ExitCode code) {
+  switch (code) {
+    case loadcast::ExitCode::kUsage: return "error";
+    case loadcast::ExitCode::kDataRejected: return "data rejected";
+    case loadcast::ExitCode::kForecastRejected: return "forecast rejected";
+    default: return "internal error";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using loadcast::ExitCode;
+  // Logs go to standard error so that standard output carries only results (tables or JSON).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("loadcast"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_level(spdlog::level::info);
+
+  CLI::App app{"loadcast: forecasts daily electricity load, end to end"};
+  app.require_subcommand(1);
+  app.fallthrough();  // global options may also follow the command
+  loadcast::cli::GlobalOptions options;
+  app.add_option("--config", options.config_path, "YAML config file (defaults apply without one)");
+  app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  app.set_version_flag("--version", std::string("loadcast ") + LOADCAST_VERSION);
+
+  loadcast::cli::Context context(options);
+  loadcast::cli::Action action;
+  loadcast::cli::AddIngestCommand(app, context, action);
+  loadcast::cli::AddTrainCommand(app, context, action);
+  loadcast::cli::AddPredictCommand(app, context, action);
+  loadcast::cli::AddEvaluateCommand(app, context, action);
+  loadcast::cli::AddRunCommand(app, context, action);
+  loadcast::cli::AddAlertsCommand(app, context, action);
+  loadcast::cli::AddRunsCommand(app, context, action);
+  loadcast::cli::AddMetricsCommand(app, context, action);
+  loadcast::cli::AddConfigCommand(app, context, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : static_cast<int>(ExitCode::kUsage);
+  }
+  try {
+    return action();
+  } catch (const loadcast::Error& e) {
+    std::cerr << "loadcast: " << Label(e.exit_code()) << ": " << e.what() << "\n";
+    return static_cast<int>(e.exit_code());
+  } catch (const std::exception& e) {
+    std::cerr << "loadcast: internal error: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::kInternal);
+  }
+}

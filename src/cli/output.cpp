@@ -1,0 +1,236 @@
+#include "cli/output.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace loadcast::cli {
+namespace {
+
+/// A plain text table: a header row and left-aligned columns padded to their widest cell.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
+  void Add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  std::string Render() const {
+    std::vector<std::size_t> widths;
+    for (const auto& row : rows_) {
+      widths.resize(std::max(widths.size(), row.size()), 0);
+      for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
+    }
+    std::string out;
+    for (const auto& row : rows_) {
+      std::string line;
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        line += fmt::format("{:<{}}", row[c], c + 1 == row.size() ? 0 : widths[c] + 2);
+      }
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      out += line + "\n";
+    }
+    return out;
+  }
+
+ private:
+  std::vector<std::vector<std::string>> rows_;
+};
+
+std::string Num(double v, int decimals) {
+  return std::isnan(v) ? "-" : fmt::format("{:.{}f}", v, decimals);
+}
+std::string Pct(double v) { return std::isnan(v) ? "-" : fmt::format("{:.2f}%", v); }
+
+nlohmann::json Nullable(double v) { return std::isfinite(v) ? nlohmann::json(v) : nullptr; }
+
+nlohmann::json ToJson(const MetricRow& m) {
+  return {{"scope", m.scope},           {"period", m.period},         {"days", m.days},
+          {"mape", Nullable(m.mape)},   {"mae", Nullable(m.mae)},     {"rmse", Nullable(m.rmse)},
+          {"bias", Nullable(m.bias)},   {"skill", Nullable(m.skill)},
+          {"naive_mape", Nullable(m.naive_mape)}};
+}
+
+void AddMetricRow(Table& table, const std::string& label, const MetricRow& m) {
+  table.Add({label, std::to_string(m.days), Pct(m.mape), Num(m.mae, 0), Num(m.rmse, 0),
+             Num(m.bias, 0), Num(m.skill, 3), Pct(m.naive_mape)});
+}
+
+std::vector<std::string> MetricHeader(const std::string& first) {
+  return {first, "days", "MAPE", "MAE (MWh)", "RMSE (MWh)", "bias (MWh)", "skill", "naive MAPE"};
+}
+
+}  // namespace
+
+nlohmann::json ToJson(const FlowResult& r) {
+  nlohmann::json j = {{"run_id", r.run_id},
+                      {"command", r.command},
+                      {"target_year", r.target_year},
+                      {"horizon", HorizonName(r.horizon)},
+                      {"alerts", r.alerts}};
+  if (r.model) {
+    j["model"] = {{"id", r.model->id},
+                  {"version", r.model->version},
+                  {"kind", r.model->kind},
+                  {"trained_from", r.model->trained_from},
+                  {"trained_to", r.model->trained_to},
+                  {"artifact", r.model->artifact}};
+  }
+  if (r.forecast) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (std::size_t i = 0; i < r.forecast->size(); ++i) {
+      rows.push_back({{"date", r.forecast->dates[i].ToIso()},
+                      {"forecast", Nullable(r.forecast->mean[i])},
+                      {"lower", Nullable(r.forecast->lower[i])},
+                      {"upper", Nullable(r.forecast->upper[i])},
+                      {"actual", i < r.actuals.size() ? Nullable(r.actuals[i]) : nullptr}});
+    }
+    j["forecast"] = rows;
+  }
+  if (!r.checks.empty()) {
+    nlohmann::json checks = nlohmann::json::array();
+    for (const auto& c : r.checks) {
+      checks.push_back({{"check", c.check}, {"status", c.status}, {"detail", c.detail}});
+    }
+    j["checks"] = checks;
+  }
+  if (r.evaluation) {
+    nlohmann::json months = nlohmann::json::array();
+    for (const auto& m : r.evaluation->months) months.push_back(ToJson(m));
+    j["evaluation"] = {{"forecast_run_id", r.evaluation->forecast_run_id},
+                       {"year", ToJson(r.evaluation->year)},
+                       {"months", months}};
+  }
+  if (r.exported) j["out"] = r.exported->string();
+  nlohmann::json timings = nlohmann::json::array();
+  for (const auto& t : r.timings) timings.push_back({{"step", t.step}, {"ms", t.milliseconds}});
+  j["timings"] = timings;
+  return j;
+}
+
+nlohmann::json ToJson(const IngestResult& r) {
+  return {{"run_id", r.run_id},
+          {"files", r.report.files},
+          {"rows", r.report.rows},
+          {"years_stored", r.report.years_stored},
+          {"years_unchanged", r.report.years_unchanged}};
+}
+
+nlohmann::json ToJson(const std::vector<RunRecord>& runs) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& r : runs) {
+    j.push_back({{"id", r.id},
+                 {"command", r.command},
+                 {"target_year", r.target_year ? nlohmann::json(*r.target_year) : nullptr},
+                 {"horizon", r.horizon},
+                 {"started_at", r.started_at},
+                 {"finished_at", r.finished_at.empty() ? nullptr : nlohmann::json(r.finished_at)},
+                 {"status", r.status},
+                 {"message", r.message}});
+  }
+  return j;
+}
+
+nlohmann::json ToJson(const std::vector<AlertRecord>& alerts) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& a : alerts) {
+    j.push_back({{"id", a.id},
+                 {"run_id", a.run_id ? nlohmann::json(*a.run_id) : nullptr},
+                 {"created_at", a.created_at},
+                 {"severity", a.severity},
+                 {"source", a.source},
+                 {"code", a.code},
+                 {"message", a.message}});
+  }
+  return j;
+}
+
+nlohmann::json ToJson(const std::vector<EvaluationSummary>& evaluations) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& e : evaluations) {
+    nlohmann::json m = ToJson(e.metrics);
+    m["run_id"] = e.run_id;
+    m["target_year"] = e.target_year;
+    m["horizon"] = e.horizon;
+    m["evaluated_at"] = e.evaluated_at;
+    j.push_back(m);
+  }
+  return j;
+}
+
+std::string FormatFlow(const FlowResult& r) {
+  std::string out = fmt::format("run {}: {} {} (horizon {}) succeeded\n", r.run_id, r.command,
+                                r.target_year, HorizonName(r.horizon));
+  if (r.model) {
+    out += fmt::format("model: #{} {} version {}, trained on {} .. {}\n", r.model->id,
+                       r.model->kind, r.model->version, r.model->trained_from,
+                       r.model->trained_to);
+  }
+  if (r.forecast) {
+    const std::size_t passed = static_cast<std::size_t>(std::count_if(
+        r.checks.begin(), r.checks.end(), [](const CheckRow& c) { return c.status == "pass"; }));
+    out += fmt::format("forecast: {} days ({} .. {}), {} of {} checks passed\n",
+                       r.forecast->size(),
+                       r.forecast->size() ? r.forecast->dates.front().ToIso() : "-",
+                       r.forecast->size() ? r.forecast->dates.back().ToIso() : "-", passed,
+                       r.checks.size());
+  }
+  if (r.evaluation) {
+    Table table(MetricHeader("period"));
+    AddMetricRow(table, r.evaluation->year.period, r.evaluation->year);
+    for (const auto& m : r.evaluation->months) AddMetricRow(table, m.period, m);
+    out += table.Render();
+  } else if (r.command == "evaluate" || r.command == "run") {
+    out += fmt::format("evaluation: no actuals of {} in the bucket yet\n", r.target_year);
+  }
+  out += fmt::format("alerts raised: {}\n", r.alerts);
+  if (r.exported) out += fmt::format("forecast written to {}\n", r.exported->string());
+  return out;
+}
+
+std::string FormatIngest(const IngestResult& r) {
+  return fmt::format("run {}: ingested {} rows from {} file(s); stored years: {}; unchanged: {}\n",
+                     r.run_id, r.report.rows, r.report.files.size(),
+                     r.report.years_stored.empty() ? "none"
+                                                   : fmt::format("{}", fmt::join(r.report.years_stored, ", ")),
+                     r.report.years_unchanged.empty()
+                         ? "none"
+                         : fmt::format("{}", fmt::join(r.report.years_unchanged, ", ")));
+}
+
+std::string FormatRuns(const std::vector<RunRecord>& runs) {
+  Table table({"id", "command", "year", "horizon", "status", "started", "finished", "message"});
+  for (const auto& r : runs) {
+    std::string message = r.message.substr(0, r.message.find('\n'));
+    if (message.size() > 60) message = message.substr(0, 57) + "...";
+    table.Add({std::to_string(r.id), r.command, r.target_year ? std::to_string(*r.target_year) : "-",
+               r.horizon.empty() ? "-" : r.horizon, r.status, r.started_at,
+               r.finished_at.empty() ? "-" : r.finished_at, message});
+  }
+  return table.Render();
+}
+
+std::string FormatAlerts(const std::vector<AlertRecord>& alerts) {
+  if (alerts.empty()) return "no alerts\n";
+  Table table({"id", "run", "created", "severity", "source", "code", "message"});
+  for (const auto& a : alerts) {
+    std::string message = a.message.substr(0, a.message.find('\n'));
+    table.Add({std::to_string(a.id), a.run_id ? std::to_string(*a.run_id) : "-", a.created_at,
+               a.severity, a.source, a.code, message});
+  }
+  return table.Render();
+}
+
+std::string FormatEvaluations(const std::vector<EvaluationSummary>& evaluations) {
+  if (evaluations.empty()) return "no evaluations yet\n";
+  Table table({"year", "horizon", "days", "MAPE", "MAE (MWh)", "RMSE (MWh)", "bias (MWh)",
+               "skill", "naive MAPE", "run"});
+  for (const auto& e : evaluations) {
+    const MetricRow& m = e.metrics;
+    table.Add({std::to_string(e.target_year), e.horizon, std::to_string(m.days), Pct(m.mape),
+               Num(m.mae, 0), Num(m.rmse, 0), Num(m.bias, 0), Num(m.skill, 3), Pct(m.naive_mape),
+               std::to_string(e.run_id)});
+  }
+  return table.Render();
+}
+
+}  // namespace loadcast::cli

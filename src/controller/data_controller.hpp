@@ -1,0 +1,74 @@
+// The data controller: the one place that knows which backend serves each dataset. Pipeline steps
+// ask it for data by name (the actuals of a year, the model for a target, the current forecast)
+// and never open files or run SQL themselves. Every failure names the dataset it concerns.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/time_series.hpp"
+#include "storage/database.hpp"
+#include "storage/object_store.hpp"
+
+namespace loadcast {
+
+/// A model artifact and its registry row.
+struct StoredModel {
+  ModelRecord record;
+  nlohmann::json artifact;
+};
+
+class DataController {
+ public:
+  /// Opens the backends named by the config (storage.url, database.url).
+  explicit DataController(const Config& config);
+  /// Uses the given backends (tests, other wiring).
+  DataController(std::unique_ptr<ObjectStore> bucket, std::unique_ptr<Database> database);
+
+  // --- Input files and exports (local disk) ---
+  /// Bytes of an input file to ingest; DataError naming the path when it cannot be used.
+  std::string ReadInputFile(const std::filesystem::path& path) const;
+  /// Writes an export (forecast CSV) atomically.
+  void WriteExport(const std::filesystem::path& path, const std::string& bytes) const;
+
+  // --- Dataset "actuals": one object per year in the bucket ---
+  /// Years with an actuals object, ascending.
+  std::vector<int> ActualYears() const;
+  /// The stored actuals of a year; empty series when the year has no object.
+  TimeSeries LoadActualYear(int year) const;
+  /// The stored actuals of the years in [first_year, last_year], as one series.
+  TimeSeries LoadActuals(int first_year, int last_year) const;
+  /// Canonical bytes the actuals of a year would be stored as, and whether they differ from the
+  /// stored object.
+  bool ActualYearChanged(int year, const TimeSeries& series) const;
+  /// Stores a year's actuals (atomic replace of the year's object).
+  void SaveActualYear(int year, const TimeSeries& series);
+  /// Content hash of a year's stored object (empty when absent).
+  std::string ActualYearHash(int year) const;
+
+  // --- Dataset "models": artifacts in the bucket, registry rows in the database ---
+  /// Stores the artifact under models/<horizon>/<version>/model.json and registers it.
+  ModelRecord RegisterModel(ModelRecord record, const nlohmann::json& artifact);
+  /// The latest model registered for a horizon and target year, with its artifact.
+  std::optional<StoredModel> LoadModel(Horizon horizon, int target_year) const;
+
+  // --- Datasets in the database: runs, forecasts, metrics, checks, alerts ---
+  Database& database() { return *database_; }
+  const Database& database() const { return *database_; }
+  std::string DatabaseLocation() const { return database_->location(); }
+  std::string BucketLocation(const std::string& key) const { return bucket_->Locate(key); }
+
+  static std::string ActualsKey(int year);
+
+ private:
+  std::unique_ptr<ObjectStore> bucket_;
+  std::unique_ptr<Database> database_;
+};
+
+}  // namespace loadcast

@@ -1,0 +1,100 @@
+#include "core/calendar.hpp"
+
+namespace loadcast {
+
+std::string_view HolidayName(Holiday holiday) {
+  static constexpr std::array<std::string_view, kHolidayCount> kNames = {
+      "none",       "new_year", "epiphany",  "easter_sunday", "easter_monday",
+      "liberation", "labour",   "republic",  "ferragosto",    "all_saints",
+      "immaculate", "christmas", "st_stephen"};
+  return kNames[static_cast<int>(holiday)];
+}
+
+std::string_view PeriodName(Period period) {
+  static constexpr std::array<std::string_view, kPeriodCount> kNames = {
+      "none",          "august_early",  "august_peak",   "august_late",
+      "christmas_eve", "year_end_week", "new_years_eve", "new_year_week"};
+  return kNames[static_cast<int>(period)];
+}
+
+Date EasterSunday(int year) {
+  const int a = year % 19;
+  const int b = year / 100;
+  const int c = year % 100;
+  const int d = b / 4;
+  const int e = b % 4;
+  const int f = (b + 8) / 25;
+  const int g = (b - f + 1) / 3;
+  const int h = (19 * a + b - d - g + 15) % 30;
+  const int i = c / 4;
+  const int k = c % 4;
+  const int l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const int m = (a + 11 * h + 22 * l) / 451;
+  const int month = (h + l - 7 * m + 114) / 31;
+  const int day = ((h + l - 7 * m + 114) % 31) + 1;
+  return Date::FromYmd(year, month, day);
+}
+
+Holiday HolidayOn(Date date) {
+  const YearMonthDay ymd = ToYmd(date);
+  const int md = ymd.month * 100 + ymd.day;
+  switch (md) {
+    case 101: return Holiday::kNewYear;
+    case 106: return Holiday::kEpiphany;
+    case 425: return Holiday::kLiberation;
+    case 501: return Holiday::kLabour;
+    case 602: return Holiday::kRepublic;
+    case 815: return Holiday::kFerragosto;
+    case 1101: return Holiday::kAllSaints;
+    case 1208: return Holiday::kImmaculate;
+    case 1225: return Holiday::kChristmas;
+    case 1226: return Holiday::kStStephen;
+    default: break;
+  }
+  if (ymd.month == 3 || ymd.month == 4) {
+    const Date easter = EasterSunday(ymd.year);
+    if (date == easter) return Holiday::kEasterSunday;
+    if (date == easter + 1) return Holiday::kEasterMonday;
+  }
+  return Holiday::kNone;
+}
+
+namespace {
+
+Period PeriodOn(const YearMonthDay& ymd) {
+  if (ymd.month == 8) {
+    if (ymd.day <= 9) return Period::kAugustEarly;
+    if (ymd.day <= 23) return Period::kAugustPeak;
+    return Period::kAugustLate;
+  }
+  if (ymd.month == 12) {
+    if (ymd.day == 24) return Period::kChristmasEve;
+    if (ymd.day >= 27 && ymd.day <= 30) return Period::kYearEndWeek;
+    if (ymd.day == 31) return Period::kNewYearsEve;
+  }
+  if (ymd.month == 1 && ymd.day >= 2 && ymd.day <= 5) return Period::kNewYearWeek;
+  return Period::kNone;
+}
+
+bool IsWorkingDay(Date date) { return date.weekday() < 5 && HolidayOn(date) == Holiday::kNone; }
+
+}  // namespace
+
+CalendarDay DescribeDay(Date date) {
+  const YearMonthDay ymd = ToYmd(date);
+  CalendarDay day;
+  day.date = date;
+  day.weekday = date.weekday();
+  day.day_of_year = date.day_of_year();
+  day.year_phase = (day.day_of_year - 1) / static_cast<double>(Date::DaysInYear(ymd.year));
+  day.holiday = HolidayOn(date);
+  day.period = PeriodOn(ymd);
+  // A Monday before a Tuesday holiday or a Friday after a Thursday holiday is a classic "ponte".
+  if (IsWorkingDay(date)) {
+    day.bridge = (day.weekday == 0 && HolidayOn(date + 1) != Holiday::kNone) ||
+                 (day.weekday == 4 && HolidayOn(date - 1) != Holiday::kNone);
+  }
+  return day;
+}
+
+}  // namespace loadcast

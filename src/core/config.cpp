@@ -1,0 +1,239 @@
+#include "core/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fmt/format.h>
+
+#include <functional>
+#include <set>
+#include <sstream>
+#include <variant>
+
+#include "core/errors.hpp"
+
+namespace loadcast {
+
+std::string_view HorizonName(Horizon horizon) {
+  return horizon == Horizon::kYear ? "year" : "day";
+}
+
+Horizon ParseHorizon(std::string_view text) {
+  if (text == "year") return Horizon::kYear;
+  if (text == "day") return Horizon::kDay;
+  throw UsageError(fmt::format("unknown horizon '{}' (valid: year, day)", text));
+}
+
+std::filesystem::path Config::Resolve(const std::string& path) const {
+  std::filesystem::path p(path);
+  return p.is_absolute() ? p : base_dir / p;
+}
+
+namespace {
+
+using Value = std::variant<int*, double*, std::string*>;
+
+struct Setting {
+  std::string key;
+  std::function<Value(Config&)> field;
+  double min;
+  double max;
+  std::string doc;
+};
+
+std::vector<Setting> ModelSettings(const std::string& prefix, ModelParams Config::*member) {
+  auto field = [member](auto ModelParams::*f) {
+    return [member, f](Config& c) -> Value { return &((c.*member).*f); };
+  };
+  return {
+      {prefix + ".kind", field(&ModelParams::kind), 0, 0,
+       "Model kind: seasonal_naive, calendar_regression or calendar_ar."},
+      {prefix + ".training_years", field(&ModelParams::training_years), 2, 30,
+       "Years before the target year used for training."},
+      {prefix + ".epochs", field(&ModelParams::epochs), 1, 1000,
+       "Iterations of the iteratively reweighted (Huber) least-squares fit."},
+      {prefix + ".fourier_order", field(&ModelParams::fourier_order), 0, 12,
+       "Annual Fourier harmonics in the calendar model."},
+      {prefix + ".huber_k", field(&ModelParams::huber_k), 0.1, 100,
+       "Huber threshold, in robust standard deviations of the residuals."},
+      {prefix + ".level_years", field(&ModelParams::level_years), 1, 10,
+       "Most recent training years whose mean level the forecast starts from."},
+      {prefix + ".interval_coverage", field(&ModelParams::interval_coverage), 0.5, 0.999,
+       "Nominal coverage of the prediction interval (from training residual quantiles)."},
+  };
+}
+
+const std::vector<Setting>& Settings() {
+  static const std::vector<Setting> kSettings = [] {
+    std::vector<Setting> s = {
+        {"storage.url", [](Config& c) -> Value { return &c.storage_url; }, 0, 0,
+         "Bucket holding yearly data objects and model artifacts: a folder path or file:// URL."},
+        {"database.url", [](Config& c) -> Value { return &c.database_url; }, 0, 0,
+         "Database of runs, models, forecasts, metrics, checks and alerts: a SQLite file path "
+         "or sqlite:// URL."},
+        {"logging.level", [](Config& c) -> Value { return &c.log_level; }, 0, 0,
+         "Log level: trace, debug, info, warn, error or off."},
+        {"validation.min_load", [](Config& c) -> Value { return &c.min_load; }, 0, 1e9,
+         "Smallest plausible daily load (MWh); lower values reject the file."},
+        {"validation.max_load", [](Config& c) -> Value { return &c.max_load; }, 1, 1e9,
+         "Largest plausible daily load (MWh); higher values reject the file."},
+        {"validation.max_daily_jump", [](Config& c) -> Value { return &c.max_daily_jump; }, 0.01,
+         10, "Largest relative change between consecutive days; larger rejects the file."},
+        {"checks.envelope_margin", [](Config& c) -> Value { return &c.envelope_margin; }, 0, 5,
+         "Forecasts must lie within [min, max] of training history widened by this fraction."},
+        {"evaluation.mape_warning", [](Config& c) -> Value { return &c.mape_warning; }, 0, 100,
+         "Yearly MAPE (percent) above which evaluation raises a warning alert."},
+    };
+    for (auto& m : ModelSettings("models.year", &Config::year_model)) s.push_back(m);
+    for (auto& m : ModelSettings("models.day", &Config::day_model)) s.push_back(m);
+    return s;
+  }();
+  return kSettings;
+}
+
+std::string FormatValue(const Value& v) {
+  return std::visit(
+      [](auto* p) -> std::string {
+        using T = std::remove_pointer_t<decltype(p)>;
+        if constexpr (std::is_same_v<T, std::string>) return *p;
+        else return fmt::format("{}", *p);
+      },
+      v);
+}
+
+void Flatten(const YAML::Node& node, const std::string& prefix,
+             std::vector<std::pair<std::string, YAML::Node>>& out) {
+  for (const auto& item : node) {
+    const std::string key = prefix.empty() ? item.first.as<std::string>()
+                                           : prefix + "." + item.first.as<std::string>();
+    if (item.second.IsMap()) {
+      Flatten(item.second, key, out);
+    } else {
+      out.emplace_back(key, item.second);
+    }
+  }
+}
+
+void Assign(Config& config, const Setting& setting, const YAML::Node& node,
+            const std::string& where) {
+  const Value target = setting.field(config);
+  if (!node.IsScalar()) {
+    throw ConfigError(fmt::format("{}: '{}' must be a scalar value", where, setting.key));
+  }
+  const std::string text = node.Scalar();
+  try {
+    std::visit(
+        [&](auto* p) {
+          using T = std::remove_pointer_t<decltype(p)>;
+          if constexpr (std::is_same_v<T, std::string>) {
+            *p = text;
+          } else {
+            const T value = node.as<T>();
+            if (value < setting.min || value > setting.max) {
+              throw ConfigError(fmt::format("{}: '{}' = {} is outside [{}, {}]", where,
+                                            setting.key, text, setting.min, setting.max));
+            }
+            *p = value;
+          }
+        },
+        target);
+  } catch (const YAML::BadConversion&) {
+    throw ConfigError(fmt::format("{}: '{}' has value '{}' of the wrong type", where, setting.key,
+                                  text));
+  }
+}
+
+void CheckConsistency(const Config& c, const std::string& origin) {
+  static const std::set<std::string> kKinds = {"seasonal_naive", "calendar_regression",
+                                               "calendar_ar"};
+  static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};
+  for (const auto* m : {&c.year_model, &c.day_model}) {
+    if (!kKinds.contains(m->kind)) {
+      throw ConfigError(fmt::format(
+          "{}: unknown model kind '{}' (valid: calendar_ar, calendar_regression, seasonal_naive)",
+          origin, m->kind));
+    }
+  }
+  if (!kLevels.contains(c.log_level)) {
+    throw ConfigError(fmt::format(
+        "{}: unknown logging.level '{}' (valid: trace, debug, info, warn, error, off)", origin,
+        c.log_level));
+  }
+  if (c.min_load >= c.max_load) {
+    throw ConfigError(fmt::format("{}: validation.min_load must be below validation.max_load",
+                                  origin));
+  }
+}
+
+}  // namespace
+
+Config DefaultConfig(const std::filesystem::path& base_dir) {
+  Config config;
+  config.base_dir = base_dir;
+  return config;
+}
+
+Config LoadConfig(const std::filesystem::path& file, const std::filesystem::path& base_dir) {
+  Config config = DefaultConfig(base_dir);
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file.string());
+  } catch (const YAML::BadFile&) {
+    throw ConfigError(fmt::format("{}: cannot read config file", file.string()));
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(fmt::format("{}:{}: invalid YAML: {}", file.string(), e.mark.line + 1, e.msg));
+  }
+  if (root.IsNull()) return config;
+  if (!root.IsMap()) throw ConfigError(fmt::format("{}: top level must be a mapping", file.string()));
+  std::vector<std::pair<std::string, YAML::Node>> entries;
+  Flatten(root, "", entries);
+  for (const auto& [key, node] : entries) {
+    const std::string where = fmt::format("{}:{}", file.string(), node.Mark().line + 1);
+    const auto& settings = Settings();
+    const auto it = std::find_if(settings.begin(), settings.end(),
+                                 [&](const Setting& s) { return s.key == key; });
+    if (it == settings.end()) throw ConfigError(fmt::format("{}: unknown key '{}'", where, key));
+    Assign(config, *it, node, where);
+  }
+  CheckConsistency(config, file.string());
+  return config;
+}
+
+std::string DumpConfig(const Config& config) {
+  Config copy = config;
+  std::ostringstream out;
+  std::string section;
+  for (const auto& s : Settings()) {
+    const auto dot = s.key.rfind('.');
+    const std::string parent = s.key.substr(0, dot);
+    if (parent != section) {
+      // Nested sections are printed flat-nested: "models.year:" becomes "models:\n  year:".
+      const auto pdot = parent.find('.');
+      if (pdot == std::string::npos) {
+        out << parent << ":\n";
+      } else {
+        const std::string top = parent.substr(0, pdot);
+        if (section.rfind(top + ".", 0) != 0) out << top << ":\n";
+        out << "  " << parent.substr(pdot + 1) << ":\n";
+      }
+      section = parent;
+    }
+    const int indent = parent.find('.') == std::string::npos ? 2 : 4;
+    out << std::string(static_cast<std::size_t>(indent), ' ') << s.key.substr(dot + 1) << ": "
+        << FormatValue(s.field(copy)) << "\n";
+  }
+  return out.str();
+}
+
+std::string ConfigReference() {
+  Config defaults;
+  std::ostringstream out;
+  out << "| key | default | range | meaning |\n| --- | --- | --- | --- |\n";
+  for (const auto& s : Settings()) {
+    const std::string range = s.min == s.max ? "" : fmt::format("{} .. {}", s.min, s.max);
+    out << "| `" << s.key << "` | `" << FormatValue(s.field(defaults)) << "` | " << range << " | "
+        << s.doc << " |\n";
+  }
+  return out.str();
+}
+
+}  // namespace loadcast

@@ -1,0 +1,58 @@
+// loadcast's settings: one declarative table (key, default, range, doc) drives parsing, validation,
+// the effective-config dump recorded with each run, and docs/configuration.md.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace loadcast {
+
+enum class Horizon { kYear, kDay };
+std::string_view HorizonName(Horizon horizon);
+/// Parses "year" or "day"; throws UsageError listing the valid names otherwise.
+Horizon ParseHorizon(std::string_view text);
+
+/// Hyper-parameters of the model trained for one horizon.
+struct ModelParams {
+  std::string kind;
+  int training_years = 6;
+  int epochs = 20;             // iterations of the robust (IRLS) fit
+  int fourier_order = 4;       // annual harmonics
+  double huber_k = 1.5;        // Huber threshold in robust standard deviations
+  int level_years = 1;         // recent years whose level the forecast starts from
+  double interval_coverage = 0.9;
+};
+
+struct Config {
+  std::string storage_url = "var/bucket";
+  std::string database_url = "var/loadcast.db";
+  std::string log_level = "info";
+  ModelParams year_model{.kind = "calendar_regression"};
+  ModelParams day_model{.kind = "calendar_ar"};
+  double min_load = 200000.0;    // MWh/day; below is implausible for Italy
+  double max_load = 1500000.0;   // MWh/day; above is implausible for Italy
+  double max_daily_jump = 0.7;   // relative day-to-day change that rejects a file
+  double envelope_margin = 0.25; // forecasts must lie within history's range widened by this
+  double mape_warning = 8.0;     // percent; a yearly MAPE above raises a warning alert
+  /// Relative paths are resolved against this directory (the working directory).
+  std::filesystem::path base_dir;
+
+  const ModelParams& model(Horizon horizon) const {
+    return horizon == Horizon::kYear ? year_model : day_model;
+  }
+  /// Makes a relative path from the config absolute against base_dir.
+  std::filesystem::path Resolve(const std::string& path) const;
+};
+
+/// Loads a YAML config file over the defaults. Unknown keys, wrong types and out-of-range values
+/// are ConfigErrors naming file, line and key.
+Config LoadConfig(const std::filesystem::path& file, const std::filesystem::path& base_dir);
+/// The defaults, with base_dir set.
+Config DefaultConfig(const std::filesystem::path& base_dir);
+/// The effective configuration as YAML text, every key listed (recorded with each run).
+std::string DumpConfig(const Config& config);
+/// Markdown reference of every setting, generated from the same table.
+std::string ConfigReference();
+
+}  // namespace loadcast

@@ -1,0 +1,117 @@
+#include "model/calendar_ar.hpp"
+
+#include <cmath>
+
+#include "core/errors.hpp"
+#include "model/quantile.hpp"
+
+namespace loadcast {
+namespace {
+
+constexpr int kWeek = 7;
+
+}  // namespace
+
+CalendarAr::CalendarAr(const ModelParams& params) : params_(params), base_(params) {}
+
+TimeSeries CalendarAr::Deviations(const TimeSeries& known, Date from, Date to) const {
+  std::vector<double> values;
+  values.reserve(static_cast<std::size_t>(std::max(0, to - from)));
+  for (Date d = from; d < to; ++d) {
+    const double load = known.at(d);
+    values.push_back(std::isnan(load) || load <= 0.0
+                         ? kMissing
+                         : std::log(load) - base_.LogExpectation(DescribeDay(d)));
+  }
+  return TimeSeries(from, std::move(values));
+}
+
+bool CalendarAr::Regressors(Date date, const TimeSeries& deviations,
+                            std::array<double, kTerms>& x) const {
+  const double e1 = deviations.at(date - 1);
+  if (std::isnan(e1)) return false;
+  auto or_zero = [](double v) { return std::isnan(v) ? 0.0 : v; };
+  double sum = 0.0;
+  int count = 0;
+  for (int k = 1; k <= kWeek; ++k) {
+    const double e = deviations.at(date - k);
+    if (!std::isnan(e)) {
+      sum += e;
+      ++count;
+    }
+  }
+  x = {1.0, e1, or_zero(deviations.at(date - 2)), or_zero(deviations.at(date - kWeek)),
+       sum / count};
+  return true;
+}
+
+void CalendarAr::Fit(const Frame& training) {
+  base_.Fit(training);
+  if (training.empty()) return;
+  TimeSeries known(training.days.front().date, training.load);
+  const TimeSeries deviations = Deviations(known, known.start(), known.end());
+  std::vector<double> x;
+  std::vector<double> y;
+  std::array<double, kTerms> row{};
+  for (Date d = known.start() + kWeek; d < known.end(); ++d) {
+    const double target = deviations.at(d);
+    if (std::isnan(target) || !Regressors(d, deviations, row)) continue;
+    x.insert(x.end(), row.begin(), row.end());
+    y.push_back(target);
+  }
+  if (y.size() < 2 * kTerms) {
+    throw DataError("calendar_ar: too few consecutive training days for the autoregression");
+  }
+  std::vector<double> residuals;
+  const auto phi = FitHuber(x, y.size(), kTerms, y, params_.epochs, params_.huber_k, residuals);
+  std::copy(phi.begin(), phi.end(), phi_.begin());
+  lower_residual_ = Quantile(residuals, (1.0 - params_.interval_coverage) / 2.0);
+  upper_residual_ = Quantile(residuals, (1.0 + params_.interval_coverage) / 2.0);
+}
+
+Forecast CalendarAr::Predict(const Frame& targets, const TimeSeries& known) const {
+  Forecast out;
+  if (targets.empty()) return out;
+  const Date first = targets.days.front().date;
+  const TimeSeries deviations = Deviations(known, first - 2 * kWeek, targets.days.back().date);
+  std::array<double, kTerms> x{};
+  for (const CalendarDay& day : targets.days) {
+    out.dates.push_back(day.date);
+    if (!Regressors(day.date, deviations, x)) {
+      out.mean.push_back(kMissing);
+      out.lower.push_back(kMissing);
+      out.upper.push_back(kMissing);
+      continue;
+    }
+    double correction = 0.0;
+    for (std::size_t k = 0; k < kTerms; ++k) correction += phi_[k] * x[k];
+    const double log_mean = base_.LogExpectation(day) + correction;
+    out.mean.push_back(std::exp(log_mean));
+    out.lower.push_back(std::exp(log_mean + lower_residual_));
+    out.upper.push_back(std::exp(log_mean + upper_residual_));
+  }
+  return out;
+}
+
+nlohmann::json CalendarAr::SaveState() const {
+  return {{"calendar", base_.SaveState()},
+          {"ar_terms", {"intercept", "dev_lag1", "dev_lag2", "dev_lag7", "dev_mean7"}},
+          {"ar_coefficients", phi_},
+          {"lower_residual", lower_residual_},
+          {"upper_residual", upper_residual_}};
+}
+
+void CalendarAr::LoadState(const nlohmann::json& state) {
+  try {
+    base_.LoadState(state.at("calendar"));
+    const auto phi = state.at("ar_coefficients").get<std::vector<double>>();
+    if (phi.size() != kTerms) throw StorageError("calendar_ar state has the wrong number of terms");
+    std::copy(phi.begin(), phi.end(), phi_.begin());
+    lower_residual_ = state.at("lower_residual").get<double>();
+    upper_residual_ = state.at("upper_residual").get<double>();
+  } catch (const nlohmann::json::exception& e) {
+    throw StorageError(std::string("calendar_ar state is malformed: ") + e.what());
+  }
+}
+
+}  // namespace loadcast

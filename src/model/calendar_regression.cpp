@@ -1,0 +1,144 @@
+#include "model/calendar_regression.hpp"
+
+#include <Eigen/Dense>
+
+#include <cmath>
+
+#include "core/errors.hpp"
+#include "model/quantile.hpp"
+
+namespace loadcast {
+namespace {
+
+constexpr double kRidge = 1e-6;
+constexpr double kMadToSigma = 1.4826;
+constexpr double kConvergence = 1e-9;
+
+}  // namespace
+
+std::vector<double> FitHuber(const std::vector<double>& x_rowmajor, std::size_t rows,
+                             std::size_t cols, const std::vector<double>& y, int epochs,
+                             double huber_k, std::vector<double>& residuals) {
+  using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const Eigen::Map<const RowMatrix> x(x_rowmajor.data(), static_cast<Eigen::Index>(rows),
+                                      static_cast<Eigen::Index>(cols));
+  const Eigen::Map<const Eigen::VectorXd> target(y.data(), static_cast<Eigen::Index>(rows));
+  Eigen::VectorXd weights = Eigen::VectorXd::Ones(static_cast<Eigen::Index>(rows));
+  Eigen::VectorXd beta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(cols));
+  Eigen::VectorXd resid = target;
+  const Eigen::MatrixXd ridge =
+      kRidge * static_cast<double>(rows) * Eigen::MatrixXd::Identity(cols, cols);
+  for (int epoch = 0; epoch < epochs; ++epoch) {
+    const Eigen::MatrixXd xtwx = x.transpose() * weights.asDiagonal() * x + ridge;
+    const Eigen::VectorXd xtwy = x.transpose() * weights.cwiseProduct(target);
+    const Eigen::VectorXd next = xtwx.ldlt().solve(xtwy);
+    const double change = (next - beta).squaredNorm();
+    beta = next;
+    resid = target - x * beta;
+    std::vector<double> abs_resid(resid.data(), resid.data() + resid.size());
+    for (double& r : abs_resid) r = std::abs(r);
+    const double scale = std::max(kMadToSigma * Quantile(std::move(abs_resid), 0.5), 1e-12);
+    for (Eigen::Index i = 0; i < resid.size(); ++i) {
+      const double a = std::abs(resid[i]);
+      weights[i] = a <= huber_k * scale ? 1.0 : huber_k * scale / a;
+    }
+    if (change < kConvergence) break;
+  }
+  residuals.assign(resid.data(), resid.data() + resid.size());
+  return {beta.data(), beta.data() + beta.size()};
+}
+
+CalendarRegression::CalendarRegression(const ModelParams& params) : params_(params) {}
+
+void CalendarRegression::Fit(const Frame& training) {
+  int first_year = 0;
+  int last_year = 0;
+  std::vector<std::size_t> rows;
+  for (std::size_t i = 0; i < training.size(); ++i) {
+    if (std::isnan(training.load[i]) || training.load[i] <= 0.0) continue;
+    const int y = training.days[i].date.year();
+    if (rows.empty()) first_year = y;
+    last_year = y;
+    rows.push_back(i);
+  }
+  if (rows.empty()) throw DataError("calendar_regression: no training days with a known load");
+  design_.emplace(params_.fourier_order, first_year, last_year);
+  const auto cols = static_cast<std::size_t>(design_->cols());
+  std::vector<double> x(rows.size() * cols);
+  std::vector<double> y(rows.size());
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const CalendarDay& day = training.days[rows[r]];
+    const auto weights = design_->LevelWeights(day.date.year(), params_.level_years);
+    design_->Fill(day, weights, std::span<double>(x.data() + r * cols, cols));
+    y[r] = std::log(training.load[rows[r]]);
+  }
+  std::vector<double> residuals;
+  coefficients_ = FitHuber(x, rows.size(), cols, y, params_.epochs, params_.huber_k, residuals);
+  std::vector<double> abs_resid = residuals;
+  for (double& r : abs_resid) r = std::abs(r);
+  residual_scale_ = kMadToSigma * Quantile(abs_resid, 0.5);
+  lower_residual_ = Quantile(residuals, (1.0 - params_.interval_coverage) / 2.0);
+  upper_residual_ = Quantile(residuals, (1.0 + params_.interval_coverage) / 2.0);
+}
+
+double CalendarRegression::LogExpectation(const CalendarDay& day) const {
+  assert(design_.has_value());
+  const auto weights = design_->LevelWeights(day.date.year(), params_.level_years);
+  std::vector<double> row(static_cast<std::size_t>(design_->cols()));
+  design_->Fill(day, weights, row);
+  double value = 0.0;
+  for (std::size_t c = 0; c < row.size(); ++c) value += row[c] * coefficients_[c];
+  return value;
+}
+
+Forecast CalendarRegression::Predict(const Frame& targets, const TimeSeries& /*known*/) const {
+  Forecast out;
+  for (const CalendarDay& day : targets.days) {
+    const double log_mean = LogExpectation(day);
+    out.dates.push_back(day.date);
+    out.mean.push_back(std::exp(log_mean));
+    out.lower.push_back(std::exp(log_mean + lower_residual_));
+    out.upper.push_back(std::exp(log_mean + upper_residual_));
+  }
+  return out;
+}
+
+nlohmann::json CalendarRegression::SaveState() const {
+  assert(design_.has_value());
+  nlohmann::json coefficients = nlohmann::json::object();
+  for (std::size_t c = 0; c < coefficients_.size(); ++c) {
+    coefficients[design_->names()[c]] = coefficients_[c];
+  }
+  return {{"first_year", design_->first_year()},
+          {"last_year", design_->last_year()},
+          {"fourier_order", params_.fourier_order},
+          {"level_years", params_.level_years},
+          {"coefficients", coefficients},
+          {"residual_scale", residual_scale_},
+          {"lower_residual", lower_residual_},
+          {"upper_residual", upper_residual_}};
+}
+
+void CalendarRegression::LoadState(const nlohmann::json& state) {
+  try {
+    params_.fourier_order = state.at("fourier_order").get<int>();
+    params_.level_years = state.at("level_years").get<int>();
+    design_.emplace(params_.fourier_order, state.at("first_year").get<int>(),
+                    state.at("last_year").get<int>());
+    const auto& coefficients = state.at("coefficients");
+    coefficients_.clear();
+    for (const std::string& name : design_->names()) {
+      coefficients_.push_back(coefficients.at(name).get<double>());
+    }
+    if (coefficients.size() != coefficients_.size()) {
+      throw StorageError("calendar_regression state has coefficients the design does not know");
+    }
+    residual_scale_ = state.at("residual_scale").get<double>();
+    lower_residual_ = state.at("lower_residual").get<double>();
+    upper_residual_ = state.at("upper_residual").get<double>();
+  } catch (const nlohmann::json::exception& e) {
+    throw StorageError(std::string("calendar_regression state is malformed: ") + e.what());
+  }
+}
+
+}  // namespace loadcast

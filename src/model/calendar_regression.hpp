@@ -1,0 +1,45 @@
+// The year-ahead calendar model: log load regressed on the calendar design, fit by iteratively
+// reweighted least squares with Huber weights so that anomalous stretches (spring 2020) do not
+// bend the calendar effects.
+#pragma once
+
+#include <optional>
+
+#include "model/calendar_design.hpp"
+#include "model/forecaster.hpp"
+
+namespace loadcast {
+
+class CalendarRegression final : public Forecaster {
+ public:
+  static constexpr std::string_view kKind = "calendar_regression";
+
+  explicit CalendarRegression(const ModelParams& params);
+  std::string_view kind() const override { return kKind; }
+  void Fit(const Frame& training) override;
+  Forecast Predict(const Frame& targets, const TimeSeries& known) const override;
+  nlohmann::json SaveState() const override;
+  void LoadState(const nlohmann::json& state) override;
+
+  /// The model's expected log load for a day (in-sample level inside the training years, the
+  /// recent level after them). Requires a fitted model.
+  double LogExpectation(const CalendarDay& day) const;
+  /// Robust residual scale of the fit, in log units.
+  double residual_scale() const { return residual_scale_; }
+
+ private:
+  ModelParams params_;
+  std::optional<CalendarDesign> design_;
+  std::vector<double> coefficients_;
+  double residual_scale_ = 0.0;
+  double lower_residual_ = 0.0;
+  double upper_residual_ = 0.0;
+};
+
+/// Weighted least squares with Huber reweighting: returns coefficients and fills `residuals`.
+/// `epochs` bounds the reweighting iterations; a tiny ridge keeps unused columns at zero.
+std::vector<double> FitHuber(const std::vector<double>& x_rowmajor, std::size_t rows,
+                             std::size_t cols, const std::vector<double>& y, int epochs,
+                             double huber_k, std::vector<double>& residuals);
+
+}  // namespace loadcast

@@ -1,0 +1,26 @@
+// The enricher turns extracted actuals into the frames a model learns from and forecasts: every
+// day annotated with its calendar facts, split into training and target days according to the
+// horizon.
+#pragma once
+
+#include "core/config.hpp"
+#include "core/frame.hpp"
+#include "pipeline/extractor.hpp"
+
+namespace loadcast {
+
+struct EnrichedData {
+  int target_year = 0;
+  Horizon horizon = Horizon::kYear;
+  Frame training;     // the training years, with loads
+  Frame targets;      // the days to forecast, with the actuals where they exist
+  TimeSeries known;   // the actuals the model may read when forecasting
+  Date trained_from;
+  Date trained_to;    // inclusive
+};
+
+/// Year horizon: every day of the target year is forecast from data before it. Day horizon: each
+/// day of the target year up to the day after the last actual, from actuals up to the day before.
+EnrichedData Enrich(const ExtractedData& extracted, Horizon horizon);
+
+}  // namespace loadcast

@@ -1,0 +1,56 @@
+// The flows a scheduler runs, each a recorded run made of pipeline steps:
+//   ingest:   read -> validate -> store
+//   train:    extract -> validate -> enrich -> train (register)
+//   predict:  extract -> validate -> enrich -> predict -> check -> publish
+//   evaluate: score the published forecast against the actuals
+//   run:      train and predict and evaluate in one go
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include "controller/data_controller.hpp"
+#include "model/forecaster.hpp"
+#include "pipeline/evaluator.hpp"
+#include "pipeline/extractor.hpp"
+#include "pipeline/run.hpp"
+
+namespace loadcast {
+
+/// What a flow did, for the CLI to print.
+struct FlowResult {
+  int64_t run_id = 0;
+  std::string command;
+  int target_year = 0;
+  Horizon horizon = Horizon::kYear;
+  std::optional<ModelRecord> model;
+  std::optional<Forecast> forecast;
+  std::vector<double> actuals;  // aligned with the forecast's dates, NaN where not yet known
+  std::vector<CheckRow> checks;
+  std::optional<Evaluation> evaluation;
+  std::optional<std::filesystem::path> exported;
+  std::vector<StepTiming> timings;
+  int alerts = 0;
+};
+
+struct IngestResult {
+  int64_t run_id = 0;
+  IngestReport report;
+};
+
+IngestResult IngestFlow(DataController& data, const Config& config,
+                        const std::vector<std::filesystem::path>& files);
+FlowResult TrainFlow(DataController& data, const Config& config, int target_year,
+                     Horizon horizon);
+FlowResult PredictFlow(DataController& data, const Config& config, int target_year,
+                       Horizon horizon, const std::optional<std::filesystem::path>& out);
+FlowResult EvaluateFlow(DataController& data, const Config& config, int target_year,
+                        Horizon horizon);
+FlowResult RunFlow(DataController& data, const Config& config, int target_year, Horizon horizon,
+                   const std::optional<std::filesystem::path>& out);
+
+/// The CSV written by --out: date,forecast,lower,upper,actual.
+std::string FormatForecastCsv(const Forecast& forecast, const std::vector<double>& actuals);
+
+}  // namespace loadcast

@@ -1,0 +1,28 @@
+#include "pipeline/trainer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "model/registry.hpp"
+
+namespace loadcast {
+
+ModelRecord Train(DataController& data, int64_t run_id, const EnrichedData& enriched,
+                  const ModelParams& params) {
+  auto model = MakeForecaster(params);
+  model->Fit(enriched.training);
+  const ModelInfo info{enriched.horizon, enriched.target_year, enriched.trained_from,
+                       enriched.trained_to};
+  ModelRecord record;
+  record.run_id = run_id;
+  record.kind = std::string(model->kind());
+  record.horizon = std::string(HorizonName(enriched.horizon));
+  record.target_year = enriched.target_year;
+  record.trained_from = enriched.trained_from.ToIso();
+  record.trained_to = enriched.trained_to.ToIso();
+  record = data.RegisterModel(record, SaveArtifact(*model, params, info));
+  spdlog::info("registered {} model {} (version {}) for {} {}", record.kind, record.id,
+               record.version, record.horizon, record.target_year);
+  return record;
+}
+
+}  // namespace loadcast

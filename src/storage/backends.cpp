@@ -1,0 +1,60 @@
+#include "storage/backends.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <functional>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "storage/local_bucket.hpp"
+#include "storage/sqlite_database.hpp"
+
+namespace loadcast {
+namespace {
+
+template <typename T>
+struct Backend {
+  std::string_view scheme;  // "" matches a plain path
+  std::function<std::unique_ptr<T>(const Config&, const std::string& rest)> open;
+};
+
+/// Splits "scheme://rest"; a string without "://" is a plain path with an empty scheme.
+std::pair<std::string, std::string> SplitUrl(const std::string& url) {
+  const auto pos = url.find("://");
+  if (pos == std::string::npos) return {"", url};
+  return {url.substr(0, pos), url.substr(pos + 3)};
+}
+
+template <typename T>
+std::unique_ptr<T> Open(const std::vector<Backend<T>>& table, const std::string& key,
+                        const std::string& url, const Config& config) {
+  const auto [scheme, rest] = SplitUrl(url);
+  std::vector<std::string> valid;
+  for (const auto& backend : table) {
+    if (backend.scheme == scheme) return backend.open(config, rest);
+    if (!backend.scheme.empty()) valid.push_back(std::string(backend.scheme) + "://");
+  }
+  throw ConfigError(fmt::format("{}: unsupported scheme '{}' in '{}' (valid: a path, {})", key,
+                                scheme, url, fmt::join(valid, ", ")));
+}
+
+}  // namespace
+
+std::unique_ptr<ObjectStore> OpenObjectStore(const Config& config) {
+  auto local = [](const Config& c, const std::string& path) -> std::unique_ptr<ObjectStore> {
+    return std::make_unique<LocalBucket>(c.Resolve(path));
+  };
+  static const std::vector<Backend<ObjectStore>> kTable = {{"", local}, {"file", local}};
+  return Open(kTable, "storage.url", config.storage_url, config);
+}
+
+std::unique_ptr<Database> OpenDatabase(const Config& config) {
+  auto sqlite = [](const Config& c, const std::string& path) -> std::unique_ptr<Database> {
+    return std::make_unique<SqliteDatabase>(c.Resolve(path));
+  };
+  static const std::vector<Backend<Database>> kTable = {{"", sqlite}, {"sqlite", sqlite}};
+  return Open(kTable, "database.url", config.database_url, config);
+}
+
+}  // namespace loadcast

@@ -1,0 +1,65 @@
+#include "storage/local_bucket.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "core/errors.hpp"
+#include "storage/local_files.hpp"
+
+namespace loadcast {
+
+LocalBucket::LocalBucket(std::filesystem::path root) : root_(std::move(root)) {}
+
+std::filesystem::path LocalBucket::PathOf(const std::string& key) const {
+  if (key.empty() || key.front() == '/' || key.find("..") != std::string::npos ||
+      key.find('\0') != std::string::npos) {
+    throw StorageError(fmt::format("invalid object key '{}'", key));
+  }
+  return root_ / key;
+}
+
+std::optional<std::string> LocalBucket::Get(const std::string& key) const {
+  const auto path = PathOf(key);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (!std::filesystem::exists(path)) return std::nullopt;
+    throw StorageError(fmt::format("{}: cannot read object", path.string()));
+  }
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return std::move(bytes).str();
+}
+
+void LocalBucket::Put(const std::string& key, std::string_view bytes) {
+  WriteFileAtomic(PathOf(key), bytes);
+}
+
+std::vector<std::string> LocalBucket::List(const std::string& prefix) const {
+  std::vector<std::string> keys;
+  std::error_code ec;
+  if (!std::filesystem::exists(root_, ec)) return keys;
+  for (auto it = std::filesystem::recursive_directory_iterator(root_, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    const std::string name = it->path().filename().string();
+    if (name.starts_with(".")) continue;  // temporary files of writes in progress
+    const std::string key = std::filesystem::relative(it->path(), root_).generic_string();
+    if (key.starts_with(prefix)) keys.push_back(key);
+  }
+  if (ec) throw StorageError(fmt::format("{}: cannot list: {}", root_.string(), ec.message()));
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+void LocalBucket::Remove(const std::string& key) {
+  std::error_code ec;
+  std::filesystem::remove(PathOf(key), ec);
+  if (ec) throw StorageError(fmt::format("{}: cannot remove: {}", Locate(key), ec.message()));
+}
+
+std::string LocalBucket::Locate(const std::string& key) const { return PathOf(key).string(); }
+
+}  // namespace loadcast

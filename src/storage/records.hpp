@@ -1,0 +1,87 @@
+// The rows loadcast keeps in its database, independent of the backend that stores them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace loadcast {
+
+struct RunRecord {
+  int64_t id = 0;
+  std::string command;
+  std::optional<int> target_year;
+  std::string horizon;  // empty when the command is not about one horizon
+  std::string started_at;
+  std::string finished_at;  // empty while running
+  std::string status;       // running, succeeded, failed, rejected
+  std::string message;
+  std::string config;  // effective configuration (YAML)
+};
+
+struct ModelRecord {
+  int64_t id = 0;
+  int64_t run_id = 0;
+  std::string version;  // content hash of the artifact
+  std::string kind;
+  std::string horizon;
+  int target_year = 0;
+  std::string trained_from;
+  std::string trained_to;
+  std::string artifact;  // object key in the bucket
+  std::string created_at;
+};
+
+struct ForecastRow {
+  std::string date;
+  double forecast = 0.0;
+  double lower = 0.0;
+  double upper = 0.0;
+};
+
+/// A published forecast: the rows a run wrote for a target year and horizon.
+struct PublishedForecast {
+  int64_t run_id = 0;
+  int64_t model_id = 0;
+  std::vector<ForecastRow> rows;
+};
+
+struct MetricRow {
+  std::string scope;   // "year" or "month"
+  std::string period;  // "2021" or "2021-03"
+  int days = 0;
+  double mape = 0.0;
+  double mae = 0.0;
+  double rmse = 0.0;
+  double bias = 0.0;
+  double skill = 0.0;
+  double naive_mape = 0.0;
+};
+
+/// A yearly score with the run and target it belongs to, for summaries.
+struct EvaluationSummary {
+  int64_t run_id = 0;
+  int target_year = 0;
+  std::string horizon;
+  std::string evaluated_at;
+  MetricRow metrics;
+};
+
+struct CheckRow {
+  std::string check;
+  std::string status;  // pass, warn, fail
+  std::string detail;
+};
+
+struct AlertRecord {
+  int64_t id = 0;
+  std::optional<int64_t> run_id;
+  std::string created_at;
+  std::string severity;  // info, warning, error, critical
+  std::string source;    // the step that raised it
+  std::string code;      // stable machine-readable identifier
+  std::string message;
+};
+
+}  // namespace loadcast

@@ -1,0 +1,421 @@
+#include "storage/sqlite_database.hpp"
+
+#include <sqlite3.h>
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "core/errors.hpp"
+
+namespace loadcast {
+namespace {
+
+constexpr int kBusyTimeoutMs = 10000;
+
+// Each migration moves the schema one version up; append, never edit a released one.
+constexpr const char* kMigrations[] = {
+    R"sql(
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  command TEXT NOT NULL,
+  target_year INTEGER,
+  horizon TEXT NOT NULL DEFAULT '',
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'rejected')),
+  message TEXT NOT NULL DEFAULT '',
+  config TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE models (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  version TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  horizon TEXT NOT NULL,
+  target_year INTEGER NOT NULL,
+  trained_from TEXT NOT NULL,
+  trained_to TEXT NOT NULL,
+  artifact TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX models_by_target ON models(horizon, target_year);
+CREATE TABLE forecasts (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  model_id INTEGER NOT NULL REFERENCES models(id),
+  date TEXT NOT NULL,
+  forecast REAL NOT NULL,
+  lower REAL,
+  upper REAL,
+  PRIMARY KEY (run_id, date)
+);
+CREATE TABLE metrics (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  scope TEXT NOT NULL CHECK (scope IN ('year', 'month')),
+  period TEXT NOT NULL,
+  days INTEGER NOT NULL,
+  mape REAL, mae REAL, rmse REAL, bias REAL, skill REAL, naive_mape REAL,
+  PRIMARY KEY (run_id, scope, period)
+);
+CREATE TABLE checks (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  "check" TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pass', 'warn', 'fail')),
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE alerts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id INTEGER REFERENCES runs(id),
+  created_at TEXT NOT NULL,
+  severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'error', 'critical')),
+  source TEXT NOT NULL,
+  code TEXT NOT NULL,
+  message TEXT NOT NULL
+);
+)sql",
+};
+
+/// A prepared statement, finalized on scope exit. Binds by 1-based position.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
+      throw StorageError(fmt::format("SQL prepare failed: {}", sqlite3_errmsg(db)));
+    }
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& Bind(int i, int64_t v) {
+    Check(sqlite3_bind_int64(stmt_, i, v));
+    return *this;
+  }
+  Statement& Bind(int i, int v) { return Bind(i, static_cast<int64_t>(v)); }
+  Statement& Bind(int i, double v) {
+    Check(sqlite3_bind_double(stmt_, i, v));
+    return *this;
+  }
+  Statement& Bind(int i, const std::string& v) {
+    Check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    return *this;
+  }
+  Statement& Bind(int i, std::optional<int> v) {
+    if (v) return Bind(i, *v);
+    Check(sqlite3_bind_null(stmt_, i));
+    return *this;
+  }
+  Statement& Bind(int i, std::optional<int64_t> v) {
+    if (v) return Bind(i, *v);
+    Check(sqlite3_bind_null(stmt_, i));
+    return *this;
+  }
+  /// Advances; true while a row is available.
+  bool Step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw StorageError(fmt::format("SQL step failed: {}", sqlite3_errmsg(db_)));
+  }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double Real(int col) const { return sqlite3_column_double(stmt_, col); }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  std::string Text(int col) const {
+    const auto* p = sqlite3_column_text(stmt_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p)) : std::string();
+  }
+
+ private:
+  void Check(int rc) const {
+    if (rc != SQLITE_OK) throw StorageError(fmt::format("SQL bind failed: {}", sqlite3_errmsg(db_)));
+  }
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+RunRecord ReadRun(const Statement& s) {
+  RunRecord r;
+  r.id = s.Int(0);
+  r.command = s.Text(1);
+  if (!s.IsNull(2)) r.target_year = static_cast<int>(s.Int(2));
+  r.horizon = s.Text(3);
+  r.started_at = s.Text(4);
+  r.finished_at = s.Text(5);
+  r.status = s.Text(6);
+  r.message = s.Text(7);
+  r.config = s.Text(8);
+  return r;
+}
+
+MetricRow ReadMetric(const Statement& s, int c) {
+  return {s.Text(c), s.Text(c + 1), static_cast<int>(s.Int(c + 2)), s.Real(c + 3), s.Real(c + 4),
+          s.Real(c + 5), s.Real(c + 6), s.Real(c + 7), s.Real(c + 8)};
+}
+
+}  // namespace
+
+std::string UtcNow() {
+  const auto now = std::chrono::system_clock::now();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
+  const auto secs = std::chrono::floor<std::chrono::seconds>(now);
+  const auto days = std::chrono::floor<std::chrono::days>(secs);
+  const std::chrono::year_month_day ymd{days};
+  const std::chrono::hh_mm_ss hms{secs - days};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                     hms.hours().count(), hms.minutes().count(), hms.seconds().count(),
+                     ms.count() % 1000);
+}
+
+SqliteDatabase::SqliteDatabase(std::filesystem::path path) : path_(std::move(path)) {
+  std::error_code ec;
+  if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path(), ec);
+  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    const std::string error = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StorageError(fmt::format("{}: cannot open database: {}", path_.string(), error));
+  }
+  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  try {
+    Execute("PRAGMA foreign_keys = ON");
+    Migrate();
+  } catch (const StorageError& e) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StorageError(fmt::format("{}: {}", path_.string(), e.what()));
+  }
+}
+
+SqliteDatabase::~SqliteDatabase() { sqlite3_close(db_); }
+
+void SqliteDatabase::Execute(const char* sql) const {
+  char* error = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+    const std::string message = error ? error : "unknown error";
+    sqlite3_free(error);
+    throw StorageError(fmt::format("SQL failed: {}", message));
+  }
+}
+
+void SqliteDatabase::InTransaction(const std::function<void()>& body) {
+  Execute("BEGIN IMMEDIATE");
+  try {
+    body();
+    Execute("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+int SqliteDatabase::schema_version() const {
+  Statement s(db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  s.Step();
+  return static_cast<int>(s.Int(0));
+}
+
+void SqliteDatabase::Migrate() {
+  InTransaction([&] {
+    Execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "applied_at TEXT NOT NULL)");
+    const int current = schema_version();
+    const int latest = static_cast<int>(std::size(kMigrations));
+    if (current > latest) {
+      throw StorageError(fmt::format("database schema version {} is newer than this build ({})",
+                                     current, latest));
+    }
+    for (int v = current + 1; v <= latest; ++v) {
+      Execute(kMigrations[v - 1]);
+      Statement s(db_, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
+      s.Bind(1, v).Bind(2, UtcNow()).Step();
+    }
+  });
+}
+
+int64_t SqliteDatabase::BeginRun(const RunRecord& run) {
+  int64_t id = 0;
+  InTransaction([&] {
+    Statement s(db_,
+                "INSERT INTO runs (command, target_year, horizon, started_at, status, config) "
+                "VALUES (?, ?, ?, ?, 'running', ?)");
+    s.Bind(1, run.command).Bind(2, run.target_year).Bind(3, run.horizon);
+    s.Bind(4, run.started_at.empty() ? UtcNow() : run.started_at).Bind(5, run.config).Step();
+    id = sqlite3_last_insert_rowid(db_);
+  });
+  return id;
+}
+
+void SqliteDatabase::FinishRun(int64_t run_id, const std::string& status,
+                               const std::string& message) {
+  InTransaction([&] {
+    Statement s(db_, "UPDATE runs SET finished_at = ?, status = ?, message = ? WHERE id = ?");
+    s.Bind(1, UtcNow()).Bind(2, status).Bind(3, message).Bind(4, run_id).Step();
+  });
+}
+
+std::vector<RunRecord> SqliteDatabase::ListRuns(int limit) const {
+  Statement s(db_,
+              "SELECT id, command, target_year, horizon, started_at, COALESCE(finished_at, ''), "
+              "status, message, config FROM runs ORDER BY id DESC LIMIT ?");
+  s.Bind(1, limit);
+  std::vector<RunRecord> runs;
+  while (s.Step()) runs.push_back(ReadRun(s));
+  return runs;
+}
+
+int64_t SqliteDatabase::RegisterModel(const ModelRecord& m) {
+  int64_t id = 0;
+  InTransaction([&] {
+    Statement s(db_,
+                "INSERT INTO models (run_id, version, kind, horizon, target_year, trained_from, "
+                "trained_to, artifact, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    s.Bind(1, m.run_id).Bind(2, m.version).Bind(3, m.kind).Bind(4, m.horizon);
+    s.Bind(5, m.target_year).Bind(6, m.trained_from).Bind(7, m.trained_to).Bind(8, m.artifact);
+    s.Bind(9, UtcNow()).Step();
+    id = sqlite3_last_insert_rowid(db_);
+  });
+  return id;
+}
+
+std::optional<ModelRecord> SqliteDatabase::LatestModel(const std::string& horizon,
+                                                       int target_year) const {
+  Statement s(db_,
+              "SELECT id, run_id, version, kind, horizon, target_year, trained_from, trained_to, "
+              "artifact, created_at FROM models WHERE horizon = ? AND target_year = ? "
+              "ORDER BY id DESC LIMIT 1");
+  s.Bind(1, horizon).Bind(2, target_year);
+  if (!s.Step()) return std::nullopt;
+  return ModelRecord{s.Int(0),  s.Int(1),  s.Text(2), s.Text(3), s.Text(4),
+                     static_cast<int>(s.Int(5)), s.Text(6), s.Text(7), s.Text(8), s.Text(9)};
+}
+
+void SqliteDatabase::PublishForecast(int64_t run_id, int64_t model_id,
+                                     const std::vector<ForecastRow>& rows) {
+  InTransaction([&] {
+    Statement s(db_,
+                "INSERT INTO forecasts (run_id, model_id, date, forecast, lower, upper) "
+                "VALUES (?, ?, ?, ?, ?, ?)");
+    for (const ForecastRow& r : rows) {
+      s.Bind(1, run_id).Bind(2, model_id).Bind(3, r.date).Bind(4, r.forecast);
+      s.Bind(5, r.lower).Bind(6, r.upper).Step();
+      s.Reset();
+    }
+  });
+}
+
+std::optional<PublishedForecast> SqliteDatabase::CurrentForecast(int target_year,
+                                                                 const std::string& horizon,
+                                                                 int64_t pending_run) const {
+  Statement head(db_,
+                 "SELECT r.id, (SELECT model_id FROM forecasts f WHERE f.run_id = r.id LIMIT 1) "
+                 "FROM runs r WHERE r.target_year = ? AND r.horizon = ? "
+                 "AND (r.status = 'succeeded' OR r.id = ?) "
+                 "AND EXISTS (SELECT 1 FROM forecasts f WHERE f.run_id = r.id) "
+                 "ORDER BY r.id DESC LIMIT 1");
+  head.Bind(1, target_year).Bind(2, horizon).Bind(3, pending_run);
+  if (!head.Step()) return std::nullopt;
+  PublishedForecast out{head.Int(0), head.Int(1), {}};
+  Statement s(db_,
+              "SELECT date, forecast, lower, upper FROM forecasts WHERE run_id = ? ORDER BY date");
+  s.Bind(1, out.run_id);
+  while (s.Step()) out.rows.push_back({s.Text(0), s.Real(1), s.Real(2), s.Real(3)});
+  return out;
+}
+
+void SqliteDatabase::SaveMetrics(int64_t run_id, const std::vector<MetricRow>& metrics) {
+  InTransaction([&] {
+    Statement s(db_,
+                "INSERT INTO metrics (run_id, scope, period, days, mape, mae, rmse, bias, skill, "
+                "naive_mape) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const MetricRow& m : metrics) {
+      s.Bind(1, run_id).Bind(2, m.scope).Bind(3, m.period).Bind(4, m.days).Bind(5, m.mape);
+      s.Bind(6, m.mae).Bind(7, m.rmse).Bind(8, m.bias).Bind(9, m.skill).Bind(10, m.naive_mape);
+      s.Step();
+      s.Reset();
+    }
+  });
+}
+
+std::vector<EvaluationSummary> SqliteDatabase::LatestEvaluations() const {
+  Statement s(db_,
+              "SELECT r.id, r.target_year, r.horizon, COALESCE(r.finished_at, r.started_at), "
+              "m.scope, m.period, m.days, m.mape, m.mae, m.rmse, m.bias, m.skill, m.naive_mape "
+              "FROM metrics m JOIN runs r ON r.id = m.run_id "
+              "WHERE m.scope = 'year' AND r.status = 'succeeded' AND r.id = ("
+              "  SELECT MAX(r2.id) FROM runs r2 JOIN metrics m2 ON m2.run_id = r2.id "
+              "  WHERE r2.target_year = r.target_year AND r2.horizon = r.horizon "
+              "  AND r2.status = 'succeeded' AND m2.scope = 'year') "
+              "ORDER BY r.target_year, r.horizon DESC");
+  std::vector<EvaluationSummary> out;
+  while (s.Step()) {
+    out.push_back({s.Int(0), static_cast<int>(s.Int(1)), s.Text(2), s.Text(3), ReadMetric(s, 4)});
+  }
+  return out;
+}
+
+void SqliteDatabase::SaveChecks(int64_t run_id, const std::vector<CheckRow>& checks) {
+  InTransaction([&] {
+    Statement s(db_, "INSERT INTO checks (run_id, \"check\", status, detail) VALUES (?, ?, ?, ?)");
+    for (const CheckRow& c : checks) {
+      s.Bind(1, run_id).Bind(2, c.check).Bind(3, c.status).Bind(4, c.detail).Step();
+      s.Reset();
+    }
+  });
+}
+
+std::vector<CheckRow> SqliteDatabase::ListChecks(int64_t run_id) const {
+  Statement s(db_, "SELECT \"check\", status, detail FROM checks WHERE run_id = ? ORDER BY rowid");
+  s.Bind(1, run_id);
+  std::vector<CheckRow> out;
+  while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Text(2)});
+  return out;
+}
+
+int64_t SqliteDatabase::AddAlert(const AlertRecord& a) {
+  int64_t id = 0;
+  InTransaction([&] {
+    Statement s(db_,
+                "INSERT INTO alerts (run_id, created_at, severity, source, code, message) "
+                "VALUES (?, ?, ?, ?, ?, ?)");
+    s.Bind(1, a.run_id).Bind(2, a.created_at.empty() ? UtcNow() : a.created_at);
+    s.Bind(3, a.severity).Bind(4, a.source).Bind(5, a.code).Bind(6, a.message).Step();
+    id = sqlite3_last_insert_rowid(db_);
+  });
+  return id;
+}
+
+std::vector<AlertRecord> SqliteDatabase::ListAlerts(int limit) const {
+  Statement s(db_,
+              "SELECT id, run_id, created_at, severity, source, code, message FROM alerts "
+              "ORDER BY id DESC LIMIT ?");
+  s.Bind(1, limit);
+  std::vector<AlertRecord> out;
+  while (s.Step()) {
+    AlertRecord a;
+    a.id = s.Int(0);
+    if (!s.IsNull(1)) a.run_id = s.Int(1);
+    a.created_at = s.Text(2);
+    a.severity = s.Text(3);
+    a.source = s.Text(4);
+    a.code = s.Text(5);
+    a.message = s.Text(6);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+int SqliteDatabase::CountAlerts(int64_t run_id) const {
+  Statement s(db_, "SELECT COUNT(*) FROM alerts WHERE run_id = ?");
+  s.Bind(1, run_id);
+  s.Step();
+  return static_cast<int>(s.Int(0));
+}
+
+}  // namespace loadcast

@@ -1,0 +1,53 @@
+// The embedded default database: SQLite, with the schema versioned by migrations.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+
+#include "storage/database.hpp"
+
+struct sqlite3;
+
+namespace loadcast {
+
+class SqliteDatabase final : public Database {
+ public:
+  /// Opens (creating when absent) the database file and applies pending migrations.
+  explicit SqliteDatabase(std::filesystem::path path);
+  ~SqliteDatabase() override;
+  SqliteDatabase(const SqliteDatabase&) = delete;
+  SqliteDatabase& operator=(const SqliteDatabase&) = delete;
+
+  int64_t BeginRun(const RunRecord& run) override;
+  void FinishRun(int64_t run_id, const std::string& status, const std::string& message) override;
+  std::vector<RunRecord> ListRuns(int limit) const override;
+  int64_t RegisterModel(const ModelRecord& model) override;
+  std::optional<ModelRecord> LatestModel(const std::string& horizon,
+                                         int target_year) const override;
+  void PublishForecast(int64_t run_id, int64_t model_id,
+                       const std::vector<ForecastRow>& rows) override;
+  std::optional<PublishedForecast> CurrentForecast(int target_year, const std::string& horizon,
+                                                   int64_t pending_run) const override;
+  void SaveMetrics(int64_t run_id, const std::vector<MetricRow>& metrics) override;
+  std::vector<EvaluationSummary> LatestEvaluations() const override;
+  void SaveChecks(int64_t run_id, const std::vector<CheckRow>& checks) override;
+  std::vector<CheckRow> ListChecks(int64_t run_id) const override;
+  int64_t AddAlert(const AlertRecord& alert) override;
+  std::vector<AlertRecord> ListAlerts(int limit) const override;
+  int CountAlerts(int64_t run_id) const override;
+  std::string location() const override { return path_.string(); }
+
+  /// Schema version after migrations.
+  int schema_version() const;
+
+ private:
+  void Migrate();
+  void Execute(const char* sql) const;
+  /// Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back on any exception.
+  void InTransaction(const std::function<void()>& body);
+
+  std::filesystem::path path_;
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace loadcast
