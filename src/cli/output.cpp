@@ -152,6 +152,7 @@ nlohmann::json ToJson(const std::vector<EvaluationSummary>& evaluations) {
     m["target_year"] = e.target_year;
     m["horizon"] = e.horizon;
     m["evaluated_at"] = e.evaluated_at;
+    m["alerts"] = e.alerts;
     j.push_back(m);
   }
   return j;
@@ -223,12 +224,12 @@ std::string FormatAlerts(const std::vector<AlertRecord>& alerts) {
 std::string FormatEvaluations(const std::vector<EvaluationSummary>& evaluations) {
   if (evaluations.empty()) return "no evaluations yet\n";
   Table table({"year", "horizon", "days", "MAPE", "MAE (MWh)", "RMSE (MWh)", "bias (MWh)",
-               "skill", "naive MAPE", "run"});
+               "skill", "naive MAPE", "alerts", "run"});
   for (const auto& e : evaluations) {
     const MetricRow& m = e.metrics;
     table.Add({std::to_string(e.target_year), e.horizon, std::to_string(m.days), Pct(m.mape),
                Num(m.mae, 0), Num(m.rmse, 0), Num(m.bias, 0), Num(m.skill, 3), Pct(m.naive_mape),
-               std::to_string(e.run_id)});
+               std::to_string(e.alerts), std::to_string(e.run_id)});
   }
   return table.Render();
 }

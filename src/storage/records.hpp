@@ -65,6 +65,7 @@ struct EvaluationSummary {
   int target_year = 0;
   std::string horizon;
   std::string evaluated_at;
+  int alerts = 0;  // alerts raised by the evaluating run
   MetricRow metrics;
 };
 

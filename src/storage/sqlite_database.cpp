@@ -346,7 +346,7 @@ void SqliteDatabase::SaveMetrics(int64_t run_id, const std::vector<MetricRow>& m
 std::vector<EvaluationSummary> SqliteDatabase::LatestEvaluations() const {
   Statement s(db_,
               "SELECT r.id, r.target_year, r.horizon, COALESCE(r.finished_at, r.started_at), "
-              "m.scope, m.period, m.days, m.mape, m.mae, m.rmse, m.bias, m.skill, m.naive_mape "
+              "(SELECT COUNT(*) FROM alerts a WHERE a.run_id = r.id), m.scope, m.period, m.days, m.mape, m.mae, m.rmse, m.bias, m.skill, m.naive_mape "
               "FROM metrics m JOIN runs r ON r.id = m.run_id "
               "WHERE m.scope = 'year' AND r.status = 'succeeded' AND r.id = ("
               "  SELECT MAX(r2.id) FROM runs r2 JOIN metrics m2 ON m2.run_id = r2.id "
@@ -355,7 +355,8 @@ std::vector<EvaluationSummary> SqliteDatabase::LatestEvaluations() const {
               "ORDER BY r.target_year, r.horizon DESC");
   std::vector<EvaluationSummary> out;
   while (s.Step()) {
-    out.push_back({s.Int(0), static_cast<int>(s.Int(1)), s.Text(2), s.Text(3), ReadMetric(s, 4)});
+    out.push_back({s.Int(0), static_cast<int>(s.Int(1)), s.Text(2), s.Text(3),
+                   static_cast<int>(s.Int(4)), ReadMetric(s, 5)});
   }
   return out;
 }

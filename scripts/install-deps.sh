@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs the Debian packages loadcast needs to build and test, skipping those already present.
+# Usable on its own: scripts/install-deps.sh [--check] (--check only lists what is missing).
+set -euo pipefail
+
+packages=(
+  build-essential
+  cmake
+  pkg-config
+  libeigen3-dev
+  libyaml-cpp-dev
+  libcli11-dev
+  libspdlog-dev
+  libfmt-dev
+  nlohmann-json3-dev
+  libsqlite3-dev
+  sqlite3
+  libssl-dev
+  libgtest-dev
+  libgmock-dev
+  libbenchmark-dev
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+if [ "${1:-}" = "--check" ]; then
+  echo "install-deps: missing: ${missing[*]}"
+  exit 1
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null; then sudo="sudo"; else
+    echo "install-deps: run as root (or install sudo) to install: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

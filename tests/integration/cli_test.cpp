@@ -1,0 +1,298 @@
+// End-to-end tests: the real loadcast binary on the bundled data, each test in a fresh folder.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "core/date.hpp"
+#include "core/hash.hpp"
+#include "support/temp_dir.hpp"
+
+namespace loadcast {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::BundledData;
+using testing::TempDir;
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string Slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+/// Runs build/loadcast with `args` in `cwd`, capturing its exit code and both streams.
+Result Loadcast(const fs::path& cwd, const std::vector<std::string>& args) {
+  const fs::path out = cwd / ".stdout";
+  const fs::path err = cwd / ".stderr";
+  std::string command = "cd " + ShellQuote(cwd.string()) + " && " + ShellQuote(LOADCAST_BINARY);
+  for (const auto& a : args) {
+    command += ' ';
+    command += ShellQuote(a);
+  }
+  command += " >";
+  command += ShellQuote(out.string());
+  command += " 2>";
+  command += ShellQuote(err.string());
+  const int status = std::system(command.c_str());
+  Result r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = Slurp(out);
+  r.err = Slurp(err);
+  fs::remove(out);
+  fs::remove(err);
+  return r;
+}
+
+nlohmann::json Json(const Result& r) {
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return nlohmann::json::parse(r.out);
+}
+
+/// SHA-256 of every file under a folder, by relative path.
+std::map<std::string, std::string> HashTree(const fs::path& root) {
+  std::map<std::string, std::string> hashes;
+  if (!fs::exists(root)) return hashes;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file()) {
+      hashes[fs::relative(entry.path(), root).string()] = Sha256Hex(Slurp(entry.path()));
+    }
+  }
+  return hashes;
+}
+
+/// The content of the tables that hold data (not the run log and alerts), as text.
+std::string DataTables(const fs::path& db_path) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  std::string dump;
+  for (const char* table : {"models", "forecasts", "metrics", "checks", "schema_migrations"}) {
+    const std::string sql = std::string("SELECT * FROM ") + table + " ORDER BY 1, 2";
+    sqlite3_exec(
+        db, sql.c_str(),
+        [](void* text, int n, char** values, char**) {
+          auto* out = static_cast<std::string*>(text);
+          for (int i = 0; i < n; ++i) *out += std::string(values[i] ? values[i] : "NULL") + "|";
+          *out += "\n";
+          return 0;
+        },
+        &dump, nullptr);
+  }
+  sqlite3_close(db);
+  return dump;
+}
+
+int CountLines(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+/// A folder with the bundled data already ingested.
+class IngestedTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const Result r = Loadcast(dir_.path(), {"ingest", BundledData().string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  TempDir dir_;
+};
+
+TEST_F(IngestedTest, StoresOneObjectPerYearAndReingestIsANoOp) {
+  const auto before = HashTree(dir_ / "var/bucket");
+  EXPECT_EQ(before.size(), 16u);
+  EXPECT_TRUE(before.contains("actuals/2006.csv"));
+  EXPECT_TRUE(before.contains("actuals/2021.csv"));
+  const nlohmann::json again =
+      Json(Loadcast(dir_.path(), {"ingest", BundledData().string(), "--json"}));
+  EXPECT_TRUE(again["years_stored"].empty());
+  EXPECT_EQ(again["years_unchanged"].size(), 16u);
+  EXPECT_EQ(HashTree(dir_ / "var/bucket"), before);
+}
+
+TEST_F(IngestedTest, YearAheadForecastsOfEveryDayBeatTheSeasonalNaive) {
+  for (const auto& [year, days] : std::vector<std::pair<int, int>>{{2020, 366}, {2021, 365}}) {
+    const std::string out = "forecasts/" + std::to_string(year) + ".csv";
+    const nlohmann::json run = Json(Loadcast(
+        dir_.path(), {"run", "--target-year", std::to_string(year), "--out", out, "--json"}));
+    const std::string csv = Slurp(dir_ / out);
+    EXPECT_TRUE(csv.starts_with("date,forecast,lower,upper,actual\n"));
+    EXPECT_EQ(CountLines(csv), days + 1) << year;
+    EXPECT_EQ(run["forecast"].size(), static_cast<std::size_t>(days));
+    const auto& scores = run["evaluation"]["year"];
+    EXPECT_EQ(scores["days"], days);
+    EXPECT_LT(scores["mape"].get<double>(), scores["naive_mape"].get<double>()) << year;
+    EXPECT_GT(scores["skill"].get<double>(), 0.0);
+    EXPECT_EQ(run["evaluation"]["months"].size(), 12u);
+  }
+}
+
+TEST_F(IngestedTest, DayAheadForecastsBeatTheSeasonalNaiveAndTheYearAhead) {
+  for (int year : {2019, 2020, 2021}) {
+    const auto y = std::to_string(year);
+    const nlohmann::json day =
+        Json(Loadcast(dir_.path(), {"run", "--target-year", y, "--horizon", "day", "--json"}));
+    const nlohmann::json whole =
+        Json(Loadcast(dir_.path(), {"run", "--target-year", y, "--horizon", "year", "--json"}));
+    const double day_mape = day["evaluation"]["year"]["mape"];
+    EXPECT_LT(day_mape, day["evaluation"]["year"]["naive_mape"].get<double>()) << year;
+    EXPECT_LT(day_mape, whole["evaluation"]["year"]["mape"].get<double>()) << year;
+  }
+}
+
+TEST_F(IngestedTest, TrainPredictEvaluateChainRecordsEveryRun) {
+  EXPECT_EQ(Loadcast(dir_.path(), {"train", "--target-year", "2021"}).exit_code, 0);
+  const Result predicted = Loadcast(dir_.path(), {"predict", "--target-year", "2021"});
+  EXPECT_EQ(predicted.exit_code, 0) << predicted.err;
+  const nlohmann::json evaluated =
+      Json(Loadcast(dir_.path(), {"evaluate", "--target-year", "2021", "--json"}));
+  EXPECT_EQ(evaluated["evaluation"]["year"]["days"], 365);
+
+  const nlohmann::json runs = Json(Loadcast(dir_.path(), {"runs", "--json"}));
+  ASSERT_EQ(runs.size(), 4u);  // ingest, train, predict, evaluate (newest first)
+  EXPECT_EQ(runs[0]["command"], "evaluate");
+  EXPECT_EQ(runs[3]["command"], "ingest");
+  for (const auto& run : runs) EXPECT_EQ(run["status"], "succeeded");
+
+  const nlohmann::json metrics = Json(Loadcast(dir_.path(), {"metrics", "--json"}));
+  ASSERT_EQ(metrics.size(), 1u);
+  EXPECT_EQ(metrics[0]["target_year"], 2021);
+  EXPECT_TRUE(Json(Loadcast(dir_.path(), {"alerts", "--json"})).is_array());
+}
+
+TEST_F(IngestedTest, PredictBeforeTrainIsAUsageErrorWithAnAlert) {
+  const Result r = Loadcast(dir_.path(), {"predict", "--target-year", "2020"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("loadcast train --target-year 2020"), std::string::npos) << r.err;
+  const nlohmann::json alerts = Json(Loadcast(dir_.path(), {"alerts", "--json"}));
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0]["code"], "run_refused");
+}
+
+struct BadFile {
+  std::string name;
+  std::string text;
+  std::string expected;  // part of the message
+};
+
+class RejectsBadFile : public IngestedTest, public ::testing::WithParamInterface<BadFile> {};
+
+TEST_P(RejectsBadFile, WithExit3AnAlertAndNothingChanged) {
+  const BadFile& bad = GetParam();
+  const auto bucket_before = HashTree(dir_ / "var/bucket");
+  const std::string tables_before = DataTables(dir_ / "var/loadcast.db");
+  const fs::path file = dir_.Write(bad.name + ".csv", bad.text);
+
+  const Result r = Loadcast(dir_.path(), {"ingest", file.string()});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find(file.string() + ":"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(bad.expected), std::string::npos) << r.err;
+
+  EXPECT_EQ(HashTree(dir_ / "var/bucket"), bucket_before);
+  EXPECT_EQ(DataTables(dir_ / "var/loadcast.db"), tables_before);
+  const nlohmann::json alerts = Json(Loadcast(dir_.path(), {"alerts", "--json"}));
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0]["code"], "data_rejected");
+  EXPECT_EQ(alerts[0]["severity"], "error");
+  const nlohmann::json runs = Json(Loadcast(dir_.path(), {"runs", "--json"}));
+  EXPECT_EQ(runs[0]["status"], "rejected");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cli, RejectsBadFile,
+    ::testing::Values(
+        BadFile{"duplicate", "date,load\n2021-12-30,700000\n2021-12-30,700000\n", "duplicate date"},
+        BadFile{"gap", "date,load\n2021-12-01,700000\n2021-12-03,700000\n", "gap"},
+        BadFile{"negative", "date,load\n2021-12-01,-5\n", "not positive"},
+        BadFile{"text", "date,load\n2021-12-01,abc\n", "'abc' is not a number"},
+        BadFile{"header", "day,value\n2021-12-01,700000\n", "header"},
+        BadFile{"semicolon", "date;load\n2021-12-01;700000\n", "';'"},
+        BadFile{"decimal_comma", "date,load\n2021-12-01,700000,5\n", "decimal comma"},
+        BadFile{"impossible_date", "date,load\n2021-02-29,700000\n", "not a valid ISO date"},
+        BadFile{"future", "date,load\n2999-01-01,700000\n", "in the future"},
+        BadFile{"leaves_gap", "date,load\n2022-03-01,700000\n", "gap"},
+        BadFile{"empty", "", "empty"}),
+    [](const auto& info) { return info.param.name; });
+
+TEST_F(IngestedTest, PartialLatestYearIsForecastDayAheadUpToTheDayAfterItsLastActual) {
+  // 2022 so far: the 69 days from 1 January to 10 March, each the load of 52 weeks earlier.
+  std::map<std::string, std::string> by_date;
+  std::istringstream source(Slurp(BundledData()));
+  for (std::string line; std::getline(source, line);) {
+    if (line.size() > 11) by_date[line.substr(0, 10)] = line.substr(11);
+  }
+  std::string csv = "date,load\n";
+  for (Date d = Date::FromYmd(2022, 1, 1); d <= Date::FromYmd(2022, 3, 10); ++d) {
+    csv += d.ToIso() + "," + by_date.at((d - 364).ToIso()) + "\n";
+  }
+  const fs::path file = dir_.Write("2022.csv", csv);
+  ASSERT_EQ(Loadcast(dir_.path(), {"ingest", file.string()}).exit_code, 0);
+
+  const nlohmann::json day = Json(
+      Loadcast(dir_.path(), {"run", "--target-year", "2022", "--horizon", "day", "--json"}));
+  EXPECT_EQ(day["forecast"].size(), 70u);  // through 11 March, the day after the last actual
+  EXPECT_EQ(day["forecast"].back()["date"], "2022-03-11");
+  EXPECT_EQ(day["evaluation"]["year"]["days"], 69);
+
+  const nlohmann::json year =
+      Json(Loadcast(dir_.path(), {"run", "--target-year", "2022", "--json"}));
+  EXPECT_EQ(year["forecast"].size(), 365u);
+  EXPECT_EQ(year["evaluation"]["year"]["days"], 69);
+}
+
+TEST(Cli, RelativePathsInTheConfigResolveAgainstTheWorkingDirectory) {
+  TempDir dir;
+  const fs::path config = dir.Write("etc/loadcast.yaml",
+                                    "storage:\n  url: data/bucket\ndatabase:\n  url: data/db.sqlite\n");
+  fs::create_directories(dir / "work");
+  const Result r =
+      Loadcast(dir / "work", {"--config", config.string(), "ingest", BundledData().string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir / "work/data/bucket/actuals/2021.csv"));
+  EXPECT_TRUE(fs::exists(dir / "work/data/db.sqlite"));
+}
+
+TEST(Cli, UnknownConfigKeyIsAUsageErrorNamingFileAndLine) {
+  TempDir dir;
+  const fs::path config = dir.Write("bad.yaml", "storage:\n  url: var/bucket\n  colour: blue\n");
+  const Result r = Loadcast(dir.path(), {"--config", config.string(), "runs"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(config.string() + ":3: unknown key 'storage.colour'"), std::string::npos)
+      << r.err;
+}
+
+TEST(Cli, BadCommandLineIsAUsageError) {
+  TempDir dir;
+  EXPECT_EQ(Loadcast(dir.path(), {"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(Loadcast(dir.path(), {"train"}).exit_code, 2);  // --target-year is required
+  EXPECT_EQ(Loadcast(dir.path(), {"train", "--target-year", "2021", "--horizon", "week"}).exit_code,
+            2);
+  EXPECT_EQ(Loadcast(dir.path(), {"--help"}).exit_code, 0);
+}
+
+TEST(Cli, TrainingWithoutDataIsRejected) {
+  TempDir dir;
+  const Result r = Loadcast(dir.path(), {"train", "--target-year", "2021"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("2020-12-31"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace loadcast

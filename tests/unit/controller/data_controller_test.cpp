@@ -1,0 +1,332 @@
+#include "controller/data_controller.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "core/hash.hpp"
+#include "core/load_csv.hpp"
+#include "support/temp_dir.hpp"
+
+namespace loadcast {
+namespace {
+
+using testing::TempDir;
+
+std::string Slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+/// A year of made-up loads: every day known, values distinct so misplaced days show.
+TimeSeries YearSeries(int year, double base = 800000.0) {
+  std::vector<double> values;
+  for (int i = 0; i < Date::DaysInYear(year); ++i) values.push_back(base + 10.0 * i);
+  return TimeSeries(Date::FromYmd(year, 1, 1), std::move(values));
+}
+
+class DataControllerTest : public ::testing::Test {
+ protected:
+  RunRecord TrainRun() {
+    RunRecord run;
+    run.command = "train";
+    run.target_year = 2021;
+    run.horizon = "year";
+    return run;
+  }
+  ModelRecord Model(int target_year = 2021) {
+    ModelRecord m;
+    m.run_id = data_.database().BeginRun(TrainRun());
+    m.kind = "calendar_regression";
+    m.horizon = "year";
+    m.target_year = target_year;
+    m.trained_from = "2015-01-01";
+    m.trained_to = "2020-12-31";
+    return m;
+  }
+  std::filesystem::path Bucket() const { return dir_ / "var/bucket"; }
+
+  TempDir dir_;
+  Config config_ = DefaultConfig(dir_.path());
+  DataController data_{config_};
+};
+
+TEST_F(DataControllerTest, OpensTheBackendsNamedByTheConfig) {
+  EXPECT_EQ(data_.DatabaseLocation(), (dir_ / "var/loadcast.db").string());
+  EXPECT_EQ(data_.BucketLocation("actuals/2021.csv"), (Bucket() / "actuals/2021.csv").string());
+  EXPECT_TRUE(std::filesystem::is_regular_file(dir_ / "var/loadcast.db"));
+}
+
+TEST_F(DataControllerTest, ActualsKeyIsOneObjectPerYear) {
+  EXPECT_EQ(DataController::ActualsKey(2021), "actuals/2021.csv");
+}
+
+TEST_F(DataControllerTest, ActualYearsIsEmptyForAFreshBucket) {
+  EXPECT_TRUE(data_.ActualYears().empty());
+}
+
+TEST_F(DataControllerTest, ActualYearsListsStoredYearsAscending) {
+  data_.SaveActualYear(2021, YearSeries(2021));
+  data_.SaveActualYear(2019, YearSeries(2019));
+  data_.SaveActualYear(2020, YearSeries(2020));
+  EXPECT_EQ(data_.ActualYears(), (std::vector<int>{2019, 2020, 2021}));
+}
+
+TEST_F(DataControllerTest, ActualYearsIgnoresObjectsThatAreNotYearFiles) {
+  data_.SaveActualYear(2020, YearSeries(2020));
+  // Stray objects under the prefix must not be mistaken for years.
+  std::filesystem::create_directories(Bucket() / "actuals/old");
+  std::ofstream(Bucket() / "actuals/notes.txt") << "x";
+  std::ofstream(Bucket() / "actuals/2021.csv.bak") << "x";
+  std::ofstream(Bucket() / "actuals/02019.csv") << "x";
+  std::ofstream(Bucket() / "actuals/old/2018.csv") << "x";
+  std::ofstream(Bucket() / "actuals/.2022.csv.tmp-1-2") << "x";
+  EXPECT_EQ(data_.ActualYears(), std::vector<int>{2020});
+}
+
+TEST_F(DataControllerTest, SaveThenLoadActualYearRoundTrips) {
+  const TimeSeries year = YearSeries(2020);  // a leap year: 366 days
+  data_.SaveActualYear(2020, year);
+  const TimeSeries loaded = data_.LoadActualYear(2020);
+  EXPECT_EQ(loaded.start(), Date::FromYmd(2020, 1, 1));
+  ASSERT_EQ(loaded.size(), 366u);
+  for (std::size_t i = 0; i < loaded.size(); ++i) {
+    ASSERT_DOUBLE_EQ(loaded.values()[i], year.values()[i]) << "day " << i;
+  }
+}
+
+TEST_F(DataControllerTest, SaveActualYearStoresTheCanonicalCsv) {
+  const TimeSeries year = YearSeries(2021);
+  data_.SaveActualYear(2021, year);
+  EXPECT_EQ(Slurp(Bucket() / "actuals/2021.csv"), FormatLoadCsv(year));
+}
+
+TEST_F(DataControllerTest, SaveActualYearReplacesTheYear) {
+  data_.SaveActualYear(2021, YearSeries(2021, 800000.0));
+  data_.SaveActualYear(2021, YearSeries(2021, 900000.0));
+  EXPECT_DOUBLE_EQ(data_.LoadActualYear(2021).at(Date::FromYmd(2021, 1, 1)), 900000.0);
+}
+
+TEST_F(DataControllerTest, PartialYearRoundTrips) {
+  TimeSeries partial;
+  for (int d = 1; d <= 10; ++d) partial.set(Date::FromYmd(2022, 1, d), 700000.0 + d);
+  data_.SaveActualYear(2022, partial);
+  const TimeSeries loaded = data_.LoadActualYear(2022);
+  EXPECT_EQ(loaded.count_known(), 10u);
+  EXPECT_EQ(loaded.last_known(), Date::FromYmd(2022, 1, 10));
+}
+
+TEST_F(DataControllerTest, LoadActualYearOfAMissingYearIsEmpty) {
+  EXPECT_TRUE(data_.LoadActualYear(1999).empty());
+}
+
+TEST_F(DataControllerTest, LoadActualYearOfACorruptObjectIsADataErrorNamingTheObject) {
+  std::filesystem::create_directories(Bucket() / "actuals");
+  std::ofstream(Bucket() / "actuals/2021.csv") << "date,load\n2021-01-01,not-a-number\n";
+  try {
+    data_.LoadActualYear(2021);
+    FAIL() << "expected DataError";
+  } catch (const DataError& e) {
+    const std::string message = e.what();
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "stored object is not valid", message);
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, (Bucket() / "actuals/2021.csv").string(),
+                        message);
+  }
+}
+
+TEST_F(DataControllerTest, ActualYearChangedIsTrueWhenTheYearIsAbsent) {
+  EXPECT_TRUE(data_.ActualYearChanged(2021, YearSeries(2021)));
+}
+
+TEST_F(DataControllerTest, ActualYearChangedIsFalseForIdenticalData) {
+  data_.SaveActualYear(2021, YearSeries(2021));
+  EXPECT_FALSE(data_.ActualYearChanged(2021, YearSeries(2021)));
+  // The same data read back from the bucket is also unchanged.
+  EXPECT_FALSE(data_.ActualYearChanged(2021, data_.LoadActualYear(2021)));
+}
+
+TEST_F(DataControllerTest, ActualYearChangedIsTrueForOneDifferentValue) {
+  data_.SaveActualYear(2021, YearSeries(2021));
+  TimeSeries changed = YearSeries(2021);
+  changed.set(Date::FromYmd(2021, 6, 1), 123456.0);
+  EXPECT_TRUE(data_.ActualYearChanged(2021, changed));
+}
+
+TEST_F(DataControllerTest, ActualYearHashIsTheSha256OfTheStoredObject) {
+  EXPECT_EQ(data_.ActualYearHash(2021), "");
+  data_.SaveActualYear(2021, YearSeries(2021));
+  const std::string hash = data_.ActualYearHash(2021);
+  EXPECT_EQ(hash, Sha256Hex(Slurp(Bucket() / "actuals/2021.csv")));
+  EXPECT_EQ(hash.size(), 64u);
+}
+
+TEST_F(DataControllerTest, ActualYearHashIsStableAcrossIdenticalSaves) {
+  data_.SaveActualYear(2021, YearSeries(2021));
+  const std::string first = data_.ActualYearHash(2021);
+  data_.SaveActualYear(2021, YearSeries(2021));
+  EXPECT_EQ(data_.ActualYearHash(2021), first);
+  // A second controller on the same folders sees the same hash.
+  DataController other(config_);
+  EXPECT_EQ(other.ActualYearHash(2021), first);
+  data_.SaveActualYear(2021, YearSeries(2021, 900000.0));
+  EXPECT_NE(data_.ActualYearHash(2021), first);
+}
+
+TEST_F(DataControllerTest, LoadActualsJoinsYearsIntoOneSeries) {
+  data_.SaveActualYear(2019, YearSeries(2019, 700000.0));
+  data_.SaveActualYear(2020, YearSeries(2020, 800000.0));
+  data_.SaveActualYear(2021, YearSeries(2021, 900000.0));
+  const TimeSeries all = data_.LoadActuals(2019, 2021);
+  EXPECT_EQ(all.start(), Date::FromYmd(2019, 1, 1));
+  EXPECT_EQ(all.size(), 365u + 366u + 365u);
+  EXPECT_EQ(all.count_known(), all.size());
+  EXPECT_DOUBLE_EQ(all.at(Date::FromYmd(2019, 12, 31)), 700000.0 + 10.0 * 364);
+  EXPECT_DOUBLE_EQ(all.at(Date::FromYmd(2020, 1, 1)), 800000.0);
+  EXPECT_DOUBLE_EQ(all.at(Date::FromYmd(2021, 12, 31)), 900000.0 + 10.0 * 364);
+}
+
+TEST_F(DataControllerTest, LoadActualsSkipsMissingYearsInTheRange) {
+  data_.SaveActualYear(2020, YearSeries(2020));
+  const TimeSeries all = data_.LoadActuals(2015, 2025);
+  EXPECT_EQ(all.start(), Date::FromYmd(2020, 1, 1));
+  EXPECT_EQ(all.count_known(), 366u);
+  EXPECT_TRUE(data_.LoadActuals(2000, 2001).empty());
+}
+
+TEST_F(DataControllerTest, LoadActualsOfASubrangeLeavesOtherYearsOut) {
+  data_.SaveActualYear(2019, YearSeries(2019));
+  data_.SaveActualYear(2020, YearSeries(2020));
+  data_.SaveActualYear(2021, YearSeries(2021));
+  const TimeSeries part = data_.LoadActuals(2020, 2020);
+  EXPECT_EQ(part.start(), Date::FromYmd(2020, 1, 1));
+  EXPECT_EQ(part.size(), 366u);
+}
+
+TEST_F(DataControllerTest, RegisterModelStoresTheArtifactUnderItsContentHash) {
+  const nlohmann::json artifact = {{"format", "loadcast-model"}, {"state", {1, 2, 3}}};
+  const ModelRecord record = data_.RegisterModel(Model(), artifact);
+  const std::string text = artifact.dump(2) + "\n";
+  EXPECT_EQ(record.version, Sha256Hex(text).substr(0, 16));
+  EXPECT_EQ(record.artifact, "models/year/" + record.version + "/model.json");
+  EXPECT_GT(record.id, 0);
+  EXPECT_EQ(Slurp(Bucket() / record.artifact), text);
+}
+
+TEST_F(DataControllerTest, SameArtifactGetsTheSameVersion) {
+  const nlohmann::json artifact = {{"state", 42}};
+  const ModelRecord first = data_.RegisterModel(Model(), artifact);
+  const ModelRecord second = data_.RegisterModel(Model(), artifact);
+  EXPECT_EQ(first.version, second.version);
+  EXPECT_EQ(first.artifact, second.artifact);
+  // Still two registrations: each training run is on record.
+  EXPECT_NE(first.id, second.id);
+  const ModelRecord different = data_.RegisterModel(Model(), nlohmann::json{{"state", 43}});
+  EXPECT_NE(different.version, first.version);
+}
+
+TEST_F(DataControllerTest, RegisterModelOverridesAnyGivenVersionAndArtifact) {
+  ModelRecord record = Model();
+  record.version = "made-up";
+  record.artifact = "../escape.json";
+  const ModelRecord stored = data_.RegisterModel(record, nlohmann::json{{"a", 1}});
+  EXPECT_NE(stored.version, "made-up");
+  EXPECT_EQ(stored.artifact, "models/year/" + stored.version + "/model.json");
+}
+
+TEST_F(DataControllerTest, LoadModelReturnsTheLatestRegistrationWithItsArtifact) {
+  data_.RegisterModel(Model(), nlohmann::json{{"state", "old"}});
+  const ModelRecord latest = data_.RegisterModel(Model(), nlohmann::json{{"state", "new"}});
+  const auto stored = data_.LoadModel(Horizon::kYear, 2021);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->record.id, latest.id);
+  EXPECT_EQ(stored->record.version, latest.version);
+  EXPECT_EQ(stored->artifact, (nlohmann::json{{"state", "new"}}));
+}
+
+TEST_F(DataControllerTest, LoadModelIsNulloptWhenNoneIsRegistered) {
+  data_.RegisterModel(Model(2021), nlohmann::json{{"state", 1}});
+  EXPECT_EQ(data_.LoadModel(Horizon::kYear, 2022), std::nullopt);
+  EXPECT_EQ(data_.LoadModel(Horizon::kDay, 2021), std::nullopt);
+}
+
+TEST_F(DataControllerTest, MissingArtifactIsAStorageErrorNamingTheDataset) {
+  const ModelRecord record = data_.RegisterModel(Model(), nlohmann::json{{"state", 1}});
+  std::filesystem::remove(Bucket() / record.artifact);
+  try {
+    data_.LoadModel(Horizon::kYear, 2021);
+    FAIL() << "expected StorageError";
+  } catch (const StorageError& e) {
+    const std::string message = e.what();
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "dataset '" + record.artifact + "'", message);
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "missing", message);
+  }
+}
+
+TEST_F(DataControllerTest, CorruptArtifactIsAStorageErrorNamingTheDataset) {
+  const ModelRecord record = data_.RegisterModel(Model(), nlohmann::json{{"state", 1}});
+  std::ofstream(Bucket() / record.artifact, std::ios::trunc) << "{ not json";
+  try {
+    data_.LoadModel(Horizon::kYear, 2021);
+    FAIL() << "expected StorageError";
+  } catch (const StorageError& e) {
+    const std::string message = e.what();
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "dataset '" + record.artifact + "'", message);
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "not valid JSON", message);
+  }
+}
+
+TEST_F(DataControllerTest, RegisterModelForAnUnknownRunStoresTheArtifactButNoRow) {
+  // The artifact goes first so a row never points at a missing object; a failed registration
+  // leaves at most an unreferenced artifact behind.
+  ModelRecord record = Model();
+  record.run_id = 987654;
+  try {
+    data_.RegisterModel(record, nlohmann::json{{"state", 1}});
+    FAIL() << "expected StorageError";
+  } catch (const StorageError& e) {
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "dataset 'models'", std::string(e.what()));
+  }
+  EXPECT_EQ(data_.LoadModel(Horizon::kYear, 2021), std::nullopt);
+}
+
+TEST_F(DataControllerTest, ReadInputFileRejectsADirectoryNamingThePath) {
+  try {
+    data_.ReadInputFile(dir_.path());
+    FAIL() << "expected DataError";
+  } catch (const DataError& e) {
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, dir_.path().string(), std::string(e.what()));
+  }
+}
+
+TEST_F(DataControllerTest, ReadInputFileReadsTheBundledData) {
+  const std::string bytes = data_.ReadInputFile(testing::BundledData());
+  EXPECT_TRUE(bytes.starts_with("Date,Load\n"));
+}
+
+TEST_F(DataControllerTest, WriteExportWritesAtomicallyCreatingFolders) {
+  data_.WriteExport(dir_ / "out/sub/forecast.csv", "date,forecast\n");
+  EXPECT_EQ(Slurp(dir_ / "out/sub/forecast.csv"), "date,forecast\n");
+}
+
+TEST_F(DataControllerTest, WriteExportFailureNamesTheExport) {
+  dir_.Write("blocker", "x");
+  const auto target = dir_ / "blocker/forecast.csv";
+  try {
+    data_.WriteExport(target, "x");
+    FAIL() << "expected StorageError";
+  } catch (const StorageError& e) {
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "dataset 'export " + target.string() + "'",
+                        std::string(e.what()));
+  }
+}
+
+}  // namespace
+}  // namespace loadcast

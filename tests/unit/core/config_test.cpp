@@ -1,0 +1,401 @@
+#include "core/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "support/temp_dir.hpp"
+
+namespace loadcast {
+namespace {
+
+using ::loadcast::testing::TempDir;
+
+/// Passes when `text` contains `part`; prints both otherwise.
+::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
+  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "'" << part << "' not found in:\n" << text;
+}
+
+// Every key of the settings table; a new setting must be added here, to the docs and to the
+// shipped config file.
+const std::vector<std::string> kAllKeys = {
+    "storage.url",
+    "database.url",
+    "logging.level",
+    "validation.min_load",
+    "validation.max_load",
+    "validation.max_daily_jump",
+    "checks.envelope_margin",
+    "evaluation.mape_warning",
+    "models.year.kind",
+    "models.year.training_years",
+    "models.year.epochs",
+    "models.year.fourier_order",
+    "models.year.huber_k",
+    "models.year.level_years",
+    "models.year.interval_coverage",
+    "models.day.kind",
+    "models.day.training_years",
+    "models.day.epochs",
+    "models.day.fourier_order",
+    "models.day.huber_k",
+    "models.day.level_years",
+    "models.day.interval_coverage",
+};
+
+void ExpectSameParams(const ModelParams& a, const ModelParams& b, const std::string& what) {
+  EXPECT_EQ(a.kind, b.kind) << what;
+  EXPECT_EQ(a.training_years, b.training_years) << what;
+  EXPECT_EQ(a.epochs, b.epochs) << what;
+  EXPECT_EQ(a.fourier_order, b.fourier_order) << what;
+  EXPECT_EQ(a.huber_k, b.huber_k) << what;
+  EXPECT_EQ(a.level_years, b.level_years) << what;
+  EXPECT_EQ(a.interval_coverage, b.interval_coverage) << what;
+}
+
+void ExpectSameConfig(const Config& a, const Config& b) {
+  EXPECT_EQ(a.storage_url, b.storage_url);
+  EXPECT_EQ(a.database_url, b.database_url);
+  EXPECT_EQ(a.log_level, b.log_level);
+  ExpectSameParams(a.year_model, b.year_model, "year model");
+  ExpectSameParams(a.day_model, b.day_model, "day model");
+  EXPECT_EQ(a.min_load, b.min_load);
+  EXPECT_EQ(a.max_load, b.max_load);
+  EXPECT_EQ(a.max_daily_jump, b.max_daily_jump);
+  EXPECT_EQ(a.envelope_margin, b.envelope_margin);
+  EXPECT_EQ(a.mape_warning, b.mape_warning);
+  EXPECT_EQ(a.base_dir, b.base_dir);
+}
+
+/// Loads `yaml` and returns the ConfigError message; fails the test if it loads.
+std::string LoadError(const TempDir& dir, const std::string& yaml) {
+  const auto file = dir.Write("loadcast.yaml", yaml);
+  try {
+    LoadConfig(file, dir.path());
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "config loaded without error:\n" << yaml;
+  return "";
+}
+
+TEST(DefaultConfig, HasDocumentedDefaults) {
+  const Config c = DefaultConfig("/srv/loadcast");
+  EXPECT_EQ(c.base_dir, std::filesystem::path("/srv/loadcast"));
+  EXPECT_EQ(c.storage_url, "var/bucket");
+  EXPECT_EQ(c.database_url, "var/loadcast.db");
+  EXPECT_EQ(c.log_level, "info");
+  EXPECT_EQ(c.year_model.kind, "calendar_regression");
+  EXPECT_EQ(c.day_model.kind, "calendar_ar");
+  for (const ModelParams* m : {&c.year_model, &c.day_model}) {
+    EXPECT_EQ(m->training_years, 6);
+    EXPECT_EQ(m->epochs, 20);
+    EXPECT_EQ(m->fourier_order, 4);
+    EXPECT_EQ(m->huber_k, 1.5);
+    EXPECT_EQ(m->level_years, 1);
+    EXPECT_EQ(m->interval_coverage, 0.9);
+  }
+  EXPECT_EQ(c.min_load, 200000.0);
+  EXPECT_EQ(c.max_load, 1500000.0);
+  EXPECT_EQ(c.max_daily_jump, 0.7);
+  EXPECT_EQ(c.envelope_margin, 0.25);
+  EXPECT_EQ(c.mape_warning, 8.0);
+}
+
+TEST(Config, ModelSelectsTheHorizonsParameters) {
+  Config c = DefaultConfig(".");
+  c.year_model.epochs = 3;
+  c.day_model.epochs = 7;
+  EXPECT_EQ(c.model(Horizon::kYear).epochs, 3);
+  EXPECT_EQ(c.model(Horizon::kDay).epochs, 7);
+  EXPECT_EQ(&c.model(Horizon::kYear), &c.year_model);
+  EXPECT_EQ(&c.model(Horizon::kDay), &c.day_model);
+}
+
+TEST(LoadConfig, AppliesOverridesAndKeepsOtherDefaults) {
+  TempDir dir;
+  const auto file = dir.Write("loadcast.yaml",
+                              "# production settings\n"
+                              "storage:\n"
+                              "  url: file:///data/bucket\n"
+                              "database:\n"
+                              "  url: sqlite:///data/loadcast.db\n"
+                              "logging:\n"
+                              "  level: debug\n"
+                              "validation:\n"
+                              "  min_load: 150000\n"
+                              "  max_daily_jump: 0.5\n"
+                              "models:\n"
+                              "  year:\n"
+                              "    kind: seasonal_naive\n"
+                              "    training_years: 8\n"
+                              "    huber_k: 2.25\n"
+                              "  day:\n"
+                              "    epochs: 5\n"
+                              "    interval_coverage: 0.95\n"
+                              "evaluation:\n"
+                              "  mape_warning: 6.5\n");
+  const Config c = LoadConfig(file, dir.path());
+  Config expected = DefaultConfig(dir.path());
+  expected.storage_url = "file:///data/bucket";
+  expected.database_url = "sqlite:///data/loadcast.db";
+  expected.log_level = "debug";
+  expected.min_load = 150000;
+  expected.max_daily_jump = 0.5;
+  expected.year_model.kind = "seasonal_naive";
+  expected.year_model.training_years = 8;
+  expected.year_model.huber_k = 2.25;
+  expected.day_model.epochs = 5;
+  expected.day_model.interval_coverage = 0.95;
+  expected.mape_warning = 6.5;
+  ExpectSameConfig(c, expected);
+}
+
+TEST(LoadConfig, EmptyFileGivesDefaults) {
+  TempDir dir;
+  ExpectSameConfig(LoadConfig(dir.Write("empty.yaml", ""), dir.path()), DefaultConfig(dir.path()));
+  ExpectSameConfig(LoadConfig(dir.Write("comments.yaml", "# nothing set\n"), dir.path()),
+                   DefaultConfig(dir.path()));
+}
+
+TEST(LoadConfig, AcceptsValuesOnTheRangeBounds) {
+  TempDir dir;
+  const auto file = dir.Write("bounds.yaml",
+                              "models:\n"
+                              "  year:\n"
+                              "    training_years: 2\n"
+                              "    epochs: 1000\n"
+                              "    fourier_order: 0\n"
+                              "    interval_coverage: 0.999\n"
+                              "  day:\n"
+                              "    training_years: 30\n"
+                              "    fourier_order: 12\n"
+                              "    level_years: 10\n"
+                              "    interval_coverage: 0.5\n");
+  const Config c = LoadConfig(file, dir.path());
+  EXPECT_EQ(c.year_model.training_years, 2);
+  EXPECT_EQ(c.year_model.epochs, 1000);
+  EXPECT_EQ(c.year_model.fourier_order, 0);
+  EXPECT_EQ(c.year_model.interval_coverage, 0.999);
+  EXPECT_EQ(c.day_model.training_years, 30);
+  EXPECT_EQ(c.day_model.fourier_order, 12);
+  EXPECT_EQ(c.day_model.level_years, 10);
+  EXPECT_EQ(c.day_model.interval_coverage, 0.5);
+}
+
+TEST(LoadConfig, RejectsUnknownKeyNamingFileAndLine) {
+  TempDir dir;
+  const std::string message = LoadError(dir,
+                                        "storage:\n"
+                                        "  url: var/bucket\n"
+                                        "  urll: typo\n");
+  const std::string file = (dir / "loadcast.yaml").string();
+  EXPECT_TRUE(Contains(message, file + ":3:"));
+  EXPECT_TRUE(Contains(message, "unknown key 'storage.urll'"));
+}
+
+TEST(LoadConfig, RejectsUnknownSectionAndMisnestedKeys) {
+  TempDir dir;
+  EXPECT_TRUE(Contains(LoadError(dir, "model:\n  year:\n    kind: calendar_ar\n"),
+              "unknown key 'model.year.kind'"));
+  // A model key at the wrong depth is unknown too, not silently ignored.
+  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  epochs: 3\n"), "unknown key 'models.epochs'"));
+  // A section written as a plain value is not a setting.
+  EXPECT_TRUE(Contains(LoadError(dir, "storage: var/bucket\n"), "unknown key 'storage'"));
+}
+
+TEST(LoadConfig, RejectsWrongTypes) {
+  TempDir dir;
+  const std::string file = (dir / "loadcast.yaml").string();
+  std::string message = LoadError(dir, "models:\n  year:\n    epochs: many\n");
+  EXPECT_TRUE(Contains(message, file + ":3:"));
+  EXPECT_TRUE(Contains(message, "'models.year.epochs'"));
+  EXPECT_TRUE(Contains(message, "wrong type"));
+  // A fraction is not an integer.
+  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  day:\n    training_years: 2.5\n"),
+              "wrong type"));
+  EXPECT_TRUE(Contains(LoadError(dir, "validation:\n  min_load: low\n"), "wrong type"));
+  // A list or mapping where a scalar belongs.
+  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  year:\n    huber_k: [1, 2]\n"),
+              "must be a scalar"));
+  EXPECT_TRUE(Contains(LoadError(dir, "logging:\n  level:\n"), "must be a scalar"));
+}
+
+TEST(LoadConfig, RejectsOutOfRangeValues) {
+  TempDir dir;
+  const std::string file = (dir / "loadcast.yaml").string();
+  const std::string message = LoadError(dir,
+                                        "validation:\n"
+                                        "  max_load: 1600000\n"
+                                        "models:\n"
+                                        "  day:\n"
+                                        "    epochs: 0\n");
+  EXPECT_TRUE(Contains(message, file + ":5:"));
+  EXPECT_TRUE(Contains(message, "'models.day.epochs' = 0 is outside [1, 1000]"));
+  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  year:\n    training_years: 31\n"),
+              "outside"));
+  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  year:\n    interval_coverage: 1.0\n"),
+              "outside"));
+  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  year:\n    fourier_order: -1\n"), "outside"));
+  EXPECT_TRUE(Contains(LoadError(dir, "validation:\n  max_daily_jump: 0\n"), "outside"));
+  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  day:\n    huber_k: .inf\n"), "outside"));
+}
+
+TEST(LoadConfig, RejectsUnknownModelKindListingValidKinds) {
+  TempDir dir;
+  const std::string message = LoadError(dir, "models:\n  day:\n    kind: prophet\n");
+  EXPECT_TRUE(Contains(message, (dir / "loadcast.yaml").string()));
+  EXPECT_TRUE(Contains(message, "unknown model kind 'prophet'"));
+  EXPECT_TRUE(Contains(message, "calendar_ar"));
+  EXPECT_TRUE(Contains(message, "calendar_regression"));
+  EXPECT_TRUE(Contains(message, "seasonal_naive"));
+}
+
+TEST(LoadConfig, RejectsUnknownLogLevel) {
+  TempDir dir;
+  EXPECT_TRUE(Contains(LoadError(dir, "logging:\n  level: verbose\n"),
+              "unknown logging.level 'verbose'"));
+}
+
+TEST(LoadConfig, RejectsMinLoadNotBelowMaxLoad) {
+  TempDir dir;
+  EXPECT_TRUE(Contains(LoadError(dir, "validation:\n  min_load: 900000\n  max_load: 900000\n"),
+              "min_load must be below validation.max_load"));
+}
+
+TEST(LoadConfig, RejectsMalformedYamlNamingFileAndLine) {
+  TempDir dir;
+  const std::string message = LoadError(dir, "storage:\n  url: [unclosed\n");
+  EXPECT_TRUE(Contains(message, (dir / "loadcast.yaml").string() + ":"));
+  EXPECT_TRUE(Contains(message, "invalid YAML"));
+}
+
+TEST(LoadConfig, RejectsNonMappingTopLevel) {
+  TempDir dir;
+  EXPECT_TRUE(Contains(LoadError(dir, "- storage\n- database\n"), "top level must be a mapping"));
+}
+
+TEST(LoadConfig, RejectsMissingFile) {
+  TempDir dir;
+  try {
+    LoadConfig(dir / "absent.yaml", dir.path());
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_TRUE(Contains(e.what(), "absent.yaml"));
+    EXPECT_TRUE(Contains(e.what(), "cannot read"));
+    // Configuration mistakes are usage errors (exit code 2).
+    EXPECT_EQ(e.exit_code(), ExitCode::kUsage);
+  }
+}
+
+TEST(DumpConfig, ListsEveryKeyInNestedYaml) {
+  const std::string dump = DumpConfig(DefaultConfig("."));
+  EXPECT_TRUE(Contains(dump, "storage:\n  url: var/bucket\n"));
+  EXPECT_TRUE(Contains(dump, "models:\n  year:\n    kind: calendar_regression\n"));
+  EXPECT_TRUE(Contains(dump, "  day:\n    kind: calendar_ar\n"));
+  for (const std::string& key : kAllKeys) {
+    const std::string leaf = key.substr(key.rfind('.') + 1);
+    EXPECT_TRUE(Contains(dump, leaf + ": ")) << key;
+  }
+}
+
+TEST(DumpConfig, ReloadsToTheDefaults) {
+  TempDir dir;
+  const auto file = dir.Write("dump.yaml", DumpConfig(DefaultConfig(dir.path())));
+  ExpectSameConfig(LoadConfig(file, dir.path()), DefaultConfig(dir.path()));
+}
+
+TEST(DumpConfig, ReloadsToTheSameNonDefaultValues) {
+  TempDir dir;
+  Config c = DefaultConfig(dir.path());
+  c.storage_url = "file:///mnt/load cast/bucket";
+  c.database_url = "/var/lib/loadcast/runs.db";
+  c.log_level = "warn";
+  c.year_model = {.kind = "seasonal_naive",
+                  .training_years = 9,
+                  .epochs = 123,
+                  .fourier_order = 0,
+                  .huber_k = 0.1 + 0.2,  // not exactly representable in few digits
+                  .level_years = 3,
+                  .interval_coverage = 0.8};
+  c.day_model.epochs = 1;
+  c.day_model.huber_k = 1.0 / 3.0;
+  c.day_model.interval_coverage = 0.999;
+  c.min_load = 123456.789;
+  c.max_load = 987654.321;
+  c.max_daily_jump = 0.01;
+  c.envelope_margin = 0.0;
+  c.mape_warning = 12.5;
+  const std::string dump = DumpConfig(c);
+  const Config reloaded = LoadConfig(dir.Write("dump.yaml", dump), dir.path());
+  ExpectSameConfig(reloaded, c);
+  // The dump of the reloaded config is byte-identical: it is recorded with each run and compared.
+  EXPECT_EQ(DumpConfig(reloaded), dump);
+}
+
+TEST(DumpConfig, IgnoresBaseDir) {
+  // The dump records settings, not where the process happened to run.
+  EXPECT_EQ(DumpConfig(DefaultConfig("/a")), DumpConfig(DefaultConfig("/b")));
+}
+
+TEST(ConfigReference, ListsEveryKeyWithItsDefault) {
+  const std::string reference = ConfigReference();
+  EXPECT_EQ(reference.rfind("| key | default | range | meaning |\n", 0), 0u);
+  for (const std::string& key : kAllKeys) {
+    EXPECT_TRUE(Contains(reference, "| `" + key + "` |")) << key;
+  }
+  // Exactly one table row per key, plus the header and separator rows.
+  const auto rows = std::count(reference.begin(), reference.end(), '\n');
+  EXPECT_EQ(rows, static_cast<std::ptrdiff_t>(kAllKeys.size()) + 2);
+  EXPECT_TRUE(Contains(reference, "| `models.day.kind` | `calendar_ar` |"));
+  EXPECT_TRUE(Contains(reference, "| `models.year.epochs` | `20` | 1 .. 1000 |"));
+  EXPECT_TRUE(Contains(reference, "| `validation.max_load` | `1500000` |"));
+}
+
+TEST(ConfigResolve, JoinsRelativePathsToBaseDir) {
+  const Config c = DefaultConfig("/srv/loadcast");
+  EXPECT_EQ(c.Resolve("var/bucket"), std::filesystem::path("/srv/loadcast/var/bucket"));
+  EXPECT_EQ(c.Resolve("loadcast.db"), std::filesystem::path("/srv/loadcast/loadcast.db"));
+}
+
+TEST(ConfigResolve, KeepsAbsolutePaths) {
+  const Config c = DefaultConfig("/srv/loadcast");
+  EXPECT_EQ(c.Resolve("/data/bucket"), std::filesystem::path("/data/bucket"));
+}
+
+TEST(ParseHorizon, ParsesYearAndDay) {
+  EXPECT_EQ(ParseHorizon("year"), Horizon::kYear);
+  EXPECT_EQ(ParseHorizon("day"), Horizon::kDay);
+  EXPECT_EQ(HorizonName(Horizon::kYear), "year");
+  EXPECT_EQ(HorizonName(Horizon::kDay), "day");
+  for (Horizon h : {Horizon::kYear, Horizon::kDay}) EXPECT_EQ(ParseHorizon(HorizonName(h)), h);
+}
+
+TEST(ParseHorizon, RejectsOtherNamesListingValidOnes) {
+  for (const char* text : {"Year", "DAY", "week", "", " day", "years"}) {
+    try {
+      ParseHorizon(text);
+      ADD_FAILURE() << "accepted '" << text << "'";
+    } catch (const UsageError& e) {
+      EXPECT_TRUE(Contains(e.what(), "valid: year, day")) << text;
+      EXPECT_EQ(e.exit_code(), ExitCode::kUsage);
+    }
+  }
+}
+
+TEST(ShippedConfig, LoadsToTheDefaults) {
+  const std::filesystem::path source_dir(LOADCAST_SOURCE_DIR);
+  const auto file = source_dir / "config" / "loadcast.yaml";
+  if (!std::filesystem::exists(file)) GTEST_SKIP() << file << " does not exist yet";
+  // The shipped file documents the defaults; if they drift apart, one of them is wrong.
+  ExpectSameConfig(LoadConfig(file, source_dir), DefaultConfig(source_dir));
+}
+
+}  // namespace
+}  // namespace loadcast

@@ -1,0 +1,144 @@
+#include "storage/backends.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "core/errors.hpp"
+#include "storage/local_bucket.hpp"
+#include "storage/sqlite_database.hpp"
+#include "support/temp_dir.hpp"
+
+namespace loadcast {
+namespace {
+
+using testing::TempDir;
+
+/// Runs `body`, expecting ConfigError, and returns its message.
+template <typename F>
+std::string ConfigErrorOf(F&& body) {
+  try {
+    body();
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected ConfigError";
+  return "";
+}
+
+TEST(OpenObjectStore, DefaultConfigOpensALocalBucketUnderTheBaseDir) {
+  TempDir dir;
+  const Config config = DefaultConfig(dir.path());
+  const auto store = OpenObjectStore(config);
+  ASSERT_NE(dynamic_cast<LocalBucket*>(store.get()), nullptr);
+  EXPECT_EQ(store->Locate("a/b.csv"), (dir / "var/bucket/a/b.csv").string());
+}
+
+TEST(OpenObjectStore, PlainAbsolutePathOpensALocalBucketThere) {
+  TempDir dir;
+  Config config = DefaultConfig("/nonexistent-base");
+  config.storage_url = (dir / "elsewhere").string();
+  const auto store = OpenObjectStore(config);
+  ASSERT_NE(dynamic_cast<LocalBucket*>(store.get()), nullptr);
+  store->Put("k", "v");
+  EXPECT_TRUE(std::filesystem::is_regular_file(dir / "elsewhere/k"));
+}
+
+TEST(OpenObjectStore, FileUrlOpensALocalBucket) {
+  TempDir dir;
+  Config config = DefaultConfig(dir.path());
+  config.storage_url = "file://" + (dir / "files").string();
+  const auto store = OpenObjectStore(config);
+  ASSERT_NE(dynamic_cast<LocalBucket*>(store.get()), nullptr);
+  EXPECT_EQ(store->Locate("k"), (dir / "files/k").string());
+}
+
+TEST(OpenObjectStore, RelativeFileUrlResolvesAgainstTheBaseDir) {
+  TempDir dir;
+  Config config = DefaultConfig(dir.path());
+  config.storage_url = "file://data/bucket";
+  EXPECT_EQ(OpenObjectStore(config)->Locate("k"), (dir / "data/bucket/k").string());
+}
+
+TEST(OpenObjectStore, UnknownSchemeIsAConfigErrorListingValidSchemes) {
+  TempDir dir;
+  Config config = DefaultConfig(dir.path());
+  config.storage_url = "s3://my-bucket/loads";
+  const std::string message = ConfigErrorOf([&] { OpenObjectStore(config); });
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "storage.url", message);
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "'s3'", message);
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "s3://my-bucket/loads", message);
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "valid: a path, file://", message);
+}
+
+TEST(OpenObjectStore, UnknownSchemeMapsToTheUsageExitCode) {
+  TempDir dir;
+  Config config = DefaultConfig(dir.path());
+  config.storage_url = "gs://bucket";
+  try {
+    OpenObjectStore(config);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.exit_code(), ExitCode::kUsage);
+  }
+}
+
+TEST(OpenDatabase, DefaultConfigOpensSqliteUnderTheBaseDir) {
+  TempDir dir;
+  const auto db = OpenDatabase(DefaultConfig(dir.path()));
+  auto* sqlite = dynamic_cast<SqliteDatabase*>(db.get());
+  ASSERT_NE(sqlite, nullptr);
+  EXPECT_EQ(db->location(), (dir / "var/loadcast.db").string());
+  EXPECT_TRUE(std::filesystem::is_regular_file(dir / "var/loadcast.db"));
+  EXPECT_EQ(sqlite->schema_version(), 1);
+}
+
+TEST(OpenDatabase, SqliteUrlWithAnAbsolutePathOpensThatFile) {
+  TempDir dir;
+  Config config = DefaultConfig("/nonexistent-base");
+  config.database_url = "sqlite://" + (dir / "db/other.db").string();
+  const auto db = OpenDatabase(config);
+  ASSERT_NE(dynamic_cast<SqliteDatabase*>(db.get()), nullptr);
+  EXPECT_EQ(db->location(), (dir / "db/other.db").string());
+  EXPECT_TRUE(std::filesystem::is_regular_file(dir / "db/other.db"));
+}
+
+TEST(OpenDatabase, RelativeSqliteUrlResolvesAgainstTheBaseDir) {
+  TempDir dir;
+  Config config = DefaultConfig(dir.path());
+  config.database_url = "sqlite://state/x.db";
+  EXPECT_EQ(OpenDatabase(config)->location(), (dir / "state/x.db").string());
+}
+
+TEST(OpenDatabase, PlainRelativePathResolvesAgainstTheBaseDir) {
+  TempDir dir;
+  Config config = DefaultConfig(dir.path());
+  config.database_url = "x.db";
+  EXPECT_EQ(OpenDatabase(config)->location(), (dir / "x.db").string());
+}
+
+TEST(OpenDatabase, PostgresqlIsNotSupportedYet) {
+  TempDir dir;
+  Config config = DefaultConfig(dir.path());
+  config.database_url = "postgresql://user@host/loadcast";
+  const std::string message = ConfigErrorOf([&] { OpenDatabase(config); });
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "database.url", message);
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "'postgresql'", message);
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "valid: a path, sqlite://", message);
+  // Nothing was created for a backend that does not exist.
+  EXPECT_FALSE(std::filesystem::exists(dir / "var"));
+}
+
+TEST(OpenDatabase, SchemesAreNotSharedBetweenKindsOfStore) {
+  // file:// names a bucket, sqlite:// a database: neither is accepted for the other.
+  TempDir dir;
+  Config config = DefaultConfig(dir.path());
+  config.database_url = "file://x.db";
+  config.storage_url = "sqlite://bucket";
+  EXPECT_THROW(OpenDatabase(config), ConfigError);
+  EXPECT_THROW(OpenObjectStore(config), ConfigError);
+}
+
+}  // namespace
+}  // namespace loadcast

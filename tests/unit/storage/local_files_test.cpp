@@ -1,0 +1,175 @@
+#include "storage/local_files.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "support/temp_dir.hpp"
+
+namespace loadcast {
+namespace {
+
+using testing::TempDir;
+
+std::string Slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+/// Names in a folder, so tests can see leftover temporary files (which start with a dot).
+std::vector<std::string> Entries(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+/// Runs `body`, expecting DataError, and returns its message.
+template <typename F>
+std::string DataErrorOf(F&& body) {
+  try {
+    body();
+  } catch (const DataError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected DataError";
+  return "";
+}
+
+TEST(ReadInputFile, ReadsTheWholeFileByteForByte) {
+  TempDir dir;
+  // CRLF, a BOM and a NUL byte must come back unchanged: parsing is not this layer's job.
+  const std::string bytes = std::string("\xEF\xBB\xBF") + "date,load\r\n2021-01-01,1\r\n" +
+                            std::string(1, '\0') + "tail";
+  const auto file = dir.Write("in.csv", bytes);
+  EXPECT_EQ(ReadInputFile(file, 1024), bytes);
+}
+
+TEST(ReadInputFile, ReadsAnEmptyFile) {
+  TempDir dir;
+  const auto file = dir.Write("empty.csv", "");
+  EXPECT_EQ(ReadInputFile(file, 1024), "");
+}
+
+TEST(ReadInputFile, AcceptsAFileOfExactlyTheLimit) {
+  TempDir dir;
+  const auto file = dir.Write("limit.csv", std::string(100, 'x'));
+  EXPECT_EQ(ReadInputFile(file, 100).size(), 100u);
+}
+
+TEST(ReadInputFile, RejectsAMissingFileNamingThePath) {
+  TempDir dir;
+  const auto file = dir / "nope.csv";
+  const std::string message = DataErrorOf([&] { ReadInputFile(file, 1024); });
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, file.string(), message);
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "no such file", message);
+}
+
+TEST(ReadInputFile, RejectsADirectoryNamingThePath) {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "folder");
+  const std::string message = DataErrorOf([&] { ReadInputFile(dir / "folder", 1024); });
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, (dir / "folder").string(), message);
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "directory", message);
+}
+
+TEST(ReadInputFile, RejectsASymlinkToADirectory) {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "folder");
+  std::filesystem::create_directory_symlink(dir / "folder", dir / "link");
+  // The link is followed: what matters is what it points at.
+  const std::string message = DataErrorOf([&] { ReadInputFile(dir / "link", 1024); });
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, (dir / "link").string(), message);
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "directory", message);
+}
+
+TEST(ReadInputFile, FollowsASymlinkToARegularFile) {
+  TempDir dir;
+  const auto target = dir.Write("real.csv", "date,load\n");
+  std::filesystem::create_symlink(target, dir / "link.csv");
+  EXPECT_EQ(ReadInputFile(dir / "link.csv", 1024), "date,load\n");
+}
+
+TEST(ReadInputFile, RejectsADanglingSymlinkAsMissing) {
+  TempDir dir;
+  std::filesystem::create_symlink(dir / "gone.csv", dir / "link.csv");
+  const std::string message = DataErrorOf([&] { ReadInputFile(dir / "link.csv", 1024); });
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, (dir / "link.csv").string(), message);
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "no such file", message);
+}
+
+TEST(ReadInputFile, RejectsASpecialFile) {
+  // /dev/null is a character device: reading it "whole" would be meaningless.
+  const std::string message = DataErrorOf([] { ReadInputFile("/dev/null", 1024); });
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "/dev/null", message);
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "not a regular file", message);
+}
+
+TEST(ReadInputFile, RejectsAFileOverTheLimitNamingPathAndSizes) {
+  TempDir dir;
+  const auto file = dir.Write("big.csv", std::string(101, 'x'));
+  const std::string message = DataErrorOf([&] { ReadInputFile(file, 100); });
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, file.string(), message);
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "101 bytes", message);
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "100 bytes", message);
+}
+
+TEST(WriteFileAtomic, CreatesMissingParentFolders) {
+  TempDir dir;
+  const auto file = dir / "a/b/c/out.csv";
+  WriteFileAtomic(file, "hello\n");
+  EXPECT_EQ(Slurp(file), "hello\n");
+}
+
+TEST(WriteFileAtomic, ReplacesAnExistingFile) {
+  TempDir dir;
+  const auto file = dir.Write("out.csv", "old contents that are longer than the new ones\n");
+  WriteFileAtomic(file, "new\n");
+  EXPECT_EQ(Slurp(file), "new\n");
+}
+
+TEST(WriteFileAtomic, WritesEmptyAndBinaryContent) {
+  TempDir dir;
+  WriteFileAtomic(dir / "empty", "");
+  EXPECT_EQ(Slurp(dir / "empty"), "");
+  const std::string binary("\0\x01\xff\n\r", 5);
+  WriteFileAtomic(dir / "binary", binary);
+  EXPECT_EQ(Slurp(dir / "binary"), binary);
+}
+
+TEST(WriteFileAtomic, LeavesNoTemporaryFilesBehind) {
+  TempDir dir;
+  const auto folder = dir / "exports";
+  for (int i = 0; i < 5; ++i) WriteFileAtomic(folder / "out.csv", std::string(i * 1000, 'x'));
+  WriteFileAtomic(folder / "other.csv", "y");
+  EXPECT_EQ(Entries(folder), (std::vector<std::string>{"other.csv", "out.csv"}));
+}
+
+TEST(WriteFileAtomic, FailsWithStorageErrorWhenTheParentIsAFile) {
+  TempDir dir;
+  dir.Write("blocker", "a file where a folder should be");
+  EXPECT_THROW(WriteFileAtomic(dir / "blocker/out.csv", "x"), StorageError);
+}
+
+TEST(WriteFileAtomic, FailureLeavesThePreviousFileIntact) {
+  TempDir dir;
+  // A directory in the way of the rename: the write must fail without touching what is there.
+  std::filesystem::create_directories(dir / "target/inside");
+  dir.Write("target/inside/keep.txt", "kept");
+  EXPECT_THROW(WriteFileAtomic(dir / "target", "x"), StorageError);
+  EXPECT_EQ(Slurp(dir / "target/inside/keep.txt"), "kept");
+  EXPECT_EQ(Entries(dir.path()), (std::vector<std::string>{"target"}));
+}
+
+}  // namespace
+}  // namespace loadcast
