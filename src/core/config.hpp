@@ -16,7 +16,7 @@ Horizon ParseHorizon(std::string_view text);
 /// Hyper-parameters of the model trained for one horizon.
 struct ModelParams {
   std::string kind;
-  int training_years = 6;
+  int training_years = 4;
   int epochs = 20;             // iterations of the robust (IRLS) fit
   int fourier_order = 4;       // annual harmonics
   double huber_k = 1.5;        // Huber threshold in robust standard deviations

@@ -203,7 +203,7 @@ TEST(LoadConfig, RejectsUnknownKeyNamingFileAndLine) {
 TEST(LoadConfig, RejectsUnknownSectionAndMisnestedKeys) {
   TempDir dir;
   EXPECT_TRUE(Contains(LoadError(dir, "model:\n  year:\n    kind: calendar_ar\n"),
-              "unknown key 'model.year.kind'"));
+                       "unknown key 'model.year.kind'"));
   // A model key at the wrong depth is unknown too, not silently ignored.
   EXPECT_TRUE(Contains(LoadError(dir, "models:\n  epochs: 3\n"), "unknown key 'models.epochs'"));
   // A section written as a plain value is not a setting.
@@ -218,12 +218,11 @@ TEST(LoadConfig, RejectsWrongTypes) {
   EXPECT_TRUE(Contains(message, "'models.year.epochs'"));
   EXPECT_TRUE(Contains(message, "wrong type"));
   // A fraction is not an integer.
-  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  day:\n    training_years: 2.5\n"),
-              "wrong type"));
+  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  day:\n    training_years: 2.5\n"), "wrong type"));
   EXPECT_TRUE(Contains(LoadError(dir, "validation:\n  min_load: low\n"), "wrong type"));
   // A list or mapping where a scalar belongs.
-  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  year:\n    huber_k: [1, 2]\n"),
-              "must be a scalar"));
+  EXPECT_TRUE(
+      Contains(LoadError(dir, "models:\n  year:\n    huber_k: [1, 2]\n"), "must be a scalar"));
   EXPECT_TRUE(Contains(LoadError(dir, "logging:\n  level:\n"), "must be a scalar"));
 }
 
@@ -238,10 +237,9 @@ TEST(LoadConfig, RejectsOutOfRangeValues) {
                                         "    epochs: 0\n");
   EXPECT_TRUE(Contains(message, file + ":5:"));
   EXPECT_TRUE(Contains(message, "'models.day.epochs' = 0 is outside [1, 1000]"));
-  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  year:\n    training_years: 31\n"),
-              "outside"));
-  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  year:\n    interval_coverage: 1.0\n"),
-              "outside"));
+  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  year:\n    training_years: 31\n"), "outside"));
+  EXPECT_TRUE(
+      Contains(LoadError(dir, "models:\n  year:\n    interval_coverage: 1.0\n"), "outside"));
   EXPECT_TRUE(Contains(LoadError(dir, "models:\n  year:\n    fourier_order: -1\n"), "outside"));
   EXPECT_TRUE(Contains(LoadError(dir, "validation:\n  max_daily_jump: 0\n"), "outside"));
   EXPECT_TRUE(Contains(LoadError(dir, "models:\n  day:\n    huber_k: .inf\n"), "outside"));
@@ -259,14 +257,14 @@ TEST(LoadConfig, RejectsUnknownModelKindListingValidKinds) {
 
 TEST(LoadConfig, RejectsUnknownLogLevel) {
   TempDir dir;
-  EXPECT_TRUE(Contains(LoadError(dir, "logging:\n  level: verbose\n"),
-              "unknown logging.level 'verbose'"));
+  EXPECT_TRUE(
+      Contains(LoadError(dir, "logging:\n  level: verbose\n"), "unknown logging.level 'verbose'"));
 }
 
 TEST(LoadConfig, RejectsMinLoadNotBelowMaxLoad) {
   TempDir dir;
   EXPECT_TRUE(Contains(LoadError(dir, "validation:\n  min_load: 900000\n  max_load: 900000\n"),
-              "min_load must be below validation.max_load"));
+                       "min_load must be below validation.max_load"));
 }
 
 TEST(LoadConfig, RejectsMalformedYamlNamingFileAndLine) {

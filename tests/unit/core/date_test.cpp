@@ -41,10 +41,11 @@ TEST(DateParseIso, RejectsNonCanonicalLayouts) {
   // Only the strict YYYY-MM-DD form is a date: a lenient parser would let European day-first
   // files or truncated values slip through as wrong dates.
   for (const char* text :
-       {"2021-1-01", "2021-01-1", "21-01-01", "02021-01-01", "2021/01/01", "01-01-2021",
-        "01/02/2021", "2021-01-01 ", " 2021-01-01", "2021-01-01x", "2021-01-01T00:00",
-        "2021-01-0a", "+021-01-01", "-021-01-01", "2021-+1-01", "2021--1-01", "", "2021",
-        "2021-01", "20210101", "2021_01_01", "yyyy-mm-dd"}) {
+       {"2021-1-01",        "2021-01-1",  "21-01-01",    "02021-01-01", "2021/01/01",
+        "01-01-2021",       "01/02/2021", "2021-01-01 ", " 2021-01-01", "2021-01-01x",
+        "2021-01-01T00:00", "2021-01-0a", "+021-01-01",  "-021-01-01",  "2021-+1-01",
+        "2021--1-01",       "",           "2021",        "2021-01",     "20210101",
+        "2021_01_01",       "yyyy-mm-dd"}) {
     EXPECT_FALSE(Date::ParseIso(text).has_value()) << "'" << text << "'";
   }
 }
@@ -91,15 +92,15 @@ TEST(Date, EpochIsDayZero) {
 
 TEST(DateWeekday, MatchesKnownDates) {
   // 0 = Monday ... 6 = Sunday.
-  EXPECT_EQ(Date::FromYmd(1970, 1, 1).weekday(), 3);   // Thursday
+  EXPECT_EQ(Date::FromYmd(1970, 1, 1).weekday(), 3);    // Thursday
   EXPECT_EQ(Date::FromYmd(1969, 12, 28).weekday(), 6);  // Sunday, before the epoch
-  EXPECT_EQ(Date::FromYmd(1900, 1, 1).weekday(), 0);   // Monday
-  EXPECT_EQ(Date::FromYmd(2000, 1, 1).weekday(), 5);   // Saturday
-  EXPECT_EQ(Date::FromYmd(2006, 1, 1).weekday(), 6);   // Sunday, first day of the data
-  EXPECT_EQ(Date::FromYmd(2019, 4, 25).weekday(), 3);  // Thursday
-  EXPECT_EQ(Date::FromYmd(2020, 2, 29).weekday(), 5);  // Saturday
+  EXPECT_EQ(Date::FromYmd(1900, 1, 1).weekday(), 0);    // Monday
+  EXPECT_EQ(Date::FromYmd(2000, 1, 1).weekday(), 5);    // Saturday
+  EXPECT_EQ(Date::FromYmd(2006, 1, 1).weekday(), 6);    // Sunday, first day of the data
+  EXPECT_EQ(Date::FromYmd(2019, 4, 25).weekday(), 3);   // Thursday
+  EXPECT_EQ(Date::FromYmd(2020, 2, 29).weekday(), 5);   // Saturday
   EXPECT_EQ(Date::FromYmd(2021, 12, 31).weekday(), 4);  // Friday, last day of the data
-  EXPECT_EQ(Date::FromYmd(2024, 1, 1).weekday(), 0);   // Monday
+  EXPECT_EQ(Date::FromYmd(2024, 1, 1).weekday(), 0);    // Monday
 }
 
 TEST(DateWeekday, CyclesThroughTheWeekDayByDay) {

@@ -52,7 +52,8 @@ void ExpectSameSeries(const TimeSeries& a, const TimeSeries& b) {
     if (std::isnan(x) || std::isnan(y)) {
       EXPECT_TRUE(std::isnan(x) && std::isnan(y)) << a.date_at(i).ToIso();
     } else {
-      EXPECT_EQ(std::memcmp(&x, &y, sizeof x), 0) << a.date_at(i).ToIso() << ": " << x << " vs " << y;
+      EXPECT_EQ(std::memcmp(&x, &y, sizeof x), 0)
+          << a.date_at(i).ToIso() << ": " << x << " vs " << y;
     }
   }
 }
@@ -90,7 +91,10 @@ TEST(LoadCsv, AcceptsHeaderInAnyCase) {
 }
 
 TEST(LoadCsv, AcceptsUtf8ByteOrderMark) {
-  const LoadTable table = ParseLoadCsv("\xEF\xBB\xBF" "Date,Load\n2021-01-01,5\n", "a.csv");
+  const LoadTable table = ParseLoadCsv(
+      "\xEF\xBB\xBF"
+      "Date,Load\n2021-01-01,5\n",
+      "a.csv");
   ASSERT_EQ(table.rows.size(), 1u);
   EXPECT_EQ(table.rows[0].load, 5.0);
 }
@@ -153,9 +157,9 @@ TEST(LoadCsv, RejectsHeaderOnly) {
 }
 
 TEST(LoadCsv, RejectsWrongHeader) {
-  for (const char* text : {"day,load\n2021-01-01,5\n", "date,value\n2021-01-01,5\n",
-                           "load,date\n5,2021-01-01\n", "2021-01-01,5\n2021-01-02,6\n",
-                           "date\n2021-01-01\n"}) {
+  for (const char* text :
+       {"day,load\n2021-01-01,5\n", "date,value\n2021-01-01,5\n", "load,date\n5,2021-01-01\n",
+        "2021-01-01,5\n2021-01-02,6\n", "date\n2021-01-01\n"}) {
     const std::string message = ParseError(text);
     EXPECT_TRUE(Contains(message, "upload.csv:1: header"));
     EXPECT_TRUE(Contains(message, "must be exactly the columns 'date,load'"));
@@ -210,16 +214,16 @@ TEST(LoadCsv, RejectsThousandsSeparator) {
 TEST(LoadCsv, RejectsNonNumericLoad) {
   for (const char* load : {"abc", "12a", "1.2.3", "--5", "0x10", "5 MWh"}) {
     const std::string text = std::string("date,load\n2021-01-01,") + load + "\n";
-    EXPECT_TRUE(Contains(ParseError(text), std::string("upload.csv:2: load '") + load +
-                                               "' is not a number"));
+    EXPECT_TRUE(Contains(ParseError(text),
+                         std::string("upload.csv:2: load '") + load + "' is not a number"));
   }
 }
 
 TEST(LoadCsv, RejectsNonFiniteLoad) {
   for (const char* load : {"nan", "NaN", "inf", "-inf", "+inf", "Infinity", "INF"}) {
     const std::string text = std::string("date,load\n2021-01-01,") + load + "\n";
-    EXPECT_TRUE(Contains(ParseError(text), std::string("upload.csv:2: load '") + load +
-                                               "' is not a finite number"));
+    EXPECT_TRUE(Contains(ParseError(text),
+                         std::string("upload.csv:2: load '") + load + "' is not a finite number"));
   }
   // Overflowing values are not finite either.
   EXPECT_TRUE(Contains(ParseError("date,load\n2021-01-01,1e999\n"), "upload.csv:2: load"));
@@ -236,16 +240,16 @@ TEST(LoadCsv, RejectsMissingValues) {
 TEST(LoadCsv, RejectsBadDates) {
   for (const char* date : {"01/01/2021", "2021-1-1", "2021/01/01", "20210101", "yesterday"}) {
     const std::string text = std::string("date,load\n") + date + ",5\n";
-    EXPECT_TRUE(Contains(ParseError(text), std::string("upload.csv:2: date '") + date +
-                                               "' is not a valid ISO date"));
+    EXPECT_TRUE(Contains(ParseError(text),
+                         std::string("upload.csv:2: date '") + date + "' is not a valid ISO date"));
   }
 }
 
 TEST(LoadCsv, RejectsImpossibleDates) {
   for (const char* date : {"2021-02-29", "2021-13-01", "2021-04-31", "2021-00-10"}) {
     const std::string text = std::string("date,load\n2021-01-01,4\n") + date + ",5\n";
-    EXPECT_TRUE(Contains(ParseError(text), std::string("upload.csv:3: date '") + date +
-                                               "' is not a valid ISO date"));
+    EXPECT_TRUE(Contains(ParseError(text),
+                         std::string("upload.csv:3: date '") + date + "' is not a valid ISO date"));
   }
 }
 
@@ -270,8 +274,8 @@ TEST(LoadCsv, ReportsEveryBadLineWithItsNumber) {
 TEST(LoadCsv, CapsManyErrorsWithACount) {
   // 25 bad rows: the first 20 are listed, the rest counted, so a wrong file gives a short message.
   std::string text = "date,load\n";
-  for (int i = 1; i <= 25; ++i) text += "2021-01-" + std::string(i < 10 ? "0" : "") +
-                                        std::to_string(i) + ",bad\n";
+  for (int i = 1; i <= 25; ++i)
+    text += "2021-01-" + std::string(i < 10 ? "0" : "") + std::to_string(i) + ",bad\n";
   const std::string message = ParseError(text, "many.csv");
   EXPECT_TRUE(Contains(message, "many.csv:2: load 'bad' is not a number"));
   EXPECT_TRUE(Contains(message, "many.csv:21: load 'bad'"));  // the 20th problem
@@ -321,7 +325,8 @@ TEST(FormatLoadCsv, IsCanonical) {
   // Re-formatting parsed text, even from a differently written file, gives the same bytes.
   EXPECT_EQ(FormatLoadCsv(ToSeries(ParseLoadCsv(text, "a.csv"))), text);
   const std::string messy =
-      "\xEF\xBB\xBF" "DATE,LOAD\r\n"
+      "\xEF\xBB\xBF"
+      "DATE,LOAD\r\n"
       "2021-03-27,600000.250\r\n\"2021-03-28\",7e5\r\n2021-03-29, 650000.125 \r\n"
       "2021-03-30,0.14285714285714285\r\n2021-03-31,100000.0\r\n\r\n";
   EXPECT_EQ(FormatLoadCsv(ToSeries(ParseLoadCsv(messy, "messy.csv"))), text);

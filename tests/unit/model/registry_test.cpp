@@ -1,1 +1,201 @@
+#include "model/registry.hpp"
+
 #include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "unit/model/model_test_data.hpp"
+
+namespace loadcast {
+namespace {
+
+using testing::D;
+using testing::YearStart;
+
+::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
+  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "'" << part << "' not found in:\n" << text;
+}
+
+ModelParams Params(const std::string& kind) {
+  return {.kind = kind,
+          .training_years = 3,
+          .epochs = 8,
+          .fourier_order = 2,
+          .huber_k = 2.0,
+          .level_years = 2,
+          .interval_coverage = 0.8};
+}
+
+/// Three years of noisy synthetic load, enough for every kind to train quickly.
+const TimeSeries& Training() {
+  static const TimeSeries series = testing::SyntheticSeries(2016, 2019, 2, 0.03, 21);
+  return series;
+}
+
+/// A model of `kind` trained on 2016-2018.
+std::unique_ptr<Forecaster> Trained(const std::string& kind) {
+  auto model = MakeForecaster(Params(kind));
+  model->Fit(BuildFrame(Training(), YearStart(2016), YearStart(2019)));
+  return model;
+}
+
+const ModelInfo kInfo{.horizon = Horizon::kDay,
+                      .target_year = 2019,
+                      .trained_from = Date::FromYmd(2016, 1, 1),
+                      .trained_to = Date::FromYmd(2018, 12, 31)};
+
+/// Loads an artifact that must be rejected and returns the StorageError message.
+std::string LoadError(const nlohmann::json& artifact) {
+  try {
+    LoadArtifact(artifact);
+    ADD_FAILURE() << "artifact loaded: " << artifact.dump().substr(0, 200);
+  } catch (const StorageError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ForecasterKinds, ListsTheThreeModelsInRegistrationOrder) {
+  EXPECT_EQ(ForecasterKinds(), (std::vector<std::string_view>{
+                                   "seasonal_naive", "calendar_regression", "calendar_ar"}));
+}
+
+TEST(MakeForecaster, BuildsEveryRegisteredKind) {
+  for (std::string_view kind : ForecasterKinds()) {
+    const auto model = MakeForecaster(Params(std::string(kind)));
+    ASSERT_NE(model, nullptr);
+    EXPECT_EQ(model->kind(), kind);
+  }
+}
+
+TEST(MakeForecaster, RejectsUnknownKindListingValidKinds) {
+  for (const char* kind : {"prophet", "", "Calendar_AR", "calendar-ar"}) {
+    try {
+      MakeForecaster(Params(kind));
+      ADD_FAILURE() << "built '" << kind << "'";
+    } catch (const UsageError& e) {
+      EXPECT_TRUE(Contains(e.what(), "unknown model kind '" + std::string(kind) + "'"));
+      EXPECT_TRUE(Contains(e.what(), "valid: seasonal_naive, calendar_regression, calendar_ar"));
+      EXPECT_EQ(e.exit_code(), ExitCode::kUsage);
+    }
+  }
+}
+
+TEST(SaveArtifact, DescribesTheModel) {
+  const auto model = Trained("calendar_regression");
+  const nlohmann::json artifact = SaveArtifact(*model, Params("calendar_regression"), kInfo);
+  EXPECT_EQ(artifact.at("format"), "loadcast-model");
+  EXPECT_EQ(artifact.at("format_version"), kArtifactFormatVersion);
+  EXPECT_EQ(artifact.at("kind"), "calendar_regression");
+  EXPECT_EQ(artifact.at("horizon"), "day");
+  EXPECT_EQ(artifact.at("target_year"), 2019);
+  EXPECT_EQ(artifact.at("trained_from"), "2016-01-01");
+  EXPECT_EQ(artifact.at("trained_to"), "2018-12-31");
+  const nlohmann::json& params = artifact.at("params");
+  EXPECT_EQ(params.at("kind"), "calendar_regression");
+  EXPECT_EQ(params.at("training_years"), 3);
+  EXPECT_EQ(params.at("epochs"), 8);
+  EXPECT_EQ(params.at("fourier_order"), 2);
+  EXPECT_EQ(params.at("huber_k"), 2.0);
+  EXPECT_EQ(params.at("level_years"), 2);
+  EXPECT_EQ(params.at("interval_coverage"), 0.8);
+  EXPECT_EQ(artifact.at("state"), model->SaveState());
+}
+
+TEST(SaveArtifact, IsDeterministic) {
+  // Artifacts are content-hashed: the same model must serialize to the same bytes.
+  const auto model = Trained("calendar_ar");
+  EXPECT_EQ(SaveArtifact(*model, Params("calendar_ar"), kInfo).dump(),
+            SaveArtifact(*model, Params("calendar_ar"), kInfo).dump());
+}
+
+TEST(LoadArtifact, RoundTripsEveryKindWithIdenticalPredictions) {
+  const Frame targets = BuildFrame(Training(), YearStart(2019), YearStart(2020));
+  for (std::string_view kind : ForecasterKinds()) {
+    SCOPED_TRACE(kind);
+    const auto model = Trained(std::string(kind));
+    const nlohmann::json artifact = SaveArtifact(*model, Params(std::string(kind)), kInfo);
+    // Through text, as the artifact is stored in the bucket.
+    const auto loaded = LoadArtifact(nlohmann::json::parse(artifact.dump()));
+    ASSERT_NE(loaded, nullptr);
+    EXPECT_EQ(loaded->kind(), kind);
+    EXPECT_EQ(loaded->SaveState(), model->SaveState());
+    const Forecast a = model->Predict(targets, Training());
+    const Forecast b = loaded->Predict(targets, Training());
+    EXPECT_EQ(a.dates, b.dates);
+    EXPECT_EQ(a.mean, b.mean);
+    EXPECT_EQ(a.lower, b.lower);
+    EXPECT_EQ(a.upper, b.upper);
+    // Re-saving the loaded model reproduces the artifact.
+    EXPECT_EQ(SaveArtifact(*loaded, Params(std::string(kind)), kInfo), artifact);
+  }
+}
+
+TEST(LoadArtifact, RejectsWrongFormat) {
+  nlohmann::json artifact =
+      SaveArtifact(*Trained("seasonal_naive"), Params("seasonal_naive"), kInfo);
+  artifact["format"] = "pickle";
+  EXPECT_TRUE(Contains(LoadError(artifact), "not a loadcast model artifact"));
+  artifact.erase("format");
+  EXPECT_TRUE(Contains(LoadError(artifact), "malformed"));
+  EXPECT_TRUE(Contains(LoadError(nlohmann::json::object()), "malformed"));
+  EXPECT_TRUE(Contains(LoadError(nlohmann::json::array()), "malformed"));
+  EXPECT_TRUE(Contains(LoadError(nlohmann::json("loadcast-model")), "malformed"));
+}
+
+TEST(LoadArtifact, RejectsFutureFormatVersion) {
+  nlohmann::json artifact =
+      SaveArtifact(*Trained("seasonal_naive"), Params("seasonal_naive"), kInfo);
+  artifact["format_version"] = kArtifactFormatVersion + 1;
+  const std::string message = LoadError(artifact);
+  EXPECT_TRUE(Contains(message, "format version 2 is not supported"));
+  EXPECT_TRUE(Contains(message, "reads version 1"));
+  artifact["format_version"] = 0;
+  EXPECT_TRUE(Contains(LoadError(artifact), "format version 0 is not supported"));
+  artifact["format_version"] = "1";
+  EXPECT_TRUE(Contains(LoadError(artifact), "malformed"));
+}
+
+TEST(LoadArtifact, RejectsUnknownKindAsStorageError) {
+  // A bad kind in a stored artifact is a corrupt object, not a usage mistake.
+  nlohmann::json artifact =
+      SaveArtifact(*Trained("seasonal_naive"), Params("seasonal_naive"), kInfo);
+  artifact["kind"] = "neural_net";
+  const std::string message = LoadError(artifact);
+  EXPECT_TRUE(Contains(message, "unknown model kind 'neural_net'"));
+  EXPECT_TRUE(Contains(message, "seasonal_naive, calendar_regression, calendar_ar"));
+}
+
+TEST(LoadArtifact, UsesTheArtifactKindOverTheParamsKind) {
+  nlohmann::json artifact =
+      SaveArtifact(*Trained("seasonal_naive"), Params("seasonal_naive"), kInfo);
+  artifact["params"]["kind"] = "calendar_ar";
+  EXPECT_EQ(LoadArtifact(artifact)->kind(), "seasonal_naive");
+}
+
+TEST(LoadArtifact, RejectsMissingOrBrokenParts) {
+  const nlohmann::json good =
+      SaveArtifact(*Trained("calendar_regression"), Params("calendar_regression"), kInfo);
+  for (const char* key : {"kind", "params", "state", "format_version"}) {
+    nlohmann::json artifact = good;
+    artifact.erase(key);
+    EXPECT_FALSE(LoadError(artifact).empty()) << key;
+  }
+  nlohmann::json no_epochs = good;
+  no_epochs["params"].erase("epochs");
+  EXPECT_TRUE(Contains(LoadError(no_epochs), "malformed"));
+  nlohmann::json bad_state = good;
+  bad_state["state"]["coefficients"].erase("level_2016");
+  EXPECT_TRUE(Contains(LoadError(bad_state), "calendar_regression state is malformed"));
+  // State of another kind does not load as this kind.
+  nlohmann::json swapped = good;
+  swapped["kind"] = "calendar_ar";
+  EXPECT_FALSE(LoadError(swapped).empty());
+}
+
+}  // namespace
+}  // namespace loadcast

@@ -1,1 +1,414 @@
+#include "pipeline/flows.hpp"
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "core/hash.hpp"
+#include "support/temp_dir.hpp"
+
+namespace loadcast {
+namespace {
+
+using testing::BundledData;
+using testing::TempDir;
+using Snapshot = std::map<std::string, std::string>;
+
+#define EXPECT_CONTAINS(haystack, needle) \
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, needle, haystack)
+
+std::string Slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+/// The hash of every file under a folder, keyed by relative path: "unchanged" means equal.
+Snapshot HashTree(const std::filesystem::path& root) {
+  Snapshot out;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    if (!entry.is_regular_file()) continue;
+    out[std::filesystem::relative(entry.path(), root).generic_string()] =
+        Sha256Hex(Slurp(entry.path()));
+  }
+  return out;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::vector<std::string> StepNames(const FlowResult& result) {
+  std::vector<std::string> names;
+  for (const StepTiming& t : result.timings) names.push_back(t.step);
+  return names;
+}
+
+/// Training is the slow part of a flow; where the model's accuracy is not what a test is about,
+/// a smaller fit keeps the binary fast.
+Config FastConfig(const std::filesystem::path& base_dir) {
+  Config config = DefaultConfig(base_dir);
+  for (ModelParams* params : {&config.year_model, &config.day_model}) {
+    params->training_years = 2;
+    params->epochs = 3;
+  }
+  return config;
+}
+
+/// Each test works on its own copy of a workspace that already holds the bundled data (2006-2021)
+/// and a year model for 2021, both made once for the suite.
+class FlowsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    spdlog::set_level(spdlog::level::err);
+    workspace_ = new TempDir;
+    const Config config = FastConfig(workspace_->path());
+    DataController data(config);
+    IngestFlow(data, config, {BundledData()});
+    TrainFlow(data, config, 2021, Horizon::kYear);
+  }
+  static void TearDownTestSuite() {
+    delete workspace_;
+    workspace_ = nullptr;
+  }
+  void SetUp() override {
+    std::filesystem::copy(workspace_->path() / "var", dir_ / "var",
+                          std::filesystem::copy_options::recursive);
+    data_ = std::make_unique<DataController>(config_);
+  }
+
+  Database& db() { return data_->database(); }
+  std::filesystem::path Bucket() const { return dir_ / "var/bucket"; }
+  /// The most recent run: the one a flow that threw just recorded.
+  RunRecord LastRun() { return db().ListRuns(1).at(0); }
+
+  static TempDir* workspace_;
+  TempDir dir_;
+  Config config_ = FastConfig(dir_.path());
+  std::unique_ptr<DataController> data_;
+};
+
+TempDir* FlowsTest::workspace_ = nullptr;
+
+TEST(IngestFlow, StoresTheBundledDataInASucceededRun) {
+  spdlog::set_level(spdlog::level::err);
+  TempDir dir;
+  const Config config = DefaultConfig(dir.path());
+  DataController data(config);
+  const IngestResult result = IngestFlow(data, config, {BundledData()});
+  EXPECT_EQ(result.report.years_stored.size(), 16u);
+  EXPECT_EQ(result.report.rows, 5844u);
+  const RunRecord run = data.database().ListRuns(1).at(0);
+  EXPECT_EQ(run.id, result.run_id);
+  EXPECT_EQ(run.command, "ingest");
+  EXPECT_EQ(run.status, "succeeded");
+  EXPECT_EQ(run.target_year, std::nullopt);
+  EXPECT_EQ(run.horizon, "");
+  // Each run records the configuration it ran with.
+  EXPECT_EQ(run.config, DumpConfig(config));
+  EXPECT_EQ(data.database().CountAlerts(result.run_id), 0);
+}
+
+TEST_F(FlowsTest, ReIngestSucceedsAndChangesNothing) {
+  const Snapshot before = HashTree(Bucket());
+  const IngestResult result = IngestFlow(*data_, config_, {BundledData()});
+  EXPECT_TRUE(result.report.years_stored.empty());
+  EXPECT_EQ(result.report.years_unchanged.size(), 16u);
+  EXPECT_EQ(HashTree(Bucket()), before);
+  EXPECT_EQ(LastRun().status, "succeeded");
+}
+
+TEST_F(FlowsTest, IngestOfABadFileIsRejectedWithOneAlertAndTheBucketUnchanged) {
+  const auto bad = dir_.Write("bad.csv", "date,load\n2021-05-01,700000\n2021-05-01,700000\n");
+  const Snapshot before = HashTree(Bucket());
+  EXPECT_THROW(IngestFlow(*data_, config_, {bad}), DataError);
+  EXPECT_EQ(HashTree(Bucket()), before);
+
+  const RunRecord run = LastRun();
+  EXPECT_EQ(run.command, "ingest");
+  EXPECT_EQ(run.status, "rejected");
+  EXPECT_CONTAINS(run.message, bad.string() + ":3: duplicate date 2021-05-01");
+  EXPECT_FALSE(run.finished_at.empty());
+  ASSERT_EQ(db().CountAlerts(run.id), 1);
+  const AlertRecord alert = db().ListAlerts(1).at(0);
+  EXPECT_EQ(alert.run_id, run.id);
+  EXPECT_EQ(alert.severity, "error");
+  EXPECT_EQ(alert.source, "ingest");
+  EXPECT_EQ(alert.code, "data_rejected");
+  EXPECT_CONTAINS(alert.message, bad.string() + ":3:");
+}
+
+TEST_F(FlowsTest, IngestOfAMissingFileIsRejected) {
+  EXPECT_THROW(IngestFlow(*data_, config_, {dir_ / "nope.csv"}), DataError);
+  EXPECT_EQ(LastRun().status, "rejected");
+  EXPECT_EQ(db().CountAlerts(LastRun().id), 1);
+}
+
+TEST_F(FlowsTest, RunFlowForecastsEveryDayOf2021AndBeatsTheSeasonalNaive) {
+  // The real model configuration: this is the accuracy the project promises.
+  const Config config = DefaultConfig(dir_.path());
+  const FlowResult result = RunFlow(*data_, config, 2021, Horizon::kYear, std::nullopt);
+  EXPECT_EQ(result.command, "run");
+  EXPECT_EQ(result.target_year, 2021);
+  ASSERT_TRUE(result.forecast.has_value());
+  ASSERT_EQ(result.forecast->size(), 365u);
+  EXPECT_EQ(result.forecast->dates.front(), Date::FromYmd(2021, 1, 1));
+  EXPECT_EQ(result.forecast->dates.back(), Date::FromYmd(2021, 12, 31));
+  ASSERT_EQ(result.actuals.size(), 365u);
+  for (double a : result.actuals) ASSERT_FALSE(std::isnan(a));
+
+  ASSERT_TRUE(result.evaluation.has_value());
+  const MetricRow& year = result.evaluation->year;
+  EXPECT_EQ(year.days, 365);
+  EXPECT_GT(year.mape, 0.0);
+  EXPECT_LT(year.mape, year.naive_mape);
+  EXPECT_GT(year.skill, 0.0);
+  EXPECT_EQ(result.evaluation->months.size(), 12u);
+  EXPECT_EQ(result.evaluation->forecast_run_id, result.run_id);
+
+  ASSERT_TRUE(result.model.has_value());
+  EXPECT_EQ(result.model->run_id, result.run_id);
+  EXPECT_EQ(result.model->horizon, "year");
+  EXPECT_EQ(result.model->trained_to, "2020-12-31");
+  EXPECT_EQ(StepNames(result), (std::vector<std::string>{"extract", "validate", "enrich", "train",
+                                                         "predict", "check", "publish",
+                                                         "evaluate"}));
+  for (const CheckRow& c : result.checks) EXPECT_NE(c.status, "fail") << c.check;
+
+  const RunRecord run = LastRun();
+  EXPECT_EQ(run.id, result.run_id);
+  EXPECT_EQ(run.status, "succeeded");
+  EXPECT_EQ(run.target_year, 2021);
+  EXPECT_EQ(run.horizon, "year");
+  EXPECT_EQ(result.alerts, db().CountAlerts(result.run_id));
+  // What the run produced is on record: the forecast, its checks and its scores.
+  EXPECT_EQ(db().CurrentForecast(2021, "year", 0)->run_id, result.run_id);
+  EXPECT_EQ(db().ListChecks(result.run_id).size(), result.checks.size());
+  const auto evaluations = db().LatestEvaluations();
+  ASSERT_EQ(evaluations.size(), 1u);
+  EXPECT_EQ(evaluations[0].run_id, result.run_id);
+  EXPECT_DOUBLE_EQ(evaluations[0].metrics.mape, year.mape);
+}
+
+TEST_F(FlowsTest, PredictBeforeTrainIsAUsageErrorRecordedAsAFailedRun) {
+  // The workspace has a 2021 year model only: nothing is trained for the day horizon.
+  try {
+    PredictFlow(*data_, config_, 2021, Horizon::kDay, std::nullopt);
+    FAIL() << "expected UsageError";
+  } catch (const UsageError& e) {
+    EXPECT_CONTAINS(std::string(e.what()), "no day model is registered for 2021");
+  }
+  const RunRecord run = LastRun();
+  EXPECT_EQ(run.command, "predict");
+  EXPECT_EQ(run.status, "failed");
+  EXPECT_EQ(run.horizon, "day");
+  EXPECT_CONTAINS(run.message, "loadcast train --target-year 2021 --horizon day");
+  ASSERT_EQ(db().CountAlerts(run.id), 1);
+  const AlertRecord alert = db().ListAlerts(1).at(0);
+  EXPECT_EQ(alert.run_id, run.id);
+  EXPECT_EQ(alert.severity, "error");
+  EXPECT_EQ(alert.source, "predict");
+  EXPECT_EQ(alert.code, "run_refused");
+  EXPECT_EQ(db().CurrentForecast(2021, "day", run.id), std::nullopt);
+}
+
+TEST_F(FlowsTest, TrainThenPredictThenEvaluate) {
+  const FlowResult trained = TrainFlow(*data_, config_, 2021, Horizon::kYear);
+  ASSERT_TRUE(trained.model.has_value());
+  EXPECT_EQ(trained.model->run_id, trained.run_id);
+  EXPECT_EQ(StepNames(trained),
+            (std::vector<std::string>{"extract", "validate", "enrich", "train"}));
+  EXPECT_FALSE(trained.forecast.has_value());
+  EXPECT_EQ(LastRun().status, "succeeded");
+  EXPECT_TRUE(std::filesystem::is_regular_file(Bucket() / trained.model->artifact));
+
+  const FlowResult predicted = PredictFlow(*data_, config_, 2021, Horizon::kYear, std::nullopt);
+  ASSERT_TRUE(predicted.forecast.has_value());
+  EXPECT_EQ(predicted.forecast->size(), 365u);
+  // The prediction used the model just trained, the latest for the target.
+  ASSERT_TRUE(predicted.model.has_value());
+  EXPECT_EQ(predicted.model->id, trained.model->id);
+  EXPECT_EQ(StepNames(predicted), (std::vector<std::string>{"extract", "validate", "enrich",
+                                                            "predict", "check", "publish"}));
+  EXPECT_FALSE(predicted.evaluation.has_value());
+  EXPECT_EQ(db().ListChecks(predicted.run_id).size(), 5u);
+  const auto published = db().CurrentForecast(2021, "year", 0);
+  ASSERT_TRUE(published.has_value());
+  EXPECT_EQ(published->run_id, predicted.run_id);
+  EXPECT_EQ(published->model_id, trained.model->id);
+  EXPECT_EQ(published->rows.size(), 365u);
+
+  const FlowResult evaluated = EvaluateFlow(*data_, config_, 2021, Horizon::kYear);
+  ASSERT_TRUE(evaluated.evaluation.has_value());
+  EXPECT_EQ(evaluated.evaluation->forecast_run_id, predicted.run_id);
+  EXPECT_EQ(evaluated.evaluation->year.days, 365);
+  EXPECT_EQ(StepNames(evaluated), std::vector<std::string>{"evaluate"});
+  EXPECT_EQ(LastRun().status, "succeeded");
+  const auto evaluations = db().LatestEvaluations();
+  ASSERT_EQ(evaluations.size(), 1u);
+  EXPECT_EQ(evaluations[0].run_id, evaluated.run_id);
+  EXPECT_DOUBLE_EQ(evaluations[0].metrics.mape, evaluated.evaluation->year.mape);
+}
+
+TEST_F(FlowsTest, PredictWritesTheOutCsv) {
+  const auto out = dir_ / "exports/forecast-2021.csv";
+  const FlowResult result = PredictFlow(*data_, config_, 2021, Horizon::kYear, out);
+  EXPECT_EQ(result.exported, out);
+  const std::string text = Slurp(out);
+  const auto lines = Lines(text);
+  ASSERT_EQ(lines.size(), 366u);
+  EXPECT_EQ(lines[0], "date,forecast,lower,upper,actual");
+  EXPECT_TRUE(lines[1].starts_with("2021-01-01,")) << lines[1];
+  EXPECT_TRUE(lines[365].starts_with("2021-12-31,")) << lines[365];
+  // The file is exactly what FormatForecastCsv makes of the published forecast.
+  ASSERT_TRUE(result.forecast.has_value());
+  EXPECT_EQ(text, FormatForecastCsv(*result.forecast, result.actuals));
+}
+
+TEST_F(FlowsTest, ForecastFailingItsChecksIsRejectedAndNotPublished) {
+  // A negative margin shrinks the history envelope to nothing: every value falls outside it.
+  Config strict = config_;
+  strict.envelope_margin = -0.6;
+  const auto out = dir_ / "forecast.csv";
+  try {
+    PredictFlow(*data_, strict, 2021, Horizon::kYear, out);
+    FAIL() << "expected ForecastRejected";
+  } catch (const ForecastRejected& e) {
+    EXPECT_CONTAINS(std::string(e.what()), "history_envelope");
+  }
+  const RunRecord run = LastRun();
+  EXPECT_EQ(run.status, "rejected");
+  EXPECT_EQ(db().CurrentForecast(2021, "year", run.id), std::nullopt);
+  EXPECT_FALSE(std::filesystem::exists(out));
+  // The checks are kept to show why.
+  bool envelope_failed = false;
+  for (const CheckRow& c : db().ListChecks(run.id)) {
+    envelope_failed |= c.check == "history_envelope" && c.status == "fail";
+  }
+  EXPECT_TRUE(envelope_failed);
+  const AlertRecord alert = db().ListAlerts(1).at(0);
+  EXPECT_EQ(alert.run_id, run.id);
+  EXPECT_EQ(alert.code, "forecast_rejected");
+  EXPECT_EQ(alert.source, "check");
+}
+
+TEST_F(FlowsTest, EvaluateWithoutAForecastIsAUsageErrorRecordedAsAFailedRun) {
+  EXPECT_THROW(EvaluateFlow(*data_, config_, 2021, Horizon::kYear), UsageError);
+  const RunRecord run = LastRun();
+  EXPECT_EQ(run.command, "evaluate");
+  EXPECT_EQ(run.status, "failed");
+  ASSERT_EQ(db().CountAlerts(run.id), 1);
+  const AlertRecord alert = db().ListAlerts(1).at(0);
+  EXPECT_EQ(alert.source, "evaluate");
+  EXPECT_EQ(alert.code, "run_refused");
+}
+
+TEST_F(FlowsTest, EvaluateAboveTheMapeThresholdRaisesAWarningButSucceeds) {
+  PredictFlow(*data_, config_, 2021, Horizon::kYear, std::nullopt);
+  Config picky = config_;
+  picky.mape_warning = 0.01;
+  const FlowResult result = EvaluateFlow(*data_, picky, 2021, Horizon::kYear);
+  ASSERT_TRUE(result.evaluation.has_value());
+  EXPECT_EQ(LastRun().status, "succeeded");
+  EXPECT_EQ(result.alerts, 1);
+  const AlertRecord alert = db().ListAlerts(1).at(0);
+  EXPECT_EQ(alert.run_id, result.run_id);
+  EXPECT_EQ(alert.severity, "warning");
+  EXPECT_EQ(alert.code, "mape_above_threshold");
+  // The summary of evaluations shows the warning beside the score.
+  const auto evaluations = db().LatestEvaluations();
+  ASSERT_EQ(evaluations.size(), 1u);
+  EXPECT_EQ(evaluations[0].run_id, result.run_id);
+  EXPECT_EQ(evaluations[0].alerts, 1);
+}
+
+TEST_F(FlowsTest, ANextYearForecastHasNoActualsAndNothingToEvaluateYet) {
+  TrainFlow(*data_, config_, 2022, Horizon::kYear);
+  const auto out = dir_ / "forecast-2022.csv";
+  const FlowResult predicted = PredictFlow(*data_, config_, 2022, Horizon::kYear, out);
+  ASSERT_TRUE(predicted.forecast.has_value());
+  EXPECT_EQ(predicted.forecast->size(), 365u);
+  for (double a : predicted.actuals) ASSERT_TRUE(std::isnan(a));
+  // No actual yet: the CSV's last column is empty.
+  const auto lines = Lines(Slurp(out));
+  ASSERT_EQ(lines.size(), 366u);
+  EXPECT_TRUE(lines[1].starts_with("2022-01-01,")) << lines[1];
+  EXPECT_TRUE(lines[1].ends_with(",")) << lines[1];
+
+  const FlowResult evaluated = EvaluateFlow(*data_, config_, 2022, Horizon::kYear);
+  EXPECT_FALSE(evaluated.evaluation.has_value());
+  EXPECT_EQ(LastRun().status, "succeeded");
+  EXPECT_TRUE(db().LatestEvaluations().empty());
+}
+
+TEST_F(FlowsTest, DayHorizonForecastsUpToTheDayAfterTheLastActual) {
+  // 2022 observed through January 10: the day-ahead run forecasts January 1 to 11.
+  std::string rows = "date,load\n";
+  for (int d = 1; d <= 10; ++d) rows += fmt::format("2022-01-{:02},{}\n", d, 800000 + d * 1000);
+  IngestFlow(*data_, config_, {dir_.Write("jan.csv", rows)});
+  const FlowResult result = RunFlow(*data_, config_, 2022, Horizon::kDay, std::nullopt);
+  ASSERT_TRUE(result.forecast.has_value());
+  ASSERT_EQ(result.forecast->size(), 11u);
+  EXPECT_EQ(result.forecast->dates.back(), Date::FromYmd(2022, 1, 11));
+  ASSERT_TRUE(result.evaluation.has_value());
+  EXPECT_EQ(result.evaluation->year.days, 10);
+  EXPECT_EQ(LastRun().status, "succeeded");
+}
+
+TEST_F(FlowsTest, TrainWithoutThePreviousYearIsADataErrorRecordedAsRejected) {
+  EXPECT_THROW(TrainFlow(*data_, config_, 2023, Horizon::kYear), DataError);
+  const RunRecord run = LastRun();
+  EXPECT_EQ(run.command, "train");
+  EXPECT_EQ(run.status, "rejected");
+  const AlertRecord alert = db().ListAlerts(1).at(0);
+  EXPECT_EQ(alert.source, "extract");
+  EXPECT_EQ(alert.code, "data_rejected");
+}
+
+TEST(FormatForecastCsv, WritesAHeaderAndOneRowPerDay) {
+  Forecast f;
+  f.dates = {Date::FromYmd(2021, 1, 1), Date::FromYmd(2021, 1, 2)};
+  f.mean = {800000.0, 810000.125};
+  f.lower = {750000.0, 760000.0};
+  f.upper = {850000.5, 860000.0};
+  EXPECT_EQ(FormatForecastCsv(f, {790000.0, 805000.0}),
+            "date,forecast,lower,upper,actual\n"
+            "2021-01-01,800000.000,750000.000,850000.500,790000.000\n"
+            "2021-01-02,810000.125,760000.000,860000.000,805000.000\n");
+}
+
+TEST(FormatForecastCsv, LeavesUnknownValuesEmpty) {
+  Forecast f;
+  f.dates = {Date::FromYmd(2021, 1, 1), Date::FromYmd(2021, 1, 2)};
+  f.mean = {1.0, 2.0};
+  f.lower = {std::numeric_limits<double>::quiet_NaN(), 1.0};
+  f.upper = {2.0, 3.0};
+  // A NaN actual and an actual missing altogether both give an empty field.
+  EXPECT_EQ(FormatForecastCsv(f, {std::numeric_limits<double>::quiet_NaN()}),
+            "date,forecast,lower,upper,actual\n"
+            "2021-01-01,1.000,,2.000,\n"
+            "2021-01-02,2.000,1.000,3.000,\n");
+}
+
+TEST(FormatForecastCsv, AnEmptyForecastIsJustTheHeader) {
+  EXPECT_EQ(FormatForecastCsv(Forecast{}, {}), "date,forecast,lower,upper,actual\n");
+}
+
+}  // namespace
+}  // namespace loadcast

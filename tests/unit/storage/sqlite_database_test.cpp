@@ -386,6 +386,27 @@ TEST_F(SqliteDatabaseTest, LatestEvaluationsKeepsTheLatestSucceededYearlyScorePe
   EXPECT_DOUBLE_EQ(m.naive_mape, 6.0);
 }
 
+TEST_F(SqliteDatabaseTest, LatestEvaluationsCountsTheAlertsOfTheEvaluatingRun) {
+  const int64_t quiet = db_.BeginRun(MakeRun("evaluate", 2020, "year"));
+  db_.SaveMetrics(quiet, {Metric("year", "2020", 3.0)});
+  db_.FinishRun(quiet, "succeeded", "");
+  const int64_t noisy = db_.BeginRun(MakeRun("evaluate", 2021, "year"));
+  db_.SaveMetrics(noisy, {Metric("year", "2021", 9.0)});
+  db_.AddAlert(MakeAlert(noisy, "warning", "mape_above_threshold"));
+  db_.AddAlert(MakeAlert(noisy, "warning", "worse_than_naive"));
+  db_.FinishRun(noisy, "succeeded", "");
+  // Alerts of other runs are not the evaluation's.
+  db_.AddAlert(MakeAlert(std::nullopt, "info", "unrelated"));
+
+  const auto evaluations = db_.LatestEvaluations();
+  ASSERT_EQ(evaluations.size(), 2u);
+  EXPECT_EQ(evaluations[0].run_id, quiet);
+  EXPECT_EQ(evaluations[0].alerts, 0);
+  EXPECT_EQ(evaluations[1].run_id, noisy);
+  EXPECT_EQ(evaluations[1].alerts, 2);
+  EXPECT_DOUBLE_EQ(evaluations[1].metrics.mape, 9.0);
+}
+
 TEST_F(SqliteDatabaseTest, LatestEvaluationsIsEmptyWithoutYearlyScores) {
   const int64_t run = db_.BeginRun(MakeRun("evaluate", 2021, "year"));
   db_.SaveMetrics(run, {Metric("month", "2021-01", 2.0)});
