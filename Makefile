@@ -23,6 +23,9 @@ demo: build
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
+bench: build
+	$(BUILD_DIR)/bench/loadcast_bench
+
 check-layers:
 	bash scripts/check-layers.sh src
 

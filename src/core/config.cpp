@@ -90,12 +90,22 @@ const std::vector<Setting>& Settings() {
   return kSettings;
 }
 
-std::string FormatValue(const Value& v) {
+/// A value as text; `yaml_quoted` double-quotes strings so any text reads back the same.
+std::string FormatValue(const Value& v, bool yaml_quoted) {
   return std::visit(
-      [](auto* p) -> std::string {
+      [yaml_quoted](auto* p) -> std::string {
         using T = std::remove_pointer_t<decltype(p)>;
-        if constexpr (std::is_same_v<T, std::string>) return *p;
-        else return fmt::format("{}", *p);
+        if constexpr (std::is_same_v<T, std::string>) {
+          if (!yaml_quoted) return *p;
+          std::string quoted = "\"";
+          for (char c : *p) {
+            if (c == '"' || c == '\\') quoted += '\\';
+            quoted += c;
+          }
+          return quoted + "\"";
+        } else {
+          return fmt::format("{}", *p);
+        }
       },
       v);
 }
@@ -128,7 +138,7 @@ void Assign(Config& config, const Setting& setting, const YAML::Node& node,
             *p = text;
           } else {
             const T value = node.as<T>();
-            if (value < setting.min || value > setting.max) {
+            if (!(value >= setting.min && value <= setting.max)) {  // NaN fails too
               throw ConfigError(fmt::format("{}: '{}' = {} is outside [{}, {}]", where,
                                             setting.key, text, setting.min, setting.max));
             }
@@ -219,7 +229,7 @@ std::string DumpConfig(const Config& config) {
     }
     const int indent = parent.find('.') == std::string::npos ? 2 : 4;
     out << std::string(static_cast<std::size_t>(indent), ' ') << s.key.substr(dot + 1) << ": "
-        << FormatValue(s.field(copy)) << "\n";
+        << FormatValue(s.field(copy), /*yaml_quoted=*/true) << "\n";
   }
   return out.str();
 }
@@ -230,8 +240,8 @@ std::string ConfigReference() {
   out << "| key | default | range | meaning |\n| --- | --- | --- | --- |\n";
   for (const auto& s : Settings()) {
     const std::string range = s.min == s.max ? "" : fmt::format("{} .. {}", s.min, s.max);
-    out << "| `" << s.key << "` | `" << FormatValue(s.field(defaults)) << "` | " << range << " | "
-        << s.doc << " |\n";
+    out << "| `" << s.key << "` | `" << FormatValue(s.field(defaults), /*yaml_quoted=*/false)
+        << "` | " << range << " | " << s.doc << " |\n";
   }
   return out.str();
 }

@@ -13,14 +13,19 @@ namespace {
 constexpr std::size_t kMaxReported = 20;
 constexpr std::size_t kMaxQuotedValue = 40;
 
+bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/// Strips surrounding blanks (spaces, tabs, CR, LF).
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
+  while (!s.empty() && IsBlank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsBlank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+/// A field's value: trimmed, and without the double quotes a spreadsheet may put around it.
+std::string_view Field(std::string_view s) {
+  s = Trim(s);
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = Trim(s.substr(1, s.size() - 2));
   return s;
 }
 
@@ -130,8 +135,8 @@ LoadTable ParseLoadCsv(std::string_view text, std::string_view source) {
         break;
       }
       const auto fields = Split(line, ',');
-      if (fields.size() != 2 || Lower(Trim(fields[0])) != "date" ||
-          Lower(Trim(fields[1])) != "load") {
+      if (fields.size() != 2 || Lower(Field(fields[0])) != "date" ||
+          Lower(Field(fields[1])) != "load") {
         issues.Add(line_no, fmt::format("header {} must be exactly the columns 'date,load'",
                                         Quote(line)));
         break;
@@ -162,8 +167,8 @@ LoadTable ParseLoadCsv(std::string_view text, std::string_view source) {
                                       fields.size()));
       continue;
     }
-    const std::string_view date_text = Trim(fields[0]);
-    const std::string_view load_text = Trim(fields[1]);
+    const std::string_view date_text = Field(fields[0]);
+    const std::string_view load_text = Field(fields[1]);
     const auto date = Date::ParseIso(date_text);
     if (date_text.empty()) {
       issues.Add(line_no, "missing date");

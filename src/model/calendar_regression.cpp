@@ -10,7 +10,12 @@
 namespace loadcast {
 namespace {
 
-constexpr double kRidge = 1e-6;
+// A ridge just large enough to pin columns that never fire (a holiday that fell on a weekend in
+// every training year) at zero, far too small to shrink the used ones.
+constexpr double kRidge = 1e-10;
+// Residuals below this (log units, 0.01%) are exact for our purposes: a floor on the robust scale
+// keeps near-perfect fits from down-weighting everything else into divergence.
+constexpr double kMinScale = 1e-4;
 constexpr double kMadToSigma = 1.4826;
 constexpr double kConvergence = 1e-9;
 
@@ -37,7 +42,7 @@ std::vector<double> FitHuber(const std::vector<double>& x_rowmajor, std::size_t 
     resid = target - x * beta;
     std::vector<double> abs_resid(resid.data(), resid.data() + resid.size());
     for (double& r : abs_resid) r = std::abs(r);
-    const double scale = std::max(kMadToSigma * Quantile(std::move(abs_resid), 0.5), 1e-12);
+    const double scale = std::max(kMadToSigma * Quantile(std::move(abs_resid), 0.5), kMinScale);
     for (Eigen::Index i = 0; i < resid.size(); ++i) {
       const double a = std::abs(resid[i]);
       weights[i] = a <= huber_k * scale ? 1.0 : huber_k * scale / a;
@@ -123,8 +128,12 @@ void CalendarRegression::LoadState(const nlohmann::json& state) {
   try {
     params_.fourier_order = state.at("fourier_order").get<int>();
     params_.level_years = state.at("level_years").get<int>();
-    design_.emplace(params_.fourier_order, state.at("first_year").get<int>(),
-                    state.at("last_year").get<int>());
+    const int first_year = state.at("first_year").get<int>();
+    const int last_year = state.at("last_year").get<int>();
+    if (first_year > last_year || params_.fourier_order < 0 || params_.level_years < 1) {
+      throw StorageError("calendar_regression state has an invalid design");
+    }
+    design_.emplace(params_.fourier_order, first_year, last_year);
     const auto& coefficients = state.at("coefficients");
     coefficients_.clear();
     for (const std::string& name : design_->names()) {

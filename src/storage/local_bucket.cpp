@@ -23,13 +23,20 @@ std::filesystem::path LocalBucket::PathOf(const std::string& key) const {
 
 std::optional<std::string> LocalBucket::Get(const std::string& key) const {
   const auto path = PathOf(key);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (!std::filesystem::exists(path)) return std::nullopt;
-    throw StorageError(fmt::format("{}: cannot read object", path.string()));
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) return std::nullopt;
+  if (!std::filesystem::is_regular_file(status)) {
+    throw StorageError(fmt::format("{}: is not a regular file", path.string()));
   }
+  std::ifstream in(path, std::ios::binary);
   std::ostringstream bytes;
-  bytes << in.rdbuf();
+  if (!in || !(bytes << in.rdbuf()) || in.bad()) {
+    // An empty object reads as no characters, which sets failbit on the copy: not an error.
+    if (std::filesystem::file_size(path, ec) != 0 || ec) {
+      throw StorageError(fmt::format("{}: cannot read object", path.string()));
+    }
+  }
   return std::move(bytes).str();
 }
 

@@ -68,8 +68,11 @@ void WriteFileAtomic(const std::filesystem::path& path, std::string_view bytes) 
     }
     written += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const int err = errno;
+  const int synced = ::fsync(fd);
+  const int sync_errno = errno;
+  const int closed = ::close(fd);
+  if (synced != 0 || closed != 0) {
+    const int err = synced != 0 ? sync_errno : errno;
     std::filesystem::remove(tmp, ec);
     throw StorageError(fmt::format("{}: flush failed: {}", path.string(), std::strerror(err)));
   }
@@ -77,6 +80,13 @@ void WriteFileAtomic(const std::filesystem::path& path, std::string_view bytes) 
   if (ec) {
     std::filesystem::remove(tmp, ec);
     throw StorageError(fmt::format("{}: cannot replace: {}", path.string(), ec.message()));
+  }
+  // The rename is durable only once the folder's entry is on disk too.
+  const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  const int dir_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
   }
 }
 

@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "core/config.hpp"
 #include "core/date.hpp"
 #include "core/hash.hpp"
 #include "support/temp_dir.hpp"
@@ -292,6 +293,28 @@ TEST(Cli, TrainingWithoutDataIsRejected) {
   const Result r = Loadcast(dir.path(), {"train", "--target-year", "2021"});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("2020-12-31"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace loadcast
+
+namespace loadcast {
+namespace {
+
+TEST(Docs, ConfigurationReferenceMatchesTheSettingsTable) {
+  const std::string docs = Slurp(std::filesystem::path(LOADCAST_SOURCE_DIR) /
+                                 "docs/configuration.md");
+  const std::string reference = ConfigReference();
+  // The reference's rows (past its header) appear verbatim in the docs.
+  const std::string rows = reference.substr(reference.find("| `"));
+  EXPECT_NE(docs.find(rows), std::string::npos)
+      << "docs/configuration.md is out of date: regenerate with 'loadcast config --reference'";
+}
+
+TEST(Docs, ShippedConfigHoldsTheDefaults) {
+  const auto dir = std::filesystem::path(LOADCAST_SOURCE_DIR);
+  EXPECT_EQ(DumpConfig(LoadConfig(dir / "config/loadcast.yaml", dir)),
+            DumpConfig(DefaultConfig(dir)));
 }
 
 }  // namespace
