@@ -193,6 +193,9 @@ struct BadFile {
   std::string expected;  // part of the message
 };
 
+// Names the case in test listings instead of dumping its bytes.
+void PrintTo(const BadFile& bad, std::ostream* os) { *os << bad.name; }
+
 class RejectsBadFile : public IngestedTest, public ::testing::WithParamInterface<BadFile> {};
 
 TEST_P(RejectsBadFile, WithExit3AnAlertAndNothingChanged) {

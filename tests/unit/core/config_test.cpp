@@ -94,7 +94,7 @@ TEST(DefaultConfig, HasDocumentedDefaults) {
   EXPECT_EQ(c.year_model.kind, "calendar_regression");
   EXPECT_EQ(c.day_model.kind, "calendar_ar");
   for (const ModelParams* m : {&c.year_model, &c.day_model}) {
-    EXPECT_EQ(m->training_years, 6);
+    EXPECT_EQ(m->training_years, 4);
     EXPECT_EQ(m->epochs, 20);
     EXPECT_EQ(m->fourier_order, 4);
     EXPECT_EQ(m->huber_k, 1.5);
@@ -294,9 +294,9 @@ TEST(LoadConfig, RejectsMissingFile) {
 
 TEST(DumpConfig, ListsEveryKeyInNestedYaml) {
   const std::string dump = DumpConfig(DefaultConfig("."));
-  EXPECT_TRUE(Contains(dump, "storage:\n  url: var/bucket\n"));
-  EXPECT_TRUE(Contains(dump, "models:\n  year:\n    kind: calendar_regression\n"));
-  EXPECT_TRUE(Contains(dump, "  day:\n    kind: calendar_ar\n"));
+  EXPECT_TRUE(Contains(dump, "storage:\n  url: \"var/bucket\"\n"));
+  EXPECT_TRUE(Contains(dump, "models:\n  year:\n    kind: \"calendar_regression\"\n"));
+  EXPECT_TRUE(Contains(dump, "  day:\n    kind: \"calendar_ar\"\n"));
   for (const std::string& key : kAllKeys) {
     const std::string leaf = key.substr(key.rfind('.') + 1);
     EXPECT_TRUE(Contains(dump, leaf + ": ")) << key;
@@ -393,6 +393,55 @@ TEST(ShippedConfig, LoadsToTheDefaults) {
   if (!std::filesystem::exists(file)) GTEST_SKIP() << file << " does not exist yet";
   // The shipped file documents the defaults; if they drift apart, one of them is wrong.
   ExpectSameConfig(LoadConfig(file, source_dir), DefaultConfig(source_dir));
+}
+
+TEST(LoadConfig, RejectsNanNumericValues) {
+  // NaN compares false with both bounds, so a range check written as two "less than" tests would
+  // let it through; it must be rejected like any other out-of-range value.
+  TempDir dir;
+  const std::string file = (dir / "loadcast.yaml").string();
+  const std::string message = LoadError(dir, "models:\n  year:\n    interval_coverage: .nan\n");
+  EXPECT_TRUE(Contains(message, file + ":3:"));
+  EXPECT_TRUE(Contains(message, "'models.year.interval_coverage'"));
+  EXPECT_TRUE(Contains(message, "outside"));
+  EXPECT_TRUE(Contains(LoadError(dir, "validation:\n  min_load: .nan\n"), "outside"));
+  EXPECT_TRUE(Contains(LoadError(dir, "validation:\n  min_load: .NaN\n"), "outside"));
+  EXPECT_TRUE(Contains(LoadError(dir, "validation:\n  max_load: .NAN\n"), "outside"));
+  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  day:\n    huber_k: .nan\n"), "outside"));
+  EXPECT_TRUE(Contains(LoadError(dir, "checks:\n  envelope_margin: .nan\n"), "outside"));
+  EXPECT_TRUE(Contains(LoadError(dir, "evaluation:\n  mape_warning: .nan\n"), "outside"));
+}
+
+TEST(DumpConfig, WritesStringsDoubleQuoted) {
+  Config c = DefaultConfig(".");
+  c.storage_url = "var/my #1 bucket";
+  const std::string dump = DumpConfig(c);
+  EXPECT_TRUE(Contains(dump, "storage:\n  url: \"var/my #1 bucket\"\n"));
+  EXPECT_TRUE(Contains(dump, "    kind: \"calendar_regression\"\n"));
+  // Numbers stay plain.
+  EXPECT_TRUE(Contains(dump, "    epochs: 20\n"));
+}
+
+TEST(DumpConfig, ReloadsAwkwardStringsExactly) {
+  // Values that plain YAML would cut at a comment, read as a mapping, or read as null.
+  for (const std::string& value :
+       {std::string("var/my #1 bucket"), std::string("a: b"), std::string(""),
+        std::string("say \"hi\" \\ bye"), std::string(" padded "), std::string("~"),
+        std::string("null"), std::string("- dash"), std::string("[x, y]"), std::string("{a: 1}"),
+        std::string("'single'"), std::string("123"), std::string("true")}) {
+    SCOPED_TRACE("value '" + value + "'");
+    TempDir dir;
+    Config c = DefaultConfig(dir.path());
+    c.storage_url = value;
+    c.database_url = value + "/db";
+    const std::string dump = DumpConfig(c);
+    Config reloaded;
+    ASSERT_NO_THROW(reloaded = LoadConfig(dir.Write("dump.yaml", dump), dir.path())) << dump;
+    EXPECT_EQ(reloaded.storage_url, value);
+    EXPECT_EQ(reloaded.database_url, value + "/db");
+    ExpectSameConfig(reloaded, c);
+    EXPECT_EQ(DumpConfig(reloaded), dump);
+  }
 }
 
 }  // namespace

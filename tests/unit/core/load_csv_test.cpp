@@ -348,5 +348,68 @@ TEST(FormatLoadCsv, RoundTripsTheBundledData) {
   EXPECT_EQ(FormatLoadCsv(ToSeries(ParseLoadCsv(text, "canonical.csv"))), text);
 }
 
+TEST(LoadCsv, AcceptsEveryFieldDoubleQuoted) {
+  // As some spreadsheets export: header and every field of every row in double quotes.
+  const LoadTable table = ParseLoadCsv(
+      "\"date\",\"load\"\n\"2021-01-01\",\"700000.5\"\n\"2021-01-02\",\"612345\"\n", "a.csv");
+  ASSERT_EQ(table.rows.size(), 2u);
+  EXPECT_EQ(table.rows[0].date, D("2021-01-01"));
+  EXPECT_EQ(table.rows[0].load, 700000.5);
+  EXPECT_EQ(table.rows[0].line, 2);
+  EXPECT_EQ(table.rows[1].date, D("2021-01-02"));
+  EXPECT_EQ(table.rows[1].load, 612345.0);
+  // Quoted header in any case and with CRLF line ends too.
+  const LoadTable crlf =
+      ParseLoadCsv("\"Date\",\"Load\"\r\n\"2021-01-01\",\"700000.5\"\r\n", "a.csv");
+  ASSERT_EQ(crlf.rows.size(), 1u);
+  EXPECT_EQ(crlf.rows[0].load, 700000.5);
+}
+
+TEST(LoadCsv, ParsesQuotedAndUnquotedFilesIdentically) {
+  const std::string plain = "date,load\n2021-01-01,700000.5\n2021-01-02,1e6\n";
+  const std::string quoted =
+      "\"date\",\"load\"\n\"2021-01-01\",\"700000.5\"\n\"2021-01-02\",\"1e6\"\n";
+  ExpectSameSeries(ToSeries(ParseLoadCsv(quoted, "q.csv")), ToSeries(ParseLoadCsv(plain, "p.csv")));
+}
+
+TEST(LoadCsv, StillRejectsBadValuesInsideQuotes) {
+  EXPECT_TRUE(Contains(ParseError("\"date\",\"load\"\n\"2021-01-01\",\"abc\"\n"),
+                       "upload.csv:2: load 'abc' is not a number"));
+  EXPECT_TRUE(Contains(ParseError("\"date\",\"load\"\n\"2021-02-30\",\"5\"\n"),
+                       "upload.csv:2: date '2021-02-30' is not a valid ISO date"));
+  EXPECT_TRUE(Contains(ParseError("\"date\",\"value\"\n\"2021-01-01\",\"5\"\n"),
+                       "must be exactly the columns 'date,load'"));
+}
+
+TEST(LoadCsv, AcceptsAnyNumberOfTrailingBlankLines) {
+  for (const char* text : {"date,load\n2021-01-01,5\n2021-01-02,6\n\n\n",
+                           "date,load\n2021-01-01,5\n2021-01-02,6\n\n\n\n\n\n",
+                           "date,load\r\n2021-01-01,5\r\n2021-01-02,6\r\n\r\n\r\n",
+                           "date,load\r\n2021-01-01,5\r\n2021-01-02,6\r\n\r\n\r\n\r\n",
+                           "date,load\n2021-01-01,5\n2021-01-02,6\n \n\t\n\r\n\n"}) {
+    SCOPED_TRACE(::testing::PrintToString(std::string(text)));
+    const LoadTable table = ParseLoadCsv(text, "a.csv");
+    ASSERT_EQ(table.rows.size(), 2u);
+    EXPECT_EQ(table.rows[1].date, D("2021-01-02"));
+    EXPECT_EQ(table.rows[1].load, 6.0);
+  }
+}
+
+TEST(LoadCsv, RejectsBlankLineInTheMiddleEvenWithTrailingBlankLines) {
+  // The trailing blank lines are forgiven; the missing row in the middle is not.
+  const std::string message = ParseError("date,load\n2021-01-01,5\n\n2021-01-03,6\n\n\n");
+  EXPECT_TRUE(Contains(message, "upload.csv:3: empty line (missing row)"));
+  EXPECT_FALSE(Contains(message, "upload.csv:5:"));
+  EXPECT_FALSE(Contains(message, "upload.csv:6:"));
+  const std::string crlf =
+      ParseError("date,load\r\n2021-01-01,5\r\n2021-01-02,6\r\n\r\n2021-01-04,7\r\n\r\n\r\n");
+  EXPECT_TRUE(Contains(crlf, "upload.csv:4: empty line (missing row)"));
+}
+
+TEST(LoadCsv, RejectsHeaderFollowedOnlyByBlankLines) {
+  const std::string message = ParseError("date,load\n\n\n\n", "header.csv");
+  EXPECT_TRUE(Contains(message, "no data rows"));
+}
+
 }  // namespace
 }  // namespace loadcast

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -322,6 +324,103 @@ TEST(FitHuber, KeepsUnusedColumnsAtZero) {
   const auto beta = FitHuber(x, 10, 2, y, 5, 1.5, residuals);
   EXPECT_NEAR(beta[0], 4.0, 1e-3);
   EXPECT_EQ(beta[1], 0.0);
+}
+
+TEST(CalendarRegression, LoadStateRejectsFirstYearAfterLastYear) {
+  CalendarRegression model(Params(2));
+  model.Fit(BuildFrame(SyntheticSeries(2017, 2018, 2, 0.01), YearStart(2017), YearStart(2019)));
+  const nlohmann::json good = model.SaveState();
+  {
+    CalendarRegression fresh(Params(2));
+    EXPECT_NO_THROW(fresh.LoadState(good));
+  }
+  // An inverted year range is a corrupt artifact, reported as a StorageError, not an assert.
+  nlohmann::json inverted = good;
+  inverted["first_year"] = 2019;
+  inverted["last_year"] = 2018;
+  CalendarRegression fresh(Params(2));
+  EXPECT_THROW(fresh.LoadState(inverted), StorageError);
+  nlohmann::json far_inverted = good;
+  far_inverted["first_year"] = 2018;
+  far_inverted["last_year"] = 2000;
+  EXPECT_THROW(fresh.LoadState(far_inverted), StorageError);
+}
+
+TEST(CalendarRegression, LoadStateRejectsInvalidDesignParameters) {
+  CalendarRegression model(Params(2));
+  model.Fit(BuildFrame(SyntheticSeries(2017, 2018, 2, 0.01), YearStart(2017), YearStart(2019)));
+  const nlohmann::json good = model.SaveState();
+  nlohmann::json negative_order = good;
+  negative_order["fourier_order"] = -1;
+  nlohmann::json no_level_years = good;
+  no_level_years["level_years"] = 0;
+  for (const nlohmann::json& state : {negative_order, no_level_years}) {
+    CalendarRegression fresh(Params(2));
+    EXPECT_THROW(fresh.LoadState(state), StorageError) << state.dump().substr(0, 200);
+  }
+}
+
+TEST(CalendarRegression, StaysAccurateOnNoiseFreeDataWithManyEpochs) {
+  // A near-perfect fit has a robust scale near zero; without a floor, the Huber reweighting then
+  // down-weights almost every day and the later epochs diverge from the exact solution.
+  const TimeSeries series = SyntheticSeries(2015, 2018, 4);
+  const Frame training = BuildFrame(series, YearStart(2015), YearStart(2019));
+  for (int epochs : {1, 2, 5, 20, 100}) {
+    SCOPED_TRACE("epochs " + std::to_string(epochs));
+    CalendarRegression model(Params(4, epochs));
+    model.Fit(training);
+    double max_error = 0.0;
+    for (std::size_t i = 0; i < training.size(); ++i) {
+      max_error = std::max(
+          max_error, std::abs(model.LogExpectation(training.days[i]) - std::log(training.load[i])));
+    }
+    EXPECT_LT(max_error, 1e-3);
+    EXPECT_LT(model.residual_scale(), 1e-3);
+    std::string worst;
+    EXPECT_LT(MaxCoefficientError(model, CalendarDesign(4, 2015, 2018), &worst), 2e-3) << worst;
+  }
+}
+
+TEST(FitHuber, StaysAccurateOnNoiseFreeDesignDataWithTwentyEpochs) {
+  // The design matrix and exact log loads, handed to FitHuber directly.
+  const int first_year = 2015;
+  const int last_year = 2018;
+  const CalendarDesign design(4, first_year, last_year);
+  const std::vector<double> truth = testing::TrueCoefficients(design);
+  const Frame training = BuildFrame(SyntheticSeries(first_year, last_year, 4),
+                                    YearStart(first_year), YearStart(last_year + 1));
+  const auto cols = static_cast<std::size_t>(design.cols());
+  std::vector<double> x(training.size() * cols);
+  std::vector<double> y(training.size());
+  for (std::size_t r = 0; r < training.size(); ++r) {
+    const CalendarDay& day = training.days[r];
+    design.Fill(day, design.LevelWeights(day.date.year(), 1),
+                std::span<double>(x.data() + r * cols, cols));
+    y[r] = std::log(training.load[r]);
+  }
+  std::vector<double> residuals;
+  const std::vector<double> beta = FitHuber(x, training.size(), cols, y, 20, 1.5, residuals);
+  ASSERT_EQ(beta.size(), cols);
+  ASSERT_EQ(residuals.size(), training.size());
+  double max_residual = 0.0;
+  for (double r : residuals) max_residual = std::max(max_residual, std::abs(r));
+  EXPECT_LT(max_residual, 1e-3);
+  // The fitted values reproduce the data, computed independently of the returned residuals.
+  double max_fit_error = 0.0;
+  for (std::size_t r = 0; r < training.size(); ++r) {
+    double fitted = 0.0;
+    for (std::size_t c = 0; c < cols; ++c) fitted += x[r * cols + c] * beta[c];
+    max_fit_error = std::max(max_fit_error, std::abs(fitted - y[r]));
+  }
+  EXPECT_LT(max_fit_error, 1e-3);
+  // Columns that fire get their generating coefficients back.
+  for (std::size_t c = 0; c < cols; ++c) {
+    bool used = false;
+    for (std::size_t r = 0; r < training.size() && !used; ++r) used = x[r * cols + c] != 0.0;
+    if (used) {
+      EXPECT_NEAR(beta[c], truth[c], 2e-3) << design.names()[c];
+    }
+  }
 }
 
 }  // namespace

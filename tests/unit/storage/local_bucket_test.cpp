@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -136,6 +137,27 @@ TEST_F(LocalBucketTest, RejectedKeyErrorNamesTheKey) {
   } catch (const StorageError& e) {
     EXPECT_PRED_FORMAT2(::testing::IsSubstring, "'../secret'", std::string(e.what()));
   }
+}
+
+TEST_F(LocalBucketTest, GetOfAKeyNamingAFolderIsAStorageError) {
+  // "a" is a folder holding "a/x", not an object: neither missing nor readable.
+  bucket_.Put("a/x", "1");
+  EXPECT_THROW(bucket_.Get("a"), StorageError);
+  EXPECT_THROW(bucket_.Get("a/"), StorageError);
+  EXPECT_EQ(bucket_.Get("a/x"), "1");
+}
+
+TEST_F(LocalBucketTest, GetOfAnEmptyObjectIsTheEmptyString) {
+  bucket_.Put("empty.csv", "");
+  const std::optional<std::string> bytes = bucket_.Get("empty.csv");
+  ASSERT_TRUE(bytes.has_value());
+  EXPECT_EQ(*bytes, "");
+  // Also an empty file written by something other than Put.
+  std::filesystem::create_directories(root_ / "other");
+  std::ofstream(root_ / "other/empty.json").close();
+  const std::optional<std::string> other = bucket_.Get("other/empty.json");
+  ASSERT_TRUE(other.has_value());
+  EXPECT_EQ(*other, "");
 }
 
 }  // namespace
