@@ -140,4 +140,57 @@ std::optional<StoredModel> DataController::LoadModel(Horizon horizon, int target
   });
 }
 
+int64_t DataController::BeginRun(const RunRecord& run) {
+  return WithDataset("runs", [&] { return database_->BeginRun(run); });
+}
+
+void DataController::FinishRun(int64_t run_id, const std::string& status,
+                               const std::string& message) {
+  WithDataset("runs", [&] { database_->FinishRun(run_id, status, message); });
+}
+
+std::vector<RunRecord> DataController::ListRuns(int limit) const {
+  return WithDataset("runs", [&] { return database_->ListRuns(limit); });
+}
+
+void DataController::PublishForecast(int64_t run_id, int64_t model_id,
+                                     const std::vector<ForecastRow>& rows) {
+  WithDataset("forecasts", [&] { database_->PublishForecast(run_id, model_id, rows); });
+}
+
+std::optional<PublishedForecast> DataController::CurrentForecast(int target_year, Horizon horizon,
+                                                                 int64_t pending_run) const {
+  return WithDataset("forecasts", [&] {
+    return database_->CurrentForecast(target_year, std::string(HorizonName(horizon)), pending_run);
+  });
+}
+
+void DataController::SaveMetrics(int64_t run_id, const std::vector<MetricRow>& metrics) {
+  WithDataset("metrics", [&] { database_->SaveMetrics(run_id, metrics); });
+}
+
+std::vector<EvaluationSummary> DataController::LatestEvaluations() const {
+  return WithDataset("metrics", [&] { return database_->LatestEvaluations(); });
+}
+
+void DataController::SaveChecks(int64_t run_id, const std::vector<CheckRow>& checks) {
+  WithDataset("checks", [&] { database_->SaveChecks(run_id, checks); });
+}
+
+std::vector<CheckRow> DataController::ListChecks(int64_t run_id) const {
+  return WithDataset("checks", [&] { return database_->ListChecks(run_id); });
+}
+
+int64_t DataController::AddAlert(const AlertRecord& alert) {
+  return WithDataset("alerts", [&] { return database_->AddAlert(alert); });
+}
+
+std::vector<AlertRecord> DataController::ListAlerts(int limit) const {
+  return WithDataset("alerts", [&] { return database_->ListAlerts(limit); });
+}
+
+int DataController::CountAlerts(int64_t run_id) const {
+  return WithDataset("alerts", [&] { return database_->CountAlerts(run_id); });
+}
+
 }  // namespace loadcast

@@ -59,8 +59,22 @@ class DataController {
   std::optional<StoredModel> LoadModel(Horizon horizon, int target_year) const;
 
   // --- Datasets in the database: runs, forecasts, metrics, checks, alerts ---
-  Database& database() { return *database_; }
-  const Database& database() const { return *database_; }
+  int64_t BeginRun(const RunRecord& run);
+  void FinishRun(int64_t run_id, const std::string& status, const std::string& message);
+  std::vector<RunRecord> ListRuns(int limit) const;
+  /// Publishes a checked forecast: all rows in one transaction.
+  void PublishForecast(int64_t run_id, int64_t model_id, const std::vector<ForecastRow>& rows);
+  /// The current forecast of a target (see Database::CurrentForecast).
+  std::optional<PublishedForecast> CurrentForecast(int target_year, Horizon horizon,
+                                                   int64_t pending_run) const;
+  void SaveMetrics(int64_t run_id, const std::vector<MetricRow>& metrics);
+  std::vector<EvaluationSummary> LatestEvaluations() const;
+  void SaveChecks(int64_t run_id, const std::vector<CheckRow>& checks);
+  std::vector<CheckRow> ListChecks(int64_t run_id) const;
+  int64_t AddAlert(const AlertRecord& alert);
+  std::vector<AlertRecord> ListAlerts(int limit) const;
+  int CountAlerts(int64_t run_id) const;
+
   std::string DatabaseLocation() const { return database_->location(); }
   std::string BucketLocation(const std::string& key) const { return bucket_->Locate(key); }
 

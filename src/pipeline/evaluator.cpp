@@ -19,7 +19,7 @@ MetricRow ToRow(std::string scope, std::string period, const Scores& model, cons
 std::optional<Evaluation> Evaluate(const DataController& data, int target_year, Horizon horizon,
                                    int64_t run_id) {
   const std::string horizon_name(HorizonName(horizon));
-  const auto published = data.database().CurrentForecast(target_year, horizon_name, run_id);
+  const auto published = data.CurrentForecast(target_year, horizon, run_id);
   if (!published) {
     throw UsageError(fmt::format("no {} forecast of {} is published: run 'loadcast predict "
                                  "--target-year {} --horizon {}' first",

@@ -47,7 +47,7 @@ class Steps {
     result_.actuals = enriched.targets.load;
     result_.checks = run_.Step("check", [&] {
       auto checks = CheckPrediction(prediction.forecast, enriched, run_.config());
-      run_.data().database().SaveChecks(run_.id(), checks);
+      run_.data().SaveChecks(run_.id(), checks);
       for (const CheckRow& c : checks) {
         if (c.status == "warn") {
           run_.Alert("warning", "check", "check_" + c.check, c.detail);
@@ -72,7 +72,7 @@ class Steps {
         rows.push_back({prediction.forecast.dates[i].ToIso(), prediction.forecast.mean[i],
                         prediction.forecast.lower[i], prediction.forecast.upper[i]});
       }
-      run_.data().database().PublishForecast(run_.id(), prediction.model.id, rows);
+      run_.data().PublishForecast(run_.id(), prediction.model.id, rows);
       if (out) {
         run_.data().WriteExport(*out, FormatForecastCsv(prediction.forecast, result_.actuals));
         result_.exported = *out;
@@ -88,7 +88,7 @@ class Steps {
       if (!evaluation) return evaluation;
       std::vector<MetricRow> rows = {evaluation->year};
       rows.insert(rows.end(), evaluation->months.begin(), evaluation->months.end());
-      run_.data().database().SaveMetrics(run_.id(), rows);
+      run_.data().SaveMetrics(run_.id(), rows);
       const MetricRow& y = evaluation->year;
       if (y.mape > run_.config().mape_warning) {
         run_.Alert("warning", "evaluate", "mape_above_threshold",
@@ -126,7 +126,7 @@ FlowResult ExecuteFlow(DataController& data, const Config& config, const std::st
     body(steps);
     result.timings = run.timings();
   });
-  result.alerts = data.database().CountAlerts(result.run_id);
+  result.alerts = data.CountAlerts(result.run_id);
   return result;
 }
 

@@ -22,7 +22,7 @@ Run::Run(DataController& data, const Config& config, std::string command,
   record.target_year = target_year;
   record.horizon = horizon ? std::string(HorizonName(*horizon)) : "";
   record.config = DumpConfig(config);
-  id_ = data_.database().BeginRun(record);
+  id_ = data_.BeginRun(record);
   spdlog::info("run {}: {} started", id_, record.command);
 }
 
@@ -34,12 +34,12 @@ void Run::Alert(const std::string& severity, const std::string& source, const st
   alert.source = source;
   alert.code = code;
   alert.message = message;
-  data_.database().AddAlert(alert);
+  data_.AddAlert(alert);
   spdlog::warn("run {}: alert [{}] {}: {}", id_, severity, code, message);
 }
 
 void Run::Succeed(const std::string& message) {
-  data_.database().FinishRun(id_, "succeeded", message);
+  data_.FinishRun(id_, "succeeded", message);
   spdlog::info("run {}: succeeded", id_);
 }
 
@@ -49,7 +49,7 @@ void Run::Fail(const Error& error) noexcept {
   try {
     Alert(code == ExitCode::kInternal ? "critical" : "error", current_step_, AlertCode(code),
           error.what());
-    data_.database().FinishRun(id_, rejected ? "rejected" : "failed", error.what());
+    data_.FinishRun(id_, rejected ? "rejected" : "failed", error.what());
   } catch (const std::exception& e) {
     spdlog::error("run {}: could not record the failure: {}", id_, e.what());
   }
@@ -58,7 +58,7 @@ void Run::Fail(const Error& error) noexcept {
 void Run::Fail(const std::exception& error) noexcept {
   try {
     Alert("critical", current_step_, "internal_error", error.what());
-    data_.database().FinishRun(id_, "failed", error.what());
+    data_.FinishRun(id_, "failed", error.what());
   } catch (const std::exception& e) {
     spdlog::error("run {}: could not record the failure: {}", id_, e.what());
   }

@@ -26,7 +26,7 @@ void AddAlertsCommand(CLI::App& app, Context& context, Action& action) {
   auto options = AddListOptions(*command);
   command->callback([&context, &action, options] {
     action = [&context, options] {
-      const auto alerts = context.data().database().ListAlerts(options->limit);
+      const auto alerts = context.data().ListAlerts(options->limit);
       Print(options->json, ToJson(alerts), FormatAlerts(alerts));
       return 0;
     };
@@ -38,7 +38,7 @@ void AddRunsCommand(CLI::App& app, Context& context, Action& action) {
   auto options = AddListOptions(*command);
   command->callback([&context, &action, options] {
     action = [&context, options] {
-      const auto runs = context.data().database().ListRuns(options->limit);
+      const auto runs = context.data().ListRuns(options->limit);
       Print(options->json, ToJson(runs), FormatRuns(runs));
       return 0;
     };
@@ -52,7 +52,7 @@ void AddMetricsCommand(CLI::App& app, Context& context, Action& action) {
   command->add_flag("--json", *json, "Print one JSON document");
   command->callback([&context, &action, json] {
     action = [&context, json] {
-      const auto evaluations = context.data().database().LatestEvaluations();
+      const auto evaluations = context.data().LatestEvaluations();
       Print(*json, ToJson(evaluations), FormatEvaluations(evaluations));
       return 0;
     };

@@ -44,7 +44,7 @@ class DataControllerTest : public ::testing::Test {
   }
   ModelRecord Model(int target_year = 2021) {
     ModelRecord m;
-    m.run_id = data_.database().BeginRun(TrainRun());
+    m.run_id = data_.BeginRun(TrainRun());
     m.kind = "calendar_regression";
     m.horizon = "year";
     m.target_year = target_year;

@@ -40,7 +40,7 @@ class EvaluatorTest : public ::testing::Test {
   /// ends with `status` ("running" leaves it pending); returns the run id.
   int64_t Publish(int target_year, Horizon horizon, const std::function<double(Date)>& forecast,
                   const std::string& status = "succeeded", int days = -1) {
-    Database& db = data_.database();
+    DataController& db = data_;
     RunRecord run;
     run.command = "predict";
     run.target_year = target_year;
@@ -52,7 +52,7 @@ class EvaluatorTest : public ::testing::Test {
     model.kind = "test";
     model.horizon = run.horizon;
     model.target_year = target_year;
-    const int64_t model_id = db.RegisterModel(model);
+    const int64_t model_id = db.RegisterModel(model, nlohmann::json{{"kind", "test"}}).id;
     std::vector<ForecastRow> rows;
     const int n = days < 0 ? Date::DaysInYear(target_year) : days;
     for (int i = 0; i < n; ++i) {

@@ -93,7 +93,7 @@ class FlowsTest : public ::testing::Test {
     data_ = std::make_unique<DataController>(config_);
   }
 
-  Database& db() { return data_->database(); }
+  DataController& db() { return *data_; }
   std::filesystem::path Bucket() const { return dir_ / "var/bucket"; }
   /// The most recent run: the one a flow that threw just recorded.
   RunRecord LastRun() { return db().ListRuns(1).at(0); }
@@ -114,7 +114,7 @@ TEST(IngestFlow, StoresTheBundledDataInASucceededRun) {
   const IngestResult result = IngestFlow(data, config, {BundledData()});
   EXPECT_EQ(result.report.years_stored.size(), 16u);
   EXPECT_EQ(result.report.rows, 5844u);
-  const RunRecord run = data.database().ListRuns(1).at(0);
+  const RunRecord run = data.ListRuns(1).at(0);
   EXPECT_EQ(run.id, result.run_id);
   EXPECT_EQ(run.command, "ingest");
   EXPECT_EQ(run.status, "succeeded");
@@ -122,7 +122,7 @@ TEST(IngestFlow, StoresTheBundledDataInASucceededRun) {
   EXPECT_EQ(run.horizon, "");
   // Each run records the configuration it ran with.
   EXPECT_EQ(run.config, DumpConfig(config));
-  EXPECT_EQ(data.database().CountAlerts(result.run_id), 0);
+  EXPECT_EQ(data.CountAlerts(result.run_id), 0);
 }
 
 TEST_F(FlowsTest, ReIngestSucceedsAndChangesNothing) {
@@ -198,7 +198,7 @@ TEST_F(FlowsTest, RunFlowForecastsEveryDayOf2021AndBeatsTheSeasonalNaive) {
   EXPECT_EQ(run.horizon, "year");
   EXPECT_EQ(result.alerts, db().CountAlerts(result.run_id));
   // What the run produced is on record: the forecast, its checks and its scores.
-  EXPECT_EQ(db().CurrentForecast(2021, "year", 0)->run_id, result.run_id);
+  EXPECT_EQ(db().CurrentForecast(2021, Horizon::kYear, 0)->run_id, result.run_id);
   EXPECT_EQ(db().ListChecks(result.run_id).size(), result.checks.size());
   const auto evaluations = db().LatestEvaluations();
   ASSERT_EQ(evaluations.size(), 1u);
@@ -225,7 +225,7 @@ TEST_F(FlowsTest, PredictBeforeTrainIsAUsageErrorRecordedAsAFailedRun) {
   EXPECT_EQ(alert.severity, "error");
   EXPECT_EQ(alert.source, "predict");
   EXPECT_EQ(alert.code, "run_refused");
-  EXPECT_EQ(db().CurrentForecast(2021, "day", run.id), std::nullopt);
+  EXPECT_EQ(db().CurrentForecast(2021, Horizon::kDay, run.id), std::nullopt);
 }
 
 TEST_F(FlowsTest, TrainThenPredictThenEvaluate) {
@@ -248,7 +248,7 @@ TEST_F(FlowsTest, TrainThenPredictThenEvaluate) {
                                                             "predict", "check", "publish"}));
   EXPECT_FALSE(predicted.evaluation.has_value());
   EXPECT_EQ(db().ListChecks(predicted.run_id).size(), 5u);
-  const auto published = db().CurrentForecast(2021, "year", 0);
+  const auto published = db().CurrentForecast(2021, Horizon::kYear, 0);
   ASSERT_TRUE(published.has_value());
   EXPECT_EQ(published->run_id, predicted.run_id);
   EXPECT_EQ(published->model_id, trained.model->id);
@@ -294,7 +294,7 @@ TEST_F(FlowsTest, ForecastFailingItsChecksIsRejectedAndNotPublished) {
   }
   const RunRecord run = LastRun();
   EXPECT_EQ(run.status, "rejected");
-  EXPECT_EQ(db().CurrentForecast(2021, "year", run.id), std::nullopt);
+  EXPECT_EQ(db().CurrentForecast(2021, Horizon::kYear, run.id), std::nullopt);
   EXPECT_FALSE(std::filesystem::exists(out));
   // The checks are kept to show why.
   bool envelope_failed = false;
