@@ -2,10 +2,12 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
+#include <filesystem>
 #include <functional>
+#include <optional>
 
 #include "cli/context.hpp"
+#include "pipeline/flows.hpp"
 
 namespace loadcast::cli {
 
@@ -30,6 +32,13 @@ struct TargetOptions {
 };
 /// Adds --target-year (required), --horizon and, when `with_json`, --json.
 void AddTargetOptions(CLI::App& command, TargetOptions& options, bool with_json);
+/// A flow about one target year and horizon, writing the forecast to `out` when it has one.
+using FlowFunction = std::function<FlowResult(DataController&, const Config&, int, Horizon,
+                                              const std::optional<std::filesystem::path>& out)>;
+/// Adds a command that runs `flow` for --target-year/--horizon (and --out when `with_out`) and
+/// prints its result as a table or, with --json, one JSON document.
+void AddFlowCommand(CLI::App& app, Context& context, Action& action, const std::string& name,
+                    const std::string& description, bool with_out, FlowFunction flow);
 /// Prints a JSON document or text to standard output.
 void Print(bool json, const nlohmann::json& document, const std::string& text);
 

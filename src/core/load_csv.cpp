@@ -5,12 +5,11 @@
 #include <charconv>
 #include <cmath>
 
-#include "core/errors.hpp"
+#include "core/problem_list.hpp"
 
 namespace loadcast {
 namespace {
 
-constexpr std::size_t kMaxReported = 20;
 constexpr std::size_t kMaxQuotedValue = 40;
 
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -64,30 +63,6 @@ std::vector<std::string_view> Split(std::string_view line, char sep) {
   }
 }
 
-class IssueList {
- public:
-  explicit IssueList(std::string_view source) : source_(source) {}
-  void Add(int line, const std::string& problem) {
-    ++count_;
-    if (count_ <= kMaxReported) {
-      text_ += fmt::format("{}{}:{}: {}", text_.empty() ? "" : "\n", source_, line, problem);
-    }
-  }
-  void ThrowIfAny() const {
-    if (count_ == 0) return;
-    std::string message = text_;
-    if (count_ > kMaxReported) {
-      message += fmt::format("\n{}: ... and {} more problems", source_, count_ - kMaxReported);
-    }
-    throw DataError(message);
-  }
-
- private:
-  std::string source_;
-  std::string text_;
-  std::size_t count_ = 0;
-};
-
 /// Explains why a load field is not a plain decimal number, naming foreign formats.
 std::string DescribeBadNumber(std::string_view field) {
   const std::string lower = Lower(field);
@@ -107,7 +82,7 @@ std::string DescribeBadNumber(std::string_view field) {
 
 LoadTable ParseLoadCsv(std::string_view text, std::string_view source) {
   LoadTable table{std::string(source), {}};
-  IssueList issues(source);
+  ProblemList issues(source);
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   if (text.find('\0') != std::string_view::npos) {
     issues.Add(1, "file contains NUL bytes; it is binary, not a CSV text file");

@@ -1,17 +1,45 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
 
 namespace loadcast::cli {
 
 void AddTargetOptions(CLI::App& command, TargetOptions& options, bool with_json) {
-  command.add_option("--target-year", options.target_year, "Year to forecast (trained on the years before)")
+  command
+      .add_option("--target-year", options.target_year,
+                  "Year to forecast (trained on the years before)")
       ->required()
       ->check(CLI::Range(1900, 2999));
-  command.add_option("--horizon", options.horizon, "year (one-shot, whole year) or day (day-ahead)")
+  command
+      .add_option("--horizon", options.horizon, "year (one-shot, whole year) or day (day-ahead)")
       ->check(CLI::IsMember({"year", "day"}))
       ->capture_default_str();
   if (with_json) command.add_flag("--json", options.json, "Print one JSON document");
+}
+
+void AddFlowCommand(CLI::App& app, Context& context, Action& action, const std::string& name,
+                    const std::string& description, bool with_out, FlowFunction flow) {
+  struct Options : TargetOptions {
+    std::string out;
+  };
+  auto options = std::make_shared<Options>();
+  auto* command = app.add_subcommand(name, description);
+  AddTargetOptions(*command, *options, /*with_json=*/true);
+  if (with_out) {
+    command->add_option("--out", options->out,
+                        "Also write the forecast as CSV (date,forecast,lower,upper,actual)");
+  }
+  command->callback([&context, &action, options, flow = std::move(flow)] {
+    action = [&context, options, flow] {
+      std::optional<std::filesystem::path> out;
+      if (!options->out.empty()) out = context.config().Resolve(options->out);
+      const FlowResult result = flow(context.data(), context.config(), options->target_year,
+                                     ParseHorizon(options->horizon), out);
+      Print(options->json, ToJson(result), FormatFlow(result));
+      return 0;
+    };
+  });
 }
 
 void Print(bool json, const nlohmann::json& document, const std::string& text) {
