@@ -25,7 +25,8 @@ const std::string& BundledText() {
 const TimeSeries& Bundled() {
   static const TimeSeries series = [] {
     TimeSeries s;
-    for (const LoadRow& row : ParseLoadCsv(BundledText(), "load.csv").rows) s.set(row.date, row.load);
+    for (const LoadRow& row : ParseLoadCsv(BundledText(), "load.csv").rows)
+      s.set(row.date, row.load);
     return s;
   }();
   return series;
@@ -60,9 +61,13 @@ void FitAndPredict(benchmark::State& state, const char* kind) {
   }
 }
 BENCHMARK_CAPTURE(FitAndPredict, calendar_regression, "calendar_regression")
-    ->Arg(4)->Arg(10)->Unit(benchmark::kMillisecond);
+    ->Arg(4)
+    ->Arg(10)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(FitAndPredict, calendar_ar, "calendar_ar")
-    ->Arg(4)->Arg(10)->Unit(benchmark::kMillisecond);
+    ->Arg(4)
+    ->Arg(10)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace loadcast

@@ -10,9 +10,8 @@ namespace loadcast::cli {
 const Config& Context::config() {
   if (!config_) {
     const auto cwd = std::filesystem::current_path();
-    config_ = std::make_unique<Config>(options_.config_path.empty()
-                                           ? DefaultConfig(cwd)
-                                           : LoadConfig(options_.config_path, cwd));
+    config_ = std::make_unique<Config>(
+        options_.config_path.empty() ? DefaultConfig(cwd) : LoadConfig(options_.config_path, cwd));
     if (!options_.log_level.empty()) config_->log_level = options_.log_level;
     spdlog::set_level(spdlog::level::from_str(config_->log_level));
   }

@@ -12,10 +12,14 @@ namespace {
 
 std::string_view Label(loadcast::ExitCode code) {
   switch (code) {
-    case loadcast::ExitCode::kUsage: return "error";
-    case loadcast::ExitCode::kDataRejected: return "data rejected";
-    case loadcast::ExitCode::kForecastRejected: return "forecast rejected";
-    default: return "internal error";
+    case loadcast::ExitCode::kUsage:
+      return "error";
+    case loadcast::ExitCode::kDataRejected:
+      return "data rejected";
+    case loadcast::ExitCode::kForecastRejected:
+      return "forecast rejected";
+    default:
+      return "internal error";
   }
 }
 

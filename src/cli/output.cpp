@@ -44,9 +44,14 @@ std::string Pct(double v) { return std::isnan(v) ? "-" : fmt::format("{:.2f}%", 
 nlohmann::json Nullable(double v) { return std::isfinite(v) ? nlohmann::json(v) : nullptr; }
 
 nlohmann::json ToJson(const MetricRow& m) {
-  return {{"scope", m.scope},           {"period", m.period},         {"days", m.days},
-          {"mape", Nullable(m.mape)},   {"mae", Nullable(m.mae)},     {"rmse", Nullable(m.rmse)},
-          {"bias", Nullable(m.bias)},   {"skill", Nullable(m.skill)},
+  return {{"scope", m.scope},
+          {"period", m.period},
+          {"days", m.days},
+          {"mape", Nullable(m.mape)},
+          {"mae", Nullable(m.mae)},
+          {"rmse", Nullable(m.rmse)},
+          {"bias", Nullable(m.bias)},
+          {"skill", Nullable(m.skill)},
           {"naive_mape", Nullable(m.naive_mape)}};
 }
 
@@ -163,14 +168,12 @@ std::string FormatFlow(const FlowResult& r) {
                                 r.target_year, HorizonName(r.horizon));
   if (r.model) {
     out += fmt::format("model: #{} {} version {}, trained on {} .. {}\n", r.model->id,
-                       r.model->kind, r.model->version, r.model->trained_from,
-                       r.model->trained_to);
+                       r.model->kind, r.model->version, r.model->trained_from, r.model->trained_to);
   }
   if (r.forecast) {
     const std::size_t passed = static_cast<std::size_t>(std::count_if(
         r.checks.begin(), r.checks.end(), [](const CheckRow& c) { return c.status == "pass"; }));
-    out += fmt::format("forecast: {} days ({} .. {}), {} of {} checks passed\n",
-                       r.forecast->size(),
+    out += fmt::format("forecast: {} days ({} .. {}), {} of {} checks passed\n", r.forecast->size(),
                        r.forecast->size() ? r.forecast->dates.front().ToIso() : "-",
                        r.forecast->size() ? r.forecast->dates.back().ToIso() : "-", passed,
                        r.checks.size());
@@ -191,8 +194,9 @@ std::string FormatFlow(const FlowResult& r) {
 std::string FormatIngest(const IngestResult& r) {
   return fmt::format("run {}: ingested {} rows from {} file(s); stored years: {}; unchanged: {}\n",
                      r.run_id, r.report.rows, r.report.files.size(),
-                     r.report.years_stored.empty() ? "none"
-                                                   : fmt::format("{}", fmt::join(r.report.years_stored, ", ")),
+                     r.report.years_stored.empty()
+                         ? "none"
+                         : fmt::format("{}", fmt::join(r.report.years_stored, ", ")),
                      r.report.years_unchanged.empty()
                          ? "none"
                          : fmt::format("{}", fmt::join(r.report.years_unchanged, ", ")));
@@ -203,7 +207,8 @@ std::string FormatRuns(const std::vector<RunRecord>& runs) {
   for (const auto& r : runs) {
     std::string message = r.message.substr(0, r.message.find('\n'));
     if (message.size() > 60) message = message.substr(0, 57) + "...";
-    table.Add({std::to_string(r.id), r.command, r.target_year ? std::to_string(*r.target_year) : "-",
+    table.Add({std::to_string(r.id), r.command,
+               r.target_year ? std::to_string(*r.target_year) : "-",
                r.horizon.empty() ? "-" : r.horizon, r.status, r.started_at,
                r.finished_at.empty() ? "-" : r.finished_at, message});
   }
@@ -223,8 +228,8 @@ std::string FormatAlerts(const std::vector<AlertRecord>& alerts) {
 
 std::string FormatEvaluations(const std::vector<EvaluationSummary>& evaluations) {
   if (evaluations.empty()) return "no evaluations yet\n";
-  Table table({"year", "horizon", "days", "MAPE", "MAE (MWh)", "RMSE (MWh)", "bias (MWh)",
-               "skill", "naive MAPE", "alerts", "run"});
+  Table table({"year", "horizon", "days", "MAPE", "MAE (MWh)", "RMSE (MWh)", "bias (MWh)", "skill",
+               "naive MAPE", "alerts", "run"});
   for (const auto& e : evaluations) {
     const MetricRow& m = e.metrics;
     table.Add({std::to_string(e.target_year), e.horizon, std::to_string(m.days), Pct(m.mape),

@@ -3,10 +3,9 @@
 // and never open files or run SQL themselves. Every failure names the dataset it concerns.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>

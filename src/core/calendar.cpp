@@ -4,8 +4,8 @@ namespace loadcast {
 
 std::string_view HolidayName(Holiday holiday) {
   static constexpr std::array<std::string_view, kHolidayCount> kNames = {
-      "none",       "new_year", "epiphany",  "easter_sunday", "easter_monday",
-      "liberation", "labour",   "republic",  "ferragosto",    "all_saints",
+      "none",       "new_year",  "epiphany",  "easter_sunday", "easter_monday",
+      "liberation", "labour",    "republic",  "ferragosto",    "all_saints",
       "immaculate", "christmas", "st_stephen"};
   return kNames[static_cast<int>(holiday)];
 }
@@ -39,17 +39,28 @@ Holiday HolidayOn(Date date) {
   const YearMonthDay ymd = ToYmd(date);
   const int md = ymd.month * 100 + ymd.day;
   switch (md) {
-    case 101: return Holiday::kNewYear;
-    case 106: return Holiday::kEpiphany;
-    case 425: return Holiday::kLiberation;
-    case 501: return Holiday::kLabour;
-    case 602: return Holiday::kRepublic;
-    case 815: return Holiday::kFerragosto;
-    case 1101: return Holiday::kAllSaints;
-    case 1208: return Holiday::kImmaculate;
-    case 1225: return Holiday::kChristmas;
-    case 1226: return Holiday::kStStephen;
-    default: break;
+    case 101:
+      return Holiday::kNewYear;
+    case 106:
+      return Holiday::kEpiphany;
+    case 425:
+      return Holiday::kLiberation;
+    case 501:
+      return Holiday::kLabour;
+    case 602:
+      return Holiday::kRepublic;
+    case 815:
+      return Holiday::kFerragosto;
+    case 1101:
+      return Holiday::kAllSaints;
+    case 1208:
+      return Holiday::kImmaculate;
+    case 1225:
+      return Holiday::kChristmas;
+    case 1226:
+      return Holiday::kStStephen;
+    default:
+      break;
   }
   if (ymd.month == 3 || ymd.month == 4) {
     const Date easter = EasterSunday(ymd.year);

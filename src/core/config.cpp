@@ -1,8 +1,7 @@
 #include "core/config.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 #include <functional>
 #include <set>
@@ -13,9 +12,7 @@
 
 namespace loadcast {
 
-std::string_view HorizonName(Horizon horizon) {
-  return horizon == Horizon::kYear ? "year" : "day";
-}
+std::string_view HorizonName(Horizon horizon) { return horizon == Horizon::kYear ? "year" : "day"; }
 
 Horizon ParseHorizon(std::string_view text) {
   if (text == "year") return Horizon::kYear;
@@ -113,8 +110,8 @@ std::string FormatValue(const Value& v, bool yaml_quoted) {
 void Flatten(const YAML::Node& node, const std::string& prefix,
              std::vector<std::pair<std::string, YAML::Node>>& out) {
   for (const auto& item : node) {
-    const std::string key = prefix.empty() ? item.first.as<std::string>()
-                                           : prefix + "." + item.first.as<std::string>();
+    const std::string key =
+        prefix.empty() ? item.first.as<std::string>() : prefix + "." + item.first.as<std::string>();
     if (item.second.IsMap()) {
       Flatten(item.second, key, out);
     } else {
@@ -139,16 +136,16 @@ void Assign(Config& config, const Setting& setting, const YAML::Node& node,
           } else {
             const T value = node.as<T>();
             if (!(value >= setting.min && value <= setting.max)) {  // NaN fails too
-              throw ConfigError(fmt::format("{}: '{}' = {} is outside [{}, {}]", where,
-                                            setting.key, text, setting.min, setting.max));
+              throw ConfigError(fmt::format("{}: '{}' = {} is outside [{}, {}]", where, setting.key,
+                                            text, setting.min, setting.max));
             }
             *p = value;
           }
         },
         target);
   } catch (const YAML::BadConversion&) {
-    throw ConfigError(fmt::format("{}: '{}' has value '{}' of the wrong type", where, setting.key,
-                                  text));
+    throw ConfigError(
+        fmt::format("{}: '{}' has value '{}' of the wrong type", where, setting.key, text));
   }
 }
 
@@ -164,13 +161,13 @@ void CheckConsistency(const Config& c, const std::string& origin) {
     }
   }
   if (!kLevels.contains(c.log_level)) {
-    throw ConfigError(fmt::format(
-        "{}: unknown logging.level '{}' (valid: trace, debug, info, warn, error, off)", origin,
-        c.log_level));
+    throw ConfigError(
+        fmt::format("{}: unknown logging.level '{}' (valid: trace, debug, info, warn, error, off)",
+                    origin, c.log_level));
   }
   if (c.min_load >= c.max_load) {
-    throw ConfigError(fmt::format("{}: validation.min_load must be below validation.max_load",
-                                  origin));
+    throw ConfigError(
+        fmt::format("{}: validation.min_load must be below validation.max_load", origin));
   }
 }
 
@@ -190,10 +187,12 @@ Config LoadConfig(const std::filesystem::path& file, const std::filesystem::path
   } catch (const YAML::BadFile&) {
     throw ConfigError(fmt::format("{}: cannot read config file", file.string()));
   } catch (const YAML::Exception& e) {
-    throw ConfigError(fmt::format("{}:{}: invalid YAML: {}", file.string(), e.mark.line + 1, e.msg));
+    throw ConfigError(
+        fmt::format("{}:{}: invalid YAML: {}", file.string(), e.mark.line + 1, e.msg));
   }
   if (root.IsNull()) return config;
-  if (!root.IsMap()) throw ConfigError(fmt::format("{}: top level must be a mapping", file.string()));
+  if (!root.IsMap())
+    throw ConfigError(fmt::format("{}: top level must be a mapping", file.string()));
   std::vector<std::pair<std::string, YAML::Node>> entries;
   Flatten(root, "", entries);
   for (const auto& [key, node] : entries) {

@@ -17,10 +17,10 @@ Horizon ParseHorizon(std::string_view text);
 struct ModelParams {
   std::string kind;
   int training_years = 4;
-  int epochs = 20;             // iterations of the robust (IRLS) fit
-  int fourier_order = 4;       // annual harmonics
-  double huber_k = 1.5;        // Huber threshold in robust standard deviations
-  int level_years = 1;         // recent years whose level the forecast starts from
+  int epochs = 20;        // iterations of the robust (IRLS) fit
+  int fourier_order = 4;  // annual harmonics
+  double huber_k = 1.5;   // Huber threshold in robust standard deviations
+  int level_years = 1;    // recent years whose level the forecast starts from
   double interval_coverage = 0.9;
 };
 
@@ -30,11 +30,11 @@ struct Config {
   std::string log_level = "info";
   ModelParams year_model{.kind = "calendar_regression"};
   ModelParams day_model{.kind = "calendar_ar"};
-  double min_load = 200000.0;    // MWh/day; below is implausible for Italy
-  double max_load = 1500000.0;   // MWh/day; above is implausible for Italy
-  double max_daily_jump = 0.7;   // relative day-to-day change that rejects a file
-  double envelope_margin = 0.25; // forecasts must lie within history's range widened by this
-  double mape_warning = 8.0;     // percent; a yearly MAPE above raises a warning alert
+  double min_load = 200000.0;     // MWh/day; below is implausible for Italy
+  double max_load = 1500000.0;    // MWh/day; above is implausible for Italy
+  double max_daily_jump = 0.7;    // relative day-to-day change that rejects a file
+  double envelope_margin = 0.25;  // forecasts must lie within history's range widened by this
+  double mape_warning = 8.0;      // percent; a yearly MAPE above raises a warning alert
   /// Relative paths are resolved against this directory (the working directory).
   std::filesystem::path base_dir;
 

@@ -41,9 +41,7 @@ YearMonthDay ToYmd(Date date) {
   return {y + (m <= 2 ? 1 : 0), static_cast<int>(m), static_cast<int>(d)};
 }
 
-bool Date::IsLeapYear(int year) {
-  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
+bool Date::IsLeapYear(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
 
 bool Date::IsValidYmd(int year, int month, int day) {
   static constexpr int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};

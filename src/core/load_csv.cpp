@@ -71,9 +71,10 @@ std::string DescribeBadNumber(std::string_view field) {
     return fmt::format("load {} is not a finite number", Quote(field));
   }
   if (field.find(',') != std::string_view::npos) {
-    return fmt::format("load {} uses a decimal comma or thousands separator; expected a plain "
-                       "number with a decimal point",
-                       Quote(field));
+    return fmt::format(
+        "load {} uses a decimal comma or thousands separator; expected a plain "
+        "number with a decimal point",
+        Quote(field));
   }
   return fmt::format("load {} is not a number", Quote(field));
 }
@@ -105,15 +106,15 @@ LoadTable ParseLoadCsv(std::string_view text, std::string_view source) {
         break;
       }
       if (line.find(',') == std::string_view::npos && line.find(';') != std::string_view::npos) {
-        issues.Add(line_no, fmt::format("header {} uses ';' as separator; expected ','",
-                                        Quote(line)));
+        issues.Add(line_no,
+                   fmt::format("header {} uses ';' as separator; expected ','", Quote(line)));
         break;
       }
       const auto fields = Split(line, ',');
       if (fields.size() != 2 || Lower(Field(fields[0])) != "date" ||
           Lower(Field(fields[1])) != "load") {
-        issues.Add(line_no, fmt::format("header {} must be exactly the columns 'date,load'",
-                                        Quote(line)));
+        issues.Add(line_no,
+                   fmt::format("header {} must be exactly the columns 'date,load'", Quote(line)));
         break;
       }
       continue;
@@ -150,8 +151,8 @@ LoadTable ParseLoadCsv(std::string_view text, std::string_view source) {
       continue;
     }
     if (!date) {
-      issues.Add(line_no, fmt::format("date {} is not a valid ISO date (YYYY-MM-DD)",
-                                      Quote(date_text)));
+      issues.Add(line_no,
+                 fmt::format("date {} is not a valid ISO date (YYYY-MM-DD)", Quote(date_text)));
       continue;
     }
     if (load_text.empty()) {

@@ -37,7 +37,8 @@ Scores Score(std::span<const double> actual, std::span<const double> forecast) {
 }
 
 double Skill(const Scores& model, const Scores& benchmark) {
-  if (benchmark.days == 0 || !(benchmark.mape > 0.0)) return std::numeric_limits<double>::quiet_NaN();
+  if (benchmark.days == 0 || !(benchmark.mape > 0.0))
+    return std::numeric_limits<double>::quiet_NaN();
   return 1.0 - model.mape / benchmark.mape;
 }
 

@@ -1,11 +1,11 @@
 #include "model/calendar_design.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <numbers>
-
-#include <fmt/format.h>
 
 namespace loadcast {
 namespace {

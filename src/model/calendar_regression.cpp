@@ -1,7 +1,6 @@
 #include "model/calendar_regression.hpp"
 
 #include <Eigen/Dense>
-
 #include <cmath>
 
 #include "core/errors.hpp"
@@ -114,14 +113,10 @@ nlohmann::json CalendarRegression::SaveState() const {
   for (std::size_t c = 0; c < coefficients_.size(); ++c) {
     coefficients[design_->names()[c]] = coefficients_[c];
   }
-  return {{"first_year", design_->first_year()},
-          {"last_year", design_->last_year()},
-          {"fourier_order", params_.fourier_order},
-          {"level_years", params_.level_years},
-          {"coefficients", coefficients},
-          {"residual_scale", residual_scale_},
-          {"lower_residual", lower_residual_},
-          {"upper_residual", upper_residual_}};
+  return {{"first_year", design_->first_year()},    {"last_year", design_->last_year()},
+          {"fourier_order", params_.fourier_order}, {"level_years", params_.level_years},
+          {"coefficients", coefficients},           {"residual_scale", residual_scale_},
+          {"lower_residual", lower_residual_},      {"upper_residual", upper_residual_}};
 }
 
 void CalendarRegression::LoadState(const nlohmann::json& state) {

@@ -21,7 +21,8 @@ struct Registration {
 // Adding a model: one new file and one line here (see docs/architecture.md).
 const std::vector<Registration>& Registrations() {
   static const std::vector<Registration> kRegistry = {
-      {SeasonalNaive::kKind, [](const ModelParams& p) { return std::make_unique<SeasonalNaive>(p); }},
+      {SeasonalNaive::kKind,
+       [](const ModelParams& p) { return std::make_unique<SeasonalNaive>(p); }},
       {CalendarRegression::kKind,
        [](const ModelParams& p) { return std::make_unique<CalendarRegression>(p); }},
       {CalendarAr::kKind, [](const ModelParams& p) { return std::make_unique<CalendarAr>(p); }},
@@ -87,9 +88,10 @@ std::unique_ptr<Forecaster> LoadArtifact(const nlohmann::json& artifact) {
     }
     const int version = artifact.at("format_version").get<int>();
     if (version != kArtifactFormatVersion) {
-      throw StorageError(fmt::format("model artifact format version {} is not supported (this "
-                                     "build reads version {})",
-                                     version, kArtifactFormatVersion));
+      throw StorageError(
+          fmt::format("model artifact format version {} is not supported (this "
+                      "build reads version {})",
+                      version, kArtifactFormatVersion));
     }
     ModelParams params = ParamsFromJson(artifact.at("params"));
     params.kind = artifact.at("kind").get<std::string>();

@@ -28,8 +28,9 @@ EnrichedData Enrich(const ExtractedData& extracted, Horizon horizon) {
   }
   out.targets = BuildFrame(actuals, year_start, last_target);
 
-  const auto holidays = std::count_if(out.targets.days.begin(), out.targets.days.end(),
-                                      [](const CalendarDay& d) { return d.holiday != Holiday::kNone; });
+  const auto holidays =
+      std::count_if(out.targets.days.begin(), out.targets.days.end(),
+                    [](const CalendarDay& d) { return d.holiday != Holiday::kNone; });
   spdlog::debug("enriched {} training days ({} to {}), {} target days with {} holidays",
                 out.training.size(), out.trained_from.ToIso(), out.trained_to.ToIso(),
                 out.targets.size(), holidays);

@@ -12,11 +12,11 @@ namespace loadcast {
 struct EnrichedData {
   int target_year = 0;
   Horizon horizon = Horizon::kYear;
-  Frame training;     // the training years, with loads
-  Frame targets;      // the days to forecast, with the actuals where they exist
-  TimeSeries known;   // the actuals the model may read when forecasting
+  Frame training;    // the training years, with loads
+  Frame targets;     // the days to forecast, with the actuals where they exist
+  TimeSeries known;  // the actuals the model may read when forecasting
   Date trained_from;
-  Date trained_to;    // inclusive
+  Date trained_to;  // inclusive
 };
 
 /// Year horizon: every day of the target year is forecast from data before it. Day horizon: each

@@ -10,8 +10,8 @@ namespace loadcast {
 namespace {
 
 MetricRow ToRow(std::string scope, std::string period, const Scores& model, const Scores& naive) {
-  return {std::move(scope), std::move(period), static_cast<int>(model.days), model.mape,
-          model.mae,        model.rmse,        model.bias, Skill(model, naive), naive.mape};
+  return {std::move(scope), std::move(period), static_cast<int>(model.days), model.mape, model.mae,
+          model.rmse,       model.bias,        Skill(model, naive),          naive.mape};
 }
 
 }  // namespace
@@ -21,9 +21,10 @@ std::optional<Evaluation> Evaluate(const DataController& data, int target_year, 
   const std::string horizon_name(HorizonName(horizon));
   const auto published = data.CurrentForecast(target_year, horizon, run_id);
   if (!published) {
-    throw UsageError(fmt::format("no {} forecast of {} is published: run 'loadcast predict "
-                                 "--target-year {} --horizon {}' first",
-                                 horizon_name, target_year, target_year, horizon_name));
+    throw UsageError(
+        fmt::format("no {} forecast of {} is published: run 'loadcast predict "
+                    "--target-year {} --horizon {}' first",
+                    horizon_name, target_year, target_year, horizon_name));
   }
   const Date year_start = Date::FromYmd(target_year, 1, 1);
   const Date year_end = Date::FromYmd(target_year + 1, 1, 1);

@@ -64,10 +64,11 @@ IngestReport Extractor::Ingest(const std::vector<std::filesystem::path>& files) 
     const int after = all.date_at(j).year();
     const int before = all.date_at(i - 1).year();
     const auto it = origin.contains(after) ? origin.find(after) : origin.find(before);
-    throw DataError(fmt::format("{}: ingesting would leave a gap in the bucket's actuals: no data "
-                                "from {} to {} ({} days)",
-                                it != origin.end() ? it->second : report.files.front(),
-                                gap_from.ToIso(), gap_to.ToIso(), j - i));
+    throw DataError(
+        fmt::format("{}: ingesting would leave a gap in the bucket's actuals: no data "
+                    "from {} to {} ({} days)",
+                    it != origin.end() ? it->second : report.files.front(), gap_from.ToIso(),
+                    gap_to.ToIso(), j - i));
   }
   validator_.ValidateSeries(all, "bucket actuals after ingest");
 
@@ -98,15 +99,16 @@ ExtractedData Extractor::Extract(int target_year, int training_years) const {
   const TimeSeries history = out.actuals.slice(out.actuals.start(), cutoff);
   const auto last = history.last_known();
   if (!last || *last != cutoff - 1) {
-    throw DataError(fmt::format(
-        "actuals: training for {} needs data through {}, but the bucket's data {}",
-        target_year, (cutoff - 1).ToIso(),
-        last ? "ends on " + last->ToIso() : std::string("has no years before it")));
+    throw DataError(
+        fmt::format("actuals: training for {} needs data through {}, but the bucket's data {}",
+                    target_year, (cutoff - 1).ToIso(),
+                    last ? "ends on " + last->ToIso() : std::string("has no years before it")));
   }
   if (static_cast<int>(history.count_known()) < kMinTrainingDays) {
-    throw DataError(fmt::format("actuals: {} days before {} in the bucket; training needs at "
-                                "least {}",
-                                history.count_known(), target_year, kMinTrainingDays));
+    throw DataError(
+        fmt::format("actuals: {} days before {} in the bucket; training needs at "
+                    "least {}",
+                    history.count_known(), target_year, kMinTrainingDays));
   }
   return out;
 }

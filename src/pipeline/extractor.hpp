@@ -22,8 +22,8 @@ struct IngestReport {
 /// The actuals a run works on: the training window and the target year, as far as they exist.
 struct ExtractedData {
   int target_year = 0;
-  int first_year = 0;   // first training year
-  TimeSeries actuals;   // from first_year through the target year (partial or absent)
+  int first_year = 0;  // first training year
+  TimeSeries actuals;  // from first_year through the target year (partial or absent)
   std::map<int, std::string> object_hashes;  // SHA-256 of each year object read
 };
 

@@ -26,9 +26,9 @@ class Steps {
       return Extractor(run_.data(), validator_).Extract(result_.target_year, params.training_years);
     });
     run_.Step("validate", [&] {
-      validator_.ValidateSeries(extracted.actuals,
-                                fmt::format("actuals {}-{}", extracted.first_year,
-                                            result_.target_year));
+      validator_.ValidateSeries(
+          extracted.actuals,
+          fmt::format("actuals {}-{}", extracted.first_year, result_.target_year));
     });
     return run_.Step("enrich", [&] { return Enrich(extracted, result_.horizon); });
   }
@@ -58,10 +58,10 @@ class Steps {
         for (const CheckRow& c : checks) {
           if (c.status == "fail") failed += fmt::format("\n  {}: {}", c.check, c.detail);
         }
-        throw ForecastRejected(fmt::format("{} forecast of {} failed its checks and was not "
-                                           "published:{}",
-                                           HorizonName(result_.horizon), result_.target_year,
-                                           failed));
+        throw ForecastRejected(
+            fmt::format("{} forecast of {} failed its checks and was not "
+                        "published:{}",
+                        HorizonName(result_.horizon), result_.target_year, failed));
       }
       return checks;
     });
@@ -97,11 +97,11 @@ class Steps {
                                run_.config().mape_warning));
       }
       if (y.skill < 0.0) {
-        run_.Alert("warning", "evaluate", "worse_than_naive",
-                   fmt::format("{} forecast of {} has MAPE {:.2f}%, worse than the seasonal "
-                               "naive's {:.2f}%",
-                               HorizonName(result_.horizon), result_.target_year, y.mape,
-                               y.naive_mape));
+        run_.Alert(
+            "warning", "evaluate", "worse_than_naive",
+            fmt::format("{} forecast of {} has MAPE {:.2f}%, worse than the seasonal "
+                        "naive's {:.2f}%",
+                        HorizonName(result_.horizon), result_.target_year, y.mape, y.naive_mape));
       }
       return evaluation;
     });
@@ -133,7 +133,8 @@ FlowResult ExecuteFlow(DataController& data, const Config& config, const std::st
 void AppendNumber(std::string& out, double v) {
   if (std::isnan(v)) return;
   char buffer[64];
-  const auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::fixed, 3);
+  const auto [ptr, ec] =
+      std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::fixed, 3);
   out.append(buffer, ptr);
 }
 
@@ -151,14 +152,13 @@ IngestResult IngestFlow(DataController& data, const Config& config,
   return result;
 }
 
-FlowResult TrainFlow(DataController& data, const Config& config, int target_year,
-                     Horizon horizon) {
+FlowResult TrainFlow(DataController& data, const Config& config, int target_year, Horizon horizon) {
   return ExecuteFlow(data, config, "train", target_year, horizon,
                      [&](Steps& steps) { steps.Train(steps.ExtractValidateEnrich()); });
 }
 
-FlowResult PredictFlow(DataController& data, const Config& config, int target_year,
-                       Horizon horizon, const std::optional<std::filesystem::path>& out) {
+FlowResult PredictFlow(DataController& data, const Config& config, int target_year, Horizon horizon,
+                       const std::optional<std::filesystem::path>& out) {
   return ExecuteFlow(data, config, "predict", target_year, horizon, [&](Steps& steps) {
     steps.PredictCheckPublish(steps.ExtractValidateEnrich(), out);
   });

@@ -41,10 +41,9 @@ struct IngestResult {
 
 IngestResult IngestFlow(DataController& data, const Config& config,
                         const std::vector<std::filesystem::path>& files);
-FlowResult TrainFlow(DataController& data, const Config& config, int target_year,
-                     Horizon horizon);
-FlowResult PredictFlow(DataController& data, const Config& config, int target_year,
-                       Horizon horizon, const std::optional<std::filesystem::path>& out);
+FlowResult TrainFlow(DataController& data, const Config& config, int target_year, Horizon horizon);
+FlowResult PredictFlow(DataController& data, const Config& config, int target_year, Horizon horizon,
+                       const std::optional<std::filesystem::path>& out);
 FlowResult EvaluateFlow(DataController& data, const Config& config, int target_year,
                         Horizon horizon);
 FlowResult RunFlow(DataController& data, const Config& config, int target_year, Horizon horizon,

@@ -38,12 +38,12 @@ std::vector<CheckRow> CheckPrediction(const Forecast& forecast, const EnrichedDa
       if (first_bad.empty()) first_bad = forecast.dates[i].ToIso();
     }
   }
-  checks.push_back(Result("finite", non_finite == 0,
-                          non_finite == 0 ? "all values finite"
-                                          : fmt::format("{} values not finite (first on {})",
-                                                        non_finite, first_bad)));
-  checks.push_back(Result("positive", non_positive == 0,
-                          fmt::format("{} values not positive", non_positive)));
+  checks.push_back(Result(
+      "finite", non_finite == 0,
+      non_finite == 0 ? "all values finite"
+                      : fmt::format("{} values not finite (first on {})", non_finite, first_bad)));
+  checks.push_back(
+      Result("positive", non_positive == 0, fmt::format("{} values not positive", non_positive)));
 
   double lo = INFINITY;
   double hi = -INFINITY;
@@ -62,11 +62,11 @@ std::vector<CheckRow> CheckPrediction(const Forecast& forecast, const EnrichedDa
       if (outside++ == 0) first_outside = fmt::format("{} on {}", v, forecast.dates[i].ToIso());
     }
   }
-  checks.push_back(Result(
-      "history_envelope", outside == 0,
-      outside == 0 ? fmt::format("all values within [{:.0f}, {:.0f}] MWh", floor, ceiling)
-                   : fmt::format("{} values outside [{:.0f}, {:.0f}] MWh (first: {})", outside,
-                                 floor, ceiling, first_outside)));
+  checks.push_back(
+      Result("history_envelope", outside == 0,
+             outside == 0 ? fmt::format("all values within [{:.0f}, {:.0f}] MWh", floor, ceiling)
+                          : fmt::format("{} values outside [{:.0f}, {:.0f}] MWh (first: {})",
+                                        outside, floor, ceiling, first_outside)));
 
   std::size_t bad_interval = 0;
   for (std::size_t i = 0; i < forecast.size(); ++i) {
@@ -74,10 +74,10 @@ std::vector<CheckRow> CheckPrediction(const Forecast& forecast, const EnrichedDa
       ++bad_interval;
     }
   }
-  checks.push_back(Result("interval_contains_forecast", bad_interval == 0,
-                          fmt::format("{} days with the forecast outside its interval",
-                                      bad_interval),
-                          /*warn_only=*/true));
+  checks.push_back(
+      Result("interval_contains_forecast", bad_interval == 0,
+             fmt::format("{} days with the forecast outside its interval", bad_interval),
+             /*warn_only=*/true));
   return checks;
 }
 

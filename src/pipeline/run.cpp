@@ -5,10 +5,14 @@ namespace {
 
 std::string AlertCode(ExitCode code) {
   switch (code) {
-    case ExitCode::kDataRejected: return "data_rejected";
-    case ExitCode::kForecastRejected: return "forecast_rejected";
-    case ExitCode::kUsage: return "run_refused";
-    default: return "run_failed";
+    case ExitCode::kDataRejected:
+      return "data_rejected";
+    case ExitCode::kForecastRejected:
+      return "forecast_rejected";
+    case ExitCode::kUsage:
+      return "run_refused";
+    default:
+      return "run_failed";
   }
 }
 

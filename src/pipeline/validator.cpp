@@ -20,33 +20,28 @@ void Validator::ValidateTable(const LoadTable& table) const {
   for (std::size_t i = 0; i < table.rows.size(); ++i) {
     const LoadRow& row = table.rows[i];
     if (row.date > today_) {
-      problems.Add(row.line,
-                   fmt::format("date {} is in the future (today is {})", row.date.ToIso(),
-                               today_.ToIso()));
+      problems.Add(row.line, fmt::format("date {} is in the future (today is {})", row.date.ToIso(),
+                                         today_.ToIso()));
     }
     if (row.load <= 0.0) {
       problems.Add(row.line,
                    fmt::format("load {} on {} is not positive", row.load, row.date.ToIso()));
     } else if (row.load < min_load_ || row.load > max_load_) {
-      problems.Add(row.line,
-                   fmt::format("load {} on {} is implausible (outside [{}, {}] MWh)", row.load,
-                               row.date.ToIso(), min_load_, max_load_));
+      problems.Add(row.line, fmt::format("load {} on {} is implausible (outside [{}, {}] MWh)",
+                                         row.load, row.date.ToIso(), min_load_, max_load_));
     }
     if (i == 0) continue;
     const LoadRow& prev = table.rows[i - 1];
     if (row.date == prev.date) {
-      problems.Add(row.line,
-                   fmt::format("duplicate date {} (first on line {})", row.date.ToIso(),
-                               prev.line));
+      problems.Add(row.line, fmt::format("duplicate date {} (first on line {})", row.date.ToIso(),
+                                         prev.line));
     } else if (row.date < prev.date) {
-      problems.Add(row.line,
-                   fmt::format("date {} is out of order (after {} on line {})", row.date.ToIso(),
-                               prev.date.ToIso(), prev.line));
+      problems.Add(row.line, fmt::format("date {} is out of order (after {} on line {})",
+                                         row.date.ToIso(), prev.date.ToIso(), prev.line));
     } else if (row.date - prev.date > 1) {
       problems.Add(row.line,
-                   fmt::format("gap: {} follows {} on line {} ({} days missing)",
-                               row.date.ToIso(), prev.date.ToIso(), prev.line,
-                               row.date - prev.date - 1));
+                   fmt::format("gap: {} follows {} on line {} ({} days missing)", row.date.ToIso(),
+                               prev.date.ToIso(), prev.line, row.date - prev.date - 1));
     } else if (prev.load > 0.0 && row.load > 0.0 &&
                std::abs(row.load / prev.load - 1.0) > max_daily_jump_) {
       problems.Add(row.line,
@@ -75,9 +70,8 @@ void Validator::ValidateSeries(const TimeSeries& series, std::string_view source
       gap_start.reset();
     }
     if (!(v > 0.0) || v < min_load_ || v > max_load_) {
-      problems.Add(0,
-                   fmt::format("load {} on {} is implausible (outside [{}, {}] MWh)", v, d.ToIso(),
-                               min_load_, max_load_));
+      problems.Add(0, fmt::format("load {} on {} is implausible (outside [{}, {}] MWh)", v,
+                                  d.ToIso(), min_load_, max_load_));
     }
   }
   problems.ThrowIfAny();

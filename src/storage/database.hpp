@@ -15,8 +15,7 @@ class Database {
   virtual ~Database() = default;
 
   virtual int64_t BeginRun(const RunRecord& run) = 0;
-  virtual void FinishRun(int64_t run_id, const std::string& status,
-                         const std::string& message) = 0;
+  virtual void FinishRun(int64_t run_id, const std::string& status, const std::string& message) = 0;
   virtual std::vector<RunRecord> ListRuns(int limit) const = 0;
 
   virtual int64_t RegisterModel(const ModelRecord& model) = 0;

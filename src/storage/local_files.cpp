@@ -1,9 +1,8 @@
 #include "storage/local_files.hpp"
 
 #include <fcntl.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -46,8 +45,8 @@ void WriteFileAtomic(const std::filesystem::path& path, std::string_view bytes) 
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
   if (ec) {
-    throw StorageError(fmt::format("{}: cannot create folder: {}", path.parent_path().string(),
-                                   ec.message()));
+    throw StorageError(
+        fmt::format("{}: cannot create folder: {}", path.parent_path().string(), ec.message()));
   }
   std::random_device random;
   const auto tmp = path.parent_path() /

@@ -1,8 +1,7 @@
 #include "storage/sqlite_database.hpp"
 
-#include <sqlite3.h>
-
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include <chrono>
 
@@ -131,7 +130,8 @@ class Statement {
 
  private:
   void Check(int rc) const {
-    if (rc != SQLITE_OK) throw StorageError(fmt::format("SQL bind failed: {}", sqlite3_errmsg(db_)));
+    if (rc != SQLITE_OK)
+      throw StorageError(fmt::format("SQL bind failed: {}", sqlite3_errmsg(db_)));
   }
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
@@ -152,8 +152,9 @@ RunRecord ReadRun(const Statement& s) {
 }
 
 MetricRow ReadMetric(const Statement& s, int c) {
-  return {s.Text(c), s.Text(c + 1), static_cast<int>(s.Int(c + 2)), s.Real(c + 3), s.Real(c + 4),
-          s.Real(c + 5), s.Real(c + 6), s.Real(c + 7), s.Real(c + 8)};
+  return {s.Text(c),     s.Text(c + 1), static_cast<int>(s.Int(c + 2)),
+          s.Real(c + 3), s.Real(c + 4), s.Real(c + 5),
+          s.Real(c + 6), s.Real(c + 7), s.Real(c + 8)};
 }
 
 }  // namespace
@@ -228,8 +229,8 @@ void SqliteDatabase::Migrate() {
     const int current = schema_version();
     const int latest = static_cast<int>(std::size(kMigrations));
     if (current > latest) {
-      throw StorageError(fmt::format("database schema version {} is newer than this build ({})",
-                                     current, latest));
+      throw StorageError(
+          fmt::format("database schema version {} is newer than this build ({})", current, latest));
     }
     for (int v = current + 1; v <= latest; ++v) {
       Execute(kMigrations[v - 1]);
@@ -292,8 +293,9 @@ std::optional<ModelRecord> SqliteDatabase::LatestModel(const std::string& horizo
               "ORDER BY id DESC LIMIT 1");
   s.Bind(1, horizon).Bind(2, target_year);
   if (!s.Step()) return std::nullopt;
-  return ModelRecord{s.Int(0),  s.Int(1),  s.Text(2), s.Text(3), s.Text(4),
-                     static_cast<int>(s.Int(5)), s.Text(6), s.Text(7), s.Text(8), s.Text(9)};
+  return ModelRecord{
+      s.Int(0),  s.Int(1),  s.Text(2), s.Text(3), s.Text(4), static_cast<int>(s.Int(5)),
+      s.Text(6), s.Text(7), s.Text(8), s.Text(9)};
 }
 
 void SqliteDatabase::PublishForecast(int64_t run_id, int64_t model_id,
@@ -346,7 +348,8 @@ void SqliteDatabase::SaveMetrics(int64_t run_id, const std::vector<MetricRow>& m
 std::vector<EvaluationSummary> SqliteDatabase::LatestEvaluations() const {
   Statement s(db_,
               "SELECT r.id, r.target_year, r.horizon, COALESCE(r.finished_at, r.started_at), "
-              "(SELECT COUNT(*) FROM alerts a WHERE a.run_id = r.id), m.scope, m.period, m.days, m.mape, m.mae, m.rmse, m.bias, m.skill, m.naive_mape "
+              "(SELECT COUNT(*) FROM alerts a WHERE a.run_id = r.id), m.scope, m.period, m.days, "
+              "m.mape, m.mae, m.rmse, m.bias, m.skill, m.naive_mape "
               "FROM metrics m JOIN runs r ON r.id = m.run_id "
               "WHERE m.scope = 'year' AND r.status = 'succeeded' AND r.id = ("
               "  SELECT MAX(r2.id) FROM runs r2 JOIN metrics m2 ON m2.run_id = r2.id "

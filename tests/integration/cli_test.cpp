@@ -3,11 +3,10 @@
 #include <sqlite3.h>
 #include <sys/wait.h>
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/config.hpp"
@@ -249,8 +248,8 @@ TEST_F(IngestedTest, PartialLatestYearIsForecastDayAheadUpToTheDayAfterItsLastAc
   const fs::path file = dir_.Write("2022.csv", csv);
   ASSERT_EQ(Loadcast(dir_.path(), {"ingest", file.string()}).exit_code, 0);
 
-  const nlohmann::json day = Json(
-      Loadcast(dir_.path(), {"run", "--target-year", "2022", "--horizon", "day", "--json"}));
+  const nlohmann::json day =
+      Json(Loadcast(dir_.path(), {"run", "--target-year", "2022", "--horizon", "day", "--json"}));
   EXPECT_EQ(day["forecast"].size(), 70u);  // through 11 March, the day after the last actual
   EXPECT_EQ(day["forecast"].back()["date"], "2022-03-11");
   EXPECT_EQ(day["evaluation"]["year"]["days"], 69);
@@ -263,8 +262,8 @@ TEST_F(IngestedTest, PartialLatestYearIsForecastDayAheadUpToTheDayAfterItsLastAc
 
 TEST(Cli, RelativePathsInTheConfigResolveAgainstTheWorkingDirectory) {
   TempDir dir;
-  const fs::path config = dir.Write("etc/loadcast.yaml",
-                                    "storage:\n  url: data/bucket\ndatabase:\n  url: data/db.sqlite\n");
+  const fs::path config = dir.Write(
+      "etc/loadcast.yaml", "storage:\n  url: data/bucket\ndatabase:\n  url: data/db.sqlite\n");
   fs::create_directories(dir / "work");
   const Result r =
       Loadcast(dir / "work", {"--config", config.string(), "ingest", BundledData().string()});
@@ -305,8 +304,8 @@ namespace loadcast {
 namespace {
 
 TEST(Docs, ConfigurationReferenceMatchesTheSettingsTable) {
-  const std::string docs = Slurp(std::filesystem::path(LOADCAST_SOURCE_DIR) /
-                                 "docs/configuration.md");
+  const std::string docs =
+      Slurp(std::filesystem::path(LOADCAST_SOURCE_DIR) / "docs/configuration.md");
   const std::string reference = ConfigReference();
   // The reference's rows (past its header) appear verbatim in the docs.
   const std::string rows = reference.substr(reference.find("| `"));

@@ -137,8 +137,7 @@ TEST_F(DataControllerTest, LoadActualYearOfACorruptObjectIsADataErrorNamingTheOb
   } catch (const DataError& e) {
     const std::string message = e.what();
     EXPECT_PRED_FORMAT2(::testing::IsSubstring, "stored object is not valid", message);
-    EXPECT_PRED_FORMAT2(::testing::IsSubstring, (Bucket() / "actuals/2021.csv").string(),
-                        message);
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, (Bucket() / "actuals/2021.csv").string(), message);
   }
 }
 

@@ -27,8 +27,7 @@ ExtractedData Extracted(int target_year, Date from, Date through) {
 Date D(int y, int m, int d) { return Date::FromYmd(y, m, d); }
 
 TEST(Enricher, YearHorizonTargetsEveryDayOfTheYear) {
-  const EnrichedData e =
-      Enrich(Extracted(2021, D(2018, 1, 1), D(2021, 12, 31)), Horizon::kYear);
+  const EnrichedData e = Enrich(Extracted(2021, D(2018, 1, 1), D(2021, 12, 31)), Horizon::kYear);
   EXPECT_EQ(e.target_year, 2021);
   EXPECT_EQ(e.horizon, Horizon::kYear);
   ASSERT_EQ(e.targets.size(), 365u);
@@ -38,16 +37,14 @@ TEST(Enricher, YearHorizonTargetsEveryDayOfTheYear) {
 }
 
 TEST(Enricher, YearHorizonOfALeapYearHas366Targets) {
-  const EnrichedData e =
-      Enrich(Extracted(2020, D(2017, 1, 1), D(2020, 3, 31)), Horizon::kYear);
+  const EnrichedData e = Enrich(Extracted(2020, D(2017, 1, 1), D(2020, 3, 31)), Horizon::kYear);
   ASSERT_EQ(e.targets.size(), 366u);
   EXPECT_EQ(e.targets.days[59].date, D(2020, 2, 29));
 }
 
 TEST(Enricher, YearHorizonTargetsCarryTheActualsWhereTheyExist) {
   // The target year is observed up to March 31: later targets have no load yet.
-  const EnrichedData e =
-      Enrich(Extracted(2021, D(2018, 1, 1), D(2021, 3, 31)), Horizon::kYear);
+  const EnrichedData e = Enrich(Extracted(2021, D(2018, 1, 1), D(2021, 3, 31)), Horizon::kYear);
   ASSERT_EQ(e.targets.size(), 365u);
   EXPECT_DOUBLE_EQ(e.targets.load[0], 600000.0 + D(2021, 1, 1).days());
   EXPECT_DOUBLE_EQ(e.targets.load[89], 600000.0 + D(2021, 3, 31).days());
@@ -56,16 +53,14 @@ TEST(Enricher, YearHorizonTargetsCarryTheActualsWhereTheyExist) {
 }
 
 TEST(Enricher, YearHorizonOfAnUnobservedYearStillTargetsTheWholeYear) {
-  const EnrichedData e =
-      Enrich(Extracted(2022, D(2018, 1, 1), D(2021, 12, 31)), Horizon::kYear);
+  const EnrichedData e = Enrich(Extracted(2022, D(2018, 1, 1), D(2021, 12, 31)), Horizon::kYear);
   ASSERT_EQ(e.targets.size(), 365u);
   for (double v : e.targets.load) ASSERT_TRUE(std::isnan(v));
 }
 
 TEST(Enricher, YearHorizonKnownExcludesTheTargetYear) {
   // A year-ahead forecast is made on Dec 31: nothing of the target year may leak into it.
-  const EnrichedData e =
-      Enrich(Extracted(2021, D(2018, 1, 1), D(2021, 12, 31)), Horizon::kYear);
+  const EnrichedData e = Enrich(Extracted(2021, D(2018, 1, 1), D(2021, 12, 31)), Horizon::kYear);
   EXPECT_EQ(e.known.start(), D(2018, 1, 1));
   EXPECT_EQ(e.known.end(), D(2021, 1, 1));
   EXPECT_EQ(e.known.last_known(), D(2020, 12, 31));
@@ -73,8 +68,7 @@ TEST(Enricher, YearHorizonKnownExcludesTheTargetYear) {
 }
 
 TEST(Enricher, TrainingFrameSpansTheWindowBeforeTheTargetYear) {
-  const EnrichedData e =
-      Enrich(Extracted(2021, D(2018, 1, 1), D(2021, 12, 31)), Horizon::kYear);
+  const EnrichedData e = Enrich(Extracted(2021, D(2018, 1, 1), D(2021, 12, 31)), Horizon::kYear);
   EXPECT_EQ(e.trained_from, D(2018, 1, 1));
   EXPECT_EQ(e.trained_to, D(2020, 12, 31));
   ASSERT_EQ(e.training.size(), 365u + 365u + 366u);
@@ -96,8 +90,7 @@ TEST(Enricher, TrainingFrameIsTheSameForBothHorizons) {
 }
 
 TEST(Enricher, FramesCarryCalendarFacts) {
-  const EnrichedData e =
-      Enrich(Extracted(2021, D(2018, 1, 1), D(2021, 12, 31)), Horizon::kYear);
+  const EnrichedData e = Enrich(Extracted(2021, D(2018, 1, 1), D(2021, 12, 31)), Horizon::kYear);
   EXPECT_EQ(e.targets.days[0].holiday, Holiday::kNewYear);
   EXPECT_EQ(e.targets.days[0].weekday, 4);  // 2021-01-01 was a Friday
   EXPECT_EQ(e.targets.days[D(2021, 12, 25) - D(2021, 1, 1)].holiday, Holiday::kChristmas);

@@ -244,8 +244,7 @@ TEST_F(ExtractorTest, AMissingFileIsRejectedNamingIt) {
 
 TEST_F(ExtractorTest, AMultiFileIngestWithABadSecondFileStoresNothing) {
   // The first file is fine on its own; the second has a duplicate date.
-  const auto bad =
-      dir_.Write("bad.csv", "date,load\n2022-01-01,700000\n2022-01-01,700000\n");
+  const auto bad = dir_.Write("bad.csv", "date,load\n2022-01-01,700000\n2022-01-01,700000\n");
   const std::string message = IngestRejection({BundledData(), bad});
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, bad.string() + ":3:", message);
   EXPECT_TRUE(data_.ActualYears().empty());

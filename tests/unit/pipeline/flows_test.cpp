@@ -186,9 +186,9 @@ TEST_F(FlowsTest, RunFlowForecastsEveryDayOf2021AndBeatsTheSeasonalNaive) {
   EXPECT_EQ(result.model->run_id, result.run_id);
   EXPECT_EQ(result.model->horizon, "year");
   EXPECT_EQ(result.model->trained_to, "2020-12-31");
-  EXPECT_EQ(StepNames(result), (std::vector<std::string>{"extract", "validate", "enrich", "train",
-                                                         "predict", "check", "publish",
-                                                         "evaluate"}));
+  EXPECT_EQ(StepNames(result),
+            (std::vector<std::string>{"extract", "validate", "enrich", "train", "predict", "check",
+                                      "publish", "evaluate"}));
   for (const CheckRow& c : result.checks) EXPECT_NE(c.status, "fail") << c.check;
 
   const RunRecord run = LastRun();

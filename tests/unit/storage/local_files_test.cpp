@@ -49,8 +49,8 @@ std::string DataErrorOf(F&& body) {
 TEST(ReadInputFile, ReadsTheWholeFileByteForByte) {
   TempDir dir;
   // CRLF, a BOM and a NUL byte must come back unchanged: parsing is not this layer's job.
-  const std::string bytes = std::string("\xEF\xBB\xBF") + "date,load\r\n2021-01-01,1\r\n" +
-                            std::string(1, '\0') + "tail";
+  const std::string bytes =
+      std::string("\xEF\xBB\xBF") + "date,load\r\n2021-01-01,1\r\n" + std::string(1, '\0') + "tail";
   const auto file = dir.Write("in.csv", bytes);
   EXPECT_EQ(ReadInputFile(file, 1024), bytes);
 }

@@ -1,7 +1,7 @@
 #include "storage/sqlite_database.hpp"
 
-#include <sqlite3.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <cmath>
 #include <filesystem>
@@ -113,7 +113,8 @@ TEST_F(SqliteDatabaseTest, OpeningCreatesTheFileItsFolderAndTheSchema) {
   for (const char* table : {"runs", "models", "forecasts", "metrics", "checks", "alerts"}) {
     SCOPED_TRACE(table);
     EXPECT_EQ(QueryInt(path_, std::string("SELECT COUNT(*) FROM sqlite_master WHERE type = "
-                                          "'table' AND name = '") + table + "'"),
+                                          "'table' AND name = '") +
+                                  table + "'"),
               1);
   }
   EXPECT_EQ(db_.location(), path_.string());
@@ -255,9 +256,8 @@ TEST_F(SqliteDatabaseTest, PublishedForecastRoundTripsSortedByDate) {
   const int64_t run = db_.BeginRun(MakeRun("predict", 2021, "year"));
   const int64_t model = db_.RegisterModel(MakeModel(run, "year", 2021, "v"));
   // Written out of order on purpose: readers get calendar order.
-  const std::vector<ForecastRow> rows = {{"2021-01-03", 3.0, 2.0, 4.0},
-                                         {"2021-01-01", 1.0, 0.5, 1.5},
-                                         {"2021-01-02", 2.0, 1.0, 3.0}};
+  const std::vector<ForecastRow> rows = {
+      {"2021-01-03", 3.0, 2.0, 4.0}, {"2021-01-01", 1.0, 0.5, 1.5}, {"2021-01-02", 2.0, 1.0, 3.0}};
   db_.PublishForecast(run, model, rows);
   const auto current = db_.CurrentForecast(2021, "year", run);
   ASSERT_TRUE(current.has_value());
@@ -277,9 +277,8 @@ TEST_F(SqliteDatabaseTest, PublishForecastIsAllOrNothing) {
   const int64_t run = db_.BeginRun(MakeRun("predict", 2021, "year"));
   const int64_t model = db_.RegisterModel(MakeModel(run, "year", 2021, "v"));
   // The third row repeats a date: the primary key (run, date) fails after two rows went in.
-  const std::vector<ForecastRow> rows = {{"2021-01-01", 1.0, 0.0, 2.0},
-                                         {"2021-01-02", 2.0, 1.0, 3.0},
-                                         {"2021-01-01", 9.0, 8.0, 10.0}};
+  const std::vector<ForecastRow> rows = {
+      {"2021-01-01", 1.0, 0.0, 2.0}, {"2021-01-02", 2.0, 1.0, 3.0}, {"2021-01-01", 9.0, 8.0, 10.0}};
   EXPECT_THROW(db_.PublishForecast(run, model, rows), StorageError);
   EXPECT_EQ(db_.CurrentForecast(2021, "year", run), std::nullopt);
   EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM forecasts"), 0);
@@ -444,8 +443,7 @@ TEST_F(SqliteDatabaseTest, SaveChecksRoundTripsInOrder) {
 
 TEST_F(SqliteDatabaseTest, SaveChecksRejectsAnUnknownStatusAndWritesNothing) {
   const int64_t run = db_.BeginRun(MakeRun("predict", 2021, "year"));
-  EXPECT_THROW(db_.SaveChecks(run, {{"finite", "pass", ""}, {"positive", "ok", ""}}),
-               StorageError);
+  EXPECT_THROW(db_.SaveChecks(run, {{"finite", "pass", ""}, {"positive", "ok", ""}}), StorageError);
   EXPECT_TRUE(db_.ListChecks(run).empty());
 }
 
