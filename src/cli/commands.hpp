@@ -23,6 +23,7 @@ void AddAlertsCommand(CLI::App& app, Context& context, Action& action);
 void AddRunsCommand(CLI::App& app, Context& context, Action& action);
 void AddMetricsCommand(CLI::App& app, Context& context, Action& action);
 void AddConfigCommand(CLI::App& app, Context& context, Action& action);
+void AddBacktestCommand(CLI::App& app, Context& context, Action& action);
 
 /// Options shared by the commands about one target year and horizon.
 struct TargetOptions {

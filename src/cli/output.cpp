@@ -64,6 +64,25 @@ std::vector<std::string> MetricHeader(const std::string& first) {
   return {first, "days", "MAPE", "MAE (MWh)", "RMSE (MWh)", "bias (MWh)", "skill", "naive MAPE"};
 }
 
+/// A backtest row's scores; the caller adds what identifies the row.
+nlohmann::json BacktestScores(const BacktestRow& b) {
+  return {{"days", b.days},
+          {"mape", Nullable(b.mape)},
+          {"mae", Nullable(b.mae)},
+          {"rmse", Nullable(b.rmse)},
+          {"bias", Nullable(b.bias)},
+          {"skill", Nullable(b.skill)},
+          {"naive_mape", Nullable(b.naive_mape)},
+          {"coverage", Nullable(b.coverage)},
+          {"interval_width", Nullable(b.interval_width)}};
+}
+
+void AddBacktestRow(Table& table, const std::string& label, const BacktestRow& b) {
+  table.Add({label, std::to_string(b.days), Pct(b.mape), Num(b.mae, 0), Num(b.rmse, 0),
+             Num(b.bias, 0), Num(b.skill, 3), Pct(b.naive_mape), Pct(b.coverage),
+             Pct(b.interval_width)});
+}
+
 }  // namespace
 
 nlohmann::json ToJson(const FlowResult& r) {
@@ -163,6 +182,22 @@ nlohmann::json ToJson(const std::vector<EvaluationSummary>& evaluations) {
   return j;
 }
 
+nlohmann::json ToJson(const BacktestResult& r) {
+  nlohmann::json years = nlohmann::json::array();
+  for (const auto& b : r.years) {
+    nlohmann::json year = {{"target_year", b.target_year}};
+    year.update(BacktestScores(b));
+    years.push_back(year);
+  }
+  nlohmann::json timings = nlohmann::json::array();
+  for (const auto& t : r.timings) timings.push_back({{"step", t.step}, {"ms", t.milliseconds}});
+  return {{"run_id", r.run_id},
+          {"horizon", HorizonName(r.horizon)},
+          {"years", years},
+          {"mean", BacktestScores(r.mean)},
+          {"timings", timings}};
+}
+
 std::string FormatFlow(const FlowResult& r) {
   std::string out = fmt::format("run {}: {} {} (horizon {}) succeeded\n", r.run_id, r.command,
                                 r.target_year, HorizonName(r.horizon));
@@ -237,6 +272,19 @@ std::string FormatEvaluations(const std::vector<EvaluationSummary>& evaluations)
                std::to_string(e.alerts), std::to_string(e.run_id)});
   }
   return table.Render();
+}
+
+std::string FormatBacktest(const BacktestResult& r) {
+  std::string out =
+      fmt::format("run {}: backtest {} .. {} (horizon {}) succeeded\n", r.run_id,
+                  r.years.empty() ? 0 : r.years.front().target_year,
+                  r.years.empty() ? 0 : r.years.back().target_year, HorizonName(r.horizon));
+  Table table({"year", "days", "MAPE", "MAE (MWh)", "RMSE (MWh)", "bias (MWh)", "skill",
+               "naive MAPE", "coverage", "width"});
+  for (const auto& b : r.years) AddBacktestRow(table, std::to_string(b.target_year), b);
+  // The mean weighs every year once; its days are the total.
+  AddBacktestRow(table, "mean", r.mean);
+  return out + table.Render();
 }
 
 }  // namespace loadcast::cli

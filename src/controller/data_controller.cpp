@@ -173,6 +173,19 @@ std::vector<EvaluationSummary> DataController::LatestEvaluations() const {
   return WithDataset("metrics", [&] { return database_->LatestEvaluations(); });
 }
 
+void DataController::SaveBacktest(int64_t run_id, const std::vector<BacktestRow>& rows) {
+  WithDataset("backtests", [&] { database_->SaveBacktest(run_id, rows); });
+}
+
+std::vector<BacktestRow> DataController::ListBacktests(int64_t run_id) const {
+  return WithDataset("backtests", [&] { return database_->ListBacktests(run_id); });
+}
+
+std::vector<BacktestRow> DataController::LatestBacktests(Horizon horizon) const {
+  return WithDataset("backtests",
+                     [&] { return database_->LatestBacktests(std::string(HorizonName(horizon))); });
+}
+
 void DataController::SaveChecks(int64_t run_id, const std::vector<CheckRow>& checks) {
   WithDataset("checks", [&] { database_->SaveChecks(run_id, checks); });
 }

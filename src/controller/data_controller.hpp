@@ -57,7 +57,7 @@ class DataController {
   /// The latest model registered for a horizon and target year, with its artifact.
   std::optional<StoredModel> LoadModel(Horizon horizon, int target_year) const;
 
-  // --- Datasets in the database: runs, forecasts, metrics, checks, alerts ---
+  // --- Datasets in the database: runs, forecasts, metrics, backtests, checks, alerts ---
   int64_t BeginRun(const RunRecord& run);
   void FinishRun(int64_t run_id, const std::string& status, const std::string& message);
   std::vector<RunRecord> ListRuns(int limit) const;
@@ -68,6 +68,11 @@ class DataController {
                                                    int64_t pending_run) const;
   void SaveMetrics(int64_t run_id, const std::vector<MetricRow>& metrics);
   std::vector<EvaluationSummary> LatestEvaluations() const;
+  /// Stores the yearly rows of a backtest run: all in one transaction.
+  void SaveBacktest(int64_t run_id, const std::vector<BacktestRow>& rows);
+  std::vector<BacktestRow> ListBacktests(int64_t run_id) const;
+  /// The latest backtest row per target year of a horizon (see Database::LatestBacktests).
+  std::vector<BacktestRow> LatestBacktests(Horizon horizon) const;
   void SaveChecks(int64_t run_id, const std::vector<CheckRow>& checks);
   std::vector<CheckRow> ListChecks(int64_t run_id) const;
   int64_t AddAlert(const AlertRecord& alert);

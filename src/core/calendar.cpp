@@ -10,13 +10,6 @@ std::string_view HolidayName(Holiday holiday) {
   return kNames[static_cast<int>(holiday)];
 }
 
-std::string_view PeriodName(Period period) {
-  static constexpr std::array<std::string_view, kPeriodCount> kNames = {
-      "none",          "august_early",  "august_peak",   "august_late",
-      "christmas_eve", "year_end_week", "new_years_eve", "new_year_week"};
-  return kNames[static_cast<int>(period)];
-}
-
 Date EasterSunday(int year) {
   const int a = year % 19;
   const int b = year / 100;
@@ -72,19 +65,20 @@ Holiday HolidayOn(Date date) {
 
 namespace {
 
-Period PeriodOn(const YearMonthDay& ymd) {
-  if (ymd.month == 8) {
-    if (ymd.day <= 9) return Period::kAugustEarly;
-    if (ymd.day <= 23) return Period::kAugustPeak;
-    return Period::kAugustLate;
+int ChristmasOffset(Date date, int year) {
+  for (int y : {year - 1, year}) {
+    const int offset = date - Date::FromYmd(y, 12, 25);
+    if (offset >= kChristmasFirstOffset && offset <= kChristmasLastOffset) return offset;
   }
-  if (ymd.month == 12) {
-    if (ymd.day == 24) return Period::kChristmasEve;
-    if (ymd.day >= 27 && ymd.day <= 30) return Period::kYearEndWeek;
-    if (ymd.day == 31) return Period::kNewYearsEve;
-  }
-  if (ymd.month == 1 && ymd.day >= 2 && ymd.day <= 5) return Period::kNewYearWeek;
-  return Period::kNone;
+  return kNoOffset;
+}
+
+int FerragostoWeek(Date date, int year) {
+  const Date ferragosto = Date::FromYmd(year, 8, 15);
+  const Date week_start = ferragosto - ferragosto.weekday();
+  const int days = date - week_start;
+  const int week = days >= 0 ? days / 7 : -((-days + 6) / 7);
+  return week >= kFerragostoFirstWeek && week <= kFerragostoLastWeek ? week : kNoOffset;
 }
 
 bool IsWorkingDay(Date date) { return date.weekday() < 5 && HolidayOn(date) == Holiday::kNone; }
@@ -99,7 +93,10 @@ CalendarDay DescribeDay(Date date) {
   day.day_of_year = date.day_of_year();
   day.year_phase = (day.day_of_year - 1) / static_cast<double>(Date::DaysInYear(ymd.year));
   day.holiday = HolidayOn(date);
-  day.period = PeriodOn(ymd);
+  day.before_holiday = HolidayOn(date + 1) != Holiday::kNone;
+  day.after_holiday = HolidayOn(date - 1) != Holiday::kNone;
+  day.christmas_offset = ChristmasOffset(date, ymd.year);
+  day.ferragosto_week = FerragostoWeek(date, ymd.year);
   // A Monday before a Tuesday holiday or a Friday after a Thursday holiday is a classic "ponte".
   if (IsWorkingDay(date)) {
     day.bridge = (day.weekday == 0 && HolidayOn(date + 1) != Holiday::kNone) ||

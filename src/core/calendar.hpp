@@ -1,5 +1,5 @@
 // The Italian calendar as it shapes electricity demand: public holidays, bridge days and the
-// August and Christmas shutdown periods.
+// August and Christmas shutdown seasons.
 #pragma once
 
 #include <array>
@@ -28,19 +28,13 @@ enum class Holiday {
 inline constexpr int kHolidayCount = 13;  // including kNone
 std::string_view HolidayName(Holiday holiday);
 
-/// Stretches of the year when industry and offices slow down regardless of weekday.
-enum class Period {
-  kNone,
-  kAugustEarly,   // 1-9 August, before the shutdown peak
-  kAugustPeak,    // 10-23 August, the industrial shutdown
-  kAugustLate,    // 24-31 August, restart
-  kChristmasEve,  // 24 December
-  kYearEndWeek,   // 27-30 December
-  kNewYearsEve,   // 31 December
-  kNewYearWeek,   // 2-5 January
-};
-inline constexpr int kPeriodCount = 8;  // including kNone
-std::string_view PeriodName(Period period);
+/// The shutdown seasons, as windows around their anchor day, so that a model can learn each day's
+/// (or week's) own effect wherever the weekdays fall in a given year.
+inline constexpr int kNoOffset = -1000;
+inline constexpr int kChristmasFirstOffset = -6;  // 19 December
+inline constexpr int kChristmasLastOffset = 12;   // 6 January
+inline constexpr int kFerragostoFirstWeek = -3;
+inline constexpr int kFerragostoLastWeek = 2;
 
 /// Everything the calendar says about one day.
 struct CalendarDay {
@@ -50,7 +44,12 @@ struct CalendarDay {
   double year_phase = 0.0;  // position in the year in [0, 1)
   Holiday holiday = Holiday::kNone;
   bool bridge = false;  // a working day squeezed between a holiday and the weekend
-  Period period = Period::kNone;
+  bool before_holiday = false;  // the next day is a public holiday
+  bool after_holiday = false;   // the previous day was a public holiday
+  // Days from the nearest 25 December, inside [kChristmasFirstOffset, kChristmasLastOffset].
+  int christmas_offset = kNoOffset;
+  // Weeks (Monday to Sunday) from the week holding 15 August, inside the Ferragosto window.
+  int ferragosto_week = kNoOffset;
 };
 
 /// Easter Sunday of a Gregorian year (anonymous Gregorian algorithm).

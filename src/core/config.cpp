@@ -54,6 +54,10 @@ std::vector<Setting> ModelSettings(const std::string& prefix, ModelParams Config
        "Huber threshold, in robust standard deviations of the residuals."},
       {prefix + ".level_years", field(&ModelParams::level_years), 1, 10,
        "Most recent training years whose mean level the forecast starts from."},
+      {prefix + ".level_days", field(&ModelParams::level_days), 0, 366,
+       "Last training days whose mean deviation from the fit shifts the forecast level (0: off)."},
+      {prefix + ".recency_halflife", field(&ModelParams::recency_halflife), 0, 100,
+       "Half-life in years of the weight of training days, newest weighing most (0: equal)."},
       {prefix + ".interval_coverage", field(&ModelParams::interval_coverage), 0.5, 0.999,
        "Nominal coverage of the prediction interval (from training residual quantiles)."},
   };

@@ -21,6 +21,8 @@ struct ModelParams {
   int fourier_order = 4;  // annual harmonics
   double huber_k = 1.5;   // Huber threshold in robust standard deviations
   int level_years = 1;    // recent years whose level the forecast starts from
+  int level_days = 0;     // last training days whose mean deviation shifts that level
+  double recency_halflife = 0.0;  // years; training days weigh half as much this much earlier
   double interval_coverage = 0.9;
 };
 
@@ -28,8 +30,16 @@ struct Config {
   std::string storage_url = "var/bucket";
   std::string database_url = "var/loadcast.db";
   std::string log_level = "info";
-  ModelParams year_model{.kind = "calendar_regression"};
-  ModelParams day_model{.kind = "calendar_ar"};
+  ModelParams year_model{.kind = "calendar_regression",
+                         .training_years = 10,
+                         .fourier_order = 6,
+                         .level_days = 90,
+                         .recency_halflife = 4.0};
+  ModelParams day_model{.kind = "calendar_ar",
+                        .training_years = 10,
+                        .fourier_order = 6,
+                        .level_days = 90,
+                        .recency_halflife = 1.0};
   double min_load = 200000.0;     // MWh/day; below is implausible for Italy
   double max_load = 1500000.0;    // MWh/day; above is implausible for Italy
   double max_daily_jump = 0.7;    // relative day-to-day change that rejects a file

@@ -14,14 +14,22 @@ constexpr int kWeek = 7;
 
 CalendarAr::CalendarAr(const ModelParams& params) : params_(params), base_(params) {}
 
-TimeSeries CalendarAr::Deviations(const TimeSeries& known, Date from, Date to) const {
+TimeSeries CalendarAr::Deviations(const TimeSeries& known, Date from, Date to,
+                                  bool as_forecast) const {
+  const int first_year = known.empty() ? 0 : known.start().year();
   std::vector<double> values;
   values.reserve(static_cast<std::size_t>(std::max(0, to - from)));
   for (Date d = from; d < to; ++d) {
     const double load = known.at(d);
-    values.push_back(std::isnan(load) || load <= 0.0
-                         ? kMissing
-                         : std::log(load) - base_.LogExpectation(DescribeDay(d)));
+    const int year = d.year();
+    if (std::isnan(load) || load <= 0.0 || (as_forecast && year == first_year)) {
+      values.push_back(kMissing);
+      continue;
+    }
+    const CalendarDay day = DescribeDay(d);
+    const double expected =
+        as_forecast ? base_.LogExpectationAtLevelOf(day, year - 1) : base_.LogExpectation(day);
+    values.push_back(std::log(load) - expected);
   }
   return TimeSeries(from, std::move(values));
 }
@@ -31,17 +39,31 @@ bool CalendarAr::Regressors(Date date, const TimeSeries& deviations,
   const double e1 = deviations.at(date - 1);
   if (std::isnan(e1)) return false;
   auto or_zero = [](double v) { return std::isnan(v) ? 0.0 : v; };
-  double sum = 0.0;
-  int count = 0;
-  for (int k = 1; k <= kWeek; ++k) {
-    const double e = deviations.at(date - k);
-    if (!std::isnan(e)) {
-      sum += e;
-      ++count;
+  auto mean = [&](int days) {
+    double sum = 0.0;
+    int count = 0;
+    for (int k = 1; k <= days; ++k) {
+      const double e = deviations.at(date - k);
+      if (!std::isnan(e)) {
+        sum += e;
+        ++count;
+      }
     }
-  }
-  x = {1.0, e1, or_zero(deviations.at(date - 2)), or_zero(deviations.at(date - kWeek)),
-       sum / count};
+    return count > 0 ? sum / count : 0.0;
+  };
+  // Yesterday's deviation says less about today when yesterday was a holiday or a Christmas
+  // season day, whose effects the calendar knows least well.
+  const CalendarDay yesterday = DescribeDay(date - 1);
+  const bool after_special =
+      yesterday.holiday != Holiday::kNone || yesterday.christmas_offset != kNoOffset;
+  x = {1.0,
+       e1,
+       or_zero(deviations.at(date - 2)),
+       or_zero(deviations.at(date - kWeek)),
+       or_zero(deviations.at(date - 2 * kWeek)),
+       mean(kWeek),
+       mean(4 * kWeek),
+       after_special ? e1 : 0.0};
   return true;
 }
 
@@ -49,11 +71,11 @@ void CalendarAr::Fit(const Frame& training) {
   base_.Fit(training);
   if (training.empty()) return;
   TimeSeries known(training.days.front().date, training.load);
-  const TimeSeries deviations = Deviations(known, known.start(), known.end());
+  const TimeSeries deviations = Deviations(known, known.start(), known.end(), true);
   std::vector<double> x;
   std::vector<double> y;
   std::array<double, kTerms> row{};
-  for (Date d = known.start() + kWeek; d < known.end(); ++d) {
+  for (Date d = known.start() + 4 * kWeek; d < known.end(); ++d) {
     const double target = deviations.at(d);
     if (std::isnan(target) || !Regressors(d, deviations, row)) continue;
     x.insert(x.end(), row.begin(), row.end());
@@ -73,7 +95,8 @@ Forecast CalendarAr::Predict(const Frame& targets, const TimeSeries& known) cons
   Forecast out;
   if (targets.empty()) return out;
   const Date first = targets.days.front().date;
-  const TimeSeries deviations = Deviations(known, first - 2 * kWeek, targets.days.back().date);
+  const TimeSeries deviations =
+      Deviations(known, first - 4 * kWeek, targets.days.back().date, false);
   std::array<double, kTerms> x{};
   for (const CalendarDay& day : targets.days) {
     out.dates.push_back(day.date);
@@ -95,7 +118,9 @@ Forecast CalendarAr::Predict(const Frame& targets, const TimeSeries& known) cons
 
 nlohmann::json CalendarAr::SaveState() const {
   return {{"calendar", base_.SaveState()},
-          {"ar_terms", {"intercept", "dev_lag1", "dev_lag2", "dev_lag7", "dev_mean7"}},
+          {"ar_terms",
+           {"intercept", "dev_lag1", "dev_lag2", "dev_lag7", "dev_lag14", "dev_mean7",
+            "dev_mean28", "dev_lag1_after_special"}},
           {"ar_coefficients", phi_},
           {"lower_residual", lower_residual_},
           {"upper_residual", upper_residual_}};

@@ -12,7 +12,9 @@ namespace loadcast {
 class CalendarAr final : public Forecaster {
  public:
   static constexpr std::string_view kKind = "calendar_ar";
-  static constexpr std::size_t kTerms = 5;  // intercept, e(t-1), e(t-2), e(t-7), mean e(t-1..t-7)
+  // intercept, e(t-1), e(t-2), e(t-7), e(t-14), mean e(t-1..t-7), mean e(t-1..t-28), and e(t-1)
+  // again when yesterday was a holiday or in the Christmas season (it says less about today).
+  static constexpr std::size_t kTerms = 8;
 
   explicit CalendarAr(const ModelParams& params);
   std::string_view kind() const override { return kKind; }
@@ -25,8 +27,10 @@ class CalendarAr final : public Forecaster {
   /// Regressors for the day at `date`, from deviations known strictly before it; false when
   /// yesterday's actual is unknown.
   bool Regressors(Date date, const TimeSeries& deviations, std::array<double, kTerms>& x) const;
-  /// Log deviations of the known actuals from the calendar expectation.
-  TimeSeries Deviations(const TimeSeries& known, Date from, Date to) const;
+  /// Log deviations of the known actuals from the calendar expectation. With `as_forecast`, each
+  /// training day is compared with the level of the year before it, so that the deviations the
+  /// autoregression learns from carry level errors like those it meets when forecasting.
+  TimeSeries Deviations(const TimeSeries& known, Date from, Date to, bool as_forecast) const;
 
   ModelParams params_;
   CalendarRegression base_;

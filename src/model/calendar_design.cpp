@@ -10,9 +10,20 @@
 namespace loadcast {
 namespace {
 
-// Weekend days whose effect varies along the year through the first annual harmonic.
 constexpr int kSaturday = 5;
 constexpr int kSunday = 6;
+// Saturday and Sunday effects vary along the year through these annual harmonics.
+constexpr int kWeekendSeasonOrder = 2;
+constexpr int kChristmasDays = kChristmasLastOffset - kChristmasFirstOffset + 1;
+constexpr int kFerragostoWeeks = kFerragostoLastWeek - kFerragostoFirstWeek + 1;
+// Christmas days are split into working days and weekends; Ferragosto weeks into working days,
+// Saturdays and Sundays, because a shutdown empties offices and factories, not homes.
+constexpr int kChristmasDayTypes = 2;
+constexpr int kFerragostoDayTypes = 3;
+
+bool IsWorkday(const CalendarDay& day) {
+  return day.weekday < kSaturday && day.holiday == Holiday::kNone;
+}
 
 }  // namespace
 
@@ -22,7 +33,12 @@ CalendarDesign::CalendarDesign(int fourier_order, int first_year, int last_year)
   for (int y = first_year; y <= last_year; ++y) names_.push_back(fmt::format("level_{}", y));
   static constexpr const char* kDays[] = {"tue", "wed", "thu", "fri", "sat", "sun"};
   for (const char* d : kDays) names_.push_back(fmt::format("weekday_{}", d));
-  names_.insert(names_.end(), {"sat_cos1", "sat_sin1", "sun_cos1", "sun_sin1"});
+  for (const char* d : {"sat", "sun"}) {
+    for (int k = 1; k <= kWeekendSeasonOrder; ++k) {
+      names_.push_back(fmt::format("{}_cos{}", d, k));
+      names_.push_back(fmt::format("{}_sin{}", d, k));
+    }
+  }
   for (int k = 1; k <= fourier_order; ++k) {
     names_.push_back(fmt::format("cos{}", k));
     names_.push_back(fmt::format("sin{}", k));
@@ -30,10 +46,17 @@ CalendarDesign::CalendarDesign(int fourier_order, int first_year, int last_year)
   for (int h = 1; h < kHolidayCount; ++h) {
     names_.push_back(fmt::format("holiday_{}", HolidayName(static_cast<Holiday>(h))));
   }
-  names_.push_back("holiday_on_saturday");
-  names_.push_back("bridge");
-  for (int p = 1; p < kPeriodCount; ++p) {
-    names_.push_back(fmt::format("period_{}", PeriodName(static_cast<Period>(p))));
+  names_.insert(names_.end(),
+                {"holiday_on_saturday", "holiday_on_sunday", "bridge", "workday_before_holiday",
+                 "workday_after_holiday"});
+  for (int o = kChristmasFirstOffset; o <= kChristmasLastOffset; ++o) {
+    names_.push_back(fmt::format("christmas{:+}_workday", o));
+    names_.push_back(fmt::format("christmas{:+}_weekend", o));
+  }
+  for (int w = kFerragostoFirstWeek; w <= kFerragostoLastWeek; ++w) {
+    for (const char* type : {"workday", "saturday", "sunday"}) {
+      names_.push_back(fmt::format("ferragosto_week{:+}_{}", w, type));
+    }
   }
 }
 
@@ -61,34 +84,49 @@ void CalendarDesign::Fill(const CalendarDay& day, std::span<const double> level_
   if (day.weekday > 0) row[c + static_cast<std::size_t>(day.weekday - 1)] = 1.0;
   c += 6;
   const double angle = 2.0 * std::numbers::pi * day.year_phase;
-  const double cos1 = std::cos(angle);
-  const double sin1 = std::sin(angle);
-  if (day.weekday == kSaturday) {
-    row[c] = cos1;
-    row[c + 1] = sin1;
-  } else if (day.weekday == kSunday) {
-    row[c + 2] = cos1;
-    row[c + 3] = sin1;
+  for (int weekend_day : {kSaturday, kSunday}) {
+    for (int k = 1; k <= kWeekendSeasonOrder; ++k) {
+      if (day.weekday == weekend_day) {
+        row[c] = std::cos(k * angle);
+        row[c + 1] = std::sin(k * angle);
+      }
+      c += 2;
+    }
   }
-  c += 4;
   for (int k = 1; k <= fourier_order_; ++k) {
     row[c++] = std::cos(k * angle);
     row[c++] = std::sin(k * angle);
   }
-  // A holiday's own effect is learnt on weekdays (and Easter, always a Sunday); on a Saturday
-  // holidays share one effect, and on a Sunday the day is already a Sunday.
-  if (day.holiday != Holiday::kNone) {
-    if (day.holiday == Holiday::kEasterSunday || day.weekday < kSaturday) {
-      row[c + static_cast<std::size_t>(day.holiday) - 1] = 1.0;
-    } else if (day.weekday == kSaturday) {
+  // Each holiday has its own effect wherever it falls; on a weekend it shrinks, since the day is
+  // already quiet, by a shared Saturday or Sunday adjustment.
+  const bool holiday = day.holiday != Holiday::kNone;
+  if (holiday) {
+    row[c + static_cast<std::size_t>(day.holiday) - 1] = 1.0;
+    if (day.holiday != Holiday::kEasterSunday && day.weekday == kSaturday) {
       row[c + kHolidayCount - 1] = 1.0;
+    } else if (day.holiday != Holiday::kEasterSunday && day.weekday == kSunday) {
+      row[c + kHolidayCount] = 1.0;
     }
   }
-  c += kHolidayCount;  // kHolidayCount - 1 holidays plus holiday_on_saturday
-  if (day.bridge) row[c] = 1.0;
-  c += 1;
-  if (day.period != Period::kNone) row[c + static_cast<std::size_t>(day.period) - 1] = 1.0;
-  c += kPeriodCount - 1;
+  c += kHolidayCount + 1;  // kHolidayCount - 1 holidays, holiday_on_saturday, holiday_on_sunday
+  row[c++] = day.bridge ? 1.0 : 0.0;
+  row[c++] = IsWorkday(day) && day.before_holiday ? 1.0 : 0.0;
+  row[c++] = IsWorkday(day) && day.after_holiday ? 1.0 : 0.0;
+  // Seasonal days that are holidays keep only their holiday effect: one column per fact.
+  if (!holiday && day.christmas_offset != kNoOffset) {
+    const int type = day.weekday < kSaturday ? 0 : 1;
+    row[c + static_cast<std::size_t>((day.christmas_offset - kChristmasFirstOffset) *
+                                         kChristmasDayTypes +
+                                     type)] = 1.0;
+  }
+  c += kChristmasDays * kChristmasDayTypes;
+  if (!holiday && day.ferragosto_week != kNoOffset) {
+    const int type = day.weekday < kSaturday ? 0 : (day.weekday == kSaturday ? 1 : 2);
+    row[c + static_cast<std::size_t>((day.ferragosto_week - kFerragostoFirstWeek) *
+                                         kFerragostoDayTypes +
+                                     type)] = 1.0;
+  }
+  c += kFerragostoWeeks * kFerragostoDayTypes;
   assert(static_cast<int>(c) == cols());
 }
 

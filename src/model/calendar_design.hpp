@@ -1,5 +1,6 @@
 // The design matrix of the calendar model: a level per training year, weekday effects that change
-// with the season, annual Fourier terms, each public holiday, bridge days and shutdown periods.
+// with the season, annual Fourier terms, each public holiday, bridge days and the days around
+// holidays, and the Christmas and Ferragosto seasons day by day (or week by week) and by day type.
 #pragma once
 
 #include <span>

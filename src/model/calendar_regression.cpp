@@ -1,6 +1,7 @@
 #include "model/calendar_regression.hpp"
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <cmath>
 
 #include "core/errors.hpp"
@@ -18,16 +19,29 @@ constexpr double kMinScale = 1e-4;
 constexpr double kMadToSigma = 1.4826;
 constexpr double kConvergence = 1e-9;
 
+/// Robust standard deviation (scaled median absolute value) of residuals.
+double RobustScale(const std::vector<double>& residuals) {
+  std::vector<double> abs_resid = residuals;
+  for (double& r : abs_resid) r = std::abs(r);
+  return kMadToSigma * Quantile(std::move(abs_resid), 0.5);
+}
+
 }  // namespace
 
 std::vector<double> FitHuber(const std::vector<double>& x_rowmajor, std::size_t rows,
                              std::size_t cols, const std::vector<double>& y, int epochs,
-                             double huber_k, std::vector<double>& residuals) {
+                             double huber_k, std::vector<double>& residuals,
+                             const std::vector<double>& prior_weights) {
   using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   const Eigen::Map<const RowMatrix> x(x_rowmajor.data(), static_cast<Eigen::Index>(rows),
                                       static_cast<Eigen::Index>(cols));
   const Eigen::Map<const Eigen::VectorXd> target(y.data(), static_cast<Eigen::Index>(rows));
-  Eigen::VectorXd weights = Eigen::VectorXd::Ones(static_cast<Eigen::Index>(rows));
+  Eigen::VectorXd prior = Eigen::VectorXd::Ones(static_cast<Eigen::Index>(rows));
+  if (!prior_weights.empty()) {
+    prior = Eigen::Map<const Eigen::VectorXd>(prior_weights.data(),
+                                              static_cast<Eigen::Index>(rows));
+  }
+  Eigen::VectorXd weights = prior;
   Eigen::VectorXd beta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(cols));
   Eigen::VectorXd resid = target;
   const Eigen::MatrixXd ridge =
@@ -44,7 +58,7 @@ std::vector<double> FitHuber(const std::vector<double>& x_rowmajor, std::size_t 
     const double scale = std::max(kMadToSigma * Quantile(std::move(abs_resid), 0.5), kMinScale);
     for (Eigen::Index i = 0; i < resid.size(); ++i) {
       const double a = std::abs(resid[i]);
-      weights[i] = a <= huber_k * scale ? 1.0 : huber_k * scale / a;
+      weights[i] = prior[i] * (a <= huber_k * scale ? 1.0 : huber_k * scale / a);
     }
     if (change < kConvergence) break;
   }
@@ -76,23 +90,50 @@ void CalendarRegression::Fit(const Frame& training) {
     design_->Fill(day, weights, std::span<double>(x.data() + r * cols, cols));
     y[r] = std::log(training.load[rows[r]]);
   }
+  std::vector<double> prior;
+  if (params_.recency_halflife > 0.0) {
+    for (std::size_t r : rows) {
+      const double age = (training.days[rows.back()].date - training.days[r].date) / 365.25;
+      prior.push_back(std::exp2(-age / params_.recency_halflife));
+    }
+  }
   std::vector<double> residuals;
-  coefficients_ = FitHuber(x, rows.size(), cols, y, params_.epochs, params_.huber_k, residuals);
-  std::vector<double> abs_resid = residuals;
-  for (double& r : abs_resid) r = std::abs(r);
-  residual_scale_ = kMadToSigma * Quantile(abs_resid, 0.5);
+  coefficients_ =
+      FitHuber(x, rows.size(), cols, y, params_.epochs, params_.huber_k, residuals, prior);
+  level_shift_ = 0.0;
+  if (params_.level_days > 0) {
+    // The mean deviation over the last days, Huber-clipped so that a few odd days do not move it.
+    const std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(params_.level_days),
+                                                residuals.size());
+    std::vector<double> recent(residuals.end() - static_cast<std::ptrdiff_t>(n), residuals.end());
+    const double clip = params_.huber_k * std::max(RobustScale(recent), 1e-4);
+    double sum = 0.0;
+    for (double r : recent) sum += std::clamp(r, -clip, clip);
+    level_shift_ = n > 0 ? sum / static_cast<double>(n) : 0.0;
+  }
+  residual_scale_ = RobustScale(residuals);
   lower_residual_ = Quantile(residuals, (1.0 - params_.interval_coverage) / 2.0);
   upper_residual_ = Quantile(residuals, (1.0 + params_.interval_coverage) / 2.0);
 }
 
-double CalendarRegression::LogExpectation(const CalendarDay& day) const {
+double CalendarRegression::Dot(const CalendarDay& day,
+                               std::span<const double> level_weights) const {
   assert(design_.has_value());
-  const auto weights = design_->LevelWeights(day.date.year(), params_.level_years);
   std::vector<double> row(static_cast<std::size_t>(design_->cols()));
-  design_->Fill(day, weights, row);
+  design_->Fill(day, level_weights, row);
   double value = 0.0;
   for (std::size_t c = 0; c < row.size(); ++c) value += row[c] * coefficients_[c];
   return value;
+}
+
+double CalendarRegression::LogExpectation(const CalendarDay& day) const {
+  const int year = day.date.year();
+  const double value = Dot(day, design_->LevelWeights(year, params_.level_years));
+  return year > design_->last_year() ? value + level_shift_ : value;
+}
+
+double CalendarRegression::LogExpectationAtLevelOf(const CalendarDay& day, int level_year) const {
+  return Dot(day, design_->LevelWeights(level_year, 1));
 }
 
 Forecast CalendarRegression::Predict(const Frame& targets, const TimeSeries& /*known*/) const {
@@ -116,6 +157,7 @@ nlohmann::json CalendarRegression::SaveState() const {
   return {{"first_year", design_->first_year()},    {"last_year", design_->last_year()},
           {"fourier_order", params_.fourier_order}, {"level_years", params_.level_years},
           {"coefficients", coefficients},           {"residual_scale", residual_scale_},
+          {"level_shift", level_shift_},
           {"lower_residual", lower_residual_},      {"upper_residual", upper_residual_}};
 }
 
@@ -138,6 +180,7 @@ void CalendarRegression::LoadState(const nlohmann::json& state) {
       throw StorageError("calendar_regression state has coefficients the design does not know");
     }
     residual_scale_ = state.at("residual_scale").get<double>();
+    level_shift_ = state.at("level_shift").get<double>();
     lower_residual_ = state.at("lower_residual").get<double>();
     upper_residual_ = state.at("upper_residual").get<double>();
   } catch (const nlohmann::json::exception& e) {

@@ -24,6 +24,9 @@ class CalendarRegression final : public Forecaster {
   /// The model's expected log load for a day (in-sample level inside the training years, the
   /// recent level after them). Requires a fitted model.
   double LogExpectation(const CalendarDay& day) const;
+  /// The same, with the level of training year `level_year` instead of the day's own: what a
+  /// forecast made a year earlier would have expected.
+  double LogExpectationAtLevelOf(const CalendarDay& day, int level_year) const;
   /// Robust residual scale of the fit, in log units.
   double residual_scale() const { return residual_scale_; }
 
@@ -31,15 +34,21 @@ class CalendarRegression final : public Forecaster {
   ModelParams params_;
   std::optional<CalendarDesign> design_;
   std::vector<double> coefficients_;
+  double Dot(const CalendarDay& day, std::span<const double> level_weights) const;
+
   double residual_scale_ = 0.0;
+  // Mean deviation of the last training days from the fit, added to the level after them.
+  double level_shift_ = 0.0;
   double lower_residual_ = 0.0;
   double upper_residual_ = 0.0;
 };
 
 /// Weighted least squares with Huber reweighting: returns coefficients and fills `residuals`.
 /// `epochs` bounds the reweighting iterations; a tiny ridge keeps unused columns at zero.
+/// `prior_weights` (empty: all 1) multiply the Huber weights, e.g. to favour recent days.
 std::vector<double> FitHuber(const std::vector<double>& x_rowmajor, std::size_t rows,
                              std::size_t cols, const std::vector<double>& y, int epochs,
-                             double huber_k, std::vector<double>& residuals);
+                             double huber_k, std::vector<double>& residuals,
+                             const std::vector<double>& prior_weights = {});
 
 }  // namespace loadcast

@@ -37,6 +37,8 @@ nlohmann::json ParamsToJson(const ModelParams& p) {
           {"fourier_order", p.fourier_order},
           {"huber_k", p.huber_k},
           {"level_years", p.level_years},
+          {"level_days", p.level_days},
+          {"recency_halflife", p.recency_halflife},
           {"interval_coverage", p.interval_coverage}};
 }
 
@@ -48,6 +50,8 @@ ModelParams ParamsFromJson(const nlohmann::json& j) {
   p.fourier_order = j.at("fourier_order").get<int>();
   p.huber_k = j.at("huber_k").get<double>();
   p.level_years = j.at("level_years").get<int>();
+  p.level_days = j.at("level_days").get<int>();
+  p.recency_halflife = j.at("recency_halflife").get<double>();
   p.interval_coverage = j.at("interval_coverage").get<double>();
   return p;
 }

@@ -2,19 +2,45 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "core/errors.hpp"
 #include "core/metrics.hpp"
 #include "model/seasonal_naive.hpp"
 
 namespace loadcast {
-namespace {
 
-MetricRow ToRow(std::string scope, std::string period, const Scores& model, const Scores& naive) {
-  return {std::move(scope), std::move(period), static_cast<int>(model.days), model.mape, model.mae,
-          model.rmse,       model.bias,        Skill(model, naive),          naive.mape};
+std::vector<double> NaiveBenchmark(const Frame& frame, std::span<const double> forecast,
+                                   const TimeSeries& actuals, Horizon horizon) {
+  std::vector<double> naive(frame.size(), kMissing);
+  if (frame.empty()) return naive;
+  // The seasonal naive under the same information set as the horizon.
+  const Date first = frame.days.front().date;
+  const TimeSeries known =
+      horizon == Horizon::kYear ? actuals.slice(actuals.start(), first) : actuals;
+  naive = SeasonalNaive().Predict(frame, known).mean;
+  // Score both on the same days: those with an actual and a forecast.
+  for (std::size_t i = 0; i < naive.size(); ++i) {
+    if (i >= forecast.size() || std::isnan(forecast[i])) naive[i] = kMissing;
+  }
+  return naive;
 }
 
-}  // namespace
+MetricRow ScoreBesideNaive(std::string scope, std::string period, std::span<const double> actual,
+                           std::span<const double> forecast, std::span<const double> naive) {
+  const Scores model = Score(actual, forecast);
+  const Scores benchmark = Score(actual, naive);
+  return {
+      std::move(scope), std::move(period), static_cast<int>(model.days), model.mape,    model.mae,
+      model.rmse,       model.bias,        Skill(model, benchmark),      benchmark.mape};
+}
+
+MetricRow ScoreAgainstNaive(std::string scope, std::string period, const Frame& frame,
+                            std::span<const double> forecast, const TimeSeries& actuals,
+                            Horizon horizon) {
+  const std::vector<double> naive = NaiveBenchmark(frame, forecast, actuals, horizon);
+  return ScoreBesideNaive(std::move(scope), std::move(period), frame.load, forecast, naive);
+}
 
 std::optional<Evaluation> Evaluate(const DataController& data, int target_year, Horizon horizon,
                                    int64_t run_id) {
@@ -39,30 +65,20 @@ std::optional<Evaluation> Evaluate(const DataController& data, int target_year, 
       forecast[static_cast<std::size_t>(*date - year_start)] = row.forecast;
     }
   }
-  // The seasonal naive under the same information set as the horizon.
-  const TimeSeries naive_known =
-      horizon == Horizon::kYear ? actuals.slice(actuals.start(), year_start) : actuals;
-  const Forecast naive = SeasonalNaive().Predict(frame, naive_known);
-  std::vector<double> naive_mean = naive.mean;
-  // Score both on the same days: those with an actual and a forecast.
-  for (std::size_t i = 0; i < frame.size(); ++i) {
-    if (std::isnan(forecast[i])) naive_mean[i] = kMissing;
-  }
-
-  const Scores year_scores = Score(frame.load, forecast);
-  if (year_scores.days == 0) return std::nullopt;
+  const std::vector<double> naive = NaiveBenchmark(frame, forecast, actuals, horizon);
   Evaluation out;
+  out.year = ScoreBesideNaive("year", std::to_string(target_year), frame.load, forecast, naive);
+  if (out.year.days == 0) return std::nullopt;
   out.forecast_run_id = published->run_id;
-  out.year = ToRow("year", std::to_string(target_year), year_scores, Score(frame.load, naive_mean));
   for (int month = 1; month <= 12; ++month) {
     const auto from = static_cast<std::size_t>(Date::FromYmd(target_year, month, 1) - year_start);
     const auto to = static_cast<std::size_t>(
         (month == 12 ? year_end : Date::FromYmd(target_year, month + 1, 1)) - year_start);
-    const std::span<const double> a(frame.load.data() + from, to - from);
-    const Scores m = Score(a, std::span<const double>(forecast.data() + from, to - from));
-    if (m.days == 0) continue;
-    const Scores n = Score(a, std::span<const double>(naive_mean.data() + from, to - from));
-    out.months.push_back(ToRow("month", fmt::format("{}-{:02}", target_year, month), m, n));
+    MetricRow row = ScoreBesideNaive("month", fmt::format("{}-{:02}", target_year, month),
+                                     std::span<const double>(frame.load).subspan(from, to - from),
+                                     std::span<const double>(forecast).subspan(from, to - from),
+                                     std::span<const double>(naive).subspan(from, to - from));
+    if (row.days > 0) out.months.push_back(std::move(row));
   }
   return out;
 }

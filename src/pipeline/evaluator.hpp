@@ -3,9 +3,12 @@
 #pragma once
 
 #include <optional>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "controller/data_controller.hpp"
+#include "core/frame.hpp"
 #include "storage/records.hpp"
 
 namespace loadcast {
@@ -15,6 +18,24 @@ struct Evaluation {
   MetricRow year;
   std::vector<MetricRow> months;
 };
+
+/// The seasonal naive forecast of the frame's days under a horizon's information set (year: the
+/// actuals before the frame's first day; day: all of `actuals`, each day reading only the days
+/// before it), NaN wherever `forecast` is, so that both are scored on the same days. The naive
+/// reads up to two years back: `actuals` should start two years before the frame.
+std::vector<double> NaiveBenchmark(const Frame& frame, std::span<const double> forecast,
+                                   const TimeSeries& actuals, Horizon horizon);
+
+/// Scores `forecast` against `actual`, beside the benchmark `naive` (see NaiveBenchmark); all
+/// three aligned day by day.
+MetricRow ScoreBesideNaive(std::string scope, std::string period, std::span<const double> actual,
+                           std::span<const double> forecast, std::span<const double> naive);
+
+/// Scores `forecast` (aligned with the frame's days) against the frame's loads, beside the
+/// seasonal naive under the horizon's information set, as Evaluate scores a published forecast.
+MetricRow ScoreAgainstNaive(std::string scope, std::string period, const Frame& frame,
+                            std::span<const double> forecast, const TimeSeries& actuals,
+                            Horizon horizon);
 
 /// Scores the forecast published for (target_year, horizon), counting a forecast published by
 /// `run_id` itself. UsageError when there is none; nullopt when no actual of the year exists yet.

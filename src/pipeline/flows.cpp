@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "pipeline/backtester.hpp"
 #include "pipeline/enricher.hpp"
 #include "pipeline/prediction_checker.hpp"
 #include "pipeline/predictor.hpp"
@@ -178,6 +179,33 @@ FlowResult RunFlow(DataController& data, const Config& config, int target_year, 
     steps.PredictCheckPublish(enriched, out);
     steps.Evaluate();
   });
+}
+
+BacktestResult BacktestFlow(DataController& data, const Config& config, int from, int to,
+                            Horizon horizon, const BacktestProgress& progress) {
+  if (from > to) {
+    throw UsageError(
+        fmt::format("backtest: --from {} is after --to {}: the first year comes first", from, to));
+  }
+  BacktestResult result;
+  result.horizon = horizon;
+  ExecuteRun(data, config, "backtest", to, horizon, [&](Run& run) {
+    result.run_id = run.id();
+    const Backtester backtester(run.data(), config, horizon);
+    const int count = to - from + 1;
+    for (int year = from; year <= to; ++year) {
+      if (progress) progress(year, year - from + 1, count);
+      BacktestRow row =
+          run.Step(fmt::format("backtest {}", year), [&] { return backtester.BacktestYear(year); });
+      row.run_id = run.id();
+      result.years.push_back(std::move(row));
+    }
+    // All years at once, after all were scored: a failed backtest leaves no partial rows.
+    run.Step("save", [&] { run.data().SaveBacktest(run.id(), result.years); });
+    result.timings = run.timings();
+  });
+  result.mean = MeanBacktest(result.years);
+  return result;
 }
 
 std::string FormatForecastCsv(const Forecast& forecast, const std::vector<double>& actuals) {

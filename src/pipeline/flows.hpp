@@ -4,9 +4,12 @@
 //   predict:  extract -> validate -> enrich -> predict -> check -> publish
 //   evaluate: score the published forecast against the actuals
 //   run:      train and predict and evaluate in one go
+//   backtest: for each past year, extract -> validate -> enrich -> fit -> forecast -> score,
+//             keeping the scores only (no model is registered)
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -39,6 +42,18 @@ struct IngestResult {
   IngestReport report;
 };
 
+/// What a backtest did, for the CLI to print.
+struct BacktestResult {
+  int64_t run_id = 0;
+  Horizon horizon = Horizon::kYear;
+  std::vector<BacktestRow> years;  // by target year
+  BacktestRow mean;                // see MeanBacktest
+  std::vector<StepTiming> timings;
+};
+
+/// Told before each year of a backtest: the year, its 1-based position and the number of years.
+using BacktestProgress = std::function<void(int year, int index, int count)>;
+
 IngestResult IngestFlow(DataController& data, const Config& config,
                         const std::vector<std::filesystem::path>& files);
 FlowResult TrainFlow(DataController& data, const Config& config, int target_year, Horizon horizon);
@@ -48,6 +63,12 @@ FlowResult EvaluateFlow(DataController& data, const Config& config, int target_y
                         Horizon horizon);
 FlowResult RunFlow(DataController& data, const Config& config, int target_year, Horizon horizon,
                    const std::optional<std::filesystem::path>& out);
+
+/// Backtests every year in [from, to] as one recorded run (command "backtest", target year `to`),
+/// each year a step "backtest <year>", and stores the yearly rows (dataset backtests). UsageError
+/// when from > to. `progress` may be empty.
+BacktestResult BacktestFlow(DataController& data, const Config& config, int from, int to,
+                            Horizon horizon, const BacktestProgress& progress);
 
 /// The CSV written by --out: date,forecast,lower,upper,actual.
 std::string FormatForecastCsv(const Forecast& forecast, const std::vector<double>& actuals);

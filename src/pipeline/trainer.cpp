@@ -6,10 +6,15 @@
 
 namespace loadcast {
 
-ModelRecord Train(DataController& data, int64_t run_id, const EnrichedData& enriched,
-                  const ModelParams& params) {
+std::unique_ptr<Forecaster> FitModel(const EnrichedData& enriched, const ModelParams& params) {
   auto model = MakeForecaster(params);
   model->Fit(enriched.training);
+  return model;
+}
+
+ModelRecord Train(DataController& data, int64_t run_id, const EnrichedData& enriched,
+                  const ModelParams& params) {
+  const auto model = FitModel(enriched, params);
   const ModelInfo info{enriched.horizon, enriched.target_year, enriched.trained_from,
                        enriched.trained_to};
   ModelRecord record;

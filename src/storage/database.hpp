@@ -36,6 +36,13 @@ class Database {
   /// The latest yearly evaluation per target year and horizon.
   virtual std::vector<EvaluationSummary> LatestEvaluations() const = 0;
 
+  /// Writes the yearly rows of a backtest run (all or none).
+  virtual void SaveBacktest(int64_t run_id, const std::vector<BacktestRow>& rows) = 0;
+  /// The rows of one backtest run, by target year.
+  virtual std::vector<BacktestRow> ListBacktests(int64_t run_id) const = 0;
+  /// Per target year, the row of the latest succeeded backtest run of a horizon, by target year.
+  virtual std::vector<BacktestRow> LatestBacktests(const std::string& horizon) const = 0;
+
   virtual void SaveChecks(int64_t run_id, const std::vector<CheckRow>& checks) = 0;
   virtual std::vector<CheckRow> ListChecks(int64_t run_id) const = 0;
 

@@ -69,6 +69,23 @@ struct EvaluationSummary {
   MetricRow metrics;
 };
 
+/// One target year of a rolling-origin backtest: a model fitted on the years before it, scored
+/// on it beside the seasonal naive, with how well its interval covered the actuals.
+struct BacktestRow {
+  int64_t run_id = 0;
+  int target_year = 0;
+  std::string horizon;
+  int days = 0;
+  double mape = 0.0;
+  double mae = 0.0;
+  double rmse = 0.0;
+  double bias = 0.0;
+  double skill = 0.0;
+  double naive_mape = 0.0;
+  double coverage = 0.0;        // percent of scored days whose actual lies within the interval
+  double interval_width = 0.0;  // mean of (upper - lower) / forecast, in percent
+};
+
 struct CheckRow {
   std::string check;
   std::string status;  // pass, warn, fail

@@ -72,6 +72,18 @@ CREATE TABLE alerts (
   message TEXT NOT NULL
 );
 )sql",
+    R"sql(
+CREATE TABLE backtests (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  target_year INTEGER NOT NULL,
+  horizon TEXT NOT NULL CHECK (horizon IN ('year', 'day')),
+  days INTEGER NOT NULL,
+  mape REAL, mae REAL, rmse REAL, bias REAL, skill REAL, naive_mape REAL,
+  coverage REAL, interval_width REAL,
+  PRIMARY KEY (run_id, target_year)
+);
+CREATE INDEX backtests_by_target ON backtests(horizon, target_year);
+)sql",
 };
 
 /// A prepared statement, finalized on scope exit. Binds by 1-based position.
@@ -155,6 +167,28 @@ MetricRow ReadMetric(const Statement& s, int c) {
   return {s.Text(c),     s.Text(c + 1), static_cast<int>(s.Int(c + 2)),
           s.Real(c + 3), s.Real(c + 4), s.Real(c + 5),
           s.Real(c + 6), s.Real(c + 7), s.Real(c + 8)};
+}
+
+constexpr const char* kBacktestColumns =
+    "run_id, target_year, horizon, days, mape, mae, rmse, bias, skill, naive_mape, coverage, "
+    "interval_width";
+
+/// A backtests row, selected as kBacktestColumns lists them.
+BacktestRow ReadBacktest(const Statement& s) {
+  BacktestRow r;
+  r.run_id = s.Int(0);
+  r.target_year = static_cast<int>(s.Int(1));
+  r.horizon = s.Text(2);
+  r.days = static_cast<int>(s.Int(3));
+  r.mape = s.Real(4);
+  r.mae = s.Real(5);
+  r.rmse = s.Real(6);
+  r.bias = s.Real(7);
+  r.skill = s.Real(8);
+  r.naive_mape = s.Real(9);
+  r.coverage = s.Real(10);
+  r.interval_width = s.Real(11);
+  return r;
 }
 
 }  // namespace
@@ -361,6 +395,47 @@ std::vector<EvaluationSummary> SqliteDatabase::LatestEvaluations() const {
     out.push_back({s.Int(0), static_cast<int>(s.Int(1)), s.Text(2), s.Text(3),
                    static_cast<int>(s.Int(4)), ReadMetric(s, 5)});
   }
+  return out;
+}
+
+void SqliteDatabase::SaveBacktest(int64_t run_id, const std::vector<BacktestRow>& rows) {
+  InTransaction([&] {
+    Statement s(db_, fmt::format("INSERT INTO backtests ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                 "?, ?)",
+                                 kBacktestColumns)
+                         .c_str());
+    for (const BacktestRow& r : rows) {
+      s.Bind(1, run_id).Bind(2, r.target_year).Bind(3, r.horizon).Bind(4, r.days);
+      s.Bind(5, r.mape).Bind(6, r.mae).Bind(7, r.rmse).Bind(8, r.bias).Bind(9, r.skill);
+      s.Bind(10, r.naive_mape).Bind(11, r.coverage).Bind(12, r.interval_width).Step();
+      s.Reset();
+    }
+  });
+}
+
+std::vector<BacktestRow> SqliteDatabase::ListBacktests(int64_t run_id) const {
+  Statement s(db_, fmt::format("SELECT {} FROM backtests WHERE run_id = ? ORDER BY target_year",
+                               kBacktestColumns)
+                       .c_str());
+  s.Bind(1, run_id);
+  std::vector<BacktestRow> out;
+  while (s.Step()) out.push_back(ReadBacktest(s));
+  return out;
+}
+
+std::vector<BacktestRow> SqliteDatabase::LatestBacktests(const std::string& horizon) const {
+  // Like LatestEvaluations, only succeeded runs count: a run that failed after writing its rows
+  // must not replace the scores of the last good one.
+  Statement s(db_, fmt::format("SELECT {} FROM backtests b WHERE b.horizon = ? AND b.run_id = ("
+                               "  SELECT MAX(b2.run_id) FROM backtests b2 JOIN runs r "
+                               "  ON r.id = b2.run_id WHERE b2.horizon = b.horizon "
+                               "  AND b2.target_year = b.target_year AND r.status = 'succeeded') "
+                               "ORDER BY b.target_year",
+                               kBacktestColumns)
+                       .c_str());
+  s.Bind(1, horizon);
+  std::vector<BacktestRow> out;
+  while (s.Step()) out.push_back(ReadBacktest(s));
   return out;
 }
 

@@ -30,6 +30,9 @@ class SqliteDatabase final : public Database {
                                                    int64_t pending_run) const override;
   void SaveMetrics(int64_t run_id, const std::vector<MetricRow>& metrics) override;
   std::vector<EvaluationSummary> LatestEvaluations() const override;
+  void SaveBacktest(int64_t run_id, const std::vector<BacktestRow>& rows) override;
+  std::vector<BacktestRow> ListBacktests(int64_t run_id) const override;
+  std::vector<BacktestRow> LatestBacktests(const std::string& horizon) const override;
   void SaveChecks(int64_t run_id, const std::vector<CheckRow>& checks) override;
   std::vector<CheckRow> ListChecks(int64_t run_id) const override;
   int64_t AddAlert(const AlertRecord& alert) override;

@@ -260,6 +260,52 @@ TEST_F(IngestedTest, PartialLatestYearIsForecastDayAheadUpToTheDayAfterItsLastAc
   EXPECT_EQ(year["evaluation"]["year"]["days"], 69);
 }
 
+TEST_F(IngestedTest, BacktestScoresEachYearAndKeepsNoModel) {
+  const nlohmann::json backtest =
+      Json(Loadcast(dir_.path(), {"backtest", "--from", "2018", "--to", "2019", "--json"}));
+  EXPECT_EQ(backtest["horizon"], "year");
+  ASSERT_EQ(backtest["years"].size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto& year = backtest["years"][i];
+    EXPECT_EQ(year["target_year"], 2018 + static_cast<int>(i));
+    EXPECT_EQ(year["days"], 365);
+    EXPECT_LT(year["mape"].get<double>(), year["naive_mape"].get<double>());
+    EXPECT_GE(year["coverage"].get<double>(), 0.0);
+    EXPECT_LE(year["coverage"].get<double>(), 100.0);
+    EXPECT_GT(year["interval_width"].get<double>(), 0.0);
+  }
+  EXPECT_EQ(backtest["mean"]["days"], 730);
+
+  const nlohmann::json runs = Json(Loadcast(dir_.path(), {"runs", "--json"}));
+  EXPECT_EQ(runs[0]["id"], backtest["run_id"]);
+  EXPECT_EQ(runs[0]["command"], "backtest");
+  EXPECT_EQ(runs[0]["target_year"], 2019);
+  EXPECT_EQ(runs[0]["status"], "succeeded");
+  // A backtest never touches the registry.
+  EXPECT_FALSE(fs::exists(dir_ / "var/bucket/models"));
+
+  const Result table =
+      Loadcast(dir_.path(), {"backtest", "--from", "2019", "--to", "2020", "--horizon", "day"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("coverage"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("\n2020 "), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("\nmean "), std::string::npos) << table.out;
+  // Standard error is a file here, not a terminal: no progress line rewritten with '\r'.
+  EXPECT_EQ(table.err.find('\r'), std::string::npos) << table.err;
+  EXPECT_NE(table.err.find("step backtest 2020"), std::string::npos) << table.err;
+}
+
+TEST_F(IngestedTest, BacktestRefusesFromAfterToAndRejectsMissingTrainingData) {
+  const Result reversed = Loadcast(dir_.path(), {"backtest", "--from", "2020", "--to", "2019"});
+  EXPECT_EQ(reversed.exit_code, 2);
+  EXPECT_NE(reversed.err.find("--from 2020 is after --to 2019"), std::string::npos) << reversed.err;
+  EXPECT_EQ(Loadcast(dir_.path(), {"backtest", "--from", "2019"}).exit_code, 2);  // --to required
+
+  const Result early = Loadcast(dir_.path(), {"backtest", "--from", "2007", "--to", "2008"});
+  EXPECT_EQ(early.exit_code, 3);
+  EXPECT_EQ(early.err.find('\r'), std::string::npos) << early.err;
+}
+
 TEST(Cli, RelativePathsInTheConfigResolveAgainstTheWorkingDirectory) {
   TempDir dir;
   const fs::path config = dir.Write(

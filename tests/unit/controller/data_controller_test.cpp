@@ -327,5 +327,35 @@ TEST_F(DataControllerTest, WriteExportFailureNamesTheExport) {
   }
 }
 
+TEST_F(DataControllerTest, BacktestsRoundTripAndTheLatestAreByHorizon) {
+  RunRecord run = TrainRun();
+  run.command = "backtest";
+  const int64_t run_id = data_.BeginRun(run);
+  BacktestRow row;
+  row.target_year = 2020;
+  row.horizon = "day";
+  row.days = 366;
+  row.mape = 2.5;
+  data_.SaveBacktest(run_id, {row});
+  data_.FinishRun(run_id, "succeeded", "");
+  ASSERT_EQ(data_.ListBacktests(run_id).size(), 1u);
+  EXPECT_EQ(data_.ListBacktests(run_id)[0].days, 366);
+  ASSERT_EQ(data_.LatestBacktests(Horizon::kDay).size(), 1u);
+  EXPECT_EQ(data_.LatestBacktests(Horizon::kDay)[0].run_id, run_id);
+  EXPECT_TRUE(data_.LatestBacktests(Horizon::kYear).empty());
+}
+
+TEST_F(DataControllerTest, SaveBacktestFailureNamesTheDataset) {
+  BacktestRow row;
+  row.target_year = 2020;
+  row.horizon = "year";
+  try {
+    data_.SaveBacktest(424242, {row});  // no such run
+    FAIL() << "expected StorageError";
+  } catch (const StorageError& e) {
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "dataset 'backtests'", std::string(e.what()));
+  }
+}
+
 }  // namespace
 }  // namespace loadcast

@@ -118,15 +118,6 @@ TEST(HolidayName, NamesEveryHolidayUniquely) {
   EXPECT_EQ(HolidayName(Holiday::kStStephen), "st_stephen");
 }
 
-TEST(PeriodName, NamesEveryPeriodUniquely) {
-  std::set<std::string_view> names;
-  for (int p = 0; p < kPeriodCount; ++p) names.insert(PeriodName(static_cast<Period>(p)));
-  EXPECT_EQ(names.size(), static_cast<std::size_t>(kPeriodCount));
-  EXPECT_EQ(PeriodName(Period::kNone), "none");
-  EXPECT_EQ(PeriodName(Period::kAugustPeak), "august_peak");
-  EXPECT_EQ(PeriodName(Period::kNewYearWeek), "new_year_week");
-}
-
 TEST(DescribeDay, FillsBasicFields) {
   const CalendarDay day = DescribeDay(D("2021-03-01"));
   EXPECT_EQ(day.date, D("2021-03-01"));
@@ -135,7 +126,10 @@ TEST(DescribeDay, FillsBasicFields) {
   EXPECT_DOUBLE_EQ(day.year_phase, 59.0 / 365.0);
   EXPECT_EQ(day.holiday, Holiday::kNone);
   EXPECT_FALSE(day.bridge);
-  EXPECT_EQ(day.period, Period::kNone);
+  EXPECT_FALSE(day.before_holiday);
+  EXPECT_FALSE(day.after_holiday);
+  EXPECT_EQ(day.christmas_offset, kNoOffset);
+  EXPECT_EQ(day.ferragosto_week, kNoOffset);
 
   const CalendarDay christmas = DescribeDay(D("2019-12-25"));
   EXPECT_EQ(christmas.holiday, Holiday::kChristmas);
@@ -188,41 +182,177 @@ TEST(DescribeDay, DoesNotMarkOtherWorkingDaysAsBridges) {
   }
 }
 
-TEST(DescribeDay, MarksAugustPeriods) {
-  EXPECT_EQ(DescribeDay(D("2021-07-31")).period, Period::kNone);
-  for (int day = 1; day <= 31; ++day) {
-    const Period expected = day <= 9    ? Period::kAugustEarly
-                            : day <= 23 ? Period::kAugustPeak
-                                        : Period::kAugustLate;
-    EXPECT_EQ(DescribeDay(Date::FromYmd(2021, 8, day)).period, expected) << day;
+TEST(DescribeDay, MarksTheDaysBeforeAndAfterHolidays) {
+  // Christmas 2021 was a Saturday, St Stephen a Sunday, New Year 2022 a Saturday.
+  const struct {
+    const char* iso;
+    bool before;
+    bool after;
+  } kCases[] = {
+      {"2021-12-23", false, false},
+      {"2021-12-24", true, false},
+      {"2021-12-25", true, false},
+      {"2021-12-26", false, true},
+      {"2021-12-27", false, true},
+      {"2021-12-28", false, false},
+      {"2021-12-31", true, false},
+      {"2022-01-01", false, false},
+      {"2022-01-02", false, true},
+      {"2022-01-05", true, false},
+      {"2022-01-06", false, false},
+      {"2022-01-07", false, true},
+      // Easter 2021 was 4 April: Saturday before, Tuesday after Easter Monday.
+      {"2021-04-02", false, false},
+      {"2021-04-03", true, false},
+      {"2021-04-04", true, false},
+      {"2021-04-05", false, true},
+      {"2021-04-06", false, true},
+      {"2021-04-07", false, false},
+      // 2011: Easter Monday was Liberation Day; 24 and 26 April still border a holiday.
+      {"2011-04-24", true, false},
+      {"2011-04-26", false, true},
+      {"2021-08-14", true, false},
+      {"2021-08-16", false, true},
+      {"2021-03-10", false, false},
+  };
+  for (const auto& c : kCases) {
+    const CalendarDay day = DescribeDay(D(c.iso));
+    EXPECT_EQ(day.before_holiday, c.before) << c.iso;
+    EXPECT_EQ(day.after_holiday, c.after) << c.iso;
   }
-  EXPECT_EQ(DescribeDay(D("2021-09-01")).period, Period::kNone);
 }
 
-TEST(DescribeDay, MarksChristmasAndNewYearPeriods) {
-  EXPECT_EQ(DescribeDay(D("2021-12-23")).period, Period::kNone);
-  EXPECT_EQ(DescribeDay(D("2021-12-24")).period, Period::kChristmasEve);
-  // Christmas and St Stephen are holidays, not periods.
-  EXPECT_EQ(DescribeDay(D("2021-12-25")).period, Period::kNone);
-  EXPECT_EQ(DescribeDay(D("2021-12-26")).period, Period::kNone);
-  for (int day = 27; day <= 30; ++day) {
-    EXPECT_EQ(DescribeDay(Date::FromYmd(2021, 12, day)).period, Period::kYearEndWeek) << day;
+TEST(DescribeDay, BeforeAndAfterHolidayFollowHolidayOnEveryDay) {
+  // Weekends and holidays included: the flags say only what the neighbouring days are.
+  for (Date d = D("2000-01-01"); d < D("2031-01-01"); ++d) {
+    const CalendarDay day = DescribeDay(d);
+    ASSERT_EQ(day.before_holiday, HolidayOn(d + 1) != Holiday::kNone) << d.ToIso();
+    ASSERT_EQ(day.after_holiday, HolidayOn(d - 1) != Holiday::kNone) << d.ToIso();
   }
-  EXPECT_EQ(DescribeDay(D("2021-12-31")).period, Period::kNewYearsEve);
-  EXPECT_EQ(DescribeDay(D("2022-01-01")).period, Period::kNone);
-  for (int day = 2; day <= 5; ++day) {
-    EXPECT_EQ(DescribeDay(Date::FromYmd(2022, 1, day)).period, Period::kNewYearWeek) << day;
-  }
-  EXPECT_EQ(DescribeDay(D("2022-01-06")).period, Period::kNone);
-  EXPECT_EQ(DescribeDay(D("2022-01-07")).period, Period::kNone);
 }
 
-TEST(DescribeDay, LeavesTheRestOfTheYearOutsidePeriods) {
-  for (Date d = D("2021-01-06"); d < D("2021-08-01"); ++d) {
-    EXPECT_EQ(DescribeDay(d).period, Period::kNone) << d.ToIso();
+TEST(DescribeDay, ChristmasOffsetCrossesTheYearBoundary) {
+  EXPECT_EQ(DescribeDay(D("2021-12-18")).christmas_offset, kNoOffset);
+  EXPECT_EQ(DescribeDay(D("2021-12-19")).christmas_offset, -6);
+  EXPECT_EQ(DescribeDay(D("2021-12-24")).christmas_offset, -1);
+  EXPECT_EQ(DescribeDay(D("2021-12-25")).christmas_offset, 0);
+  EXPECT_EQ(DescribeDay(D("2021-12-26")).christmas_offset, 1);
+  EXPECT_EQ(DescribeDay(D("2021-12-31")).christmas_offset, 6);
+  EXPECT_EQ(DescribeDay(D("2022-01-01")).christmas_offset, 7);
+  EXPECT_EQ(DescribeDay(D("2022-01-02")).christmas_offset, 8);
+  EXPECT_EQ(DescribeDay(D("2022-01-06")).christmas_offset, 12);
+  EXPECT_EQ(DescribeDay(D("2022-01-07")).christmas_offset, kNoOffset);
+  // Across a leap year's end and a leap year's start the offsets stay day counts.
+  EXPECT_EQ(DescribeDay(D("2020-01-06")).christmas_offset, 12);
+  EXPECT_EQ(DescribeDay(D("2020-12-19")).christmas_offset, -6);
+  EXPECT_EQ(DescribeDay(D("2021-01-06")).christmas_offset, 12);
+  EXPECT_EQ(DescribeDay(D("2021-01-07")).christmas_offset, kNoOffset);
+  // The window bounds are the documented constants.
+  EXPECT_EQ(kChristmasFirstOffset, -6);
+  EXPECT_EQ(kChristmasLastOffset, 12);
+  EXPECT_LT(kNoOffset, kFerragostoFirstWeek);
+  EXPECT_LT(kNoOffset, kChristmasFirstOffset);
+}
+
+TEST(DescribeDay, ChristmasOffsetIsTheDistanceToTheNearestChristmasInsideTheWindow) {
+  int in_window = 0;
+  for (Date d = D("2000-01-01"); d < D("2031-01-01"); ++d) {
+    // The Christmas of the season: this year's from 19 December, last year's in early January.
+    const Date christmas = Date::FromYmd(d.month() == 12 ? d.year() : d.year() - 1, 12, 25);
+    const int distance = d - christmas;
+    const int expected = distance >= kChristmasFirstOffset && distance <= kChristmasLastOffset
+                             ? distance
+                             : kNoOffset;
+    ASSERT_EQ(DescribeDay(d).christmas_offset, expected) << d.ToIso();
+    if (expected != kNoOffset) ++in_window;
   }
-  for (Date d = D("2021-09-01"); d < D("2021-12-24"); ++d) {
-    EXPECT_EQ(DescribeDay(d).period, Period::kNone) << d.ToIso();
+  // 19 days a season: 30 whole seasons (2000/01 ... 2029/30), plus the first days of 2000 and the
+  // last of 2030.
+  EXPECT_EQ(in_window, 30 * 19 + 6 + 13);
+}
+
+TEST(DescribeDay, FerragostoWeekStartsOnTheMondayOfTheWeekOfFifteenAugust) {
+  // 15 August fell on a Sunday in 2021, a Monday in 2022, a Saturday in 2020, a Thursday in 2019
+  // and a Wednesday in 2018.
+  const struct {
+    int year;
+    int ferragosto_weekday;
+    const char* first;  // the Monday starting week -3
+    const char* last;   // the Sunday ending week +2
+  } kYears[] = {
+      {2021, 6, "2021-07-19", "2021-08-29"}, {2022, 0, "2022-07-25", "2022-09-04"},
+      {2020, 5, "2020-07-20", "2020-08-30"}, {2019, 3, "2019-07-22", "2019-09-01"},
+      {2018, 2, "2018-07-23", "2018-09-02"},
+  };
+  for (const auto& y : kYears) {
+    SCOPED_TRACE(y.year);
+    const Date ferragosto = Date::FromYmd(y.year, 8, 15);
+    EXPECT_EQ(ferragosto.weekday(), y.ferragosto_weekday);
+    EXPECT_EQ(DescribeDay(ferragosto).ferragosto_week, 0);
+    EXPECT_EQ(DescribeDay(D(y.first) - 1).ferragosto_week, kNoOffset);
+    EXPECT_EQ(DescribeDay(D(y.first)).ferragosto_week, kFerragostoFirstWeek);
+    EXPECT_EQ(DescribeDay(D(y.last)).ferragosto_week, kFerragostoLastWeek);
+    EXPECT_EQ(DescribeDay(D(y.last) + 1).ferragosto_week, kNoOffset);
+    // The Monday to Sunday around 15 August is week 0; the days just outside are weeks -1 and 1.
+    const Date monday = ferragosto - ferragosto.weekday();
+    EXPECT_EQ(DescribeDay(monday - 1).ferragosto_week, -1);
+    EXPECT_EQ(DescribeDay(monday).ferragosto_week, 0);
+    EXPECT_EQ(DescribeDay(monday + 6).ferragosto_week, 0);
+    EXPECT_EQ(DescribeDay(monday + 7).ferragosto_week, 1);
+  }
+  // Spot checks by date.
+  EXPECT_EQ(DescribeDay(D("2021-08-14")).ferragosto_week, 0);   // Saturday before the Sunday
+  EXPECT_EQ(DescribeDay(D("2021-08-16")).ferragosto_week, 1);   // Monday after
+  EXPECT_EQ(DescribeDay(D("2022-08-14")).ferragosto_week, -1);  // Sunday before the Monday
+  EXPECT_EQ(DescribeDay(D("2022-08-21")).ferragosto_week, 0);
+  EXPECT_EQ(DescribeDay(D("2022-09-01")).ferragosto_week, 2);  // September still in the window
+  EXPECT_EQ(DescribeDay(D("2021-08-30")).ferragosto_week, kNoOffset);
+}
+
+TEST(DescribeDay, FerragostoWeeksAreWholeMondayToSundayWeeks) {
+  for (int year = 2000; year <= 2030; ++year) {
+    SCOPED_TRACE(year);
+    int days = 0;
+    int previous = kNoOffset;
+    Date first;
+    Date last;
+    for (Date d = Date::FromYmd(year, 1, 1); d < Date::FromYmd(year + 1, 1, 1); ++d) {
+      const int week = DescribeDay(d).ferragosto_week;
+      if (week == kNoOffset) continue;
+      ASSERT_GE(week, kFerragostoFirstWeek) << d.ToIso();
+      ASSERT_LE(week, kFerragostoLastWeek) << d.ToIso();
+      if (days == 0) {
+        first = d;
+        EXPECT_EQ(week, kFerragostoFirstWeek);
+      } else {
+        ASSERT_EQ(d, last + 1) << "the window is one stretch of days";
+        // The week changes exactly on Mondays, by one.
+        ASSERT_EQ(week, d.weekday() == 0 ? previous + 1 : previous) << d.ToIso();
+      }
+      previous = week;
+      last = d;
+      ++days;
+    }
+    EXPECT_EQ(days, 7 * (kFerragostoLastWeek - kFerragostoFirstWeek + 1));
+    EXPECT_EQ(first.weekday(), 0);
+    EXPECT_EQ(last.weekday(), 6);
+    EXPECT_EQ(previous, kFerragostoLastWeek);
+  }
+}
+
+TEST(DescribeDay, LeavesTheRestOfTheYearOutsideTheSeasons) {
+  for (Date d = D("2021-01-07"); d < D("2021-07-19"); ++d) {
+    EXPECT_EQ(DescribeDay(d).christmas_offset, kNoOffset) << d.ToIso();
+    EXPECT_EQ(DescribeDay(d).ferragosto_week, kNoOffset) << d.ToIso();
+  }
+  for (Date d = D("2021-08-30"); d < D("2021-12-19"); ++d) {
+    EXPECT_EQ(DescribeDay(d).christmas_offset, kNoOffset) << d.ToIso();
+    EXPECT_EQ(DescribeDay(d).ferragosto_week, kNoOffset) << d.ToIso();
+  }
+  // The two seasons never overlap.
+  for (Date d = D("2000-01-01"); d < D("2031-01-01"); ++d) {
+    const CalendarDay day = DescribeDay(d);
+    ASSERT_TRUE(day.christmas_offset == kNoOffset || day.ferragosto_week == kNoOffset) << d.ToIso();
   }
 }
 

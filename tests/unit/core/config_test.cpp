@@ -39,6 +39,8 @@ const std::vector<std::string> kAllKeys = {
     "models.year.fourier_order",
     "models.year.huber_k",
     "models.year.level_years",
+    "models.year.level_days",
+    "models.year.recency_halflife",
     "models.year.interval_coverage",
     "models.day.kind",
     "models.day.training_years",
@@ -46,6 +48,8 @@ const std::vector<std::string> kAllKeys = {
     "models.day.fourier_order",
     "models.day.huber_k",
     "models.day.level_years",
+    "models.day.level_days",
+    "models.day.recency_halflife",
     "models.day.interval_coverage",
 };
 
@@ -56,6 +60,8 @@ void ExpectSameParams(const ModelParams& a, const ModelParams& b, const std::str
   EXPECT_EQ(a.fourier_order, b.fourier_order) << what;
   EXPECT_EQ(a.huber_k, b.huber_k) << what;
   EXPECT_EQ(a.level_years, b.level_years) << what;
+  EXPECT_EQ(a.level_days, b.level_days) << what;
+  EXPECT_EQ(a.recency_halflife, b.recency_halflife) << what;
   EXPECT_EQ(a.interval_coverage, b.interval_coverage) << what;
 }
 
@@ -94,13 +100,16 @@ TEST(DefaultConfig, HasDocumentedDefaults) {
   EXPECT_EQ(c.year_model.kind, "calendar_regression");
   EXPECT_EQ(c.day_model.kind, "calendar_ar");
   for (const ModelParams* m : {&c.year_model, &c.day_model}) {
-    EXPECT_EQ(m->training_years, 4);
+    EXPECT_EQ(m->training_years, 10);
     EXPECT_EQ(m->epochs, 20);
-    EXPECT_EQ(m->fourier_order, 4);
+    EXPECT_EQ(m->fourier_order, 6);
+    EXPECT_EQ(m->level_days, 90);
     EXPECT_EQ(m->huber_k, 1.5);
     EXPECT_EQ(m->level_years, 1);
     EXPECT_EQ(m->interval_coverage, 0.9);
   }
+  EXPECT_EQ(c.year_model.recency_halflife, 4.0);
+  EXPECT_EQ(c.day_model.recency_halflife, 1.0);
   EXPECT_EQ(c.min_load, 200000.0);
   EXPECT_EQ(c.max_load, 1500000.0);
   EXPECT_EQ(c.max_daily_jump, 0.7);

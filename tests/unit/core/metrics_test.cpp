@@ -96,5 +96,39 @@ TEST(Skill, IsUndefinedAgainstAnEmptyOrPerfectBenchmark) {
   EXPECT_TRUE(std::isnan(Skill(model, perfect)));
 }
 
+TEST(ScoreInterval, CountsTheActualsInsideTheIntervalAndItsMeanRelativeWidth) {
+  const double nan = std::nan("");
+  const std::vector<double> actual = {100.0, 200.0, 400.0, nan, 300.0};
+  const std::vector<double> forecast = {100.0, 200.0, 400.0, 500.0, nan};
+  const std::vector<double> lower = {90.0, 210.0, 380.0, 450.0, 250.0};
+  const std::vector<double> upper = {110.0, 230.0, 400.0, 550.0, 350.0};
+  const IntervalScores s = ScoreInterval(actual, forecast, lower, upper);
+  // Only the first three days have both an actual and a forecast; the second lies below its
+  // interval, the third on its upper bound.
+  EXPECT_EQ(s.days, 3u);
+  EXPECT_DOUBLE_EQ(s.coverage, 200.0 / 3.0);
+  EXPECT_DOUBLE_EQ(s.width, 100.0 * (0.2 + 0.1 + 0.05) / 3.0);
+}
+
+TEST(ScoreInterval, AMissingBoundDoesNotCoverTheDay) {
+  const std::vector<double> actual = {100.0, 100.0};
+  const std::vector<double> forecast = {100.0, 100.0};
+  const std::vector<double> lower = {std::nan(""), 90.0};
+  const std::vector<double> upper = {110.0, 110.0};
+  const IntervalScores s = ScoreInterval(actual, forecast, lower, upper);
+  EXPECT_EQ(s.days, 2u);
+  EXPECT_DOUBLE_EQ(s.coverage, 50.0);
+  EXPECT_DOUBLE_EQ(s.width, 20.0);
+}
+
+TEST(ScoreInterval, IsNanWithoutScoredDays) {
+  const std::vector<double> actual = {std::nan("")};
+  const std::vector<double> other = {100.0};
+  const IntervalScores s = ScoreInterval(actual, other, other, other);
+  EXPECT_EQ(s.days, 0u);
+  EXPECT_TRUE(std::isnan(s.coverage));
+  EXPECT_TRUE(std::isnan(s.width));
+}
+
 }  // namespace
 }  // namespace loadcast

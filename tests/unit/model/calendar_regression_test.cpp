@@ -24,13 +24,16 @@ ModelParams Params(int fourier_order = 4, int epochs = 20) {
   return {.kind = "calendar_regression", .epochs = epochs, .fourier_order = fourier_order};
 }
 
-/// Largest absolute difference between fitted and true coefficients, by name.
+/// Largest absolute difference between fitted and true coefficients, by name, over the columns
+/// that at least `min_days` days of the design's years set.
 double MaxCoefficientError(const CalendarRegression& model, const CalendarDesign& design,
-                           std::string* worst = nullptr) {
+                           std::string* worst = nullptr, int min_days = 0) {
   const nlohmann::json fitted = model.SaveState().at("coefficients");
   const std::vector<double> truth = testing::TrueCoefficients(design);
+  const std::vector<int> days = testing::ColumnDaysInSpan(design);
   double max_error = 0.0;
   for (std::size_t c = 0; c < truth.size(); ++c) {
+    if (days[c] < min_days) continue;
     const double error = std::abs(fitted.at(design.names()[c]).get<double>() - truth[c]);
     if (error > max_error) {
       max_error = error;
@@ -103,10 +106,13 @@ TEST(CalendarRegression, HuberFitResistsOutliersBetterThanOneLeastSquaresPass) {
   huber.Fit(training);
   CalendarRegression plain(Params(4, 1));  // one pass: ordinary least squares
   plain.Fit(training);
+  // A Christmas day of one day type may occur only once or twice in four years: when one of those
+  // days is an outlier no fit can tell, so the comparison covers the columns set on 8 days or more.
+  constexpr int kMinDays = 8;
   std::string huber_worst;
   std::string plain_worst;
-  const double huber_error = MaxCoefficientError(huber, design, &huber_worst);
-  const double plain_error = MaxCoefficientError(plain, design, &plain_worst);
+  const double huber_error = MaxCoefficientError(huber, design, &huber_worst, kMinDays);
+  const double plain_error = MaxCoefficientError(plain, design, &plain_worst, kMinDays);
   EXPECT_LT(huber_error, 0.5 * plain_error) << huber_worst << " vs " << plain_worst;
   EXPECT_LT(huber_error, 0.05) << huber_worst;
 

@@ -6,10 +6,12 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/frame.hpp"
@@ -51,6 +53,10 @@ inline double TrueCoefficient(const std::string& name, int first_year) {
       {"sat_sin1", -0.01},
       {"sun_cos1", 0.05},
       {"sun_sin1", 0.02},
+      {"sat_cos2", -0.015},
+      {"sat_sin2", 0.008},
+      {"sun_cos2", 0.02},
+      {"sun_sin2", -0.012},
       {"cos1", 0.06},
       {"sin1", -0.04},
       {"cos2", 0.05},
@@ -71,30 +77,54 @@ inline double TrueCoefficient(const std::string& name, int first_year) {
       {"holiday_immaculate", -0.24},
       {"holiday_christmas", -0.4},
       {"holiday_st_stephen", -0.34},
-      {"holiday_on_saturday", -0.07},
+      {"holiday_on_saturday", 0.12},  // a weekend holiday moves an already quiet day less
+      {"holiday_on_sunday", 0.2},
       {"bridge", -0.09},
-      {"period_august_early", -0.04},
-      {"period_august_peak", -0.2},
-      {"period_august_late", -0.06},
-      {"period_christmas_eve", -0.15},
-      {"period_year_end_week", -0.16},
-      {"period_new_years_eve", -0.17},
-      {"period_new_year_week", -0.1},
+      {"workday_before_holiday", -0.03},
+      {"workday_after_holiday", -0.02},
   };
   if (name.starts_with("level_")) {
     const int year = std::stoi(name.substr(6));
     return std::log(800000.0) + 0.012 * (year - first_year) - 0.01 * ((year - first_year) % 2);
+  }
+  // The Christmas season deepens towards the days between Christmas and New Year, and the
+  // Ferragosto shutdown towards the week of 15 August; weekends lose less than workdays.
+  int offset = 0;
+  char type[16] = {};
+  if (std::sscanf(name.c_str(), "christmas%d_%15s", &offset, type) == 2) {
+    const double depth = -0.22 * std::exp(-std::pow((offset - 3) / 5.0, 2)) - 0.02;
+    return std::string_view(type) == "workday" ? depth : 0.4 * depth;
+  }
+  if (std::sscanf(name.c_str(), "ferragosto_week%d_%15s", &offset, type) == 2) {
+    static const double kWeekDepth[] = {-0.02, -0.04, -0.09, -0.21, -0.12, -0.05};  // weeks -3..2
+    const double depth = kWeekDepth[offset - kFerragostoFirstWeek];
+    const std::string_view t(type);
+    return t == "workday" ? depth : (t == "saturday" ? 0.6 * depth : 0.35 * depth);
   }
   const auto it = kEffects.find(name);
   EXPECT_NE(it, kEffects.end()) << "no true coefficient for design column " << name;
   return it == kEffects.end() ? 0.0 : it->second;
 }
 
-/// True coefficients for every column of a design.
+/// How many days of the design's years set each column of a design (nonzero value).
+inline std::vector<int> ColumnDaysInSpan(const CalendarDesign& design) {
+  std::vector<int> days(static_cast<std::size_t>(design.cols()), 0);
+  std::vector<double> row(days.size());
+  for (Date d = YearStart(design.first_year()); d < YearStart(design.last_year() + 1); ++d) {
+    design.Fill(DescribeDay(d), design.LevelWeights(d.year(), 1), row);
+    for (std::size_t c = 0; c < row.size(); ++c) days[c] += row[c] != 0.0 ? 1 : 0;
+  }
+  return days;
+}
+
+/// True coefficients for every column of a design. A column that no day of the design's years
+/// sets (a Christmas offset that is always a public holiday, or one that never fell on a weekend
+/// in a short span) cannot be learnt: the fit's ridge holds it at zero, so zero is its truth.
 inline std::vector<double> TrueCoefficients(const CalendarDesign& design) {
+  const std::vector<int> days = ColumnDaysInSpan(design);
   std::vector<double> beta;
-  for (const std::string& name : design.names()) {
-    beta.push_back(TrueCoefficient(name, design.first_year()));
+  for (std::size_t c = 0; c < days.size(); ++c) {
+    beta.push_back(days[c] > 0 ? TrueCoefficient(design.names()[c], design.first_year()) : 0.0);
   }
   return beta;
 }

@@ -194,5 +194,46 @@ TEST_F(EvaluatorTest, NoActualsOfTheTargetYearYetIsNullopt) {
   EXPECT_EQ(Evaluate(data_, 2022, Horizon::kYear, 0), std::nullopt);
 }
 
+TEST(ScoreAgainstNaive, ScoresThePerfectForecastBesideTheNaiveOnTheSameDays) {
+  TimeSeries actuals;
+  for (Date d = D(2019, 1, 1); d < D(2022, 1, 1); ++d) actuals.set(d, Load(d));
+  const Frame frame = BuildFrame(actuals, D(2021, 1, 1), D(2022, 1, 1));
+  std::vector<double> forecast = frame.load;
+  forecast[10] = kMissing;  // a day without a forecast is scored for neither
+  const MetricRow row = ScoreAgainstNaive("year", "2021", frame, forecast, actuals, Horizon::kYear);
+  EXPECT_EQ(row.scope, "year");
+  EXPECT_EQ(row.period, "2021");
+  EXPECT_EQ(row.days, 364);
+  EXPECT_DOUBLE_EQ(row.mape, 0.0);
+  EXPECT_DOUBLE_EQ(row.skill, 1.0);
+  // The naive misses by the yearly level step of 20000 MWh, as in Evaluate.
+  EXPECT_GT(row.naive_mape, 2.0);
+  EXPECT_LT(row.naive_mape, 3.0);
+
+  const std::vector<double> naive = NaiveBenchmark(frame, forecast, actuals, Horizon::kYear);
+  ASSERT_EQ(naive.size(), frame.size());
+  EXPECT_TRUE(std::isnan(naive[10]));
+  for (std::size_t i = 0; i < naive.size(); ++i) {
+    if (i == 10) continue;
+    EXPECT_FALSE(std::isnan(naive[i])) << i;
+  }
+}
+
+TEST(NaiveBenchmark, YearAheadReadsNoActualOfTheTargetYear) {
+  TimeSeries actuals;
+  for (Date d = D(2019, 1, 1); d < D(2022, 1, 1); ++d) actuals.set(d, Load(d));
+  // Days of 2021 whose value 52 weeks earlier is itself in 2021: from the year's actuals the
+  // naive would copy 2021, without them it must reach back 104 weeks, into 2019.
+  TimeSeries changed = actuals;
+  for (Date d = D(2021, 1, 1); d < D(2022, 1, 1); ++d) changed.set(d, Load(d) * 2.0);
+  const Frame frame = BuildFrame(actuals, D(2021, 1, 1), D(2022, 1, 1));
+  const std::vector<double> forecast(frame.size(), 1.0);
+  EXPECT_EQ(NaiveBenchmark(frame, forecast, actuals, Horizon::kYear),
+            NaiveBenchmark(frame, forecast, changed, Horizon::kYear));
+  // Day ahead, the actuals before each day are known, so they change the benchmark.
+  EXPECT_NE(NaiveBenchmark(frame, forecast, actuals, Horizon::kDay),
+            NaiveBenchmark(frame, forecast, changed, Horizon::kDay));
+}
+
 }  // namespace
 }  // namespace loadcast

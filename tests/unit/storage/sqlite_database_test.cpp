@@ -78,6 +78,11 @@ MetricRow Metric(std::string scope, std::string period, double mape) {
   return {std::move(scope), std::move(period), 31, mape, 1000.0, 1500.0, -20.0, 0.4, 2 * mape};
 }
 
+BacktestRow Backtest(int target_year, std::string horizon, double mape) {
+  return {0,       target_year, std::move(horizon), 365,  mape, 25000.0, 32000.0,
+          -1500.0, 0.3,         1.5 * mape,         88.5, 12.25};
+}
+
 AlertRecord MakeAlert(std::optional<int64_t> run_id, std::string severity, std::string code) {
   AlertRecord a;
   a.run_id = run_id;
@@ -109,8 +114,9 @@ class SqliteDatabaseTest : public ::testing::Test {
 
 TEST_F(SqliteDatabaseTest, OpeningCreatesTheFileItsFolderAndTheSchema) {
   EXPECT_TRUE(std::filesystem::is_regular_file(path_));
-  EXPECT_EQ(db_.schema_version(), 1);
-  for (const char* table : {"runs", "models", "forecasts", "metrics", "checks", "alerts"}) {
+  EXPECT_EQ(db_.schema_version(), 2);
+  for (const char* table :
+       {"runs", "models", "forecasts", "metrics", "checks", "alerts", "backtests"}) {
     SCOPED_TRACE(table);
     EXPECT_EQ(QueryInt(path_, std::string("SELECT COUNT(*) FROM sqlite_master WHERE type = "
                                           "'table' AND name = '") +
@@ -124,14 +130,14 @@ TEST_F(SqliteDatabaseTest, ReopeningIsIdempotentAndKeepsTheData) {
   const int64_t run = db_.BeginRun(MakeRun("ingest"));
   {
     SqliteDatabase again(path_);
-    EXPECT_EQ(again.schema_version(), 1);
+    EXPECT_EQ(again.schema_version(), 2);
     ASSERT_EQ(again.ListRuns(10).size(), 1u);
     EXPECT_EQ(again.ListRuns(10)[0].id, run);
   }
   SqliteDatabase third(path_);
-  EXPECT_EQ(third.schema_version(), 1);
+  EXPECT_EQ(third.schema_version(), 2);
   // Each migration is recorded once, however often the file is opened.
-  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM schema_migrations"), 1);
+  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM schema_migrations"), 2);
 }
 
 TEST_F(SqliteDatabaseTest, RefusesADatabaseFromANewerBuild) {
@@ -492,6 +498,91 @@ TEST_F(SqliteDatabaseTest, AddAlertRejectsAnInvalidSeverity) {
 TEST_F(SqliteDatabaseTest, AddAlertRequiresAnExistingRunWhenOneIsNamed) {
   EXPECT_THROW(db_.AddAlert(MakeAlert(424242, "error", "x")), StorageError);
   EXPECT_EQ(db_.CountAlerts(424242), 0);
+}
+
+TEST_F(SqliteDatabaseTest, MigrationTwoAddsTheBacktestsTableToAVersionOneDatabase) {
+  const int64_t run = db_.BeginRun(MakeRun("ingest"));
+  // Back to the schema of a build that had only migration 1.
+  ExecRaw(path_, "DROP TABLE backtests; DELETE FROM schema_migrations WHERE version = 2");
+  SqliteDatabase upgraded(path_);
+  EXPECT_EQ(upgraded.schema_version(), 2);
+  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'backtests'"), 1);
+  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM schema_migrations WHERE version = 2"), 1);
+  // The data of version 1 is kept.
+  ASSERT_EQ(upgraded.ListRuns(10).size(), 1u);
+  EXPECT_EQ(upgraded.ListRuns(10)[0].id, run);
+}
+
+TEST_F(SqliteDatabaseTest, SaveBacktestRoundTripsThroughListBacktestsByTargetYear) {
+  const int64_t run = db_.BeginRun(MakeRun("backtest", 2019, "year"));
+  const int64_t other = db_.BeginRun(MakeRun("backtest", 2019, "year"));
+  db_.SaveBacktest(run, {Backtest(2019, "year", 3.5), Backtest(2018, "year", 3.0)});
+  db_.SaveBacktest(other, {Backtest(2019, "year", 9.0)});
+
+  const auto rows = db_.ListBacktests(run);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].target_year, 2018);
+  EXPECT_EQ(rows[1].target_year, 2019);
+  const BacktestRow& r = rows[1];
+  EXPECT_EQ(r.run_id, run);
+  EXPECT_EQ(r.horizon, "year");
+  EXPECT_EQ(r.days, 365);
+  EXPECT_DOUBLE_EQ(r.mape, 3.5);
+  EXPECT_DOUBLE_EQ(r.mae, 25000.0);
+  EXPECT_DOUBLE_EQ(r.rmse, 32000.0);
+  EXPECT_DOUBLE_EQ(r.bias, -1500.0);
+  EXPECT_DOUBLE_EQ(r.skill, 0.3);
+  EXPECT_DOUBLE_EQ(r.naive_mape, 5.25);
+  EXPECT_DOUBLE_EQ(r.coverage, 88.5);
+  EXPECT_DOUBLE_EQ(r.interval_width, 12.25);
+  EXPECT_EQ(db_.ListBacktests(other).size(), 1u);
+  EXPECT_TRUE(db_.ListBacktests(other + 1).empty());
+}
+
+TEST_F(SqliteDatabaseTest, SaveBacktestIsAllOrNothing) {
+  const int64_t run = db_.BeginRun(MakeRun("backtest", 2019, "year"));
+  // The second row repeats the target year: the primary key rejects it, and with it the first.
+  EXPECT_THROW(db_.SaveBacktest(run, {Backtest(2018, "year", 3.0), Backtest(2018, "year", 4.0)}),
+               StorageError);
+  EXPECT_THROW(db_.SaveBacktest(run, {Backtest(2018, "year", 3.0), Backtest(2019, "week", 4.0)}),
+               StorageError);
+  EXPECT_TRUE(db_.ListBacktests(run).empty());
+  EXPECT_THROW(db_.SaveBacktest(424242, {Backtest(2018, "year", 3.0)}), StorageError);
+}
+
+TEST_F(SqliteDatabaseTest, LatestBacktestsKeepsTheLatestSucceededRowPerTargetYear) {
+  const auto backtest = [&](const std::string& horizon, const std::string& status,
+                            const std::vector<BacktestRow>& rows) {
+    const int64_t run = db_.BeginRun(MakeRun("backtest", rows.back().target_year, horizon));
+    db_.SaveBacktest(run, rows);
+    if (status != "running") db_.FinishRun(run, status, "");
+    return run;
+  };
+  const int64_t old_run =
+      backtest("year", "succeeded", {Backtest(2017, "year", 4.0), Backtest(2018, "year", 5.0)});
+  const int64_t new_run =
+      backtest("year", "succeeded", {Backtest(2018, "year", 3.0), Backtest(2019, "year", 3.5)});
+  // Neither a failed nor an unfinished run, nor the other horizon, counts.
+  backtest("year", "failed", {Backtest(2019, "year", 99.0)});
+  backtest("year", "running", {Backtest(2019, "year", 98.0)});
+  const int64_t day_run = backtest("day", "succeeded", {Backtest(2019, "day", 2.0)});
+
+  const auto year = db_.LatestBacktests("year");
+  ASSERT_EQ(year.size(), 3u);
+  EXPECT_EQ(year[0].target_year, 2017);
+  EXPECT_EQ(year[0].run_id, old_run);
+  EXPECT_EQ(year[1].target_year, 2018);
+  EXPECT_EQ(year[1].run_id, new_run);
+  EXPECT_DOUBLE_EQ(year[1].mape, 3.0);
+  EXPECT_EQ(year[2].target_year, 2019);
+  EXPECT_EQ(year[2].run_id, new_run);
+  EXPECT_DOUBLE_EQ(year[2].mape, 3.5);
+
+  const auto day = db_.LatestBacktests("day");
+  ASSERT_EQ(day.size(), 1u);
+  EXPECT_EQ(day[0].run_id, day_run);
+  EXPECT_EQ(day[0].horizon, "day");
+  EXPECT_TRUE(db_.LatestBacktests("week").empty());
 }
 
 TEST(UtcNow, IsIso8601WithMillisecondsInUtc) {

@@ -1,0 +1,79 @@
+#include "pipeline/backtester.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "core/errors.hpp"
+#include "core/metrics.hpp"
+#include "pipeline/enricher.hpp"
+#include "pipeline/evaluator.hpp"
+#include "pipeline/extractor.hpp"
+#include "pipeline/trainer.hpp"
+
+namespace loadcast {
+
+Backtester::Backtester(DataController& data, const Config& config, Horizon horizon)
+    : data_(data), config_(config), horizon_(horizon), validator_(config, Date::Today()) {}
+
+BacktestRow Backtester::BacktestYear(int target_year) const {
+  const ModelParams& params = config_.model(horizon_);
+  const ExtractedData extracted =
+      Extractor(data_, validator_).Extract(target_year, params.training_years);
+  validator_.ValidateSeries(extracted.actuals,
+                            fmt::format("actuals {}-{}", extracted.first_year, target_year));
+  const EnrichedData enriched = Enrich(extracted, horizon_);
+  const auto model = FitModel(enriched, params);
+  const Forecast forecast = model->Predict(enriched.targets, enriched.known);
+
+  // The naive reads up to two years back, which the training window (at least two years) holds.
+  const MetricRow scores = ScoreAgainstNaive("year", std::to_string(target_year), enriched.targets,
+                                             forecast.mean, extracted.actuals, horizon_);
+  if (scores.days == 0) {
+    throw DataError(fmt::format(
+        "actuals: the bucket holds no actual of {} to score the backtest against", target_year));
+  }
+  const IntervalScores interval =
+      ScoreInterval(enriched.targets.load, forecast.mean, forecast.lower, forecast.upper);
+
+  BacktestRow row;
+  row.target_year = target_year;
+  row.horizon = std::string(HorizonName(horizon_));
+  row.days = scores.days;
+  row.mape = scores.mape;
+  row.mae = scores.mae;
+  row.rmse = scores.rmse;
+  row.bias = scores.bias;
+  row.skill = scores.skill;
+  row.naive_mape = scores.naive_mape;
+  row.coverage = interval.coverage;
+  row.interval_width = interval.width;
+  spdlog::info("backtest {} {}: {} days, MAPE {:.2f}% (naive {:.2f}%), coverage {:.1f}%",
+               row.horizon, target_year, row.days, row.mape, row.naive_mape, row.coverage);
+  return row;
+}
+
+BacktestRow MeanBacktest(const std::vector<BacktestRow>& rows) {
+  BacktestRow mean;
+  if (rows.empty()) return mean;
+  mean.run_id = rows.front().run_id;
+  mean.horizon = rows.front().horizon;
+  for (const BacktestRow& r : rows) {
+    mean.days += r.days;
+    mean.mape += r.mape;
+    mean.mae += r.mae;
+    mean.rmse += r.rmse;
+    mean.bias += r.bias;
+    mean.skill += r.skill;
+    mean.naive_mape += r.naive_mape;
+    mean.coverage += r.coverage;
+    mean.interval_width += r.interval_width;
+  }
+  const double n = static_cast<double>(rows.size());
+  for (double* v : {&mean.mape, &mean.mae, &mean.rmse, &mean.bias, &mean.skill, &mean.naive_mape,
+                    &mean.coverage, &mean.interval_width}) {
+    *v /= n;
+  }
+  return mean;
+}
+
+}  // namespace loadcast
