@@ -63,7 +63,9 @@ bool CalendarAr::Regressors(Date date, const TimeSeries& deviations,
        or_zero(deviations.at(date - 2 * kWeek)),
        mean(kWeek),
        mean(4 * kWeek),
-       after_special ? e1 : 0.0};
+       after_special ? e1 : 0.0,
+       date.weekday() == 0 ? e1 : 0.0,
+       date.weekday() == 6 ? e1 : 0.0};
   return true;
 }
 
@@ -120,7 +122,7 @@ nlohmann::json CalendarAr::SaveState() const {
   return {{"calendar", base_.SaveState()},
           {"ar_terms",
            {"intercept", "dev_lag1", "dev_lag2", "dev_lag7", "dev_lag14", "dev_mean7",
-            "dev_mean28", "dev_lag1_after_special"}},
+            "dev_mean28", "dev_lag1_after_special", "dev_lag1_on_monday", "dev_lag1_on_sunday"}},
           {"ar_coefficients", phi_},
           {"lower_residual", lower_residual_},
           {"upper_residual", upper_residual_}};

@@ -14,7 +14,7 @@ class CalendarAr final : public Forecaster {
   static constexpr std::string_view kKind = "calendar_ar";
   // intercept, e(t-1), e(t-2), e(t-7), e(t-14), mean e(t-1..t-7), mean e(t-1..t-28), and e(t-1)
   // again when yesterday was a holiday or in the Christmas season (it says less about today).
-  static constexpr std::size_t kTerms = 8;
+  static constexpr std::size_t kTerms = 10;  // and e(t-1) again on Mondays and on Sundays
 
   explicit CalendarAr(const ModelParams& params);
   std::string_view kind() const override { return kKind; }

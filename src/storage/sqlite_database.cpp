@@ -400,10 +400,9 @@ std::vector<EvaluationSummary> SqliteDatabase::LatestEvaluations() const {
 
 void SqliteDatabase::SaveBacktest(int64_t run_id, const std::vector<BacktestRow>& rows) {
   InTransaction([&] {
-    Statement s(db_, fmt::format("INSERT INTO backtests ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                                 "?, ?)",
-                                 kBacktestColumns)
-                         .c_str());
+    const std::string sql = fmt::format("INSERT INTO backtests ({}) VALUES ({})", kBacktestColumns,
+                                        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?");
+    Statement s(db_, sql.c_str());
     for (const BacktestRow& r : rows) {
       s.Bind(1, run_id).Bind(2, r.target_year).Bind(3, r.horizon).Bind(4, r.days);
       s.Bind(5, r.mape).Bind(6, r.mae).Bind(7, r.rmse).Bind(8, r.bias).Bind(9, r.skill);
@@ -414,9 +413,9 @@ void SqliteDatabase::SaveBacktest(int64_t run_id, const std::vector<BacktestRow>
 }
 
 std::vector<BacktestRow> SqliteDatabase::ListBacktests(int64_t run_id) const {
-  Statement s(db_, fmt::format("SELECT {} FROM backtests WHERE run_id = ? ORDER BY target_year",
-                               kBacktestColumns)
-                       .c_str());
+  const std::string sql = fmt::format(
+      "SELECT {} FROM backtests WHERE run_id = ? ORDER BY target_year", kBacktestColumns);
+  Statement s(db_, sql.c_str());
   s.Bind(1, run_id);
   std::vector<BacktestRow> out;
   while (s.Step()) out.push_back(ReadBacktest(s));
@@ -426,13 +425,14 @@ std::vector<BacktestRow> SqliteDatabase::ListBacktests(int64_t run_id) const {
 std::vector<BacktestRow> SqliteDatabase::LatestBacktests(const std::string& horizon) const {
   // Like LatestEvaluations, only succeeded runs count: a run that failed after writing its rows
   // must not replace the scores of the last good one.
-  Statement s(db_, fmt::format("SELECT {} FROM backtests b WHERE b.horizon = ? AND b.run_id = ("
-                               "  SELECT MAX(b2.run_id) FROM backtests b2 JOIN runs r "
-                               "  ON r.id = b2.run_id WHERE b2.horizon = b.horizon "
-                               "  AND b2.target_year = b.target_year AND r.status = 'succeeded') "
-                               "ORDER BY b.target_year",
-                               kBacktestColumns)
-                       .c_str());
+  const std::string sql = fmt::format(
+      "SELECT {} FROM backtests b WHERE b.horizon = ? AND b.run_id = ("
+      "  SELECT MAX(b2.run_id) FROM backtests b2 JOIN runs r ON r.id = b2.run_id "
+      "  WHERE b2.horizon = b.horizon AND b2.target_year = b.target_year "
+      "  AND r.status = 'succeeded') "
+      "ORDER BY b.target_year",
+      kBacktestColumns);
+  Statement s(db_, sql.c_str());
   s.Bind(1, horizon);
   std::vector<BacktestRow> out;
   while (s.Step()) out.push_back(ReadBacktest(s));
