@@ -12,7 +12,15 @@ EnrichedData Enrich(const ExtractedData& extracted, Horizon horizon) {
   out.horizon = horizon;
   const Date year_start = Date::FromYmd(extracted.target_year, 1, 1);
   const Date year_end = Date::FromYmd(extracted.target_year + 1, 1, 1);
-  const TimeSeries& actuals = extracted.actuals;
+  out.history = extracted.actuals;
+  // Years extracted before the training window serve interval calibration only: the model must
+  // train on exactly its configured window.
+  Date window_start = extracted.actuals.start();
+  if (extracted.first_year > window_start.year()) {
+    window_start = Date::FromYmd(extracted.first_year, 1, 1);
+  }
+  const TimeSeries actuals =
+      extracted.actuals.slice(window_start, extracted.actuals.end());
   out.trained_from = actuals.start();
   out.trained_to = year_start - 1;
   out.training = BuildFrame(actuals, actuals.start(), year_start);

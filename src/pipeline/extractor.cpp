@@ -84,14 +84,18 @@ IngestReport Extractor::Ingest(const std::vector<std::filesystem::path>& files) 
   return report;
 }
 
-ExtractedData Extractor::Extract(int target_year, int training_years) const {
+ExtractedData Extractor::Extract(int target_year, int training_years, int extra_years) const {
   const std::vector<int> stored = data_.ActualYears();
   ExtractedData out;
   out.target_year = target_year;
   out.first_year = target_year - training_years;
-  if (!stored.empty()) out.first_year = std::max(out.first_year, stored.front());
-  out.actuals = data_.LoadActuals(out.first_year, target_year);
-  for (int year = out.first_year; year <= target_year; ++year) {
+  int load_from = out.first_year - std::max(extra_years, 0);
+  if (!stored.empty()) {
+    out.first_year = std::max(out.first_year, stored.front());
+    load_from = std::max(load_from, stored.front());
+  }
+  out.actuals = data_.LoadActuals(load_from, target_year);
+  for (int year = load_from; year <= target_year; ++year) {
     const std::string hash = data_.ActualYearHash(year);
     if (!hash.empty()) out.object_hashes[year] = hash;
   }

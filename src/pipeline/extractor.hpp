@@ -23,7 +23,10 @@ struct IngestReport {
 struct ExtractedData {
   int target_year = 0;
   int first_year = 0;  // first training year
-  TimeSeries actuals;  // from first_year through the target year (partial or absent)
+  // From first_year, or up to `extra_years` earlier when those were asked for (interval
+  // calibration backtests the years before the target), through the target year (partial or
+  // absent).
+  TimeSeries actuals;
   std::map<int, std::string> object_hashes;  // SHA-256 of each year object read
 };
 
@@ -36,9 +39,10 @@ class Extractor {
   /// and leaves the bucket untouched.
   IngestReport Ingest(const std::vector<std::filesystem::path>& files);
 
-  /// The actuals for training on the `training_years` years before `target_year` and scoring it.
-  /// DataError when the bucket lacks the years before the target.
-  ExtractedData Extract(int target_year, int training_years) const;
+  /// The actuals for training on the `training_years` years before `target_year` and scoring it,
+  /// plus up to `extra_years` earlier years as far as the bucket holds them. DataError when the
+  /// bucket lacks the years before the target.
+  ExtractedData Extract(int target_year, int training_years, int extra_years = 0) const;
 
  private:
   DataController& data_;
