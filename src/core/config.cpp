@@ -58,8 +58,11 @@ std::vector<Setting> ModelSettings(const std::string& prefix, ModelParams Config
        "Last training days whose mean deviation from the fit shifts the forecast level (0: off)."},
       {prefix + ".recency_halflife", field(&ModelParams::recency_halflife), 0, 100,
        "Half-life in years of the weight of training days, newest weighing most (0: equal)."},
+      {prefix + ".calibration_years", field(&ModelParams::calibration_years), 0, 10,
+       "Years before the target year backtested to calibrate the prediction interval from their "
+       "forecast errors (0: the model's own training-residual interval)."},
       {prefix + ".interval_coverage", field(&ModelParams::interval_coverage), 0.5, 0.999,
-       "Nominal coverage of the prediction interval (from training residual quantiles)."},
+       "Nominal coverage of the prediction interval."},
   };
 }
 

@@ -17,12 +17,13 @@ Horizon ParseHorizon(std::string_view text);
 struct ModelParams {
   std::string kind;
   int training_years = 4;
-  int epochs = 20;        // iterations of the robust (IRLS) fit
-  int fourier_order = 4;  // annual harmonics
-  double huber_k = 1.5;   // Huber threshold in robust standard deviations
-  int level_years = 1;    // recent years whose level the forecast starts from
-  int level_days = 0;     // last training days whose mean deviation shifts that level
+  int epochs = 20;                // iterations of the robust (IRLS) fit
+  int fourier_order = 4;          // annual harmonics
+  double huber_k = 1.5;           // Huber threshold in robust standard deviations
+  int level_years = 1;            // recent years whose level the forecast starts from
+  int level_days = 0;             // last training days whose mean deviation shifts that level
   double recency_halflife = 0.0;  // years; training days weigh half as much this much earlier
+  int calibration_years = 3;      // years before the target backtested to calibrate the intervals
   double interval_coverage = 0.9;
 };
 

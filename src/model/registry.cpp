@@ -39,6 +39,7 @@ nlohmann::json ParamsToJson(const ModelParams& p) {
           {"level_years", p.level_years},
           {"level_days", p.level_days},
           {"recency_halflife", p.recency_halflife},
+          {"calibration_years", p.calibration_years},
           {"interval_coverage", p.interval_coverage}};
 }
 
@@ -52,6 +53,8 @@ ModelParams ParamsFromJson(const nlohmann::json& j) {
   p.level_years = j.at("level_years").get<int>();
   p.level_days = j.at("level_days").get<int>();
   p.recency_halflife = j.at("recency_halflife").get<double>();
+  // Artifacts written before intervals were calibrated lack the key.
+  p.calibration_years = j.value("calibration_years", ModelParams{}.calibration_years);
   p.interval_coverage = j.at("interval_coverage").get<double>();
   return p;
 }
@@ -73,16 +76,18 @@ std::unique_ptr<Forecaster> MakeForecaster(const ModelParams& params) {
 }
 
 nlohmann::json SaveArtifact(const Forecaster& model, const ModelParams& params,
-                            const ModelInfo& info) {
-  return {{"format", kArtifactFormat},
-          {"format_version", kArtifactFormatVersion},
-          {"kind", model.kind()},
-          {"horizon", HorizonName(info.horizon)},
-          {"target_year", info.target_year},
-          {"trained_from", info.trained_from.ToIso()},
-          {"trained_to", info.trained_to.ToIso()},
-          {"params", ParamsToJson(params)},
-          {"state", model.SaveState()}};
+                            const ModelInfo& info, const std::optional<nlohmann::json>& intervals) {
+  nlohmann::json artifact = {{"format", kArtifactFormat},
+                             {"format_version", kArtifactFormatVersion},
+                             {"kind", model.kind()},
+                             {"horizon", HorizonName(info.horizon)},
+                             {"target_year", info.target_year},
+                             {"trained_from", info.trained_from.ToIso()},
+                             {"trained_to", info.trained_to.ToIso()},
+                             {"params", ParamsToJson(params)},
+                             {"state", model.SaveState()}};
+  if (intervals) artifact["intervals"] = *intervals;
+  return artifact;
 }
 
 std::unique_ptr<Forecaster> LoadArtifact(const nlohmann::json& artifact) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -25,9 +26,12 @@ struct ModelInfo {
   Date trained_to;  // inclusive
 };
 
-/// The artifact: format, kind, metadata, hyper-parameters and learned state, as JSON.
+/// The artifact: format, kind, metadata, hyper-parameters and learned state, as JSON, plus the
+/// calibrated prediction intervals as "intervals" when given (the pipeline owns their format;
+/// LoadArtifact ignores them, the predictor reads them).
 nlohmann::json SaveArtifact(const Forecaster& model, const ModelParams& params,
-                            const ModelInfo& info);
+                            const ModelInfo& info,
+                            const std::optional<nlohmann::json>& intervals = std::nullopt);
 /// Rebuilds the forecaster an artifact describes; StorageError when it is not a valid artifact.
 std::unique_ptr<Forecaster> LoadArtifact(const nlohmann::json& artifact);
 

@@ -8,6 +8,7 @@
 #include "pipeline/enricher.hpp"
 #include "pipeline/evaluator.hpp"
 #include "pipeline/extractor.hpp"
+#include "pipeline/interval_calibrator.hpp"
 #include "pipeline/trainer.hpp"
 
 namespace loadcast {
@@ -18,12 +19,18 @@ Backtester::Backtester(DataController& data, const Config& config, Horizon horiz
 BacktestRow Backtester::BacktestYear(int target_year) const {
   const ModelParams& params = config_.model(horizon_);
   const ExtractedData extracted =
-      Extractor(data_, validator_).Extract(target_year, params.training_years);
+      Extractor(data_, validator_)
+          .Extract(target_year, params.training_years, params.calibration_years);
   validator_.ValidateSeries(extracted.actuals,
                             fmt::format("actuals {}-{}", extracted.first_year, target_year));
   const EnrichedData enriched = Enrich(extracted, horizon_);
   const auto model = FitModel(enriched, params);
-  const Forecast forecast = model->Predict(enriched.targets, enriched.known);
+  Forecast forecast = model->Predict(enriched.targets, enriched.known);
+  // As Train does for the model predict uses, so that the coverage scored is the one served.
+  if (const auto calibration =
+          CalibrateIntervals(enriched.history, params, horizon_, target_year)) {
+    ApplyCalibration(*calibration, forecast);
+  }
 
   // The naive reads up to two years back, which the training window (at least two years) holds.
   const MetricRow scores = ScoreAgainstNaive("year", std::to_string(target_year), enriched.targets,

@@ -19,8 +19,7 @@ EnrichedData Enrich(const ExtractedData& extracted, Horizon horizon) {
   if (extracted.first_year > window_start.year()) {
     window_start = Date::FromYmd(extracted.first_year, 1, 1);
   }
-  const TimeSeries actuals =
-      extracted.actuals.slice(window_start, extracted.actuals.end());
+  const TimeSeries actuals = extracted.actuals.slice(window_start, extracted.actuals.end());
   out.trained_from = actuals.start();
   out.trained_to = year_start - 1;
   out.training = BuildFrame(actuals, actuals.start(), year_start);

@@ -24,7 +24,9 @@ class Steps {
   EnrichedData ExtractValidateEnrich() {
     const ModelParams& params = run_.config().model(result_.horizon);
     const ExtractedData extracted = run_.Step("extract", [&] {
-      return Extractor(run_.data(), validator_).Extract(result_.target_year, params.training_years);
+      // The extra years feed interval calibration (train); predict reads only the window.
+      return Extractor(run_.data(), validator_)
+          .Extract(result_.target_year, params.training_years, params.calibration_years);
     });
     run_.Step("validate", [&] {
       validator_.ValidateSeries(

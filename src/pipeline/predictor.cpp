@@ -4,6 +4,7 @@
 
 #include "core/errors.hpp"
 #include "model/registry.hpp"
+#include "pipeline/interval_calibrator.hpp"
 
 namespace loadcast {
 
@@ -17,7 +18,13 @@ Prediction Predict(const DataController& data, const EnrichedData& enriched) {
         horizon, enriched.target_year, enriched.target_year, horizon));
   }
   const auto model = LoadArtifact(stored->artifact);
-  return {stored->record, model->Predict(enriched.targets, enriched.known)};
+  Forecast forecast = model->Predict(enriched.targets, enriched.known);
+  // Artifacts without calibration (calibration off, too little history, or older artifacts)
+  // keep the model's own intervals.
+  if (const auto it = stored->artifact.find("intervals"); it != stored->artifact.end()) {
+    ApplyCalibration(CalibrationFromJson(*it), forecast);
+  }
+  return {stored->record, std::move(forecast)};
 }
 
 }  // namespace loadcast

@@ -13,7 +13,8 @@ struct Prediction {
   Forecast forecast;
 };
 
-/// UsageError when no model is registered for the target (train first).
+/// Intervals are the calibrated ones stored with the model when it has them. UsageError when no
+/// model is registered for the target (train first).
 Prediction Predict(const DataController& data, const EnrichedData& enriched);
 
 }  // namespace loadcast

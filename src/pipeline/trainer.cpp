@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "model/registry.hpp"
+#include "pipeline/interval_calibrator.hpp"
 
 namespace loadcast {
 
@@ -24,7 +25,14 @@ ModelRecord Train(DataController& data, int64_t run_id, const EnrichedData& enri
   record.target_year = enriched.target_year;
   record.trained_from = enriched.trained_from.ToIso();
   record.trained_to = enriched.trained_to.ToIso();
-  record = data.RegisterModel(record, SaveArtifact(*model, params, info));
+  // Calibrated with the model so that predict, which has only the artifact, serves the same
+  // intervals a backtest of this year scores.
+  std::optional<nlohmann::json> intervals;
+  if (const auto calibration =
+          CalibrateIntervals(enriched.history, params, enriched.horizon, enriched.target_year)) {
+    intervals = CalibrationToJson(*calibration);
+  }
+  record = data.RegisterModel(record, SaveArtifact(*model, params, info, intervals));
   spdlog::info("registered {} model {} (version {}) for {} {}", record.kind, record.id,
                record.version, record.horizon, record.target_year);
   return record;

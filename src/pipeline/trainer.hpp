@@ -13,7 +13,8 @@ namespace loadcast {
 /// A new model of `params.kind`, fitted on the training frame. Touches no storage.
 std::unique_ptr<Forecaster> FitModel(const EnrichedData& enriched, const ModelParams& params);
 
-/// Fits `params.kind` on the training frame and registers the artifact for the target year.
+/// Fits `params.kind` on the training frame, calibrates its prediction intervals on the years
+/// before the target (CalibrateIntervals) and registers the artifact for the target year.
 ModelRecord Train(DataController& data, int64_t run_id, const EnrichedData& enriched,
                   const ModelParams& params);
 

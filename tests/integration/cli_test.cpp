@@ -365,5 +365,42 @@ TEST(Docs, ShippedConfigHoldsTheDefaults) {
             DumpConfig(DefaultConfig(dir)));
 }
 
+TEST_F(IngestedTest, CalibratedIntervalsCoverNinetyPercentAndContainTheForecast) {
+  // Intervals calibrated on the backtest errors of the three years before each target hold close
+  // to their nominal 90% in the years we report on, including 2021, after the 2020 shock.
+  for (const std::string horizon : {"year", "day"}) {
+    for (const std::string year : {"2019", "2021"}) {
+      const nlohmann::json backtest = Json(Loadcast(
+          dir_.path(), {"backtest", "--from", year, "--to", year, "--horizon", horizon, "--json"}));
+      ASSERT_EQ(backtest["years"].size(), 1u) << horizon << " " << year;
+      EXPECT_NEAR(backtest["years"][0]["coverage"].get<double>(), 90.0, 5.0)
+          << horizon << " " << year;
+    }
+  }
+
+  ASSERT_EQ(Loadcast(dir_.path(), {"train", "--target-year", "2021"}).exit_code, 0);
+  const Result predicted =
+      Loadcast(dir_.path(), {"predict", "--target-year", "2021", "--out", "f.csv"});
+  ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+  std::istringstream csv(Slurp(dir_ / "f.csv"));
+  std::string line;
+  std::getline(csv, line);
+  ASSERT_EQ(line, "date,forecast,lower,upper,actual");
+  int rows = 0;
+  while (std::getline(csv, line)) {
+    std::istringstream fields(line);
+    std::string date, forecast, lower, upper;
+    std::getline(fields, date, ',');
+    std::getline(fields, forecast, ',');
+    std::getline(fields, lower, ',');
+    std::getline(fields, upper, ',');
+    EXPECT_LE(std::stod(lower), std::stod(forecast)) << line;
+    EXPECT_LE(std::stod(forecast), std::stod(upper)) << line;
+    EXPECT_LT(std::stod(lower), std::stod(upper)) << line;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 365);
+}
+
 }  // namespace
 }  // namespace loadcast

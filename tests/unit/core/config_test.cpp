@@ -41,6 +41,7 @@ const std::vector<std::string> kAllKeys = {
     "models.year.level_years",
     "models.year.level_days",
     "models.year.recency_halflife",
+    "models.year.calibration_years",
     "models.year.interval_coverage",
     "models.day.kind",
     "models.day.training_years",
@@ -50,6 +51,7 @@ const std::vector<std::string> kAllKeys = {
     "models.day.level_years",
     "models.day.level_days",
     "models.day.recency_halflife",
+    "models.day.calibration_years",
     "models.day.interval_coverage",
 };
 
@@ -62,6 +64,7 @@ void ExpectSameParams(const ModelParams& a, const ModelParams& b, const std::str
   EXPECT_EQ(a.level_years, b.level_years) << what;
   EXPECT_EQ(a.level_days, b.level_days) << what;
   EXPECT_EQ(a.recency_halflife, b.recency_halflife) << what;
+  EXPECT_EQ(a.calibration_years, b.calibration_years) << what;
   EXPECT_EQ(a.interval_coverage, b.interval_coverage) << what;
 }
 
@@ -106,6 +109,7 @@ TEST(DefaultConfig, HasDocumentedDefaults) {
     EXPECT_EQ(m->level_days, 90);
     EXPECT_EQ(m->huber_k, 1.5);
     EXPECT_EQ(m->level_years, 1);
+    EXPECT_EQ(m->calibration_years, 3);
     EXPECT_EQ(m->interval_coverage, 0.9);
   }
   EXPECT_EQ(c.year_model.recency_halflife, 4.0);
@@ -181,20 +185,24 @@ TEST(LoadConfig, AcceptsValuesOnTheRangeBounds) {
                               "    training_years: 2\n"
                               "    epochs: 1000\n"
                               "    fourier_order: 0\n"
+                              "    calibration_years: 0\n"
                               "    interval_coverage: 0.999\n"
                               "  day:\n"
                               "    training_years: 30\n"
                               "    fourier_order: 12\n"
                               "    level_years: 10\n"
+                              "    calibration_years: 10\n"
                               "    interval_coverage: 0.5\n");
   const Config c = LoadConfig(file, dir.path());
   EXPECT_EQ(c.year_model.training_years, 2);
   EXPECT_EQ(c.year_model.epochs, 1000);
   EXPECT_EQ(c.year_model.fourier_order, 0);
+  EXPECT_EQ(c.year_model.calibration_years, 0);
   EXPECT_EQ(c.year_model.interval_coverage, 0.999);
   EXPECT_EQ(c.day_model.training_years, 30);
   EXPECT_EQ(c.day_model.fourier_order, 12);
   EXPECT_EQ(c.day_model.level_years, 10);
+  EXPECT_EQ(c.day_model.calibration_years, 10);
   EXPECT_EQ(c.day_model.interval_coverage, 0.5);
 }
 
@@ -250,6 +258,7 @@ TEST(LoadConfig, RejectsOutOfRangeValues) {
   EXPECT_TRUE(
       Contains(LoadError(dir, "models:\n  year:\n    interval_coverage: 1.0\n"), "outside"));
   EXPECT_TRUE(Contains(LoadError(dir, "models:\n  year:\n    fourier_order: -1\n"), "outside"));
+  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  day:\n    calibration_years: 11\n"), "outside"));
   EXPECT_TRUE(Contains(LoadError(dir, "validation:\n  max_daily_jump: 0\n"), "outside"));
   EXPECT_TRUE(Contains(LoadError(dir, "models:\n  day:\n    huber_k: .inf\n"), "outside"));
 }
@@ -330,6 +339,7 @@ TEST(DumpConfig, ReloadsToTheSameNonDefaultValues) {
                   .fourier_order = 0,
                   .huber_k = 0.1 + 0.2,  // not exactly representable in few digits
                   .level_years = 3,
+                  .calibration_years = 7,
                   .interval_coverage = 0.8};
   c.day_model.epochs = 1;
   c.day_model.huber_k = 1.0 / 3.0;

@@ -1,0 +1,192 @@
+#include "pipeline/interval_calibrator.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/errors.hpp"
+#include "model/quantile.hpp"
+#include "pipeline/enricher.hpp"
+#include "pipeline/trainer.hpp"
+
+namespace loadcast {
+namespace {
+
+// A backtested year needs as much training history as a run does (Extractor::Extract).
+constexpr int kMinTrainingYears = 2;
+constexpr int kMinTrainingDays = 2 * 365;
+
+constexpr std::array<DayType, kDayTypeCount> kDayTypes = {DayType::kWorkday, DayType::kSaturday,
+                                                          DayType::kSundayOrHoliday};
+
+LogBounds BoundsOf(const std::vector<double>& residuals, double coverage) {
+  LogBounds b;
+  b.residuals = residuals.size();
+  // An interval that misses its own forecast would fail the prediction checks; a biased
+  // backtest can put both quantiles on one side of 0, so the bound on that side is moved to 0.
+  b.lower = std::min(Quantile(residuals, (1.0 - coverage) / 2.0), 0.0);
+  b.upper = std::max(Quantile(residuals, (1.0 + coverage) / 2.0), 0.0);
+  return b;
+}
+
+nlohmann::json BoundsToJson(const LogBounds& b) {
+  return {
+      {"lower", b.lower}, {"upper", b.upper}, {"residuals", b.residuals}, {"fallback", b.fallback}};
+}
+
+LogBounds BoundsFromJson(const nlohmann::json& j) {
+  LogBounds b;
+  b.lower = j.at("lower").get<double>();
+  b.upper = j.at("upper").get<double>();
+  b.residuals = j.at("residuals").get<std::size_t>();
+  b.fallback = j.at("fallback").get<bool>();
+  if (!std::isfinite(b.lower) || !std::isfinite(b.upper) || b.lower > 0.0 || b.upper < 0.0) {
+    throw StorageError("model artifact: interval calibration bounds must bracket 0");
+  }
+  return b;
+}
+
+/// True when `history` holds what training for `year` needs: data through the day before it and
+/// at least two years of it from `first_year` on.
+bool CanBacktest(const TimeSeries& history, int first_year, int year) {
+  if (year - first_year < kMinTrainingYears) return false;
+  const Date start = Date::FromYmd(year, 1, 1);
+  if (!history.has(start - 1)) return false;
+  const TimeSeries before = history.slice(Date::FromYmd(first_year, 1, 1), start);
+  return static_cast<int>(before.count_known()) >= kMinTrainingDays;
+}
+
+}  // namespace
+
+std::string_view DayTypeName(DayType type) {
+  switch (type) {
+    case DayType::kWorkday:
+      return "workday";
+    case DayType::kSaturday:
+      return "saturday";
+    case DayType::kSundayOrHoliday:
+      return "sunday_or_holiday";
+  }
+  return "workday";
+}
+
+DayType DayTypeOf(const CalendarDay& day) {
+  if (day.holiday != Holiday::kNone || day.weekday == 6) return DayType::kSundayOrHoliday;
+  if (day.weekday == 5) return DayType::kSaturday;
+  return DayType::kWorkday;
+}
+
+IntervalCalibration CalibrationFromResiduals(const std::vector<Date>& dates,
+                                             const std::vector<double>& log_residuals,
+                                             double coverage, std::vector<int> years) {
+  std::array<std::vector<double>, kDayTypeCount> grouped;
+  for (std::size_t i = 0; i < dates.size() && i < log_residuals.size(); ++i) {
+    grouped[static_cast<std::size_t>(DayTypeOf(DescribeDay(dates[i])))].push_back(log_residuals[i]);
+  }
+  IntervalCalibration out;
+  out.coverage = coverage;
+  out.years = std::move(years);
+  out.residuals = std::min(dates.size(), log_residuals.size());
+  out.all = BoundsOf({log_residuals.begin(), log_residuals.begin() + out.residuals}, coverage);
+  for (DayType type : kDayTypes) {
+    const auto& group = grouped[static_cast<std::size_t>(type)];
+    LogBounds& b = out.groups[static_cast<std::size_t>(type)];
+    if (group.size() >= kMinGroupResiduals) {
+      b = BoundsOf(group, coverage);
+    } else {
+      // Tail quantiles of a handful of residuals are noise; the pooled ones are the better guess.
+      b = out.all;
+      b.residuals = group.size();
+      b.fallback = true;
+    }
+  }
+  return out;
+}
+
+std::optional<IntervalCalibration> CalibrateIntervals(const TimeSeries& history,
+                                                      const ModelParams& params, Horizon horizon,
+                                                      int target_year) {
+  if (params.calibration_years <= 0 || history.empty()) return std::nullopt;
+  std::vector<Date> dates;
+  std::vector<double> residuals;
+  std::vector<int> years;
+  for (int year = target_year - params.calibration_years; year < target_year; ++year) {
+    const int first_year = std::max(year - params.training_years, history.start().year());
+    if (!CanBacktest(history, first_year, year)) continue;
+    // The same extract a run for `year` would get, from the history already in memory.
+    ExtractedData extracted;
+    extracted.target_year = year;
+    extracted.first_year = first_year;
+    extracted.actuals =
+        history.slice(Date::FromYmd(first_year, 1, 1), Date::FromYmd(year + 1, 1, 1));
+    const EnrichedData enriched = Enrich(extracted, horizon);
+    const Forecast forecast = FitModel(enriched, params)->Predict(enriched.targets, enriched.known);
+    const std::size_t before = residuals.size();
+    for (std::size_t i = 0; i < forecast.size() && i < enriched.targets.load.size(); ++i) {
+      const double actual = enriched.targets.load[i];
+      const double predicted = forecast.mean[i];
+      if (!(actual > 0.0) || !(predicted > 0.0) || !std::isfinite(actual) ||
+          !std::isfinite(predicted)) {
+        continue;
+      }
+      dates.push_back(forecast.dates[i]);
+      residuals.push_back(std::log(actual / predicted));
+    }
+    if (residuals.size() > before) years.push_back(year);
+  }
+  if (residuals.empty()) {
+    spdlog::info("no year before {} can be backtested: keeping the model's own {} intervals",
+                 target_year, HorizonName(horizon));
+    return std::nullopt;
+  }
+  IntervalCalibration calibration =
+      CalibrationFromResiduals(dates, residuals, params.interval_coverage, std::move(years));
+  spdlog::debug("calibrated {} intervals for {} from {} residuals of {} years",
+                HorizonName(horizon), target_year, calibration.residuals, calibration.years.size());
+  return calibration;
+}
+
+void ApplyCalibration(const IntervalCalibration& calibration, Forecast& forecast) {
+  forecast.lower.resize(forecast.size());
+  forecast.upper.resize(forecast.size());
+  for (std::size_t i = 0; i < forecast.size(); ++i) {
+    const LogBounds& b = calibration.bounds(DayTypeOf(DescribeDay(forecast.dates[i])));
+    forecast.lower[i] = forecast.mean[i] * std::exp(b.lower);
+    forecast.upper[i] = forecast.mean[i] * std::exp(b.upper);
+  }
+}
+
+nlohmann::json CalibrationToJson(const IntervalCalibration& calibration) {
+  nlohmann::json groups = nlohmann::json::object();
+  for (DayType type : kDayTypes) {
+    groups[std::string(DayTypeName(type))] = BoundsToJson(calibration.bounds(type));
+  }
+  return {{"method", "backtest_log_residual_quantiles"},
+          {"coverage", calibration.coverage},
+          {"years", calibration.years},
+          {"residuals", calibration.residuals},
+          {"all", BoundsToJson(calibration.all)},
+          {"groups", groups}};
+}
+
+IntervalCalibration CalibrationFromJson(const nlohmann::json& json) {
+  try {
+    IntervalCalibration out;
+    out.coverage = json.at("coverage").get<double>();
+    out.years = json.at("years").get<std::vector<int>>();
+    out.residuals = json.at("residuals").get<std::size_t>();
+    out.all = BoundsFromJson(json.at("all"));
+    const nlohmann::json& groups = json.at("groups");
+    for (DayType type : kDayTypes) {
+      out.groups[static_cast<std::size_t>(type)] =
+          BoundsFromJson(groups.at(std::string(DayTypeName(type))));
+    }
+    return out;
+  } catch (const nlohmann::json::exception& e) {
+    throw StorageError(fmt::format("model artifact: malformed intervals: {}", e.what()));
+  }
+}
+
+}  // namespace loadcast

@@ -1,0 +1,70 @@
+// Prediction intervals calibrated out of sample. A model's own interval comes from its in-sample
+// residuals, which understate the error of forecasting a year it has not seen (level shifts,
+// unusual years); here the interval is the empirical quantiles of log(actual / forecast) that
+// rolling-origin backtests of the years just before the target produced (split conformal), by
+// horizon and by day type, because holidays and weekends are forecast less accurately.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/calendar.hpp"
+#include "core/config.hpp"
+#include "model/forecaster.hpp"
+
+namespace loadcast {
+
+enum class DayType { kWorkday, kSaturday, kSundayOrHoliday };
+inline constexpr std::size_t kDayTypeCount = 3;
+std::string_view DayTypeName(DayType type);
+/// Workday: Monday to Friday, not a public holiday; a holiday on a Saturday counts as a holiday.
+DayType DayTypeOf(const CalendarDay& day);
+
+/// Fewer residuals than this in a day type, and the day type uses the quantiles of all days.
+inline constexpr std::size_t kMinGroupResiduals = 30;
+
+/// Log-ratio quantiles: a day's interval is [forecast * exp(lower), forecast * exp(upper)].
+struct LogBounds {
+  double lower = 0.0;
+  double upper = 0.0;
+  std::size_t residuals = 0;  // how many residuals the quantiles came from
+  bool fallback = false;      // too few residuals of its own: these are the all-days bounds
+};
+
+struct IntervalCalibration {
+  double coverage = 0.9;
+  std::array<LogBounds, kDayTypeCount> groups;  // indexed by DayType
+  LogBounds all;
+  std::vector<int> years;  // the backtested years the residuals come from
+  std::size_t residuals = 0;
+
+  const LogBounds& bounds(DayType type) const { return groups[static_cast<std::size_t>(type)]; }
+};
+
+/// The calibration from log residuals log(actual / forecast) of the days `dates`: per day type and
+/// for all days, the quantiles at (1 - coverage) / 2 and (1 + coverage) / 2, widened if need be to
+/// contain 0 so that every interval contains its forecast.
+IntervalCalibration CalibrationFromResiduals(const std::vector<Date>& dates,
+                                             const std::vector<double>& log_residuals,
+                                             double coverage, std::vector<int> years);
+
+/// Backtests the `params.calibration_years` years before `target_year` on `history` (each fitted
+/// on the `params.training_years` years before it, at least two, as a run would be) under the
+/// horizon's information set, and calibrates from their residuals. nullopt when calibration is
+/// off (calibration_years 0) or no year has enough history, and the model's intervals stand.
+std::optional<IntervalCalibration> CalibrateIntervals(const TimeSeries& history,
+                                                      const ModelParams& params, Horizon horizon,
+                                                      int target_year);
+
+/// Replaces the forecast's intervals with the calibrated ones.
+void ApplyCalibration(const IntervalCalibration& calibration, Forecast& forecast);
+
+nlohmann::json CalibrationToJson(const IntervalCalibration& calibration);
+/// StorageError when the JSON is not a calibration.
+IntervalCalibration CalibrationFromJson(const nlohmann::json& json);
+
+}  // namespace loadcast
