@@ -43,7 +43,7 @@ struct CalendarDay {
   int day_of_year = 1;
   double year_phase = 0.0;  // position in the year in [0, 1)
   Holiday holiday = Holiday::kNone;
-  bool bridge = false;  // a working day squeezed between a holiday and the weekend
+  bool bridge = false;          // a working day squeezed between a holiday and the weekend
   bool before_holiday = false;  // the next day is a public holiday
   bool after_holiday = false;   // the previous day was a public holiday
   // Days from the nearest 25 December, inside [kChristmasFirstOffset, kChristmasLastOffset].

@@ -121,8 +121,8 @@ Forecast CalendarAr::Predict(const Frame& targets, const TimeSeries& known) cons
 nlohmann::json CalendarAr::SaveState() const {
   return {{"calendar", base_.SaveState()},
           {"ar_terms",
-           {"intercept", "dev_lag1", "dev_lag2", "dev_lag7", "dev_lag14", "dev_mean7",
-            "dev_mean28", "dev_lag1_after_special", "dev_lag1_on_monday", "dev_lag1_on_sunday"}},
+           {"intercept", "dev_lag1", "dev_lag2", "dev_lag7", "dev_lag14", "dev_mean7", "dev_mean28",
+            "dev_lag1_after_special", "dev_lag1_on_monday", "dev_lag1_on_sunday"}},
           {"ar_coefficients", phi_},
           {"lower_residual", lower_residual_},
           {"upper_residual", upper_residual_}};

@@ -46,9 +46,8 @@ CalendarDesign::CalendarDesign(int fourier_order, int first_year, int last_year)
   for (int h = 1; h < kHolidayCount; ++h) {
     names_.push_back(fmt::format("holiday_{}", HolidayName(static_cast<Holiday>(h))));
   }
-  names_.insert(names_.end(),
-                {"holiday_on_saturday", "holiday_on_sunday", "bridge", "workday_before_holiday",
-                 "workday_after_holiday"});
+  names_.insert(names_.end(), {"holiday_on_saturday", "holiday_on_sunday", "bridge",
+                               "workday_before_holiday", "workday_after_holiday"});
   for (int o = kChristmasFirstOffset; o <= kChristmasLastOffset; ++o) {
     names_.push_back(fmt::format("christmas{:+}_workday", o));
     names_.push_back(fmt::format("christmas{:+}_weekend", o));
@@ -115,16 +114,14 @@ void CalendarDesign::Fill(const CalendarDay& day, std::span<const double> level_
   // Seasonal days that are holidays keep only their holiday effect: one column per fact.
   if (!holiday && day.christmas_offset != kNoOffset) {
     const int type = day.weekday < kSaturday ? 0 : 1;
-    row[c + static_cast<std::size_t>((day.christmas_offset - kChristmasFirstOffset) *
-                                         kChristmasDayTypes +
-                                     type)] = 1.0;
+    row[c + static_cast<std::size_t>(
+                (day.christmas_offset - kChristmasFirstOffset) * kChristmasDayTypes + type)] = 1.0;
   }
   c += kChristmasDays * kChristmasDayTypes;
   if (!holiday && day.ferragosto_week != kNoOffset) {
     const int type = day.weekday < kSaturday ? 0 : (day.weekday == kSaturday ? 1 : 2);
-    row[c + static_cast<std::size_t>((day.ferragosto_week - kFerragostoFirstWeek) *
-                                         kFerragostoDayTypes +
-                                     type)] = 1.0;
+    row[c + static_cast<std::size_t>(
+                (day.ferragosto_week - kFerragostoFirstWeek) * kFerragostoDayTypes + type)] = 1.0;
   }
   c += kFerragostoWeeks * kFerragostoDayTypes;
   assert(static_cast<int>(c) == cols());

@@ -38,8 +38,8 @@ std::vector<double> FitHuber(const std::vector<double>& x_rowmajor, std::size_t 
   const Eigen::Map<const Eigen::VectorXd> target(y.data(), static_cast<Eigen::Index>(rows));
   Eigen::VectorXd prior = Eigen::VectorXd::Ones(static_cast<Eigen::Index>(rows));
   if (!prior_weights.empty()) {
-    prior = Eigen::Map<const Eigen::VectorXd>(prior_weights.data(),
-                                              static_cast<Eigen::Index>(rows));
+    prior =
+        Eigen::Map<const Eigen::VectorXd>(prior_weights.data(), static_cast<Eigen::Index>(rows));
   }
   Eigen::VectorXd weights = prior;
   Eigen::VectorXd beta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(cols));
@@ -103,8 +103,8 @@ void CalendarRegression::Fit(const Frame& training) {
   level_shift_ = 0.0;
   if (params_.level_days > 0) {
     // The mean deviation over the last days, Huber-clipped so that a few odd days do not move it.
-    const std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(params_.level_days),
-                                                residuals.size());
+    const std::size_t n =
+        std::min<std::size_t>(static_cast<std::size_t>(params_.level_days), residuals.size());
     std::vector<double> recent(residuals.end() - static_cast<std::ptrdiff_t>(n), residuals.end());
     const double clip = params_.huber_k * std::max(RobustScale(recent), 1e-4);
     double sum = 0.0;
@@ -154,11 +154,15 @@ nlohmann::json CalendarRegression::SaveState() const {
   for (std::size_t c = 0; c < coefficients_.size(); ++c) {
     coefficients[design_->names()[c]] = coefficients_[c];
   }
-  return {{"first_year", design_->first_year()},    {"last_year", design_->last_year()},
-          {"fourier_order", params_.fourier_order}, {"level_years", params_.level_years},
-          {"coefficients", coefficients},           {"residual_scale", residual_scale_},
+  return {{"first_year", design_->first_year()},
+          {"last_year", design_->last_year()},
+          {"fourier_order", params_.fourier_order},
+          {"level_years", params_.level_years},
+          {"coefficients", coefficients},
+          {"residual_scale", residual_scale_},
           {"level_shift", level_shift_},
-          {"lower_residual", lower_residual_},      {"upper_residual", upper_residual_}};
+          {"lower_residual", lower_residual_},
+          {"upper_residual", upper_residual_}};
 }
 
 void CalendarRegression::LoadState(const nlohmann::json& state) {

@@ -54,9 +54,9 @@ TEST_F(AccuracyTest, MapeOfTheTestYearsStaysAtItsBacktestedLevel) {
 
 TEST_F(AccuracyTest, BothHorizonsBeatTheSeasonalNaiveInEveryYearFrom2012To2021) {
   for (const std::string horizon : {"year", "day"}) {
-    const nlohmann::json backtest = Json(Loadcast(
-        dir_->path(),
-        {"backtest", "--from", "2012", "--to", "2021", "--horizon", horizon, "--json"}));
+    const nlohmann::json backtest =
+        Json(Loadcast(dir_->path(), {"backtest", "--from", "2012", "--to", "2021", "--horizon",
+                                     horizon, "--json"}));
     ASSERT_EQ(backtest["years"].size(), 10u);
     for (const auto& year : backtest["years"]) {
       EXPECT_LT(year["mape"].get<double>(), year["naive_mape"].get<double>())
@@ -69,8 +69,8 @@ TEST_F(AccuracyTest, SameDataAndConfigGiveTheSameForecastToTheLastDigit) {
   TempDir other;
   ASSERT_EQ(Loadcast(other.path(), {"ingest", BundledData().string()}).exit_code, 0);
   for (const std::string horizon : {"year", "day"}) {
-    const std::vector<std::string> args = {"run", "--target-year", "2021", "--horizon", horizon,
-                                           "--out", "f.csv"};
+    const std::vector<std::string> args = {"run",   "--target-year", "2021", "--horizon",
+                                           horizon, "--out",         "f.csv"};
     ASSERT_EQ(Loadcast(dir_->path(), args).exit_code, 0);
     ASSERT_EQ(Loadcast(other.path(), args).exit_code, 0);
     EXPECT_EQ(Slurp(dir_->path() / "f.csv"), Slurp(other.path() / "f.csv")) << horizon;

@@ -12,6 +12,7 @@
 #include "core/config.hpp"
 #include "core/date.hpp"
 #include "core/hash.hpp"
+#include "support/cli_runner.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
@@ -21,52 +22,10 @@ namespace fs = std::filesystem;
 using testing::BundledData;
 using testing::TempDir;
 
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-/// Runs build/loadcast with `args` in `cwd`, capturing its exit code and both streams.
-Result Loadcast(const fs::path& cwd, const std::vector<std::string>& args) {
-  const fs::path out = cwd / ".stdout";
-  const fs::path err = cwd / ".stderr";
-  std::string command = "cd " + ShellQuote(cwd.string()) + " && " + ShellQuote(LOADCAST_BINARY);
-  for (const auto& a : args) {
-    command += ' ';
-    command += ShellQuote(a);
-  }
-  command += " >";
-  command += ShellQuote(out.string());
-  command += " 2>";
-  command += ShellQuote(err.string());
-  const int status = std::system(command.c_str());
-  Result r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = Slurp(out);
-  r.err = Slurp(err);
-  fs::remove(out);
-  fs::remove(err);
-  return r;
-}
-
-nlohmann::json Json(const Result& r) {
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  return nlohmann::json::parse(r.out);
-}
+using Result = testing::CliResult;
+using testing::Json;
+using testing::Loadcast;
+using testing::Slurp;
 
 /// SHA-256 of every file under a folder, by relative path.
 std::map<std::string, std::string> HashTree(const fs::path& root) {
