@@ -47,7 +47,12 @@ std::vector<double> FitHuber(const std::vector<double>& x_rowmajor, std::size_t 
   const Eigen::MatrixXd ridge =
       kRidge * static_cast<double>(rows) * Eigen::MatrixXd::Identity(cols, cols);
   for (int epoch = 0; epoch < epochs; ++epoch) {
-    const Eigen::MatrixXd xtwx = x.transpose() * weights.asDiagonal() * x + ridge;
+    // X'WX as the Gram matrix of sqrt(W) X: one dense product, far faster than a diagonal in
+    // the middle of the expression.
+    const RowMatrix xw = weights.cwiseSqrt().asDiagonal() * x;
+    Eigen::MatrixXd xtwx = ridge;
+    xtwx.selfadjointView<Eigen::Lower>().rankUpdate(xw.transpose());
+    xtwx.triangularView<Eigen::StrictlyUpper>() = xtwx.transpose();
     const Eigen::VectorXd xtwy = x.transpose() * weights.cwiseProduct(target);
     const Eigen::VectorXd next = xtwx.ldlt().solve(xtwy);
     const double change = (next - beta).squaredNorm();
