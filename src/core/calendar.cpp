@@ -73,15 +73,26 @@ int ChristmasOffset(Date date, int year) {
   return kNoOffset;
 }
 
-int FerragostoWeek(Date date, int year) {
-  const Date ferragosto = Date::FromYmd(year, 8, 15);
-  const Date week_start = ferragosto - ferragosto.weekday();
-  const int days = date - week_start;
-  const int week = days >= 0 ? days / 7 : -((-days + 6) / 7);
-  return week >= kFerragostoFirstWeek && week <= kFerragostoLastWeek ? week : kNoOffset;
+int FerragostoOffset(Date date, int year) {
+  const int offset = date - Date::FromYmd(year, 8, 15);
+  return offset >= kFerragostoFirstOffset && offset <= kFerragostoLastOffset ? offset : kNoOffset;
 }
 
 bool IsWorkingDay(Date date) { return date.weekday() < 5 && HolidayOn(date) == Holiday::kNone; }
+
+// Christmas Eve and New Year's Eve are no public holidays, but most offices close for them.
+bool IsSeasonWorkingDay(Date date) {
+  const YearMonthDay ymd = ToYmd(date);
+  return IsWorkingDay(date) && !(ymd.month == 12 && (ymd.day == 24 || ymd.day == 31));
+}
+
+int SeasonWorkdayRun(Date date) {
+  if (!IsSeasonWorkingDay(date)) return 0;
+  int run = 1;
+  for (Date d = date - 1; run < kMaxWorkdayRun && IsSeasonWorkingDay(d); d = d - 1) ++run;
+  for (Date d = date + 1; run < kMaxWorkdayRun && IsSeasonWorkingDay(d); d = d + 1) ++run;
+  return run;
+}
 
 }  // namespace
 
@@ -96,7 +107,8 @@ CalendarDay DescribeDay(Date date) {
   day.before_holiday = HolidayOn(date + 1) != Holiday::kNone;
   day.after_holiday = HolidayOn(date - 1) != Holiday::kNone;
   day.christmas_offset = ChristmasOffset(date, ymd.year);
-  day.ferragosto_week = FerragostoWeek(date, ymd.year);
+  if (day.christmas_offset != kNoOffset) day.christmas_workday_run = SeasonWorkdayRun(date);
+  day.ferragosto_offset = FerragostoOffset(date, ymd.year);
   // A Monday before a Tuesday holiday or a Friday after a Thursday holiday is a classic "ponte".
   if (IsWorkingDay(date)) {
     day.bridge = (day.weekday == 0 && HolidayOn(date + 1) != Holiday::kNone) ||

@@ -28,13 +28,13 @@ enum class Holiday {
 inline constexpr int kHolidayCount = 13;  // including kNone
 std::string_view HolidayName(Holiday holiday);
 
-/// The shutdown seasons, as windows around their anchor day, so that a model can learn each day's
-/// (or week's) own effect wherever the weekdays fall in a given year.
+/// The shutdown seasons, as windows of days around their anchor day, so that a model can learn
+/// their shape wherever the weekdays fall in a given year.
 inline constexpr int kNoOffset = -1000;
-inline constexpr int kChristmasFirstOffset = -6;  // 19 December
-inline constexpr int kChristmasLastOffset = 12;   // 6 January
-inline constexpr int kFerragostoFirstWeek = -3;
-inline constexpr int kFerragostoLastWeek = 2;
+inline constexpr int kChristmasFirstOffset = -6;    // 19 December
+inline constexpr int kChristmasLastOffset = 12;     // 6 January
+inline constexpr int kFerragostoFirstOffset = -21;  // 25 July
+inline constexpr int kFerragostoLastOffset = 14;    // 29 August
 
 /// Everything the calendar says about one day.
 struct CalendarDay {
@@ -48,9 +48,14 @@ struct CalendarDay {
   bool after_holiday = false;   // the previous day was a public holiday
   // Days from the nearest 25 December, inside [kChristmasFirstOffset, kChristmasLastOffset].
   int christmas_offset = kNoOffset;
-  // Weeks (Monday to Sunday) from the week holding 15 August, inside the Ferragosto window.
-  int ferragosto_week = kNoOffset;
+  // For a working day of the Christmas season, the length of the run of working days holding it
+  // (1 is a bridge between days off, whatever the weekday), counting 24 and 31 December as days
+  // off and capped at kMaxWorkdayRun; 0 for any other day.
+  int christmas_workday_run = 0;
+  // Days from 15 August, inside [kFerragostoFirstOffset, kFerragostoLastOffset].
+  int ferragosto_offset = kNoOffset;
 };
+inline constexpr int kMaxWorkdayRun = 4;
 
 /// Easter Sunday of a Gregorian year (anonymous Gregorian algorithm).
 Date EasterSunday(int year);

@@ -9,6 +9,17 @@ namespace loadcast {
 namespace {
 
 constexpr int kWeek = 7;
+// How far back the latest ordinary day of a kind is looked for.
+constexpr int kOrdinaryLookback = 10;
+
+bool IsOrdinaryWorkday(const CalendarDay& day) {
+  return day.weekday < 5 && day.holiday == Holiday::kNone && day.christmas_offset == kNoOffset &&
+         !day.bridge;
+}
+
+bool IsOrdinaryWeekend(const CalendarDay& day) {
+  return day.weekday >= 5 && day.holiday == Holiday::kNone && day.christmas_offset == kNoOffset;
+}
 
 }  // namespace
 
@@ -51,11 +62,20 @@ bool CalendarAr::Regressors(Date date, const TimeSeries& deviations,
     }
     return count > 0 ? sum / count : 0.0;
   };
+  // The deviation of the latest ordinary working day (or weekend day) before `date`: the level
+  // the load holds on days the calendar knows well.
+  auto latest = [&](bool (*ordinary)(const CalendarDay&)) {
+    for (int k = 1; k <= kOrdinaryLookback; ++k) {
+      if (ordinary(DescribeDay(date - k))) return or_zero(deviations.at(date - k));
+    }
+    return 0.0;
+  };
   // Yesterday's deviation says less about today when yesterday was a holiday or a Christmas
   // season day, whose effects the calendar knows least well.
   const CalendarDay yesterday = DescribeDay(date - 1);
   const bool after_special =
       yesterday.holiday != Holiday::kNone || yesterday.christmas_offset != kNoOffset;
+  const bool weekend = date.weekday() >= 5;
   x = {1.0,
        e1,
        or_zero(deviations.at(date - 2)),
@@ -65,7 +85,9 @@ bool CalendarAr::Regressors(Date date, const TimeSeries& deviations,
        mean(4 * kWeek),
        after_special ? e1 : 0.0,
        date.weekday() == 0 ? e1 : 0.0,
-       date.weekday() == 6 ? e1 : 0.0};
+       date.weekday() == 6 ? e1 : 0.0,
+       latest(IsOrdinaryWorkday),
+       latest(weekend ? IsOrdinaryWeekend : IsOrdinaryWorkday)};
   return true;
 }
 
@@ -122,7 +144,8 @@ nlohmann::json CalendarAr::SaveState() const {
   return {{"calendar", base_.SaveState()},
           {"ar_terms",
            {"intercept", "dev_lag1", "dev_lag2", "dev_lag7", "dev_lag14", "dev_mean7", "dev_mean28",
-            "dev_lag1_after_special", "dev_lag1_on_monday", "dev_lag1_on_sunday"}},
+            "dev_lag1_after_special", "dev_lag1_on_monday", "dev_lag1_on_sunday",
+            "dev_last_ordinary_workday", "dev_last_ordinary_same_type"}},
           {"ar_coefficients", phi_},
           {"lower_residual", lower_residual_},
           {"upper_residual", upper_residual_}};

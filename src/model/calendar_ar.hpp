@@ -1,6 +1,7 @@
 // The day-ahead model: the calendar expectation corrected by an autoregression on recent log
-// deviations from it (yesterday, two days ago, a week ago, the last week's mean). Trained once on
-// the years before the target; each day is forecast from actuals up to the day before.
+// deviations from it (yesterday, two days ago, a week ago, the last week's mean, the latest
+// ordinary days). Trained once on the years before the target; each day is forecast from actuals
+// up to the day before.
 #pragma once
 
 #include <array>
@@ -13,8 +14,10 @@ class CalendarAr final : public Forecaster {
  public:
   static constexpr std::string_view kKind = "calendar_ar";
   // intercept, e(t-1), e(t-2), e(t-7), e(t-14), mean e(t-1..t-7), mean e(t-1..t-28), and e(t-1)
-  // again when yesterday was a holiday or in the Christmas season (it says less about today).
-  static constexpr std::size_t kTerms = 10;  // and e(t-1) again on Mondays and on Sundays
+  // again when yesterday was a holiday or in the Christmas season (it says less about today), and
+  // again on Mondays and on Sundays; the deviation of the latest ordinary working day, and of the
+  // latest ordinary day of today's kind (working day or weekend).
+  static constexpr std::size_t kTerms = 12;
 
   explicit CalendarAr(const ModelParams& params);
   std::string_view kind() const override { return kKind; }

@@ -15,11 +15,20 @@ constexpr int kSunday = 6;
 // Saturday and Sunday effects vary along the year through these annual harmonics.
 constexpr int kWeekendSeasonOrder = 2;
 constexpr int kChristmasDays = kChristmasLastOffset - kChristmasFirstOffset + 1;
-constexpr int kFerragostoWeeks = kFerragostoLastWeek - kFerragostoFirstWeek + 1;
-// Christmas days are split into working days and weekends; Ferragosto weeks into working days,
-// Saturdays and Sundays, because a shutdown empties offices and factories, not homes.
+// Christmas days are split into working days and weekends (with a shared Saturday adjustment);
+// the Ferragosto season into working days, Saturdays and Sundays, because a shutdown empties
+// offices and factories, not homes.
 constexpr int kChristmasDayTypes = 2;
 constexpr int kFerragostoDayTypes = 3;
+// Short runs of working days inside the Christmas season (1, 2 or 3 days between days off).
+constexpr int kShortRuns = 3;
+// The Ferragosto season is a piecewise-linear function of the days from 15 August, one per day
+// type, with a knot every week: the effect of a day moves smoothly with its date, so the season
+// is learnt from every year whichever weekday 15 August falls on.
+constexpr int kFerragostoKnotSpacing = 7;
+constexpr int kFerragostoKnots =
+    (kFerragostoLastOffset - kFerragostoFirstOffset) / kFerragostoKnotSpacing + 1;
+static_assert((kFerragostoLastOffset - kFerragostoFirstOffset) % kFerragostoKnotSpacing == 0);
 
 bool IsWorkday(const CalendarDay& day) {
   return day.weekday < kSaturday && day.holiday == Holiday::kNone;
@@ -52,9 +61,14 @@ CalendarDesign::CalendarDesign(int fourier_order, int first_year, int last_year)
     names_.push_back(fmt::format("christmas{:+}_workday", o));
     names_.push_back(fmt::format("christmas{:+}_weekend", o));
   }
-  for (int w = kFerragostoFirstWeek; w <= kFerragostoLastWeek; ++w) {
-    for (const char* type : {"workday", "saturday", "sunday"}) {
-      names_.push_back(fmt::format("ferragosto_week{:+}_{}", w, type));
+  names_.push_back("christmas_saturday");
+  for (int run = 1; run <= kShortRuns; ++run) {
+    names_.push_back(fmt::format("christmas_workday_run{}", run));
+  }
+  for (const char* type : {"workday", "saturday", "sunday"}) {
+    for (int k = 0; k < kFerragostoKnots; ++k) {
+      names_.push_back(fmt::format("ferragosto{:+}_{}",
+                                   kFerragostoFirstOffset + k * kFerragostoKnotSpacing, type));
     }
   }
 }
@@ -108,22 +122,35 @@ void CalendarDesign::Fill(const CalendarDay& day, std::span<const double> level_
     }
   }
   c += kHolidayCount + 1;  // kHolidayCount - 1 holidays, holiday_on_saturday, holiday_on_sunday
-  row[c++] = day.bridge ? 1.0 : 0.0;
-  row[c++] = IsWorkday(day) && day.before_holiday ? 1.0 : 0.0;
-  row[c++] = IsWorkday(day) && day.after_holiday ? 1.0 : 0.0;
+  // Inside the Christmas season, bridges and the days around holidays are the short runs of
+  // working days below, which also count Christmas Eve and New Year's Eve as days off.
+  const bool christmas = day.christmas_offset != kNoOffset;
+  row[c++] = day.bridge && !christmas ? 1.0 : 0.0;
+  row[c++] = IsWorkday(day) && day.before_holiday && !christmas ? 1.0 : 0.0;
+  row[c++] = IsWorkday(day) && day.after_holiday && !christmas ? 1.0 : 0.0;
   // Seasonal days that are holidays keep only their holiday effect: one column per fact.
-  if (!holiday && day.christmas_offset != kNoOffset) {
+  if (!holiday && christmas) {
     const int type = day.weekday < kSaturday ? 0 : 1;
     row[c + static_cast<std::size_t>(
                 (day.christmas_offset - kChristmasFirstOffset) * kChristmasDayTypes + type)] = 1.0;
   }
   c += kChristmasDays * kChristmasDayTypes;
-  if (!holiday && day.ferragosto_week != kNoOffset) {
-    const int type = day.weekday < kSaturday ? 0 : (day.weekday == kSaturday ? 1 : 2);
-    row[c + static_cast<std::size_t>(
-                (day.ferragosto_week - kFerragostoFirstWeek) * kFerragostoDayTypes + type)] = 1.0;
+  row[c++] = !holiday && christmas && day.weekday == kSaturday ? 1.0 : 0.0;
+  if (day.christmas_workday_run >= 1 && day.christmas_workday_run <= kShortRuns) {
+    row[c + static_cast<std::size_t>(day.christmas_workday_run - 1)] = 1.0;
   }
-  c += kFerragostoWeeks * kFerragostoDayTypes;
+  c += kShortRuns;
+  if (!holiday && day.ferragosto_offset != kNoOffset) {
+    const int type = day.weekday < kSaturday ? 0 : (day.weekday == kSaturday ? 1 : 2);
+    const int distance = day.ferragosto_offset - kFerragostoFirstOffset;
+    const int knot = std::min(distance / kFerragostoKnotSpacing, kFerragostoKnots - 1);
+    const double fraction =
+        static_cast<double>(distance - knot * kFerragostoKnotSpacing) / kFerragostoKnotSpacing;
+    const std::size_t first = c + static_cast<std::size_t>(type * kFerragostoKnots + knot);
+    row[first] = 1.0 - fraction;
+    if (fraction > 0.0) row[first + 1] = fraction;
+  }
+  c += kFerragostoDayTypes * kFerragostoKnots;
   assert(static_cast<int>(c) == cols());
 }
 

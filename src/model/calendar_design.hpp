@@ -1,6 +1,7 @@
 // The design matrix of the calendar model: a level per training year, weekday effects that change
 // with the season, annual Fourier terms, each public holiday, bridge days and the days around
-// holidays, and the Christmas and Ferragosto seasons day by day (or week by week) and by day type.
+// holidays, the Christmas season day by day with its short runs of working days, and the
+// Ferragosto season as a smooth function of the date; both seasons by day type.
 #pragma once
 
 #include <span>

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <utility>
@@ -129,7 +130,8 @@ TEST(DescribeDay, FillsBasicFields) {
   EXPECT_FALSE(day.before_holiday);
   EXPECT_FALSE(day.after_holiday);
   EXPECT_EQ(day.christmas_offset, kNoOffset);
-  EXPECT_EQ(day.ferragosto_week, kNoOffset);
+  EXPECT_EQ(day.christmas_workday_run, 0);
+  EXPECT_EQ(day.ferragosto_offset, kNoOffset);
 
   const CalendarDay christmas = DescribeDay(D("2019-12-25"));
   EXPECT_EQ(christmas.holiday, Holiday::kChristmas);
@@ -250,7 +252,7 @@ TEST(DescribeDay, ChristmasOffsetCrossesTheYearBoundary) {
   // The window bounds are the documented constants.
   EXPECT_EQ(kChristmasFirstOffset, -6);
   EXPECT_EQ(kChristmasLastOffset, 12);
-  EXPECT_LT(kNoOffset, kFerragostoFirstWeek);
+  EXPECT_LT(kNoOffset, kFerragostoFirstOffset);
   EXPECT_LT(kNoOffset, kChristmasFirstOffset);
 }
 
@@ -271,88 +273,181 @@ TEST(DescribeDay, ChristmasOffsetIsTheDistanceToTheNearestChristmasInsideTheWind
   EXPECT_EQ(in_window, 30 * 19 + 6 + 13);
 }
 
-TEST(DescribeDay, FerragostoWeekStartsOnTheMondayOfTheWeekOfFifteenAugust) {
+TEST(DescribeDay, FerragostoOffsetRunsFromTwentyFifthJulyToTwentyNinthAugust) {
+  // The window bounds are the documented constants: 25 July to 29 August.
+  EXPECT_EQ(kFerragostoFirstOffset, -21);
+  EXPECT_EQ(kFerragostoLastOffset, 14);
   // 15 August fell on a Sunday in 2021, a Monday in 2022, a Saturday in 2020, a Thursday in 2019
-  // and a Wednesday in 2018.
-  const struct {
-    int year;
-    int ferragosto_weekday;
-    const char* first;  // the Monday starting week -3
-    const char* last;   // the Sunday ending week +2
-  } kYears[] = {
-      {2021, 6, "2021-07-19", "2021-08-29"}, {2022, 0, "2022-07-25", "2022-09-04"},
-      {2020, 5, "2020-07-20", "2020-08-30"}, {2019, 3, "2019-07-22", "2019-09-01"},
-      {2018, 2, "2018-07-23", "2018-09-02"},
-  };
-  for (const auto& y : kYears) {
-    SCOPED_TRACE(y.year);
-    const Date ferragosto = Date::FromYmd(y.year, 8, 15);
-    EXPECT_EQ(ferragosto.weekday(), y.ferragosto_weekday);
-    EXPECT_EQ(DescribeDay(ferragosto).ferragosto_week, 0);
-    EXPECT_EQ(DescribeDay(D(y.first) - 1).ferragosto_week, kNoOffset);
-    EXPECT_EQ(DescribeDay(D(y.first)).ferragosto_week, kFerragostoFirstWeek);
-    EXPECT_EQ(DescribeDay(D(y.last)).ferragosto_week, kFerragostoLastWeek);
-    EXPECT_EQ(DescribeDay(D(y.last) + 1).ferragosto_week, kNoOffset);
-    // The Monday to Sunday around 15 August is week 0; the days just outside are weeks -1 and 1.
-    const Date monday = ferragosto - ferragosto.weekday();
-    EXPECT_EQ(DescribeDay(monday - 1).ferragosto_week, -1);
-    EXPECT_EQ(DescribeDay(monday).ferragosto_week, 0);
-    EXPECT_EQ(DescribeDay(monday + 6).ferragosto_week, 0);
-    EXPECT_EQ(DescribeDay(monday + 7).ferragosto_week, 1);
+  // and a Wednesday in 2018; 2020 and 2024 are leap years. The window is the same dates every
+  // year, whatever the weekday.
+  for (int year : {2018, 2019, 2020, 2021, 2022, 2024}) {
+    SCOPED_TRACE(year);
+    EXPECT_EQ(DescribeDay(Date::FromYmd(year, 7, 24)).ferragosto_offset, kNoOffset);
+    EXPECT_EQ(DescribeDay(Date::FromYmd(year, 7, 25)).ferragosto_offset, kFerragostoFirstOffset);
+    EXPECT_EQ(DescribeDay(Date::FromYmd(year, 7, 31)).ferragosto_offset, -15);
+    EXPECT_EQ(DescribeDay(Date::FromYmd(year, 8, 1)).ferragosto_offset, -14);
+    EXPECT_EQ(DescribeDay(Date::FromYmd(year, 8, 8)).ferragosto_offset, -7);
+    EXPECT_EQ(DescribeDay(Date::FromYmd(year, 8, 14)).ferragosto_offset, -1);
+    EXPECT_EQ(DescribeDay(Date::FromYmd(year, 8, 15)).ferragosto_offset, 0);
+    EXPECT_EQ(DescribeDay(Date::FromYmd(year, 8, 16)).ferragosto_offset, 1);
+    EXPECT_EQ(DescribeDay(Date::FromYmd(year, 8, 22)).ferragosto_offset, 7);
+    EXPECT_EQ(DescribeDay(Date::FromYmd(year, 8, 29)).ferragosto_offset, kFerragostoLastOffset);
+    EXPECT_EQ(DescribeDay(Date::FromYmd(year, 8, 30)).ferragosto_offset, kNoOffset);
   }
   // Spot checks by date.
-  EXPECT_EQ(DescribeDay(D("2021-08-14")).ferragosto_week, 0);   // Saturday before the Sunday
-  EXPECT_EQ(DescribeDay(D("2021-08-16")).ferragosto_week, 1);   // Monday after
-  EXPECT_EQ(DescribeDay(D("2022-08-14")).ferragosto_week, -1);  // Sunday before the Monday
-  EXPECT_EQ(DescribeDay(D("2022-08-21")).ferragosto_week, 0);
-  EXPECT_EQ(DescribeDay(D("2022-09-01")).ferragosto_week, 2);  // September still in the window
-  EXPECT_EQ(DescribeDay(D("2021-08-30")).ferragosto_week, kNoOffset);
+  EXPECT_EQ(DescribeDay(D("2021-08-09")).ferragosto_offset, -6);  // the Monday before a Sunday
+  EXPECT_EQ(DescribeDay(D("2021-08-15")).holiday, Holiday::kFerragosto);
+  EXPECT_EQ(DescribeDay(D("2022-08-26")).ferragosto_offset, 11);
+  // The old Monday-to-Sunday weeks reached 19 July and 4 September; the day window does not.
+  EXPECT_EQ(DescribeDay(D("2021-07-19")).ferragosto_offset, kNoOffset);
+  EXPECT_EQ(DescribeDay(D("2022-09-01")).ferragosto_offset, kNoOffset);
+  EXPECT_EQ(DescribeDay(D("2022-09-04")).ferragosto_offset, kNoOffset);
+  EXPECT_EQ(DescribeDay(D("2021-06-15")).ferragosto_offset, kNoOffset);
+  EXPECT_EQ(DescribeDay(D("2021-09-15")).ferragosto_offset, kNoOffset);
 }
 
-TEST(DescribeDay, FerragostoWeeksAreWholeMondayToSundayWeeks) {
+TEST(DescribeDay, FerragostoOffsetIsTheDistanceToFifteenAugustInsideTheWindow) {
   for (int year = 2000; year <= 2030; ++year) {
     SCOPED_TRACE(year);
+    const Date ferragosto = Date::FromYmd(year, 8, 15);
     int days = 0;
-    int previous = kNoOffset;
     Date first;
     Date last;
     for (Date d = Date::FromYmd(year, 1, 1); d < Date::FromYmd(year + 1, 1, 1); ++d) {
-      const int week = DescribeDay(d).ferragosto_week;
-      if (week == kNoOffset) continue;
-      ASSERT_GE(week, kFerragostoFirstWeek) << d.ToIso();
-      ASSERT_LE(week, kFerragostoLastWeek) << d.ToIso();
+      const int distance = d - ferragosto;
+      const int expected = distance >= kFerragostoFirstOffset && distance <= kFerragostoLastOffset
+                               ? distance
+                               : kNoOffset;
+      const int offset = DescribeDay(d).ferragosto_offset;
+      ASSERT_EQ(offset, expected) << d.ToIso();
+      if (offset == kNoOffset) continue;
       if (days == 0) {
         first = d;
-        EXPECT_EQ(week, kFerragostoFirstWeek);
       } else {
         ASSERT_EQ(d, last + 1) << "the window is one stretch of days";
-        // The week changes exactly on Mondays, by one.
-        ASSERT_EQ(week, d.weekday() == 0 ? previous + 1 : previous) << d.ToIso();
       }
-      previous = week;
       last = d;
       ++days;
     }
-    EXPECT_EQ(days, 7 * (kFerragostoLastWeek - kFerragostoFirstWeek + 1));
-    EXPECT_EQ(first.weekday(), 0);
-    EXPECT_EQ(last.weekday(), 6);
-    EXPECT_EQ(previous, kFerragostoLastWeek);
+    // 36 days a summer, from 25 July to 29 August.
+    EXPECT_EQ(days, kFerragostoLastOffset - kFerragostoFirstOffset + 1);
+    EXPECT_EQ(days, 36);
+    EXPECT_EQ(first, Date::FromYmd(year, 7, 25));
+    EXPECT_EQ(last, Date::FromYmd(year, 8, 29));
   }
 }
 
 TEST(DescribeDay, LeavesTheRestOfTheYearOutsideTheSeasons) {
-  for (Date d = D("2021-01-07"); d < D("2021-07-19"); ++d) {
+  for (Date d = D("2021-01-07"); d < D("2021-07-25"); ++d) {
     EXPECT_EQ(DescribeDay(d).christmas_offset, kNoOffset) << d.ToIso();
-    EXPECT_EQ(DescribeDay(d).ferragosto_week, kNoOffset) << d.ToIso();
+    EXPECT_EQ(DescribeDay(d).ferragosto_offset, kNoOffset) << d.ToIso();
+    EXPECT_EQ(DescribeDay(d).christmas_workday_run, 0) << d.ToIso();
   }
   for (Date d = D("2021-08-30"); d < D("2021-12-19"); ++d) {
     EXPECT_EQ(DescribeDay(d).christmas_offset, kNoOffset) << d.ToIso();
-    EXPECT_EQ(DescribeDay(d).ferragosto_week, kNoOffset) << d.ToIso();
+    EXPECT_EQ(DescribeDay(d).ferragosto_offset, kNoOffset) << d.ToIso();
+    EXPECT_EQ(DescribeDay(d).christmas_workday_run, 0) << d.ToIso();
   }
   // The two seasons never overlap.
   for (Date d = D("2000-01-01"); d < D("2031-01-01"); ++d) {
     const CalendarDay day = DescribeDay(d);
-    ASSERT_TRUE(day.christmas_offset == kNoOffset || day.ferragosto_week == kNoOffset) << d.ToIso();
+    ASSERT_TRUE(day.christmas_offset == kNoOffset || day.ferragosto_offset == kNoOffset)
+        << d.ToIso();
+  }
+}
+
+TEST(DescribeDay, ChristmasWorkdayRunCountsTheWorkingDaysBetweenDaysOff) {
+  EXPECT_EQ(kMaxWorkdayRun, 4);
+  const struct {
+    const char* iso;
+    int run;
+  } kCases[] = {
+      // 2019/20: Christmas a Wednesday, New Year a Wednesday, Epiphany a Monday.
+      {"2019-12-18", 0},  // a working day, but before the season
+      {"2019-12-19", 4},  // Thursday: Monday 16 to Friday 20, days outside the season included
+      {"2019-12-20", 4},  // Friday
+      {"2019-12-21", 0},  // Saturday
+      {"2019-12-22", 0},  // Sunday
+      {"2019-12-23", 1},  // Monday between a Sunday and Christmas Eve
+      {"2019-12-24", 0},  // Christmas Eve (a Tuesday) counts as a day off
+      {"2019-12-25", 0},  // Christmas
+      {"2019-12-26", 0},  // St Stephen
+      {"2019-12-27", 1},  // Friday between St Stephen and a Saturday
+      {"2019-12-28", 0},
+      {"2019-12-29", 0},
+      {"2019-12-30", 1},  // Monday between a Sunday and New Year's Eve
+      {"2019-12-31", 0},  // New Year's Eve (a Tuesday) counts as a day off
+      {"2020-01-01", 0},  // New Year
+      {"2020-01-02", 2},  // Thursday and Friday between New Year and a Saturday
+      {"2020-01-03", 2},
+      {"2020-01-04", 0},
+      {"2020-01-05", 0},
+      {"2020-01-06", 0},  // Epiphany, a Monday
+      {"2020-01-07", 0},  // a working day, but after the season
+      // 2021/22: Christmas a Saturday, St Stephen a Sunday, New Year a Saturday, Epiphany a
+      // Thursday.
+      {"2021-12-19", 0},  // Sunday
+      {"2021-12-20", 4},  // Monday to Thursday, before Christmas Eve on a Friday
+      {"2021-12-21", 4},
+      {"2021-12-22", 4},
+      {"2021-12-23", 4},
+      {"2021-12-24", 0},
+      {"2021-12-27", 4},  // Monday to Thursday, before New Year's Eve on a Friday
+      {"2021-12-30", 4},
+      {"2021-12-31", 0},
+      {"2022-01-03", 3},  // Monday to Wednesday, between a Sunday and Epiphany
+      {"2022-01-04", 3},
+      {"2022-01-05", 3},
+      {"2022-01-06", 0},  // Epiphany
+      {"2022-01-07", 0},  // a Friday bridge, but after the season
+      // 2018/19: Christmas a Tuesday, New Year a Tuesday, Epiphany a Sunday.
+      {"2018-12-19", 4},  // Wednesday: Monday 17 to Friday 21
+      {"2018-12-21", 4},
+      {"2018-12-24", 0},  // Christmas Eve on a Monday
+      {"2018-12-27", 2},  // Thursday and Friday after St Stephen
+      {"2018-12-28", 2},
+      {"2018-12-31", 0},  // New Year's Eve on a Monday
+      {"2019-01-02", 3},  // Wednesday to Friday after New Year
+      {"2019-01-04", 3},
+      {"2019-01-06", 0},  // Epiphany, a Sunday
+  };
+  for (const auto& c : kCases) {
+    EXPECT_EQ(DescribeDay(D(c.iso)).christmas_workday_run, c.run) << c.iso;
+  }
+}
+
+TEST(DescribeDay, ChristmasWorkdayRunIsTheCappedLengthOfTheRunOfSeasonWorkingDays) {
+  // Every day of many years, against an uncapped count of the working days around it.
+  const auto season_working_day = [](Date d) {
+    const bool eve = d.month() == 12 && (d.day() == 24 || d.day() == 31);
+    return d.weekday() < 5 && HolidayOn(d) == Holiday::kNone && !eve;
+  };
+  int runs[kMaxWorkdayRun + 1] = {};
+  for (Date d = D("2000-01-01"); d < D("2031-01-01"); ++d) {
+    const CalendarDay day = DescribeDay(d);
+    ASSERT_GE(day.christmas_workday_run, 0) << d.ToIso();
+    ASSERT_LE(day.christmas_workday_run, kMaxWorkdayRun) << d.ToIso();
+    if (day.christmas_offset == kNoOffset || !season_working_day(d)) {
+      ASSERT_EQ(day.christmas_workday_run, 0) << d.ToIso();
+      continue;
+    }
+    int length = 1;
+    for (Date e = d - 1; season_working_day(e); e = e - 1) ++length;
+    for (Date e = d + 1; season_working_day(e); ++e) ++length;
+    ASSERT_EQ(day.christmas_workday_run, std::min(length, kMaxWorkdayRun)) << d.ToIso();
+    ++runs[day.christmas_workday_run];
+  }
+  // Over 31 seasons every run length occurs.
+  for (int run = 1; run <= kMaxWorkdayRun; ++run) EXPECT_GT(runs[run], 0) << run;
+}
+
+TEST(DescribeDay, ChristmasWorkdayRunIsZeroOnDaysOff) {
+  for (Date d = D("2000-01-01"); d < D("2031-01-01"); ++d) {
+    const CalendarDay day = DescribeDay(d);
+    if (day.weekday >= 5 || day.holiday != Holiday::kNone ||
+        (d.month() == 12 && (d.day() == 24 || d.day() == 31))) {
+      ASSERT_EQ(day.christmas_workday_run, 0) << d.ToIso();
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/errors.hpp"
@@ -125,6 +126,29 @@ TEST_F(CalendarArOnBundledData, SaveLoadRoundTripGivesIdenticalPredictions) {
   EXPECT_EQ(a.upper, b.upper);
 }
 
+TEST_F(CalendarArOnBundledData, NamesEveryAutoregressionTermInOrder) {
+  const nlohmann::json state = model().SaveState();
+  EXPECT_EQ(CalendarAr::kTerms, 12u);
+  const auto terms = state.at("ar_terms").get<std::vector<std::string>>();
+  const std::vector<std::string> expected = {"intercept",
+                                             "dev_lag1",
+                                             "dev_lag2",
+                                             "dev_lag7",
+                                             "dev_lag14",
+                                             "dev_mean7",
+                                             "dev_mean28",
+                                             "dev_lag1_after_special",
+                                             "dev_lag1_on_monday",
+                                             "dev_lag1_on_sunday",
+                                             "dev_last_ordinary_workday",
+                                             "dev_last_ordinary_same_type"};
+  EXPECT_EQ(terms, expected);
+  // One coefficient per term, all finite.
+  const auto phi = state.at("ar_coefficients").get<std::vector<double>>();
+  ASSERT_EQ(phi.size(), terms.size());
+  for (std::size_t k = 0; k < phi.size(); ++k) EXPECT_TRUE(std::isfinite(phi[k])) << terms[k];
+}
+
 TEST_F(CalendarArOnBundledData, LoadStateRejectsMalformedState) {
   const nlohmann::json good = model().SaveState();
   std::vector<nlohmann::json> bad;
@@ -139,6 +163,13 @@ TEST_F(CalendarArOnBundledData, LoadStateRejectsMalformedState) {
   nlohmann::json short_phi = good;
   short_phi["ar_coefficients"] = {0.1, 0.2};
   bad.push_back(short_phi);
+  // A state saved before the two latest-ordinary-day terms were added has 10 coefficients.
+  nlohmann::json old_phi = good;
+  old_phi["ar_coefficients"] = std::vector<double>(10, 0.1);
+  bad.push_back(old_phi);
+  nlohmann::json long_phi = good;
+  long_phi["ar_coefficients"] = std::vector<double>(CalendarAr::kTerms + 1, 0.1);
+  bad.push_back(long_phi);
   nlohmann::json text_phi = good;
   text_phi["ar_coefficients"] = "0.5";
   bad.push_back(text_phi);

@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numbers>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "unit/model/model_test_data.hpp"
@@ -30,6 +32,16 @@ class Row {
     EXPECT_NE(it, names.end()) << "no column " << name;
     return it == names.end() ? std::nan("") : values_[static_cast<std::size_t>(it - names.begin())];
   }
+  /// Names and values of the nonzero columns whose name starts with `prefix`.
+  std::vector<std::pair<std::string, double>> Weights(const std::string& prefix) const {
+    std::vector<std::pair<std::string, double>> out;
+    for (std::size_t c = 0; c < values_.size(); ++c) {
+      if (values_[c] != 0.0 && design_.names()[c].starts_with(prefix)) {
+        out.emplace_back(design_.names()[c], values_[c]);
+      }
+    }
+    return out;
+  }
   /// Names of the nonzero columns whose name starts with `prefix`.
   std::vector<std::string> Set(const std::string& prefix) const {
     std::vector<std::string> out;
@@ -47,12 +59,26 @@ class Row {
 };
 
 using Names = std::vector<std::string>;
+using Weights = std::vector<std::pair<std::string, double>>;
+
+/// Checks that a day sets exactly the named columns under `prefix`, with the given values.
+void ExpectWeights(const CalendarDesign& design, const char* iso, const std::string& prefix,
+                   const Weights& expected) {
+  SCOPED_TRACE(iso);
+  const Weights actual = Row(design, D(iso)).Weights(prefix);
+  ASSERT_EQ(actual.size(), expected.size());
+  for (std::size_t i = 0; i < actual.size(); ++i) {
+    EXPECT_EQ(actual[i].first, expected[i].first);
+    EXPECT_NEAR(actual[i].second, expected[i].second, 1e-12) << expected[i].first;
+  }
+}
 
 // Columns besides levels and annual harmonics: 6 weekday dummies (Monday is the baseline), 8
 // weekend-season terms (cos and sin of harmonics 1 and 2 for Saturday and Sunday), 12 holidays,
 // holiday_on_saturday, holiday_on_sunday, bridge, workday_before_holiday, workday_after_holiday, 19
-// Christmas days times 2 day types and 6 Ferragosto weeks times 3 day types.
-constexpr int kFixedCols = 6 + 8 + 12 + 2 + 1 + 2 + 19 * 2 + 6 * 3;
+// Christmas days times 2 day types, christmas_saturday, 3 short runs of Christmas working days,
+// and 3 day types times 6 Ferragosto knots.
+constexpr int kFixedCols = 6 + 8 + 12 + 2 + 1 + 2 + 19 * 2 + 1 + 3 + 3 * 6;
 
 TEST(CalendarDesign, CountsColumnsPerGroup) {
   const CalendarDesign design(4, 2013, 2018);
@@ -78,7 +104,7 @@ TEST(CalendarDesign, NamesAreUniqueAndDescriptive) {
   EXPECT_EQ(names.front(), "level_2013");
   EXPECT_EQ(names[5], "level_2018");
   EXPECT_EQ(names[6], "weekday_tue");
-  EXPECT_EQ(names.back(), "ferragosto_week+2_sunday");
+  EXPECT_EQ(names.back(), "ferragosto+14_sunday");
   for (const char* name : {"weekday_sun",
                            "sat_cos1",
                            "sat_sin2",
@@ -100,23 +126,31 @@ TEST(CalendarDesign, NamesAreUniqueAndDescriptive) {
                            "christmas+0_workday",
                            "christmas+6_weekend",
                            "christmas+12_weekend",
-                           "ferragosto_week-3_workday",
-                           "ferragosto_week-1_saturday",
-                           "ferragosto_week+0_workday",
-                           "ferragosto_week+0_saturday",
-                           "ferragosto_week+0_sunday",
-                           "ferragosto_week+2_workday"}) {
+                           "christmas_saturday",
+                           "christmas_workday_run1",
+                           "christmas_workday_run2",
+                           "christmas_workday_run3",
+                           "ferragosto-21_workday",
+                           "ferragosto-14_saturday",
+                           "ferragosto-7_sunday",
+                           "ferragosto+0_workday",
+                           "ferragosto+0_saturday",
+                           "ferragosto+0_sunday",
+                           "ferragosto+7_workday",
+                           "ferragosto+14_workday"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
   }
-  for (const char* name :
-       {"holiday_none", "weekday_mon", "cos5", "sat_cos3", "sun_sin3", "christmas-7_workday",
-        "christmas+13_workday", "christmas-0_workday", "ferragosto_week-4_workday",
-        "ferragosto_week+3_sunday", "ferragosto_week+0_weekend"}) {
+  for (const char* name : {"holiday_none", "weekday_mon", "cos5", "sat_cos3", "sun_sin3",
+                           "christmas-7_workday", "christmas+13_workday", "christmas-0_workday",
+                           "christmas_workday_run0", "christmas_workday_run4", "christmas_sunday",
+                           "ferragosto-28_workday", "ferragosto+21_sunday", "ferragosto-0_workday",
+                           "ferragosto+0_weekend", "ferragosto-6_workday", "ferragosto+1_workday",
+                           "ferragosto_week+0_workday", "ferragosto_week-3_sunday"}) {
     EXPECT_EQ(std::find(names.begin(), names.end(), name), names.end()) << name;
   }
   // No column is left over from the old shutdown periods.
   for (const std::string& name : names) EXPECT_FALSE(name.starts_with("period_")) << name;
-  // 19 Christmas columns of each day type, 6 Ferragosto columns of each.
+  // 19 Christmas columns of each day type, 6 Ferragosto knots of each.
   const auto count = [&](const std::string& prefix, const std::string& suffix) {
     return std::count_if(names.begin(), names.end(), [&](const std::string& n) {
       return n.starts_with(prefix) && n.ends_with(suffix);
@@ -124,9 +158,31 @@ TEST(CalendarDesign, NamesAreUniqueAndDescriptive) {
   };
   EXPECT_EQ(count("christmas", "_workday"), 19);
   EXPECT_EQ(count("christmas", "_weekend"), 19);
-  EXPECT_EQ(count("ferragosto_week", "_workday"), 6);
-  EXPECT_EQ(count("ferragosto_week", "_saturday"), 6);
-  EXPECT_EQ(count("ferragosto_week", "_sunday"), 6);
+  EXPECT_EQ(count("ferragosto", "_workday"), 6);
+  EXPECT_EQ(count("ferragosto", "_saturday"), 6);
+  EXPECT_EQ(count("ferragosto", "_sunday"), 6);
+  EXPECT_EQ(count("ferragosto_week", ""), 0);
+  EXPECT_EQ(count("christmas_workday_run", ""), 3);
+}
+
+TEST(CalendarDesign, OrdersTheSeasonColumnsAfterTheChristmasDays) {
+  // The Christmas day columns, then the Christmas Saturday and short runs, then the Ferragosto
+  // knots: all workday knots, then Saturday, then Sunday.
+  const CalendarDesign design(4, 2013, 2018);
+  const auto& names = design.names();
+  const auto at = std::find(names.begin(), names.end(), "christmas+12_weekend");
+  ASSERT_NE(at, names.end());
+  const Names tail(at + 1, names.end());
+  const Names expected = {
+      "christmas_saturday",     "christmas_workday_run1", "christmas_workday_run2",
+      "christmas_workday_run3", "ferragosto-21_workday",  "ferragosto-14_workday",
+      "ferragosto-7_workday",   "ferragosto+0_workday",   "ferragosto+7_workday",
+      "ferragosto+14_workday",  "ferragosto-21_saturday", "ferragosto-14_saturday",
+      "ferragosto-7_saturday",  "ferragosto+0_saturday",  "ferragosto+7_saturday",
+      "ferragosto+14_saturday", "ferragosto-21_sunday",   "ferragosto-14_sunday",
+      "ferragosto-7_sunday",    "ferragosto+0_sunday",    "ferragosto+7_sunday",
+      "ferragosto+14_sunday"};
+  EXPECT_EQ(tail, expected);
 }
 
 TEST(CalendarDesignLevelWeights, IsOneHotInsideTheTrainingSpan) {
@@ -306,6 +362,12 @@ TEST(CalendarDesignFill, SetsBridge) {
   EXPECT_EQ(Row(design, D("2019-04-26"))["bridge"], 1.0);  // Friday after a Thursday holiday
   EXPECT_EQ(Row(design, D("2019-04-25"))["bridge"], 0.0);
   EXPECT_EQ(Row(design, D("2019-04-24"))["bridge"], 0.0);
+  EXPECT_EQ(Row(design, D("2019-08-16"))["bridge"], 1.0);  // Friday after a Thursday Ferragosto
+  // Friday 27 December 2019, after a Thursday St Stephen, is a bridge for the calendar, but inside
+  // the Christmas season it is a short run of working days instead.
+  ASSERT_TRUE(DescribeDay(D("2019-12-27")).bridge);
+  EXPECT_EQ(Row(design, D("2019-12-27"))["bridge"], 0.0);
+  EXPECT_EQ(Row(design, D("2019-12-27"))["christmas_workday_run1"], 1.0);
 }
 
 TEST(CalendarDesignFill, SetsTheWorkdaysBeforeAndAfterHolidays) {
@@ -316,20 +378,18 @@ TEST(CalendarDesignFill, SetsTheWorkdaysBeforeAndAfterHolidays) {
   };
   const Names before{"workday_before_holiday"};
   const Names after{"workday_after_holiday"};
-  EXPECT_EQ(around("2021-12-24"), before);  // Friday before a Saturday Christmas
-  EXPECT_EQ(around("2021-12-27"), after);   // Monday after a Sunday St Stephen
-  EXPECT_EQ(around("2021-12-31"), before);  // Friday before a Saturday New Year
-  EXPECT_EQ(around("2022-01-05"), before);  // Wednesday before a Thursday Epiphany
-  EXPECT_EQ(around("2022-01-07"), after);   // Friday after it (also a bridge)
+  EXPECT_EQ(around("2022-01-07"), after);  // Friday after a Thursday Epiphany (also a bridge)
   EXPECT_EQ(Row(design, D("2022-01-07"))["bridge"], 1.0);
   EXPECT_EQ(around("2021-04-06"), after);  // Tuesday after Easter Monday
   EXPECT_EQ(around("2021-03-10"), Names{});
-  // A holiday between two holidays is neither: 2022-12-25 is a Sunday, 2022-12-26 a Monday
-  // holiday, and 2022-12-27 the workday after.
-  EXPECT_EQ(around("2022-12-24"), Names{});  // Saturday
-  EXPECT_EQ(around("2022-12-25"), Names{});  // holiday (and Sunday)
-  EXPECT_EQ(around("2022-12-26"), Names{});  // holiday after a holiday
-  EXPECT_EQ(around("2022-12-27"), after);
+  EXPECT_EQ(around("2021-04-30"), before);  // Friday before a Saturday 1 May
+  EXPECT_EQ(around("2021-11-02"), after);   // Tuesday after a Monday All Saints
+  EXPECT_EQ(around("2022-12-07"), before);  // Wednesday before a Thursday Immaculate
+  EXPECT_EQ(around("2022-12-09"), after);   // Friday after it (also a bridge)
+  // A holiday between two holidays is neither: Easter Monday 2021 follows Easter Sunday.
+  EXPECT_EQ(around("2021-04-03"), Names{});  // Saturday
+  EXPECT_EQ(around("2021-04-04"), Names{});  // holiday (and Sunday)
+  EXPECT_EQ(around("2021-04-05"), Names{});  // holiday after a holiday
   // Weekend days next to holidays carry nothing: 2021-04-24 is a Saturday before a Sunday
   // Liberation Day, 2021-08-14 a Saturday before a Sunday Ferragosto.
   EXPECT_EQ(around("2021-04-24"), Names{});
@@ -356,9 +416,11 @@ TEST(CalendarDesignFill, SetsBridgeAndHolidayNeighboursOnlyOnWorkdays) {
     const CalendarDay day = DescribeDay(d);
     design.Fill(day, design.LevelWeights(d.year(), 1), row);
     const bool workday = day.weekday < 5 && day.holiday == Holiday::kNone;
-    ASSERT_EQ(row[bridge], workday && day.bridge ? 1.0 : 0.0) << d.ToIso();
-    ASSERT_EQ(row[before], workday && day.before_holiday ? 1.0 : 0.0) << d.ToIso();
-    ASSERT_EQ(row[after], workday && day.after_holiday ? 1.0 : 0.0) << d.ToIso();
+    // Inside the Christmas season the short runs of working days take their place.
+    const bool counted = workday && day.christmas_offset == kNoOffset;
+    ASSERT_EQ(row[bridge], counted && day.bridge ? 1.0 : 0.0) << d.ToIso();
+    ASSERT_EQ(row[before], counted && day.before_holiday ? 1.0 : 0.0) << d.ToIso();
+    ASSERT_EQ(row[after], counted && day.after_holiday ? 1.0 : 0.0) << d.ToIso();
     befores += row[before] != 0.0 ? 1 : 0;
     afters += row[after] != 0.0 ? 1 : 0;
   }
@@ -367,18 +429,68 @@ TEST(CalendarDesignFill, SetsBridgeAndHolidayNeighboursOnlyOnWorkdays) {
   EXPECT_GT(afters, 25 * 4);
 }
 
-/// The Christmas and Ferragosto columns a day should set, from its calendar facts.
-Names ExpectedSeasonColumns(const CalendarDay& day) {
-  if (day.holiday != Holiday::kNone) return {};
-  Names out;
-  if (day.christmas_offset != kNoOffset) {
-    out.push_back(fmt::format("christmas{:+}_{}", day.christmas_offset,
-                              day.weekday < 5 ? "workday" : "weekend"));
+TEST(CalendarDesignFill, SetsNoBridgeNorHolidayNeighbourInsideTheChristmasSeason) {
+  const CalendarDesign design(4, 2018, 2023);
+  // Days the calendar marks as bridges or next to holidays, all inside the Christmas season.
+  for (const char* iso : {"2021-12-24",     // Friday before a Saturday Christmas
+                          "2021-12-27",     // Monday after a Sunday St Stephen
+                          "2021-12-31",     // Friday before a Saturday New Year
+                          "2022-01-05",     // Wednesday before a Thursday Epiphany
+                          "2022-12-27",     // Tuesday after a Monday St Stephen
+                          "2019-12-24",     // Tuesday before a Wednesday Christmas
+                          "2019-12-27",     // Friday bridge after a Thursday St Stephen
+                          "2019-12-31",     // Tuesday before a Wednesday New Year
+                          "2020-01-02"}) {  // Thursday after a Wednesday New Year
+    const CalendarDay day = DescribeDay(D(iso));
+    ASSERT_NE(day.christmas_offset, kNoOffset) << iso;
+    EXPECT_TRUE(day.bridge || day.before_holiday || day.after_holiday) << iso;
+    const Row row(design, D(iso));
+    EXPECT_EQ(row["bridge"], 0.0) << iso;
+    EXPECT_EQ(row.Set("workday_"), Names{}) << iso;
   }
-  if (day.ferragosto_week != kNoOffset) {
-    out.push_back(
-        fmt::format("ferragosto_week{:+}_{}", day.ferragosto_week,
-                    day.weekday < 5 ? "workday" : (day.weekday == 5 ? "saturday" : "sunday")));
+  // Just outside the season the generic columns come back: 7 January 2022 is the Friday bridge
+  // after a Thursday Epiphany, and 7 December 2015 the Monday bridge before a Tuesday Immaculate.
+  EXPECT_EQ(Row(design, D("2022-01-07"))["bridge"], 1.0);
+  EXPECT_EQ(Row(design, D("2022-01-07"))["workday_after_holiday"], 1.0);
+  EXPECT_EQ(Row(design, D("2015-12-07"))["bridge"], 1.0);
+  EXPECT_EQ(Row(design, D("2015-12-07"))["workday_before_holiday"], 1.0);
+  // Over many seasons, no day of the season sets any of them.
+  const CalendarDesign wide(2, 2000, 2030);
+  int season_workdays = 0;
+  for (Date d = D("2000-01-01"); d < D("2031-01-01"); ++d) {
+    const CalendarDay day = DescribeDay(d);
+    if (day.christmas_offset == kNoOffset) continue;
+    const Row row(wide, d);
+    ASSERT_EQ(row["bridge"], 0.0) << d.ToIso();
+    ASSERT_EQ(row.Set("workday_"), Names{}) << d.ToIso();
+    if (day.weekday < 5 && day.holiday == Holiday::kNone) ++season_workdays;
+  }
+  EXPECT_GT(season_workdays, 30 * 10);
+}
+
+/// A day's weights on the Ferragosto knots of its type: 1 - f on the knot at or below its offset
+/// and f on the next one, f being the fraction of the week between them.
+Weights ExpectedFerragostoWeights(const CalendarDay& day) {
+  if (day.holiday != Holiday::kNone || day.ferragosto_offset == kNoOffset) return {};
+  const char* type = day.weekday < 5 ? "workday" : (day.weekday == 5 ? "saturday" : "sunday");
+  int below = kFerragostoFirstOffset;
+  while (below + 7 <= day.ferragosto_offset) below += 7;
+  const double f = (day.ferragosto_offset - below) / 7.0;
+  Weights out{{fmt::format("ferragosto{:+}_{}", below, type), 1.0 - f}};
+  if (f > 0.0) out.emplace_back(fmt::format("ferragosto{:+}_{}", below + 7, type), f);
+  return out;
+}
+
+/// The Christmas columns a day should set, from its calendar facts: its offset and type, the
+/// shared Saturday adjustment and its short run of working days.
+Names ExpectedChristmasColumns(const CalendarDay& day) {
+  if (day.holiday != Holiday::kNone || day.christmas_offset == kNoOffset) return {};
+  Names out;
+  out.push_back(fmt::format("christmas{:+}_{}", day.christmas_offset,
+                            day.weekday < 5 ? "workday" : "weekend"));
+  if (day.weekday == 5) out.push_back("christmas_saturday");
+  if (day.christmas_workday_run >= 1 && day.christmas_workday_run <= 3) {
+    out.push_back(fmt::format("christmas_workday_run{}", day.christmas_workday_run));
   }
   return out;
 }
@@ -388,16 +500,18 @@ TEST(CalendarDesignFill, SetsChristmasDaysByOffsetAndDayType) {
   const auto christmas = [&](const char* iso) { return Row(design, D(iso)).Set("christmas"); };
   EXPECT_EQ(christmas("2021-12-18"), Names{});
   EXPECT_EQ(christmas("2021-12-19"), Names{"christmas-6_weekend"});  // Sunday
-  EXPECT_EQ(christmas("2021-12-20"), Names{"christmas-5_workday"});  // Monday
-  EXPECT_EQ(christmas("2021-12-24"), Names{"christmas-1_workday"});  // Friday
+  // Monday 20 to Thursday 23 December 2021 are a run of four working days: no short-run column.
+  EXPECT_EQ(christmas("2021-12-20"), Names{"christmas-5_workday"});
+  EXPECT_EQ(christmas("2021-12-24"), Names{"christmas-1_workday"});  // Friday, Christmas Eve
   EXPECT_EQ(christmas("2021-12-27"), Names{"christmas+2_workday"});
-  EXPECT_EQ(christmas("2021-12-31"), Names{"christmas+6_workday"});
+  EXPECT_EQ(christmas("2021-12-31"), Names{"christmas+6_workday"});  // Friday, New Year's Eve
   EXPECT_EQ(christmas("2022-01-02"), Names{"christmas+8_weekend"});  // Sunday
-  EXPECT_EQ(christmas("2022-01-03"), Names{"christmas+9_workday"});
-  EXPECT_EQ(christmas("2022-01-05"), Names{"christmas+11_workday"});
+  // Monday 3 to Wednesday 5 January 2022, between a Sunday and a Thursday Epiphany: a run of 3.
+  EXPECT_EQ(christmas("2022-01-03"), (Names{"christmas+9_workday", "christmas_workday_run3"}));
+  EXPECT_EQ(christmas("2022-01-05"), (Names{"christmas+11_workday", "christmas_workday_run3"}));
   EXPECT_EQ(christmas("2022-01-07"), Names{});
-  EXPECT_EQ(christmas("2022-12-24"), Names{"christmas-1_weekend"});  // Saturday
-  EXPECT_EQ(christmas("2022-12-31"), Names{"christmas+6_weekend"});
+  EXPECT_EQ(christmas("2022-12-24"), (Names{"christmas-1_weekend", "christmas_saturday"}));
+  EXPECT_EQ(christmas("2022-12-31"), (Names{"christmas+6_weekend", "christmas_saturday"}));
   EXPECT_EQ(Row(design, D("2021-12-24"))["christmas-1_workday"], 1.0);
   // Holidays keep only their holiday effect: Christmas 2021 was a Saturday, St Stephen a Sunday,
   // New Year 2022 a Saturday and Epiphany a Thursday.
@@ -412,64 +526,180 @@ TEST(CalendarDesignFill, SetsChristmasDaysByOffsetAndDayType) {
   EXPECT_EQ(christmas("2022-12-26"), Names{});
 }
 
-TEST(CalendarDesignFill, SetsFerragostoWeeksByDayType) {
+TEST(CalendarDesignFill, SetsTheChristmasSaturdayOnNonHolidaySaturdaysOfTheSeason) {
+  const CalendarDesign design(4, 2019, 2023);
+  // Christmas 2022 was a Sunday: Christmas Eve and New Year's Eve were Saturdays.
+  EXPECT_EQ(Row(design, D("2022-12-24"))["christmas_saturday"], 1.0);
+  EXPECT_EQ(Row(design, D("2022-12-31"))["christmas_saturday"], 1.0);
+  EXPECT_EQ(Row(design, D("2021-12-18"))["christmas_saturday"], 0.0);  // the Saturday before
+  EXPECT_EQ(Row(design, D("2022-12-17"))["christmas_saturday"], 0.0);  // offset -8
+  EXPECT_EQ(Row(design, D("2023-01-07"))["christmas_saturday"], 0.0);  // offset +13
+  EXPECT_EQ(Row(design, D("2021-03-13"))["christmas_saturday"], 0.0);  // an ordinary Saturday
+  // Saturday holidays keep only their holiday effect: Christmas 2021 and New Year 2022.
+  EXPECT_EQ(Row(design, D("2021-12-25"))["christmas_saturday"], 0.0);
+  EXPECT_EQ(Row(design, D("2022-01-01"))["christmas_saturday"], 0.0);
+  // Sundays and working days of the season do not set it.
+  EXPECT_EQ(Row(design, D("2021-12-19"))["christmas_saturday"], 0.0);
+  EXPECT_EQ(Row(design, D("2022-01-02"))["christmas_saturday"], 0.0);
+  EXPECT_EQ(Row(design, D("2022-12-23"))["christmas_saturday"], 0.0);
+  // It comes on top of the day's own weekend column.
+  const Row saturday(design, D("2022-12-24"));
+  EXPECT_EQ(saturday["christmas-1_weekend"], 1.0);
+  EXPECT_EQ(saturday["weekday_sat"], 1.0);
+}
+
+TEST(CalendarDesignFill, SetsTheShortRunsOfChristmasWorkingDays) {
+  const CalendarDesign design(4, 2018, 2022);
+  const auto runs = [&](const char* iso) { return Row(design, D(iso)).Set("christmas_workday"); };
+  const Names one{"christmas_workday_run1"};
+  const Names two{"christmas_workday_run2"};
+  const Names three{"christmas_workday_run3"};
+  // 2019/20: Christmas on a Wednesday.
+  EXPECT_EQ(runs("2019-12-19"), Names{});  // Monday 16 to Friday 20: a long run
+  EXPECT_EQ(runs("2019-12-23"), one);      // Monday between a Sunday and Christmas Eve
+  EXPECT_EQ(runs("2019-12-24"), Names{});  // Christmas Eve
+  EXPECT_EQ(runs("2019-12-27"), one);      // Friday between St Stephen and a Saturday
+  EXPECT_EQ(runs("2019-12-28"), Names{});  // Saturday
+  EXPECT_EQ(runs("2019-12-30"), one);      // Monday between a Sunday and New Year's Eve
+  EXPECT_EQ(runs("2019-12-31"), Names{});  // New Year's Eve
+  EXPECT_EQ(runs("2020-01-01"), Names{});  // New Year
+  EXPECT_EQ(runs("2020-01-02"), two);      // Thursday and Friday before a weekend
+  EXPECT_EQ(runs("2020-01-03"), two);
+  EXPECT_EQ(runs("2020-01-07"), Names{});  // after the season
+  // 2018/19: Christmas on a Tuesday.
+  EXPECT_EQ(runs("2018-12-27"), two);  // Thursday and Friday after St Stephen
+  EXPECT_EQ(runs("2018-12-28"), two);
+  EXPECT_EQ(runs("2019-01-02"), three);  // Wednesday to Friday after New Year
+  EXPECT_EQ(runs("2019-01-04"), three);
+  // 2021/22: Christmas on a Saturday; runs of four carry no column.
+  EXPECT_EQ(runs("2021-12-20"), Names{});
+  EXPECT_EQ(runs("2021-12-23"), Names{});
+  EXPECT_EQ(runs("2021-12-30"), Names{});
+  EXPECT_EQ(runs("2022-01-04"), three);
+  // The run comes on top of the day's own Christmas column.
+  const Row bridge(design, D("2019-12-23"));
+  EXPECT_EQ(bridge["christmas_workday_run1"], 1.0);
+  EXPECT_EQ(bridge["christmas-2_workday"], 1.0);
+  // A working day outside the season with a short run of its own sets none: Friday 7 January 2022
+  // falls between Epiphany and a Saturday.
+  EXPECT_EQ(runs("2022-01-07"), Names{});
+  EXPECT_EQ(runs("2021-04-30"), Names{});
+}
+
+TEST(CalendarDesignFill, SetsFerragostoHatWeightsByDayType) {
   const CalendarDesign design(4, 2019, 2022);
   const auto ferragosto = [&](const char* iso) { return Row(design, D(iso)).Set("ferragosto"); };
-  // 2021: 15 August a Sunday, week 0 from Monday 9 August.
-  EXPECT_EQ(ferragosto("2021-07-18"), Names{});
-  EXPECT_EQ(ferragosto("2021-07-19"), Names{"ferragosto_week-3_workday"});
-  EXPECT_EQ(ferragosto("2021-07-24"), Names{"ferragosto_week-3_saturday"});
-  EXPECT_EQ(ferragosto("2021-07-25"), Names{"ferragosto_week-3_sunday"});
-  EXPECT_EQ(ferragosto("2021-08-09"), Names{"ferragosto_week+0_workday"});
-  EXPECT_EQ(ferragosto("2021-08-13"), Names{"ferragosto_week+0_workday"});
-  EXPECT_EQ(ferragosto("2021-08-14"), Names{"ferragosto_week+0_saturday"});
-  EXPECT_EQ(ferragosto("2021-08-15"), Names{});  // the holiday itself
+  const auto expect = [&](const char* iso, const Weights& expected) {
+    ExpectWeights(design, iso, "ferragosto", expected);
+  };
+  // 2021: 15 August a Sunday.
+  expect("2021-07-24", {});                                  // offset -22, before the window
+  expect("2021-07-25", {{"ferragosto-21_sunday", 1.0}});     // offset -21, on the first knot
+  expect("2021-07-26", {{"ferragosto-21_workday", 6.0 / 7},  // Monday, offset -20
+                        {"ferragosto-14_workday", 1.0 / 7}});
+  expect("2021-08-01", {{"ferragosto-14_sunday", 1.0}});  // offset -14, on a knot
+  // Monday, offset -6: one day past the -7 knot, so 6/7 of it and 1/7 of the +0 knot.
+  expect("2021-08-09", {{"ferragosto-7_workday", 6.0 / 7}, {"ferragosto+0_workday", 1.0 / 7}});
+  expect("2021-08-13", {{"ferragosto-7_workday", 2.0 / 7},  // Friday, offset -2
+                        {"ferragosto+0_workday", 5.0 / 7}});
+  expect("2021-08-14", {{"ferragosto-7_saturday", 1.0 / 7},  // Saturday, offset -1
+                        {"ferragosto+0_saturday", 6.0 / 7}});
+  expect("2021-08-15", {});  // the holiday itself
   EXPECT_EQ(Row(design, D("2021-08-15")).Set("holiday_"),
             (Names{"holiday_ferragosto", "holiday_on_sunday"}));
-  EXPECT_EQ(ferragosto("2021-08-16"), Names{"ferragosto_week+1_workday"});
-  EXPECT_EQ(ferragosto("2021-08-29"), Names{"ferragosto_week+2_sunday"});
-  EXPECT_EQ(ferragosto("2021-08-30"), Names{});
-  // 2022: 15 August a Monday holiday, week 0 from that Monday.
-  EXPECT_EQ(ferragosto("2022-08-14"), Names{"ferragosto_week-1_sunday"});
-  EXPECT_EQ(ferragosto("2022-08-15"), Names{});
+  expect("2021-08-16", {{"ferragosto+0_workday", 6.0 / 7},  // Monday, offset +1
+                        {"ferragosto+7_workday", 1.0 / 7}});
+  expect("2021-08-22", {{"ferragosto+7_sunday", 1.0}});
+  expect("2021-08-28", {{"ferragosto+7_saturday", 1.0 / 7},  // Saturday, offset +13
+                        {"ferragosto+14_saturday", 6.0 / 7}});
+  expect("2021-08-29", {{"ferragosto+14_sunday", 1.0}});  // the last day, on the last knot
+  expect("2021-08-30", {});
+  // 2022: 15 August a Monday holiday.
+  expect("2022-08-14", {{"ferragosto-7_sunday", 1.0 / 7},  // Sunday, offset -1
+                        {"ferragosto+0_sunday", 6.0 / 7}});
+  expect("2022-08-15", {});
   EXPECT_EQ(Row(design, D("2022-08-15")).Set("holiday_"), Names{"holiday_ferragosto"});
-  EXPECT_EQ(ferragosto("2022-08-16"), Names{"ferragosto_week+0_workday"});
-  EXPECT_EQ(ferragosto("2022-09-02"), Names{"ferragosto_week+2_workday"});
-  EXPECT_EQ(ferragosto("2022-09-05"), Names{});
+  expect("2022-08-16", {{"ferragosto+0_workday", 6.0 / 7},  // Tuesday, offset +1
+                        {"ferragosto+7_workday", 1.0 / 7}});
+  expect("2022-08-29", {{"ferragosto+14_workday", 1.0}});  // Monday, offset +14
+  EXPECT_EQ(ferragosto("2022-09-02"), Names{});            // inside the old weeks, not any more
+  EXPECT_EQ(ferragosto("2022-07-24"), Names{});
   // 2020: a Saturday holiday; 2019: a Thursday holiday with its Friday bridge.
   EXPECT_EQ(ferragosto("2020-08-15"), Names{});
   EXPECT_EQ(Row(design, D("2020-08-15")).Set("holiday_"),
             (Names{"holiday_ferragosto", "holiday_on_saturday"}));
-  EXPECT_EQ(ferragosto("2020-08-16"), Names{"ferragosto_week+0_sunday"});
+  expect("2020-08-08", {{"ferragosto-7_saturday", 1.0}});
+  expect("2020-08-16", {{"ferragosto+0_sunday", 6.0 / 7},  // Sunday, offset +1
+                        {"ferragosto+7_sunday", 1.0 / 7}});
   EXPECT_EQ(ferragosto("2019-08-15"), Names{});
+  expect("2019-08-16", {{"ferragosto+0_workday", 6.0 / 7},  // Friday, offset +1
+                        {"ferragosto+7_workday", 1.0 / 7}});
   const Row bridge(design, D("2019-08-16"));
-  EXPECT_EQ(bridge.Set("ferragosto"), Names{"ferragosto_week+0_workday"});
   EXPECT_EQ(bridge["bridge"], 1.0);
   EXPECT_EQ(bridge["workday_after_holiday"], 1.0);
   EXPECT_EQ(ferragosto("2019-10-15"), Names{});
 }
 
-TEST(CalendarDesignFill, SetsExactlyTheSeasonColumnOfEachDay) {
-  // Every day of many years: one Christmas or Ferragosto column at most, the one named by the
-  // day's offset (or week) and type, and none on public holidays.
+TEST(CalendarDesignFill, FerragostoWeightsInterpolateTheOffsetBetweenKnots) {
+  // On every day of the window the weights sum to one and their weighted knot positions give
+  // back the day's offset: the basis is a linear interpolation between weekly knots.
+  const CalendarDesign design(2, 2000, 2030);
+  for (Date d = D("2000-01-01"); d < D("2031-01-01"); ++d) {
+    const CalendarDay day = DescribeDay(d);
+    if (day.ferragosto_offset == kNoOffset || day.holiday != Holiday::kNone) continue;
+    const Weights weights = Row(design, d).Weights("ferragosto");
+    ASSERT_GE(weights.size(), 1u) << d.ToIso();
+    ASSERT_LE(weights.size(), 2u) << d.ToIso();
+    double sum = 0.0;
+    double position = 0.0;
+    for (const auto& [name, weight] : weights) {
+      int knot = 0;
+      ASSERT_EQ(std::sscanf(name.c_str(), "ferragosto%d_", &knot), 1) << name;
+      ASSERT_GT(weight, 0.0) << d.ToIso() << " " << name;
+      ASSERT_LE(weight, 1.0) << d.ToIso() << " " << name;
+      sum += weight;
+      position += weight * knot;
+    }
+    ASSERT_NEAR(sum, 1.0, 1e-12) << d.ToIso();
+    ASSERT_NEAR(position, day.ferragosto_offset, 1e-12) << d.ToIso();
+    if (weights.size() == 2) {
+      int first = 0;
+      int second = 0;
+      std::sscanf(weights[0].first.c_str(), "ferragosto%d_", &first);
+      std::sscanf(weights[1].first.c_str(), "ferragosto%d_", &second);
+      ASSERT_EQ(second - first, 7) << d.ToIso();  // neighbouring knots
+    }
+  }
+}
+
+TEST(CalendarDesignFill, SetsExactlyTheSeasonColumnsOfEachDay) {
+  // Every day of many years: the Christmas columns named by the day's offset, type and short run,
+  // or the Ferragosto knots around its offset, and none on public holidays.
   const CalendarDesign design(2, 2000, 2030);
   int christmas_days = 0;
   int ferragosto_days = 0;
   for (Date d = D("2000-01-01"); d < D("2031-01-01"); ++d) {
     const CalendarDay day = DescribeDay(d);
     const Row row(design, d);
-    Names set = row.Set("christmas");
-    const Names ferragosto = row.Set("ferragosto");
-    set.insert(set.end(), ferragosto.begin(), ferragosto.end());
-    ASSERT_EQ(set, ExpectedSeasonColumns(day)) << d.ToIso();
-    for (const std::string& name : set) ASSERT_EQ(row[name], 1.0) << d.ToIso() << " " << name;
-    christmas_days += row.Set("christmas").empty() ? 0 : 1;
+    const Names christmas = row.Set("christmas");
+    ASSERT_EQ(christmas, ExpectedChristmasColumns(day)) << d.ToIso();
+    for (const std::string& name : christmas) {
+      ASSERT_EQ(row[name], 1.0) << d.ToIso() << " " << name;
+    }
+    const Weights ferragosto = row.Weights("ferragosto");
+    const Weights expected = ExpectedFerragostoWeights(day);
+    ASSERT_EQ(ferragosto.size(), expected.size()) << d.ToIso();
+    for (std::size_t i = 0; i < ferragosto.size(); ++i) {
+      ASSERT_EQ(ferragosto[i].first, expected[i].first) << d.ToIso();
+      ASSERT_NEAR(ferragosto[i].second, expected[i].second, 1e-12) << d.ToIso();
+    }
+    christmas_days += christmas.empty() ? 0 : 1;
     ferragosto_days += ferragosto.empty() ? 0 : 1;
   }
   // 19 days a season less its 4 fixed holidays (25 and 26 December, 1 and 6 January), plus 2 to 5
-  // January 2000 and 19 to 31 December 2030 less their holidays; 42 days a summer less 15 August.
+  // January 2000 and 19 to 31 December 2030 less their holidays; 36 days a summer less 15 August.
   EXPECT_EQ(christmas_days, 30 * 15 + 4 + 11);
-  EXPECT_EQ(ferragosto_days, 31 * 41);
+  EXPECT_EQ(ferragosto_days, 31 * 35);
 }
 
 TEST(CalendarDesignFill, SetsNoSeasonColumnOnHolidays) {
@@ -537,7 +767,11 @@ TEST(CalendarDesignFill, EveryRowHasOneUnitOfLevelAndAtMostOneDummyPerGroup) {
     ASSERT_EQ(row.Set("level_").size(), 1u) << d.ToIso();
     ASSERT_LE(row.Set("weekday_").size(), 1u) << d.ToIso();
     ASSERT_LE(row.Set("holiday_").size(), 2u) << d.ToIso();  // a holiday and its weekend adjustment
-    ASSERT_LE(row.Set("christmas").size() + row.Set("ferragosto").size(), 1u) << d.ToIso();
+    // A Christmas day column with at most its Saturday adjustment or its short run; at most two
+    // neighbouring Ferragosto knots; never both seasons.
+    ASSERT_LE(row.Set("christmas").size(), 2u) << d.ToIso();
+    ASSERT_LE(row.Set("ferragosto").size(), 2u) << d.ToIso();
+    ASSERT_TRUE(row.Set("christmas").empty() || row.Set("ferragosto").empty()) << d.ToIso();
   }
 }
 

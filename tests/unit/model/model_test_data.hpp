@@ -82,22 +82,35 @@ inline double TrueCoefficient(const std::string& name, int first_year) {
       {"bridge", -0.09},
       {"workday_before_holiday", -0.03},
       {"workday_after_holiday", -0.02},
+      // Inside the Christmas season: Saturdays stay busier than Sundays (shops are open), and a
+      // short run of working days between days off is emptier the shorter it is.
+      {"christmas_saturday", 0.03},
+      {"christmas_workday_run1", -0.08},
+      {"christmas_workday_run2", -0.05},
+      {"christmas_workday_run3", -0.025},
   };
   if (name.starts_with("level_")) {
     const int year = std::stoi(name.substr(6));
     return std::log(800000.0) + 0.012 * (year - first_year) - 0.01 * ((year - first_year) % 2);
   }
   // The Christmas season deepens towards the days between Christmas and New Year, and the
-  // Ferragosto shutdown towards the week of 15 August; weekends lose less than workdays.
+  // Ferragosto shutdown towards 15 August; weekends lose less than workdays.
   int offset = 0;
   char type[16] = {};
   if (std::sscanf(name.c_str(), "christmas%d_%15s", &offset, type) == 2) {
     const double depth = -0.22 * std::exp(-std::pow((offset - 3) / 5.0, 2)) - 0.02;
     return std::string_view(type) == "workday" ? depth : 0.4 * depth;
   }
-  if (std::sscanf(name.c_str(), "ferragosto_week%d_%15s", &offset, type) == 2) {
-    static const double kWeekDepth[] = {-0.02, -0.04, -0.09, -0.21, -0.12, -0.05};  // weeks -3..2
-    const double depth = kWeekDepth[offset - kFerragostoFirstWeek];
+  if (std::sscanf(name.c_str(), "ferragosto%d_%15s", &offset, type) == 2) {
+    // The knots of the Ferragosto basis, one a week from 25 July (-21) to 29 August (+14).
+    static const double kKnotDepth[] = {-0.02, -0.04, -0.09, -0.21, -0.12, -0.05};
+    constexpr int kSpacing = 7;
+    const int knot = (offset - kFerragostoFirstOffset) / kSpacing;
+    const bool valid = offset >= kFerragostoFirstOffset && offset <= kFerragostoLastOffset &&
+                       (offset - kFerragostoFirstOffset) % kSpacing == 0;
+    EXPECT_TRUE(valid) << "unexpected Ferragosto knot " << name;
+    if (!valid) return 0.0;
+    const double depth = kKnotDepth[knot];
     const std::string_view t(type);
     return t == "workday" ? depth : (t == "saturday" ? 0.6 * depth : 0.35 * depth);
   }
