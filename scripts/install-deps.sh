@@ -14,6 +14,7 @@ packages=(
   libfmt-dev
   nlohmann-json3-dev
   libsqlite3-dev
+  libcpp-httplib-dev
   sqlite3
   libssl-dev
   libgtest-dev

@@ -24,6 +24,8 @@ void AddRunsCommand(CLI::App& app, Context& context, Action& action);
 void AddMetricsCommand(CLI::App& app, Context& context, Action& action);
 void AddConfigCommand(CLI::App& app, Context& context, Action& action);
 void AddBacktestCommand(CLI::App& app, Context& context, Action& action);
+void AddValidateCommand(CLI::App& app, Context& context, Action& action);
+void AddMonitorCommand(CLI::App& app, Context& context, Action& action);
 
 /// Options shared by the commands about one target year and horizon.
 struct TargetOptions {

@@ -44,11 +44,13 @@ int main(int argc, char** argv) {
   loadcast::cli::Context context(options);
   loadcast::cli::Action action;
   loadcast::cli::AddIngestCommand(app, context, action);
+  loadcast::cli::AddValidateCommand(app, context, action);
   loadcast::cli::AddTrainCommand(app, context, action);
   loadcast::cli::AddPredictCommand(app, context, action);
   loadcast::cli::AddEvaluateCommand(app, context, action);
   loadcast::cli::AddRunCommand(app, context, action);
   loadcast::cli::AddBacktestCommand(app, context, action);
+  loadcast::cli::AddMonitorCommand(app, context, action);
   loadcast::cli::AddAlertsCommand(app, context, action);
   loadcast::cli::AddRunsCommand(app, context, action);
   loadcast::cli::AddMetricsCommand(app, context, action);

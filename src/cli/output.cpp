@@ -6,42 +6,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "cli/table.hpp"
+#include "storage/alerts.hpp"
+
 namespace loadcast::cli {
 namespace {
-
-/// A plain text table: a header row and left-aligned columns padded to their widest cell.
-class Table {
- public:
-  explicit Table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
-  void Add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
-  std::string Render() const {
-    std::vector<std::size_t> widths;
-    for (const auto& row : rows_) {
-      widths.resize(std::max(widths.size(), row.size()), 0);
-      for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
-    }
-    std::string out;
-    for (const auto& row : rows_) {
-      std::string line;
-      for (std::size_t c = 0; c < row.size(); ++c) {
-        line += fmt::format("{:<{}}", row[c], c + 1 == row.size() ? 0 : widths[c] + 2);
-      }
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      out += line + "\n";
-    }
-    return out;
-  }
-
- private:
-  std::vector<std::vector<std::string>> rows_;
-};
-
-std::string Num(double v, int decimals) {
-  return std::isnan(v) ? "-" : fmt::format("{:.{}f}", v, decimals);
-}
-std::string Pct(double v) { return std::isnan(v) ? "-" : fmt::format("{:.2f}%", v); }
-
-nlohmann::json Nullable(double v) { return std::isfinite(v) ? nlohmann::json(v) : nullptr; }
 
 nlohmann::json ToJson(const MetricRow& m) {
   return {{"scope", m.scope},
@@ -155,16 +124,9 @@ nlohmann::json ToJson(const std::vector<RunRecord>& runs) {
 }
 
 nlohmann::json ToJson(const std::vector<AlertRecord>& alerts) {
+  // The same object a webhook receives for each alert.
   nlohmann::json j = nlohmann::json::array();
-  for (const auto& a : alerts) {
-    j.push_back({{"id", a.id},
-                 {"run_id", a.run_id ? nlohmann::json(*a.run_id) : nullptr},
-                 {"created_at", a.created_at},
-                 {"severity", a.severity},
-                 {"source", a.source},
-                 {"code", a.code},
-                 {"message", a.message}});
-  }
+  for (const auto& a : alerts) j.push_back(AlertToJson(a));
   return j;
 }
 
@@ -252,11 +214,21 @@ std::string FormatRuns(const std::vector<RunRecord>& runs) {
 
 std::string FormatAlerts(const std::vector<AlertRecord>& alerts) {
   if (alerts.empty()) return "no alerts\n";
-  Table table({"id", "run", "created", "severity", "source", "code", "message"});
+  // Loads are hundreds of thousands of MWh, percentages and indices are small: no one number
+  // of decimals suits every figure.
+  auto figure = [](const std::optional<double>& v) {
+    if (!v || std::isnan(*v)) return std::string("-");
+    return std::abs(*v) >= 1e4 ? fmt::format("{:.0f}", *v) : fmt::format("{:.4g}", *v);
+  };
+  Table table({"id", "run", "created", "severity", "source", "code", "period", "value", "threshold",
+               "ack", "message"});
   for (const auto& a : alerts) {
+    std::string period = a.period_start.empty() ? "-" : a.period_start;
+    if (a.period_end != a.period_start) period += " .. " + a.period_end;
     std::string message = a.message.substr(0, a.message.find('\n'));
     table.Add({std::to_string(a.id), a.run_id ? std::to_string(*a.run_id) : "-", a.created_at,
-               a.severity, a.source, a.code, message});
+               a.severity, a.source, a.code, period, figure(a.value), figure(a.threshold),
+               a.acknowledged ? "yes" : "no", message});
   }
   return table.Render();
 }

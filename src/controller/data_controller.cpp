@@ -1,10 +1,16 @@
 #include "controller/data_controller.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <cctype>
+#include <chrono>
+#include <ctime>
 
 #include "core/errors.hpp"
 #include "core/hash.hpp"
 #include "core/load_csv.hpp"
+#include "storage/alerts.hpp"
 #include "storage/backends.hpp"
 #include "storage/local_files.hpp"
 
@@ -15,6 +21,30 @@ namespace {
 // not a load file, and reading it whole would only waste memory.
 constexpr std::size_t kMaxInputBytes = 64u << 20;
 constexpr std::string_view kActualsPrefix = "actuals/";
+constexpr std::string_view kQuarantinePrefix = "quarantine/";
+constexpr std::string_view kReasonSuffix = ".reason.json";
+
+/// A file name safe as the last part of an object key: letters, digits, '.', '-', '_' kept, the
+/// rest (and any "..") replaced by '_'.
+std::string SafeName(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    const bool keep =
+        std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+    out += keep && !(c == '.' && !out.empty() && out.back() == '.') ? c : '_';
+  }
+  return out.empty() ? std::string("file") : out;
+}
+
+/// The current UTC time as 20240501T103012Z: sorts as it happened.
+std::string UtcStamp() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &utc);
+  return text;
+}
 
 /// Runs `body`, prefixing any storage failure with the dataset it concerns.
 template <typename F>
@@ -29,11 +59,12 @@ auto WithDataset(const std::string& dataset, F&& body) -> decltype(body()) {
 }  // namespace
 
 DataController::DataController(const Config& config)
-    : DataController(OpenObjectStore(config), OpenDatabase(config)) {}
+    : DataController(OpenObjectStore(config), OpenDatabase(config), OpenAlertNotifier(config)) {}
 
 DataController::DataController(std::unique_ptr<ObjectStore> bucket,
-                               std::unique_ptr<Database> database)
-    : bucket_(std::move(bucket)), database_(std::move(database)) {}
+                               std::unique_ptr<Database> database,
+                               std::unique_ptr<AlertNotifier> notifier)
+    : bucket_(std::move(bucket)), database_(std::move(database)), notifier_(std::move(notifier)) {}
 
 std::string DataController::ReadInputFile(const std::filesystem::path& path) const {
   return loadcast::ReadInputFile(path, kMaxInputBytes);
@@ -108,6 +139,32 @@ std::string DataController::ActualYearHash(int year) const {
   return WithDataset(key, [&] {
     const auto bytes = bucket_->Get(key);
     return bytes ? Sha256Hex(*bytes) : std::string();
+  });
+}
+
+std::string DataController::QuarantineFile(const std::string& name, std::string_view bytes,
+                                           const std::string& reason) {
+  return WithDataset("quarantine", [&] {
+    const std::string stamp = UtcStamp();
+    const std::string safe = SafeName(name);
+    // Two rejections of a same-named file within one second get distinct keys.
+    std::string key = fmt::format("{}{}-{}", kQuarantinePrefix, stamp, safe);
+    for (int n = 2; bucket_->Get(key) || bucket_->Get(key + std::string(kReasonSuffix)); ++n) {
+      key = fmt::format("{}{}-{}-{}", kQuarantinePrefix, stamp, n, safe);
+    }
+    bucket_->Put(key + std::string(kReasonSuffix), reason);
+    bucket_->Put(key, bytes);
+    return key;
+  });
+}
+
+std::vector<std::string> DataController::QuarantinedFiles() const {
+  return WithDataset("quarantine", [&] {
+    std::vector<std::string> keys;
+    for (std::string& key : bucket_->List(std::string(kQuarantinePrefix))) {
+      if (!key.ends_with(kReasonSuffix)) keys.push_back(std::move(key));
+    }
+    return keys;
   });
 }
 
@@ -194,12 +251,43 @@ std::vector<CheckRow> DataController::ListChecks(int64_t run_id) const {
   return WithDataset("checks", [&] { return database_->ListChecks(run_id); });
 }
 
-int64_t DataController::AddAlert(const AlertRecord& alert) {
-  return WithDataset("alerts", [&] { return database_->AddAlert(alert); });
+std::optional<int64_t> DataController::AddAlert(const AlertRecord& alert) {
+  // Filled in here rather than by the database, so that the notifier sends the alert exactly as
+  // it is stored.
+  AlertRecord stored = alert;
+  if (stored.created_at.empty()) stored.created_at = UtcNow();
+  if (stored.fingerprint.empty()) stored.fingerprint = AlertFingerprint(stored);
+  const auto id = WithDataset("alerts", [&] { return database_->AddAlert(stored); });
+  if (!id) {
+    spdlog::debug("alert {} ({}) is already on record", stored.code, stored.fingerprint);
+    return id;
+  }
+  stored.id = *id;
+  if (notifier_ && IsNotifiable(stored.severity)) {
+    try {
+      notifier_->Notify(stored);
+      spdlog::debug("alert {} sent to {}", stored.id, notifier_->location());
+    } catch (const std::exception& e) {
+      // The notifier's messages name the destination redacted; the alert stays on record.
+      spdlog::warn("alert {} ({}) was stored but not delivered: {}", stored.id, stored.code,
+                   e.what());
+    }
+  }
+  return id;
+}
+
+std::vector<AlertRecord> DataController::ListAlerts(const AlertFilter& filter) const {
+  return WithDataset("alerts", [&] { return database_->ListAlerts(filter); });
 }
 
 std::vector<AlertRecord> DataController::ListAlerts(int limit) const {
-  return WithDataset("alerts", [&] { return database_->ListAlerts(limit); });
+  AlertFilter filter;
+  filter.limit = limit;
+  return ListAlerts(filter);
+}
+
+std::optional<AlertAcknowledgement> DataController::AcknowledgeAlert(int64_t id) {
+  return WithDataset("alerts", [&] { return database_->AcknowledgeAlert(id); });
 }
 
 int DataController::CountAlerts(int64_t run_id) const {

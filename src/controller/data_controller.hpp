@@ -12,6 +12,7 @@
 
 #include "core/config.hpp"
 #include "core/time_series.hpp"
+#include "storage/alert_notifier.hpp"
 #include "storage/database.hpp"
 #include "storage/object_store.hpp"
 
@@ -25,10 +26,11 @@ struct StoredModel {
 
 class DataController {
  public:
-  /// Opens the backends named by the config (storage.url, database.url).
+  /// Opens the backends named by the config (storage.url, database.url, alerts.webhook_url).
   explicit DataController(const Config& config);
-  /// Uses the given backends (tests, other wiring).
-  DataController(std::unique_ptr<ObjectStore> bucket, std::unique_ptr<Database> database);
+  /// Uses the given backends (tests, other wiring); `notifier` may be null: alerts go nowhere.
+  DataController(std::unique_ptr<ObjectStore> bucket, std::unique_ptr<Database> database,
+                 std::unique_ptr<AlertNotifier> notifier = nullptr);
 
   // --- Input files and exports (local disk) ---
   /// Bytes of an input file to ingest; DataError naming the path when it cannot be used.
@@ -50,6 +52,15 @@ class DataController {
   void SaveActualYear(int year, const TimeSeries& series);
   /// Content hash of a year's stored object (empty when absent).
   std::string ActualYearHash(int year) const;
+
+  // --- Dataset "quarantine": rejected input files, kept in the bucket for inspection ---
+  /// Keeps a rejected input file as quarantine/<UTC time>-<name>, with `reason` (the findings,
+  /// JSON) beside it as quarantine/<UTC time>-<name>.reason.json, written first so that no copy
+  /// is without its reason; each write atomic. Nothing else is touched. Returns the copy's key.
+  std::string QuarantineFile(const std::string& name, std::string_view bytes,
+                             const std::string& reason);
+  /// Keys of the quarantined copies (not their reasons), oldest first.
+  std::vector<std::string> QuarantinedFiles() const;
 
   // --- Dataset "models": artifacts in the bucket, registry rows in the database ---
   /// Stores the artifact under models/<horizon>/<version>/model.json and registers it.
@@ -75,8 +86,15 @@ class DataController {
   std::vector<BacktestRow> LatestBacktests(Horizon horizon) const;
   void SaveChecks(int64_t run_id, const std::vector<CheckRow>& checks);
   std::vector<CheckRow> ListChecks(int64_t run_id) const;
-  int64_t AddAlert(const AlertRecord& alert);
+  /// Stores an alert (see Database::AddAlert) and, when it is new and a warning or critical,
+  /// hands it to the notifier. A failed delivery is logged as a warning, never thrown: the alert
+  /// is on record either way. The new id, or nothing when the alert was already on record.
+  std::optional<int64_t> AddAlert(const AlertRecord& alert);
+  std::vector<AlertRecord> ListAlerts(const AlertFilter& filter) const;
+  /// The most recent alerts, unfiltered.
   std::vector<AlertRecord> ListAlerts(int limit) const;
+  /// See Database::AcknowledgeAlert.
+  std::optional<AlertAcknowledgement> AcknowledgeAlert(int64_t id);
   int CountAlerts(int64_t run_id) const;
 
   std::string DatabaseLocation() const { return database_->location(); }
@@ -87,6 +105,7 @@ class DataController {
  private:
   std::unique_ptr<ObjectStore> bucket_;
   std::unique_ptr<Database> database_;
+  std::unique_ptr<AlertNotifier> notifier_;
 };
 
 }  // namespace loadcast

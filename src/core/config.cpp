@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "core/errors.hpp"
+#include "core/url.hpp"
 
 namespace loadcast {
 
@@ -35,6 +36,9 @@ struct Setting {
   double min;
   double max;
   std::string doc;
+  // The value may carry a credential (a token in a URL): DumpConfig, whose text is recorded with
+  // every run, shows it redacted.
+  bool secret = false;
 };
 
 std::vector<Setting> ModelSettings(const std::string& prefix, ModelParams Config::*member) {
@@ -66,6 +70,43 @@ std::vector<Setting> ModelSettings(const std::string& prefix, ModelParams Config
   };
 }
 
+std::vector<Setting> MonitorSettingsTable() {
+  auto field = [](auto member) {
+    return [member](Config& c) -> Value { return &(c.monitor.*member); };
+  };
+  using M = MonitorSettings;
+  return {
+      {"drift.window_days", field(&M::drift_window_days), 7, 366,
+       "Days in a drift window: the load of these days, over the calendar model's expectation, "
+       "is compared with the same calendar window of the reference years."},
+      {"drift.step_days", field(&M::drift_step_days), 1, 366,
+       "Drift windows end every this many days counted back from the Sunday on or before "
+       "--as-of, so that nightly runs meet the same windows."},
+      {"drift.ks_p_value", field(&M::drift_p_value), 1e-12, 0.5,
+       "Kolmogorov-Smirnov p-value under which a window differs significantly from its "
+       "reference; only significant windows can drift."},
+      {"drift.mean_shift_warning", field(&M::drift_shift_warning), 0, 100,
+       "Mean shift (percent of the expected load) of a significant window that makes it drift "
+       "(warning)."},
+      {"drift.mean_shift_critical", field(&M::drift_shift_critical), 0, 100,
+       "Mean shift (percent) of a significant window that makes its drift critical."},
+      {"drift.psi_warning", field(&M::drift_psi_warning), 0, 100,
+       "Population stability index of a significant window that makes it drift (warning)."},
+      {"drift.wasserstein_warning", field(&M::drift_wasserstein_warning), 0, 100,
+       "Wasserstein distance, in standard deviations of the reference, of a significant window "
+       "that makes it drift (warning)."},
+      {"drift.share_warning", field(&M::drift_share_warning), 0, 1,
+       "Share of drifting windows in the monitored period that raises a drift.share warning."},
+      {"performance.window_days", field(&M::performance_window_days), 1, 92,
+       "Days of the rolling window whose MAPE the performance monitor tracks."},
+      {"performance.quantile", field(&M::performance_quantile), 0.5, 1,
+       "Quantile of the backtested rolling (and monthly) MAPE of the model, over the "
+       "calibration years, that is the warning threshold."},
+      {"performance.critical_factor", field(&M::performance_critical_factor), 1, 100,
+       "The critical threshold is this many times the warning threshold."},
+  };
+}
+
 const std::vector<Setting>& Settings() {
   static const std::vector<Setting> kSettings = [] {
     std::vector<Setting> s = {
@@ -82,13 +123,43 @@ const std::vector<Setting>& Settings() {
          "Largest plausible daily load (MWh); higher values reject the file."},
         {"validation.max_daily_jump", [](Config& c) -> Value { return &c.max_daily_jump; }, 0.01,
          10, "Largest relative change between consecutive days; larger rejects the file."},
+        {"validation.warn_daily_jump", [](Config& c) -> Value { return &c.warn_daily_jump; }, 0.01,
+         10,
+         "Relative change between consecutive days above which a file is stored with a warning "
+         "alert (unusual_jump); the bundled 2006-2021 data never changes by more than 49%."},
+        {"validation.envelope_margin",
+         [](Config& c) -> Value { return &c.validation_envelope_margin; }, 0, 5,
+         "A load outside the [min, max] of the stored loads of its calendar month, widened by this "
+         "fraction, is stored with a warning alert (monthly_envelope)."},
         {"checks.envelope_margin", [](Config& c) -> Value { return &c.envelope_margin; }, 0, 5,
          "Forecasts must lie within [min, max] of training history widened by this fraction."},
+        {"checks.annual_total_warn", [](Config& c) -> Value { return &c.annual_total_warn; }, 0, 1,
+         "Relative distance of the forecast's total from the mean of the same days in the last "
+         "(up to 3) complete years above which the annual_total check warns."},
+        {"checks.annual_total_fail", [](Config& c) -> Value { return &c.annual_total_fail; }, 0, 1,
+         "Relative distance above which the annual_total check fails (not published)."},
+        {"checks.min_weekday_ratio", [](Config& c) -> Value { return &c.min_weekday_ratio; }, 0, 10,
+         "Smallest ratio of the mean forecast of working days to that of Sundays; below, the "
+         "weekly_pattern check fails."},
+        {"checks.min_interval_width", [](Config& c) -> Value { return &c.min_interval_width; }, 0,
+         10, "Smallest mean relative interval width (upper - lower) / forecast; below, warn."},
+        {"checks.max_interval_width", [](Config& c) -> Value { return &c.max_interval_width; }, 0,
+         10, "Largest mean relative interval width; above, the interval_width check warns."},
         {"evaluation.mape_warning", [](Config& c) -> Value { return &c.mape_warning; }, 0, 100,
          "Yearly MAPE (percent) above which evaluation raises a warning alert."},
+        {"alerts.webhook_url", [](Config& c) -> Value { return &c.alerts_webhook_url; }, 0, 0,
+         "http:// or https:// URL to which each new warning or critical alert is POSTed as JSON "
+         "(empty: none). Its user info and token-like query values are redacted wherever "
+         "loadcast shows or records it.",
+         /*secret=*/true},
+        {"alerts.webhook_timeout_seconds",
+         [](Config& c) -> Value { return &c.alerts_webhook_timeout_seconds; }, 0.1, 60,
+         "Connect, send and read timeout of each webhook POST; a delivery that fails only logs a "
+         "warning."},
     };
     for (auto& m : ModelSettings("models.year", &Config::year_model)) s.push_back(m);
     for (auto& m : ModelSettings("models.day", &Config::day_model)) s.push_back(m);
+    for (auto& m : MonitorSettingsTable()) s.push_back(m);
     return s;
   }();
   return kSettings;
@@ -172,6 +243,18 @@ void CheckConsistency(const Config& c, const std::string& origin) {
         fmt::format("{}: unknown logging.level '{}' (valid: trace, debug, info, warn, error, off)",
                     origin, c.log_level));
   }
+  if (c.warn_daily_jump > c.max_daily_jump) {
+    throw ConfigError(fmt::format(
+        "{}: validation.warn_daily_jump must not exceed validation.max_daily_jump", origin));
+  }
+  if (c.annual_total_warn > c.annual_total_fail) {
+    throw ConfigError(fmt::format(
+        "{}: checks.annual_total_warn must not exceed checks.annual_total_fail", origin));
+  }
+  if (c.min_interval_width > c.max_interval_width) {
+    throw ConfigError(fmt::format(
+        "{}: checks.min_interval_width must not exceed checks.max_interval_width", origin));
+  }
   if (c.min_load >= c.max_load) {
     throw ConfigError(
         fmt::format("{}: validation.min_load must be below validation.max_load", origin));
@@ -234,8 +317,14 @@ std::string DumpConfig(const Config& config) {
       section = parent;
     }
     const int indent = parent.find('.') == std::string::npos ? 2 : 4;
+    Value value = s.field(copy);
+    std::string redacted;
+    if (s.secret) {
+      redacted = RedactUrl(FormatValue(value, /*yaml_quoted=*/false));
+      value = &redacted;
+    }
     out << std::string(static_cast<std::size_t>(indent), ' ') << s.key.substr(dot + 1) << ": "
-        << FormatValue(s.field(copy), /*yaml_quoted=*/true) << "\n";
+        << FormatValue(value, /*yaml_quoted=*/true) << "\n";
   }
   return out.str();
 }
@@ -246,8 +335,10 @@ std::string ConfigReference() {
   out << "| key | default | range | meaning |\n| --- | --- | --- | --- |\n";
   for (const auto& s : Settings()) {
     const std::string range = s.min == s.max ? "" : fmt::format("{} .. {}", s.min, s.max);
-    out << "| `" << s.key << "` | `" << FormatValue(s.field(defaults), /*yaml_quoted=*/false)
-        << "` | " << range << " | " << s.doc << " |\n";
+    // An empty default is shown as YAML writes it: an empty code span does not render.
+    std::string value = FormatValue(s.field(defaults), /*yaml_quoted=*/false);
+    if (value.empty()) value = "\"\"";
+    out << "| `" << s.key << "` | `" << value << "` | " << range << " | " << s.doc << " |\n";
   }
   return out.str();
 }

@@ -27,6 +27,22 @@ struct ModelParams {
   double interval_coverage = 0.9;
 };
 
+/// Thresholds of the monitor: distribution drift of the load against the calendar model, and the
+/// error of the published forecast against the model's backtested error.
+struct MonitorSettings {
+  int drift_window_days = 28;        // days in a drift window
+  int drift_step_days = 7;           // windows end every this many days (on Sundays for 7)
+  double drift_p_value = 0.01;       // KS p-value under which a window's difference is significant
+  double drift_shift_warning = 5;    // percent: mean shift of a significant window, warning
+  double drift_shift_critical = 10;  // percent: mean shift of a significant window, critical
+  double drift_psi_warning = 4.0;    // PSI of a significant window, warning
+  double drift_wasserstein_warning = 1.5;  // in reference standard deviations, warning
+  double drift_share_warning = 0.5;        // share of drifting windows that raises a warning
+  int performance_window_days = 7;         // rolling window of the performance monitor
+  double performance_quantile = 0.95;  // quantile of backtested rolling errors: warning threshold
+  double performance_critical_factor = 1.5;  // critical threshold = factor x warning threshold
+};
+
 struct Config {
   std::string storage_url = "var/bucket";
   std::string database_url = "var/loadcast.db";
@@ -41,11 +57,24 @@ struct Config {
                         .fourier_order = 6,
                         .level_days = 90,
                         .recency_halflife = 1.0};
-  double min_load = 200000.0;     // MWh/day; below is implausible for Italy
-  double max_load = 1500000.0;    // MWh/day; above is implausible for Italy
-  double max_daily_jump = 0.7;    // relative day-to-day change that rejects a file
-  double envelope_margin = 0.25;  // forecasts must lie within history's range widened by this
-  double mape_warning = 8.0;      // percent; a yearly MAPE above raises a warning alert
+  double min_load = 200000.0;    // MWh/day; below is implausible for Italy
+  double max_load = 1500000.0;   // MWh/day; above is implausible for Italy
+  double max_daily_jump = 0.7;   // relative day-to-day change that rejects a file
+  double warn_daily_jump = 0.5;  // relative day-to-day change that stores the file with a warning
+  double validation_envelope_margin = 0.1;  // monthly range of stored loads widened by this
+  double envelope_margin = 0.25;     // forecasts must lie within history's range widened by this
+  double mape_warning = 8.0;         // percent; a yearly MAPE above raises a warning alert
+  double annual_total_warn = 0.08;   // forecast total off the recent years' mean by more: warn
+  double annual_total_fail = 0.15;   // ... by more than this: fail
+  double min_weekday_ratio = 1.1;    // working days' mean forecast over Sundays' must reach this
+  double min_interval_width = 0.01;  // mean (upper - lower) / forecast must lie within these
+  double max_interval_width = 0.4;
+
+  // Where each new warning or critical alert is POSTed (empty: nowhere), and how long each
+  // connect, send and read may take.
+  std::string alerts_webhook_url;
+  double alerts_webhook_timeout_seconds = 5.0;
+  MonitorSettings monitor;
   /// Relative paths are resolved against this directory (the working directory).
   std::filesystem::path base_dir;
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/date.hpp"
+#include "core/finding.hpp"
 #include "core/time_series.hpp"
 
 namespace loadcast {
@@ -23,10 +24,20 @@ struct LoadTable {
   std::vector<LoadRow> rows;
 };
 
-/// Parses CSV text. Structural problems (header, field count, separators, unparseable dates or
-/// numbers, missing values) throw DataError listing "source:line: problem" for each offending line.
-/// A UTF-8 byte-order mark, CRLF line ends, surrounding whitespace and double-quoted fields are
-/// accepted.
+/// The rows that parsed, and a finding for each line that did not.
+struct ParsedLoadCsv {
+  LoadTable table;
+  std::vector<Finding> findings;  // all errors; empty when the whole file parsed
+};
+
+/// Parses CSV text, reporting each structural problem as a finding of the rule it breaks:
+/// file_format (empty, binary, no rows), columns (header, field count), semicolon_separator,
+/// decimal_comma, thousands_separator, date_format, missing_value, not_a_number. A UTF-8
+/// byte-order mark, CRLF line ends, surrounding whitespace and double-quoted fields are accepted.
+ParsedLoadCsv ReadLoadCsv(std::string_view text, std::string_view source);
+
+/// Parses CSV text (see ReadLoadCsv); any problem throws DataError listing "source:line: problem"
+/// for each offending line.
 LoadTable ParseLoadCsv(std::string_view text, std::string_view source);
 
 /// The canonical text of a series (known days only): identical data gives identical bytes.

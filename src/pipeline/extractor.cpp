@@ -4,8 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cassert>
 
 #include "core/errors.hpp"
+#include "core/hash.hpp"
 #include "core/load_csv.hpp"
 
 namespace loadcast {
@@ -18,31 +20,55 @@ constexpr int kMinTrainingDays = 2 * 365;
 Extractor::Extractor(DataController& data, const Validator& validator)
     : data_(data), validator_(validator) {}
 
-IngestReport Extractor::Ingest(const std::vector<std::filesystem::path>& files) {
-  IngestReport report;
+bool IngestPlan::rejected() const {
+  return std::any_of(files.begin(), files.end(), [](const CheckedFile& f) { return f.rejected(); });
+}
+
+std::vector<Finding> IngestPlan::findings() const {
+  std::vector<Finding> all;
+  for (const CheckedFile& file : files)
+    all.insert(all.end(), file.findings.begin(), file.findings.end());
+  return all;
+}
+
+IngestPlan Extractor::Plan(const std::vector<std::filesystem::path>& files) const {
+  IngestPlan plan;
+  // The stored actuals: the day before each file's first row, and the monthly envelope.
+  const std::vector<int> stored_years = data_.ActualYears();
+  const TimeSeries stored = stored_years.empty()
+                                ? TimeSeries()
+                                : data_.LoadActuals(stored_years.front(), stored_years.back());
+  std::vector<LoadTable> tables;
+  for (const auto& path : files) {
+    CheckedFile file;
+    file.source = path.string();
+    file.name = path.filename().string();
+    file.bytes = data_.ReadInputFile(path);
+    file.sha256 = Sha256Hex(file.bytes);
+    ParsedLoadCsv parsed = validator_.CheckFile(file.bytes, file.source, stored);
+    file.findings = std::move(parsed.findings);
+    tables.push_back(std::move(parsed.table));
+    plan.files.push_back(std::move(file));
+  }
+  if (plan.rejected()) return plan;
+
   // Years as they will be after this ingest: stored data overlaid with every file's rows.
-  std::map<int, TimeSeries> updated;
-  // The first line of each file that touched a year, to point at it in messages.
-  std::map<int, std::string> origin;
-  for (const auto& file : files) {
-    const std::string source = file.string();
-    const LoadTable table = ParseLoadCsv(data_.ReadInputFile(file), source);
-    validator_.ValidateTable(table);
-    for (const LoadRow& row : table.rows) {
+  std::map<int, TimeSeries>& updated = plan.years;
+  // The file and line each new value comes from (the last file wins, as in the merge).
+  std::map<Date, std::pair<std::size_t, int>> origin;
+  for (std::size_t f = 0; f < tables.size(); ++f) {
+    for (const LoadRow& row : tables[f].rows) {
       const int year = row.date.year();
       auto [it, inserted] = updated.try_emplace(year);
-      if (inserted) {
-        it->second = data_.LoadActualYear(year);
-        origin[year] = fmt::format("{}:{}", source, row.line);
-      }
+      if (inserted) it->second = data_.LoadActualYear(year);
       it->second.set(row.date, row.load);
+      origin[row.date] = {f, row.line};
     }
-    report.files.push_back(source);
-    report.rows += table.rows.size();
+    plan.rows += tables[f].rows.size();
   }
 
   // The bucket must stay one contiguous series: check the union of stored and updated years.
-  std::vector<int> years = data_.ActualYears();
+  std::vector<int> years = stored_years;
   for (const auto& [year, series] : updated) years.push_back(year);
   std::sort(years.begin(), years.end());
   years.erase(std::unique(years.begin(), years.end()), years.end());
@@ -54,25 +80,43 @@ IngestReport Extractor::Ingest(const std::vector<std::filesystem::path>& files) 
       if (!std::isnan(part.values()[i])) all.set(part.date_at(i), part.values()[i]);
     }
   }
-  // A hole is reported against the file that brought the data after (or before) it.
+  // A hole is reported against the file row just after it (or, when that day is stored, just
+  // before it).
   for (std::size_t i = 1; i < all.size(); ++i) {
     if (!std::isnan(all.values()[i]) || std::isnan(all.values()[i - 1])) continue;
     std::size_t j = i;
     while (std::isnan(all.values()[j])) ++j;
     const Date gap_from = all.date_at(i);
     const Date gap_to = all.date_at(j - 1);
-    const int after = all.date_at(j).year();
-    const int before = all.date_at(i - 1).year();
-    const auto it = origin.contains(after) ? origin.find(after) : origin.find(before);
-    throw DataError(
-        fmt::format("{}: ingesting would leave a gap in the bucket's actuals: no data "
-                    "from {} to {} ({} days)",
-                    it != origin.end() ? it->second : report.files.front(), gap_from.ToIso(),
-                    gap_to.ToIso(), j - i));
+    auto it = origin.find(all.date_at(j));
+    if (it == origin.end()) it = origin.find(all.date_at(i - 1));
+    const auto [file, line] = it != origin.end() ? it->second : std::pair<std::size_t, int>{0, 0};
+    CheckedFile& culprit = plan.files[file];
+    RuleFindings out(FindValidationRule("gap"), culprit.source, culprit.findings);
+    Finding& finding = out.Add(
+        line, fmt::format("ingesting would leave a gap in the bucket's actuals: no data from {} to "
+                          "{} ({} days)",
+                          gap_from.ToIso(), gap_to.ToIso(), j - i));
+    finding.first_date = gap_from;
+    finding.last_date = gap_to;
+    finding.value = static_cast<double>(j - i);
+    i = j;
   }
+  if (plan.rejected()) {
+    plan.years.clear();
+    return plan;
+  }
+  // The files passed; stored data that no longer passes (the bounds changed) is no file's fault.
   validator_.ValidateSeries(all, "bucket actuals after ingest");
+  return plan;
+}
 
-  for (const auto& [year, series] : updated) {
+IngestReport Extractor::Store(const IngestPlan& plan) {
+  assert(!plan.rejected() && "a rejected plan is not stored");
+  IngestReport report;
+  for (const CheckedFile& file : plan.files) report.files.push_back(file.source);
+  report.rows = plan.rows;
+  for (const auto& [year, series] : plan.years) {
     if (data_.ActualYearChanged(year, series)) {
       data_.SaveActualYear(year, series);
       report.years_stored.push_back(year);
@@ -82,6 +126,12 @@ IngestReport Extractor::Ingest(const std::vector<std::filesystem::path>& files) 
     }
   }
   return report;
+}
+
+IngestReport Extractor::Ingest(const std::vector<std::filesystem::path>& files) {
+  const IngestPlan plan = Plan(files);
+  RejectIfErrors(plan.findings());
+  return Store(plan);
 }
 
 ExtractedData Extractor::Extract(int target_year, int training_years, int extra_years) const {

@@ -12,6 +12,27 @@
 
 namespace loadcast {
 
+/// A file checked for ingest: its bytes, content hash and what the validation suite found.
+struct CheckedFile {
+  std::string source;  // the path as given, as messages name it
+  std::string name;    // the file name without folders
+  std::string sha256;
+  std::string bytes;
+  std::vector<Finding> findings;  // errors and warnings, parse and row rules, the bucket's gap
+  bool rejected() const { return HasErrors(findings); }
+};
+
+/// What an ingest would do: every file checked and, when none is rejected, every year the files
+/// touch as it would be stored (the stored year overlaid with the files' rows, in file order).
+struct IngestPlan {
+  std::vector<CheckedFile> files;
+  std::map<int, TimeSeries> years;
+  std::size_t rows = 0;
+  bool rejected() const;
+  /// The findings of every file, in file order.
+  std::vector<Finding> findings() const;
+};
+
 struct IngestReport {
   std::vector<std::string> files;
   std::size_t rows = 0;
@@ -34,9 +55,14 @@ class Extractor {
  public:
   Extractor(DataController& data, const Validator& validator);
 
-  /// Validates every file, merges each year with what is stored, checks the bucket stays
-  /// contiguous, and only then stores the years whose data changed. Any problem throws DataError
-  /// and leaves the bucket untouched.
+  /// Runs the validation suite on every file (with the stored actuals as history), merges each
+  /// year with what is stored and checks the bucket stays contiguous (rule gap, against the file
+  /// that brought the data after the hole). Stores nothing. DataError for a file that cannot be
+  /// read, or stored data that no longer passes.
+  IngestPlan Plan(const std::vector<std::filesystem::path>& files) const;
+  /// Stores the years of a plan whose data changed; the plan must not be rejected.
+  IngestReport Store(const IngestPlan& plan);
+  /// Plan, then Store; a rejected plan throws DataError listing its errors and stores nothing.
   IngestReport Ingest(const std::vector<std::filesystem::path>& files);
 
   /// The actuals for training on the `training_years` years before `target_year` and scoring it,

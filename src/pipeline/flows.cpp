@@ -1,19 +1,49 @@
 #include "pipeline/flows.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <charconv>
 #include <cmath>
 
+#include "core/hash.hpp"
 #include "pipeline/backtester.hpp"
 #include "pipeline/enricher.hpp"
 #include "pipeline/prediction_checker.hpp"
 #include "pipeline/predictor.hpp"
 #include "pipeline/trainer.hpp"
+#include "pipeline/validation_outcome.hpp"
 #include "pipeline/validator.hpp"
 
 namespace loadcast {
 namespace {
+
+/// The input files by name and content hash: what the rejection of an ingest is about.
+std::string InputSubject(const DataController& data,
+                         const std::vector<std::filesystem::path>& files) {
+  std::vector<std::string> parts;
+  for (const auto& file : files) {
+    std::string hash;
+    try {
+      hash = "sha256:" + Sha256Hex(data.ReadInputFile(file)).substr(0, 16);
+    } catch (const DataError&) {
+      // Ingesting it will fail with this very error, which the run reports.
+      hash = "unreadable";
+    }
+    parts.push_back(fmt::format("{} {}", file.filename().string(), hash));
+  }
+  return fmt::format("files {}", fmt::join(parts, ", "));
+}
+
+/// The actuals objects a flow read, by year range and one hash over their content hashes.
+std::string ActualsSubject(const ExtractedData& extracted) {
+  if (extracted.object_hashes.empty()) return "actuals none";
+  std::string hashes;
+  for (const auto& [year, hash] : extracted.object_hashes)
+    hashes += fmt::format("{} {}\n", year, hash);
+  return fmt::format("actuals {}-{} sha256:{}", extracted.object_hashes.begin()->first,
+                     extracted.object_hashes.rbegin()->first, Sha256Hex(hashes).substr(0, 16));
+}
 
 /// The steps shared by the flows, each run as a named step of one recorded run.
 class Steps {
@@ -28,10 +58,14 @@ class Steps {
       return Extractor(run_.data(), validator_)
           .Extract(result_.target_year, params.training_years, params.calibration_years);
     });
+    data_subject_ = ActualsSubject(extracted);
+    run_.SetSubject(data_subject_);
     run_.Step("validate", [&] {
-      validator_.ValidateSeries(
+      const auto findings = validator_.CheckSeries(
           extracted.actuals,
           fmt::format("actuals {}-{}", extracted.first_year, result_.target_year));
+      RaiseFindingAlerts(run_, findings, data_subject_);
+      RejectIfErrors(findings);
     });
     return run_.Step("enrich", [&] { return Enrich(extracted, result_.horizon); });
   }
@@ -49,12 +83,22 @@ class Steps {
     result_.model = prediction.model;
     result_.actuals = enriched.targets.load;
     result_.checks = run_.Step("check", [&] {
-      auto checks = CheckPrediction(prediction.forecast, enriched, run_.config());
+      const auto outcomes = RunPredictionChecks(prediction.forecast, enriched, run_.config());
+      std::vector<CheckRow> checks;
+      for (const CheckOutcome& o : outcomes) checks.push_back(o.row);
       run_.data().SaveChecks(run_.id(), checks);
-      for (const CheckRow& c : checks) {
-        if (c.status == "warn") {
-          run_.Alert("warning", "check", "check_" + c.check, c.detail);
-        }
+      for (const CheckOutcome& o : outcomes) {
+        if (o.row.status == "pass") continue;
+        AlertRecord alert = TargetAlert(o.row.status == "fail" ? "critical" : "warning",
+                                        "prediction", "prediction." + o.row.check,
+                                        fmt::format("{}: {}", o.row.check, o.row.detail));
+        if (o.first_date) alert.period_start = o.first_date->ToIso();
+        if (o.last_date) alert.period_end = o.last_date->ToIso();
+        alert.value = o.value;
+        alert.threshold = o.threshold;
+        // The same model on the same actuals makes the same forecast, and the same alert.
+        alert.subject = fmt::format("model {}; {}", prediction.model.version, data_subject_);
+        run_.Raise(std::move(alert));
       }
       if (AnyFailed(checks)) {
         std::string failed;
@@ -93,27 +137,57 @@ class Steps {
       rows.insert(rows.end(), evaluation->months.begin(), evaluation->months.end());
       run_.data().SaveMetrics(run_.id(), rows);
       const MetricRow& y = evaluation->year;
+      // An evaluation is about one published forecast and the actuals scored so far: the same
+      // again is the same alert, more actuals (more days) a new one.
+      auto performance_alert = [&](std::string code, std::string message, double value,
+                                   double threshold) {
+        AlertRecord alert =
+            TargetAlert("warning", "performance", std::move(code), std::move(message));
+        alert.period_start = fmt::format("{}-01-01", result_.target_year);
+        alert.period_end = fmt::format("{}-12-31", result_.target_year);
+        alert.subject =
+            fmt::format("forecast of run {}, {} days scored", evaluation->forecast_run_id, y.days);
+        alert.value = value;
+        alert.threshold = threshold;
+        run_.Raise(std::move(alert));
+      };
       if (y.mape > run_.config().mape_warning) {
-        run_.Alert("warning", "evaluate", "mape_above_threshold",
-                   fmt::format("{} MAPE of {} is {:.2f}%, above the {:.2f}% threshold",
-                               HorizonName(result_.horizon), result_.target_year, y.mape,
-                               run_.config().mape_warning));
+        performance_alert("mape_above_threshold",
+                          fmt::format("{} MAPE of {} is {:.2f}%, above the {:.2f}% threshold",
+                                      HorizonName(result_.horizon), result_.target_year, y.mape,
+                                      run_.config().mape_warning),
+                          y.mape, run_.config().mape_warning);
       }
       if (y.skill < 0.0) {
-        run_.Alert(
-            "warning", "evaluate", "worse_than_naive",
+        performance_alert(
+            "worse_than_naive",
             fmt::format("{} forecast of {} has MAPE {:.2f}%, worse than the seasonal "
                         "naive's {:.2f}%",
-                        HorizonName(result_.horizon), result_.target_year, y.mape, y.naive_mape));
+                        HorizonName(result_.horizon), result_.target_year, y.mape, y.naive_mape),
+            y.mape, y.naive_mape);
       }
       return evaluation;
     });
   }
 
  private:
+  /// An alert about the flow's target year and horizon.
+  AlertRecord TargetAlert(std::string severity, std::string source, std::string code,
+                          std::string message) const {
+    AlertRecord alert;
+    alert.severity = std::move(severity);
+    alert.source = std::move(source);
+    alert.code = std::move(code);
+    alert.message = std::move(message);
+    alert.target_year = result_.target_year;
+    alert.horizon = HorizonName(result_.horizon);
+    return alert;
+  }
+
   Run& run_;
   FlowResult& result_;
   Validator validator_;
+  std::string data_subject_;  // the actuals extracted (see ActualsSubject)
 };
 
 template <typename F>
@@ -149,8 +223,16 @@ IngestResult IngestFlow(DataController& data, const Config& config,
   ExecuteRun(data, config, "ingest", std::nullopt, std::nullopt, [&](Run& run) {
     result.run_id = run.id();
     const Validator validator(config, Date::Today());
-    result.report =
-        run.Step("ingest", [&] { return Extractor(run.data(), validator).Ingest(files); });
+    Extractor extractor(run.data(), validator);
+    // Every finding is an alert; a rejected file is quarantined and nothing is stored.
+    const IngestPlan plan = run.Step("validate", [&] {
+      run.SetSubject(InputSubject(run.data(), files));
+      IngestPlan checked = extractor.Plan(files);
+      RaiseFindingAlerts(run, checked);
+      if (checked.rejected()) QuarantineAndReject(run, checked);
+      return checked;
+    });
+    result.report = run.Step("store", [&] { return extractor.Store(plan); });
   });
   return result;
 }

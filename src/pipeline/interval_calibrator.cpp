@@ -105,13 +105,10 @@ IntervalCalibration CalibrationFromResiduals(const std::vector<Date>& dates,
   return out;
 }
 
-std::optional<IntervalCalibration> CalibrateIntervals(const TimeSeries& history,
-                                                      const ModelParams& params, Horizon horizon,
-                                                      int target_year) {
-  if (params.calibration_years <= 0 || history.empty()) return std::nullopt;
-  std::vector<Date> dates;
-  std::vector<double> residuals;
-  std::vector<int> years;
+BacktestResiduals BacktestYearsBefore(const TimeSeries& history, const ModelParams& params,
+                                      Horizon horizon, int target_year) {
+  BacktestResiduals out;
+  if (params.calibration_years <= 0 || history.empty()) return out;
   for (int year = target_year - params.calibration_years; year < target_year; ++year) {
     const int first_year = std::max(year - params.training_years, history.start().year());
     if (!CanBacktest(history, first_year, year)) continue;
@@ -123,7 +120,7 @@ std::optional<IntervalCalibration> CalibrateIntervals(const TimeSeries& history,
         history.slice(Date::FromYmd(first_year, 1, 1), Date::FromYmd(year + 1, 1, 1));
     const EnrichedData enriched = Enrich(extracted, horizon);
     const Forecast forecast = FitModel(enriched, params)->Predict(enriched.targets, enriched.known);
-    const std::size_t before = residuals.size();
+    const std::size_t before = out.log_residuals.size();
     for (std::size_t i = 0; i < forecast.size() && i < enriched.targets.load.size(); ++i) {
       const double actual = enriched.targets.load[i];
       const double predicted = forecast.mean[i];
@@ -131,11 +128,22 @@ std::optional<IntervalCalibration> CalibrateIntervals(const TimeSeries& history,
           !std::isfinite(predicted)) {
         continue;
       }
-      dates.push_back(forecast.dates[i]);
-      residuals.push_back(std::log(actual / predicted));
+      out.dates.push_back(forecast.dates[i]);
+      out.log_residuals.push_back(std::log(actual / predicted));
     }
-    if (residuals.size() > before) years.push_back(year);
+    if (out.log_residuals.size() > before) out.years.push_back(year);
   }
+  return out;
+}
+
+std::optional<IntervalCalibration> CalibrateIntervals(const TimeSeries& history,
+                                                      const ModelParams& params, Horizon horizon,
+                                                      int target_year) {
+  if (params.calibration_years <= 0 || history.empty()) return std::nullopt;
+  BacktestResiduals backtest = BacktestYearsBefore(history, params, horizon, target_year);
+  const std::vector<Date>& dates = backtest.dates;
+  const std::vector<double>& residuals = backtest.log_residuals;
+  std::vector<int>& years = backtest.years;
   if (residuals.empty()) {
     spdlog::info("no year before {} can be backtested: keeping the model's own {} intervals",
                  target_year, HorizonName(horizon));

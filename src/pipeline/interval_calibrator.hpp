@@ -52,6 +52,20 @@ IntervalCalibration CalibrationFromResiduals(const std::vector<Date>& dates,
                                              const std::vector<double>& log_residuals,
                                              double coverage, std::vector<int> years);
 
+/// Out-of-sample errors of the model: the days of the backtested years and the log residuals
+/// log(actual / forecast) there, in date order.
+struct BacktestResiduals {
+  std::vector<Date> dates;
+  std::vector<double> log_residuals;
+  std::vector<int> years;  // the years that gave residuals
+};
+
+/// Backtests the `params.calibration_years` years before `target_year` on `history` (each fitted
+/// on the `params.training_years` years before it, at least two, as a run would be) under the
+/// horizon's information set. Empty when calibration is off or no year has enough history.
+BacktestResiduals BacktestYearsBefore(const TimeSeries& history, const ModelParams& params,
+                                      Horizon horizon, int target_year);
+
 /// Backtests the `params.calibration_years` years before `target_year` on `history` (each fitted
 /// on the `params.training_years` years before it, at least two, as a run would be) under the
 /// horizon's information set, and calibrates from their residuals. nullopt when calibration is

@@ -4,19 +4,225 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+
+#include "core/calendar.hpp"
 
 namespace loadcast {
 namespace {
 
-CheckRow Result(std::string check, bool ok, std::string detail, bool warn_only = false) {
-  return {std::move(check), ok ? "pass" : (warn_only ? "warn" : "fail"), std::move(detail)};
+constexpr int kRecentYears = 3;         // complete years the annual total is compared with
+constexpr std::size_t kMinSundays = 4;  // fewer: the weekly pattern is not judged
+constexpr std::size_t kMinWorkdays = 10;
+
+CheckOutcome Result(std::string check, bool ok, std::string detail, bool warn_only = false) {
+  CheckOutcome outcome;
+  outcome.row = {std::move(check), ok ? "pass" : (warn_only ? "warn" : "fail"), std::move(detail)};
+  return outcome;
+}
+
+/// The forecast's span, for checks about all of it.
+void SetSpan(CheckOutcome& outcome, const Forecast& forecast) {
+  if (forecast.size() == 0) return;
+  outcome.first_date = forecast.dates.front();
+  outcome.last_date = forecast.dates.back();
+}
+
+/// The same month and day in another year; nullopt for 29 February in a common year.
+std::optional<Date> SameDayIn(Date date, int year) {
+  if (!Date::IsValidYmd(year, date.month(), date.day())) return std::nullopt;
+  return Date::FromYmd(year, date.month(), date.day());
+}
+
+CheckOutcome CheckAnnualTotal(const Forecast& forecast, const EnrichedData& enriched,
+                              const Config& config) {
+  // The forecast's days with a finite value, and their mean.
+  double sum = 0.0;
+  std::size_t days = 0;
+  for (double v : forecast.mean) {
+    if (!std::isfinite(v)) continue;
+    sum += v;
+    ++days;
+  }
+  // The mean load of the same calendar days in each of the last complete years before the target.
+  const TimeSeries& history = enriched.history;
+  std::vector<int> years;
+  double reference = 0.0;
+  for (int year = enriched.target_year - 1;
+       days > 0 && year >= history.start().year() && static_cast<int>(years.size()) < kRecentYears;
+       --year) {
+    const Date first = Date::FromYmd(year, 1, 1);
+    const Date next = Date::FromYmd(year + 1, 1, 1);
+    if (history.slice(first, next).count_known() != static_cast<std::size_t>(next - first)) {
+      continue;  // not complete
+    }
+    double year_sum = 0.0;
+    std::size_t year_days = 0;
+    for (std::size_t i = 0; i < forecast.size(); ++i) {
+      if (!std::isfinite(forecast.mean[i])) continue;
+      const auto same = SameDayIn(forecast.dates[i], year);
+      if (!same) continue;
+      year_sum += history.at(*same);
+      ++year_days;
+    }
+    if (year_days == 0) continue;
+    reference += year_sum / static_cast<double>(year_days);
+    years.push_back(year);
+  }
+  if (years.empty()) {
+    CheckOutcome outcome =
+        Result("annual_total", true,
+               fmt::format("no complete year before {} to compare with", enriched.target_year));
+    SetSpan(outcome, forecast);
+    return outcome;
+  }
+  reference /= static_cast<double>(years.size());
+  const double mean = sum / static_cast<double>(days);
+  const double change = mean / reference - 1.0;
+  const double distance = std::abs(change);
+  const bool fail = distance > config.annual_total_fail;
+  const bool warn = distance > config.annual_total_warn;
+  const std::string period = years.size() == 1 ? fmt::format("{}", years.front())
+                                               : fmt::format("{}-{}", years.back(), years.front());
+  CheckOutcome outcome = Result(
+      "annual_total", !warn,
+      fmt::format("total {:.2f} TWh over {} days is {:+.1f}% from {:.2f} TWh, the mean of the same "
+                  "days in {} (warn beyond {:.0f}%, fail beyond {:.0f}%)",
+                  sum / 1e6, days, 100.0 * change, reference * static_cast<double>(days) / 1e6,
+                  period, 100.0 * config.annual_total_warn, 100.0 * config.annual_total_fail),
+      /*warn_only=*/!fail);
+  outcome.value = change;
+  outcome.threshold = fail ? config.annual_total_fail : config.annual_total_warn;
+  SetSpan(outcome, forecast);
+  return outcome;
+}
+
+CheckOutcome CheckWeeklyPattern(const Forecast& forecast, const Config& config) {
+  double workday_sum = 0.0;
+  double sunday_sum = 0.0;
+  std::size_t workdays = 0;
+  std::size_t sundays = 0;
+  for (std::size_t i = 0; i < forecast.size(); ++i) {
+    const double v = forecast.mean[i];
+    if (!std::isfinite(v)) continue;
+    const Date d = forecast.dates[i];
+    if (d.weekday() == 6) {
+      sunday_sum += v;
+      ++sundays;
+    } else if (d.weekday() < 5 && HolidayOn(d) == Holiday::kNone) {
+      workday_sum += v;
+      ++workdays;
+    }
+  }
+  if (sundays < kMinSundays || workdays < kMinWorkdays) {
+    CheckOutcome outcome =
+        Result("weekly_pattern", true,
+               fmt::format("not judged: {} Sundays and {} working days (needs {} and {})", sundays,
+                           workdays, kMinSundays, kMinWorkdays));
+    SetSpan(outcome, forecast);
+    return outcome;
+  }
+  const double workday_mean = workday_sum / static_cast<double>(workdays);
+  const double sunday_mean = sunday_sum / static_cast<double>(sundays);
+  const double ratio = sunday_mean > 0.0 ? workday_mean / sunday_mean : 0.0;
+  CheckOutcome outcome =
+      Result("weekly_pattern", ratio >= config.min_weekday_ratio,
+             fmt::format("working days {:.0f} MWh on average, {:.2f} times Sundays' {:.0f} MWh (at "
+                         "least {:.2f})",
+                         workday_mean, ratio, sunday_mean, config.min_weekday_ratio));
+  outcome.value = ratio;
+  outcome.threshold = config.min_weekday_ratio;
+  SetSpan(outcome, forecast);
+  return outcome;
+}
+
+CheckOutcome CheckHolidaysLower(const Forecast& forecast) {
+  std::map<Date, double> by_date;
+  for (std::size_t i = 0; i < forecast.size(); ++i) {
+    if (std::isfinite(forecast.mean[i])) by_date[forecast.dates[i]] = forecast.mean[i];
+  }
+  std::size_t judged = 0;
+  std::vector<std::string> not_lower;
+  std::optional<double> worst;
+  std::optional<Date> first;
+  std::optional<Date> last;
+  for (const auto& [date, value] : by_date) {
+    const Holiday holiday = HolidayOn(date);
+    // A holiday on a Sunday falls on a day off anyway: in the actuals of 2012-2021 some (Easter,
+    // Christmas) lie well below the Sundays around them, others (1 November, 8 December,
+    // Ferragosto) within 5% either side, so a forecast there says nothing about the model.
+    if (holiday == Holiday::kNone || date.weekday() == 6) continue;
+    double sum = 0.0;
+    int count = 0;
+    for (const Date neighbour : {date - 7, date + 7}) {
+      const auto it = by_date.find(neighbour);
+      if (it == by_date.end() || HolidayOn(neighbour) != Holiday::kNone) continue;
+      sum += it->second;
+      ++count;
+    }
+    if (count == 0) continue;
+    ++judged;
+    const double ratio = value / (sum / count);
+    if (ratio < 1.0) continue;
+    not_lower.push_back(fmt::format("{} ({}, {:.2f} times its neighbours)", date.ToIso(),
+                                    HolidayName(holiday), ratio));
+    worst = worst ? std::max(*worst, ratio) : ratio;
+    if (!first) first = date;
+    last = date;
+  }
+  std::string detail;
+  if (not_lower.empty()) {
+    detail = fmt::format(
+        "all {} holidays (not on Sundays) below the mean of the same weekday a "
+        "week before and after",
+        judged);
+  } else {
+    detail = fmt::format(
+        "{} of {} holidays (not on Sundays) not below the mean of the same "
+        "weekday a week before and after:",
+        not_lower.size(), judged);
+    for (const std::string& h : not_lower) detail += " " + h;
+  }
+  CheckOutcome outcome = Result("holidays_lower", not_lower.empty(), detail, /*warn_only=*/true);
+  if (worst) {
+    outcome.value = worst;
+    outcome.threshold = 1.0;
+    outcome.first_date = first;
+    outcome.last_date = last;
+  } else {
+    SetSpan(outcome, forecast);
+  }
+  return outcome;
+}
+
+CheckOutcome CheckIntervalWidth(const Forecast& forecast, const Config& config) {
+  double sum = 0.0;
+  std::size_t days = 0;
+  for (std::size_t i = 0; i < forecast.size(); ++i) {
+    const double width = (forecast.upper[i] - forecast.lower[i]) / forecast.mean[i];
+    if (!std::isfinite(width) || !(forecast.mean[i] > 0.0)) continue;
+    sum += width;
+    ++days;
+  }
+  const double mean = days > 0 ? sum / static_cast<double>(days) : 0.0;
+  const bool narrow = mean < config.min_interval_width;
+  const bool wide = mean > config.max_interval_width;
+  CheckOutcome outcome = Result(
+      "interval_width", !narrow && !wide,
+      fmt::format("mean width {:.1f}% of the forecast (expected {:.1f}% to {:.1f}%)", 100.0 * mean,
+                  100.0 * config.min_interval_width, 100.0 * config.max_interval_width),
+      /*warn_only=*/true);
+  outcome.value = mean;
+  outcome.threshold = narrow ? config.min_interval_width : config.max_interval_width;
+  SetSpan(outcome, forecast);
+  return outcome;
 }
 
 }  // namespace
 
-std::vector<CheckRow> CheckPrediction(const Forecast& forecast, const EnrichedData& enriched,
-                                      const Config& config) {
-  std::vector<CheckRow> checks;
+std::vector<CheckOutcome> RunPredictionChecks(const Forecast& forecast,
+                                              const EnrichedData& enriched, const Config& config) {
+  std::vector<CheckOutcome> checks;
   const std::size_t expected = enriched.targets.size();
   bool dates_match = forecast.size() == expected;
   for (std::size_t i = 0; dates_match && i < expected; ++i) {
@@ -24,26 +230,36 @@ std::vector<CheckRow> CheckPrediction(const Forecast& forecast, const EnrichedDa
   }
   checks.push_back(Result("one_value_per_day", dates_match,
                           fmt::format("{} values for {} target days", forecast.size(), expected)));
+  checks.back().value = static_cast<double>(forecast.size());
+  checks.back().threshold = static_cast<double>(expected);
+  SetSpan(checks.back(), forecast);
 
   std::size_t non_finite = 0;
   std::size_t non_positive = 0;
-  std::string first_bad;
+  std::optional<Date> first_bad;
   for (std::size_t i = 0; i < forecast.size(); ++i) {
     const double v = forecast.mean[i];
     if (!std::isfinite(v)) {
       ++non_finite;
-      if (first_bad.empty()) first_bad = forecast.dates[i].ToIso();
+      if (!first_bad) first_bad = forecast.dates[i];
     } else if (v <= 0.0) {
       ++non_positive;
-      if (first_bad.empty()) first_bad = forecast.dates[i].ToIso();
+      if (!first_bad) first_bad = forecast.dates[i];
     }
   }
-  checks.push_back(Result(
-      "finite", non_finite == 0,
-      non_finite == 0 ? "all values finite"
-                      : fmt::format("{} values not finite (first on {})", non_finite, first_bad)));
+  checks.push_back(Result("finite", non_finite == 0,
+                          non_finite == 0
+                              ? "all values finite"
+                              : fmt::format("{} values not finite (first on {})", non_finite,
+                                            first_bad ? first_bad->ToIso() : std::string())));
+  checks.back().value = static_cast<double>(non_finite);
+  checks.back().threshold = 0.0;
+  SetSpan(checks.back(), forecast);
   checks.push_back(
       Result("positive", non_positive == 0, fmt::format("{} values not positive", non_positive)));
+  checks.back().value = static_cast<double>(non_positive);
+  checks.back().threshold = 0.0;
+  SetSpan(checks.back(), forecast);
 
   double lo = INFINITY;
   double hi = -INFINITY;
@@ -56,10 +272,16 @@ std::vector<CheckRow> CheckPrediction(const Forecast& forecast, const EnrichedDa
   const double ceiling = hi * (1.0 + config.envelope_margin);
   std::size_t outside = 0;
   std::string first_outside;
+  std::optional<double> first_value;
+  std::optional<Date> first_date;
   for (std::size_t i = 0; i < forecast.size(); ++i) {
     const double v = forecast.mean[i];
     if (std::isfinite(v) && (v < floor || v > ceiling)) {
-      if (outside++ == 0) first_outside = fmt::format("{} on {}", v, forecast.dates[i].ToIso());
+      if (outside++ == 0) {
+        first_outside = fmt::format("{} on {}", v, forecast.dates[i].ToIso());
+        first_value = v;
+        first_date = forecast.dates[i];
+      }
     }
   }
   checks.push_back(
@@ -67,6 +289,14 @@ std::vector<CheckRow> CheckPrediction(const Forecast& forecast, const EnrichedDa
              outside == 0 ? fmt::format("all values within [{:.0f}, {:.0f}] MWh", floor, ceiling)
                           : fmt::format("{} values outside [{:.0f}, {:.0f}] MWh (first: {})",
                                         outside, floor, ceiling, first_outside)));
+  if (first_value) {
+    checks.back().value = first_value;
+    checks.back().threshold = *first_value < floor ? floor : ceiling;
+    checks.back().first_date = first_date;
+    checks.back().last_date = first_date;
+  } else {
+    SetSpan(checks.back(), forecast);
+  }
 
   std::size_t bad_interval = 0;
   for (std::size_t i = 0; i < forecast.size(); ++i) {
@@ -78,7 +308,24 @@ std::vector<CheckRow> CheckPrediction(const Forecast& forecast, const EnrichedDa
       Result("interval_contains_forecast", bad_interval == 0,
              fmt::format("{} days with the forecast outside its interval", bad_interval),
              /*warn_only=*/true));
+  checks.back().value = static_cast<double>(bad_interval);
+  checks.back().threshold = 0.0;
+  SetSpan(checks.back(), forecast);
+
+  checks.push_back(CheckAnnualTotal(forecast, enriched, config));
+  checks.push_back(CheckWeeklyPattern(forecast, config));
+  checks.push_back(CheckHolidaysLower(forecast));
+  checks.push_back(CheckIntervalWidth(forecast, config));
   return checks;
+}
+
+std::vector<CheckRow> CheckPrediction(const Forecast& forecast, const EnrichedData& enriched,
+                                      const Config& config) {
+  std::vector<CheckRow> rows;
+  for (CheckOutcome& outcome : RunPredictionChecks(forecast, enriched, config)) {
+    rows.push_back(std::move(outcome.row));
+  }
+  return rows;
 }
 
 bool AnyFailed(const std::vector<CheckRow>& checks) {

@@ -1,7 +1,9 @@
 // Checks a forecast must pass before it is published: one finite, positive value per target day,
-// inside a plausible envelope of history, with a sane interval.
+// inside a plausible envelope of history, a total near the recent years', the weekly pattern,
+// holidays below ordinary days, and a sane interval.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "core/config.hpp"
@@ -11,7 +13,31 @@
 
 namespace loadcast {
 
-/// The result of every check; any with status "fail" rejects the forecast.
+/// One check's result with the figure it measured, the limit it compared it with and the days
+/// concerned, for the alert a warn or fail raises.
+struct CheckOutcome {
+  CheckRow row;
+  std::optional<double> value;
+  std::optional<double> threshold;
+  std::optional<Date> first_date;
+  std::optional<Date> last_date;
+};
+
+/// Every check, in order (status pass, warn or fail; any fail rejects the forecast):
+///   one_value_per_day, finite, positive, history_envelope (fail);
+///   interval_contains_forecast (warn);
+///   annual_total: the forecast's total against the mean total of the same days in the last (up
+///     to 3) complete years before the target: warn beyond checks.annual_total_warn, fail beyond
+///     checks.annual_total_fail;
+///   weekly_pattern: the mean forecast of working days (Monday to Friday, not holidays) at least
+///     checks.min_weekday_ratio times that of Sundays (fail); judged on 4 Sundays or more;
+///   holidays_lower: each public holiday not on a Sunday below the mean of its neighbours, the
+///     same weekday a week before and after that are not holidays themselves (warn);
+///   interval_width: the mean relative width (upper - lower) / forecast within
+///     [checks.min_interval_width, checks.max_interval_width] (warn).
+std::vector<CheckOutcome> RunPredictionChecks(const Forecast& forecast,
+                                              const EnrichedData& enriched, const Config& config);
+/// The rows of RunPredictionChecks.
 std::vector<CheckRow> CheckPrediction(const Forecast& forecast, const EnrichedData& enriched,
                                       const Config& config);
 /// True when any check failed.

@@ -1,5 +1,9 @@
 #include "pipeline/run.hpp"
 
+#include <fmt/format.h>
+
+#include "core/date.hpp"
+
 namespace loadcast {
 namespace {
 
@@ -20,11 +24,15 @@ std::string AlertCode(ExitCode code) {
 
 Run::Run(DataController& data, const Config& config, std::string command,
          std::optional<int> target_year, std::optional<Horizon> horizon)
-    : data_(data), config_(config) {
+    : data_(data),
+      config_(config),
+      command_(std::move(command)),
+      target_year_(target_year),
+      horizon_(horizon ? std::string(HorizonName(*horizon)) : "") {
   RunRecord record;
-  record.command = std::move(command);
-  record.target_year = target_year;
-  record.horizon = horizon ? std::string(HorizonName(*horizon)) : "";
+  record.command = command_;
+  record.target_year = target_year_;
+  record.horizon = horizon_;
   record.config = DumpConfig(config);
   id_ = data_.BeginRun(record);
   spdlog::info("run {}: {} started", id_, record.command);
@@ -33,13 +41,47 @@ Run::Run(DataController& data, const Config& config, std::string command,
 void Run::Alert(const std::string& severity, const std::string& source, const std::string& code,
                 const std::string& message) {
   AlertRecord alert;
-  alert.run_id = id_;
   alert.severity = severity;
   alert.source = source;
   alert.code = code;
   alert.message = message;
-  data_.AddAlert(alert);
-  spdlog::warn("run {}: alert [{}] {}: {}", id_, severity, code, message);
+  alert.target_year = target_year_;
+  alert.horizon = horizon_;
+  Raise(std::move(alert));
+}
+
+std::optional<int64_t> Run::Raise(AlertRecord alert) {
+  alert.run_id = id_;
+  const auto id = data_.AddAlert(alert);
+  if (id) {
+    spdlog::warn("run {}: alert {} [{}] {}: {}", id_, *id, alert.severity, alert.code,
+                 alert.message);
+  } else {
+    spdlog::info("run {}: alert [{}] {} is already on record: {}", id_, alert.severity, alert.code,
+                 alert.message);
+  }
+  return id;
+}
+
+AlertRecord Run::FailureAlert(std::string code, std::string message, bool rejected) const {
+  AlertRecord alert;
+  alert.severity = "critical";
+  alert.source = "pipeline";
+  alert.code = std::move(code);
+  alert.message = std::move(message);
+  alert.target_year = target_year_;
+  alert.horizon = horizon_;
+  alert.subject = fmt::format("{} step {}", command_, current_step_);
+  if (!subject_.empty()) alert.subject += "; " + subject_;
+  if (!rejected) {
+    // Rejected data is rejected again as long as it is the same: one alert. A failure or a
+    // refusal is about the run's circumstances (a full disk, a missing model): repeated on the
+    // same day it is one alert, on a later day a new one, so that it is not hidden for good by
+    // an acknowledged alert of an earlier occurrence.
+    alert.period_start = Date::Today().ToIso();
+    alert.period_end = alert.period_start;
+  }
+  return alert;
 }
 
 void Run::Succeed(const std::string& message) {
@@ -51,8 +93,7 @@ void Run::Fail(const Error& error) noexcept {
   const ExitCode code = error.exit_code();
   const bool rejected = code == ExitCode::kDataRejected || code == ExitCode::kForecastRejected;
   try {
-    Alert(code == ExitCode::kInternal ? "critical" : "error", current_step_, AlertCode(code),
-          error.what());
+    Raise(FailureAlert(AlertCode(code), error.what(), rejected));
     data_.FinishRun(id_, rejected ? "rejected" : "failed", error.what());
   } catch (const std::exception& e) {
     spdlog::error("run {}: could not record the failure: {}", id_, e.what());
@@ -61,7 +102,7 @@ void Run::Fail(const Error& error) noexcept {
 
 void Run::Fail(const std::exception& error) noexcept {
   try {
-    Alert("critical", current_step_, "internal_error", error.what());
+    Raise(FailureAlert("internal_error", error.what(), /*rejected=*/false));
     data_.FinishRun(id_, "failed", error.what());
   } catch (const std::exception& e) {
     spdlog::error("run {}: could not record the failure: {}", id_, e.what());

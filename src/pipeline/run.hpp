@@ -54,20 +54,37 @@ class Run {
     }
   }
 
-  /// Writes an alert row for this run.
+  /// Writes an alert about the run's target (its target year and horizon filled in, no period
+  /// or subject), so its fingerprint is source, code, target year and horizon. Prefer Raise,
+  /// which says what the alert is about.
   void Alert(const std::string& severity, const std::string& source, const std::string& code,
              const std::string& message);
+  /// Writes a fully described alert for this run (run id filled in); returns its id, or nothing
+  /// when the same alert (same fingerprint) is already stored.
+  std::optional<int64_t> Raise(AlertRecord alert);
+  /// Names the data the run works on (input files and their content hashes, the actuals
+  /// objects read). It becomes part of the subject, and so of the fingerprint, of the alert a
+  /// failure raises: the same failure on the same data is one alert.
+  void SetSubject(std::string subject) { subject_ = std::move(subject); }
   /// Marks the run succeeded.
   void Succeed(const std::string& message = "");
   /// Marks the run failed (or rejected, for bad input or a rejected forecast) and raises the
-  /// alert that says why. Never throws: the original error is what the caller reports.
+  /// critical alert that says why (source pipeline, the command and step in its subject). Never
+  /// throws: the original error is what the caller reports.
   void Fail(const Error& error) noexcept;
   void Fail(const std::exception& error) noexcept;
 
  private:
+  /// The alert of a failure: about the data for a rejection, about the day otherwise.
+  AlertRecord FailureAlert(std::string code, std::string message, bool rejected) const;
+
   DataController& data_;
   const Config& config_;
   int64_t id_ = 0;
+  std::string command_;
+  std::optional<int> target_year_;
+  std::string horizon_;
+  std::string subject_;
   std::string current_step_ = "start";
   std::vector<StepTiming> timings_;
 };

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "core/url.hpp"
 #include "storage/local_bucket.hpp"
 #include "storage/sqlite_database.hpp"
 
@@ -55,6 +56,24 @@ std::unique_ptr<Database> OpenDatabase(const Config& config) {
   };
   static const std::vector<Backend<Database>> kTable = {{"", sqlite}, {"sqlite", sqlite}};
   return Open(kTable, "database.url", config.database_url, config);
+}
+
+std::unique_ptr<AlertNotifier> OpenAlertNotifier(const Config& config) {
+  const std::string& url = config.alerts_webhook_url;
+  if (url.empty()) return nullptr;
+  auto webhook = [](const Config& c, const std::string&) -> std::unique_ptr<AlertNotifier> {
+    return std::make_unique<WebhookNotifier>(c.alerts_webhook_url,
+                                             c.alerts_webhook_timeout_seconds);
+  };
+  static const std::vector<Backend<AlertNotifier>> kTable = {{"http", webhook}, {"https", webhook}};
+  const auto [scheme, rest] = SplitUrl(url);
+  for (const auto& backend : kTable) {
+    if (backend.scheme == scheme) return backend.open(config, rest);
+  }
+  // Not Open(): a path is no webhook, and the URL may hold a token that must not be shown.
+  throw ConfigError(
+      fmt::format("alerts.webhook_url: unsupported scheme '{}' in '{}' (valid: http://, https://)",
+                  scheme, RedactUrl(url)));
 }
 
 }  // namespace loadcast

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/config.hpp"
+#include "storage/alert_notifier.hpp"
 #include "storage/database.hpp"
 #include "storage/object_store.hpp"
 
@@ -14,5 +15,8 @@ namespace loadcast {
 std::unique_ptr<ObjectStore> OpenObjectStore(const Config& config);
 /// The database for `database.url`: a plain path or sqlite:// URL opens a SqliteDatabase.
 std::unique_ptr<Database> OpenDatabase(const Config& config);
+/// The notifier for `alerts.webhook_url`: an http:// or https:// URL opens a WebhookNotifier;
+/// an empty URL, none (nullptr).
+std::unique_ptr<AlertNotifier> OpenAlertNotifier(const Config& config);
 
 }  // namespace loadcast

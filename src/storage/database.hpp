@@ -10,6 +10,21 @@
 
 namespace loadcast {
 
+/// Which alerts ListAlerts returns, newest first. Empty fields do not filter.
+struct AlertFilter {
+  std::vector<std::string> severities;  // any of these
+  std::vector<std::string> sources;     // any of these
+  std::string since;                    // created at or after this UTC date or ISO time
+  std::optional<bool> acknowledged;     // only acknowledged (true) or only open (false) alerts
+  int limit = 50;
+};
+
+/// What acknowledging an alert did.
+struct AlertAcknowledgement {
+  AlertRecord alert;                  // as stored afterwards
+  bool already_acknowledged = false;  // it was before: nothing changed
+};
+
 class Database {
  public:
   virtual ~Database() = default;
@@ -46,8 +61,13 @@ class Database {
   virtual void SaveChecks(int64_t run_id, const std::vector<CheckRow>& checks) = 0;
   virtual std::vector<CheckRow> ListChecks(int64_t run_id) const = 0;
 
-  virtual int64_t AddAlert(const AlertRecord& alert) = 0;
-  virtual std::vector<AlertRecord> ListAlerts(int limit) const = 0;
+  /// Stores an alert unless one with the same fingerprint is stored already. An empty
+  /// fingerprint is derived (AlertFingerprint), an empty created_at is now. Returns the new id, or
+  /// nothing when the alert was already on record (that one is left as it is).
+  virtual std::optional<int64_t> AddAlert(const AlertRecord& alert) = 0;
+  virtual std::vector<AlertRecord> ListAlerts(const AlertFilter& filter) const = 0;
+  /// Marks an alert acknowledged now, unless it already is; nothing when no alert has that id.
+  virtual std::optional<AlertAcknowledgement> AcknowledgeAlert(int64_t id) = 0;
   virtual int CountAlerts(int64_t run_id) const = 0;
 
   /// Where the database is, for people.

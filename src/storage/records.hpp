@@ -92,14 +92,27 @@ struct CheckRow {
   std::string detail;
 };
 
+/// One alert: what a check found, about which period, with the figure and the threshold it
+/// crossed. The same check on the same data gives the same fingerprint, and the database keeps
+/// one alert per fingerprint.
 struct AlertRecord {
   int64_t id = 0;
   std::optional<int64_t> run_id;
   std::string created_at;
-  std::string severity;  // info, warning, error, critical
-  std::string source;    // the step that raised it
-  std::string code;      // stable machine-readable identifier
+  std::string severity;  // info, warning, critical
+  std::string source;    // validation, drift, performance, prediction, pipeline
+  std::string code;      // stable machine-readable identifier, documented in docs/operations.md
   std::string message;
+  std::optional<int> target_year;
+  std::string horizon;       // empty when not about one horizon
+  std::string period_start;  // ISO dates of the period concerned; empty when none
+  std::string period_end;
+  std::string subject;  // what else identifies the data checked (a file and its hash, a window)
+  std::optional<double> value;      // the figure that was checked
+  std::optional<double> threshold;  // the limit it crossed
+  std::string fingerprint;          // empty: derived from the fields above when stored
+  bool acknowledged = false;
+  std::string acknowledged_at;
 };
 
 }  // namespace loadcast

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "core/errors.hpp"
+#include "storage/alerts.hpp"
 
 namespace loadcast {
 namespace {
@@ -84,6 +85,47 @@ CREATE TABLE backtests (
 );
 CREATE INDEX backtests_by_target ON backtests(horizon, target_year);
 )sql",
+    // Alerts say what they concern (period, figures, subject) and carry a fingerprint, unique,
+    // so that the same finding is stored once. SQLite cannot change a CHECK constraint, so the
+    // table is rebuilt: 'error' becomes 'critical', and the old source (the step that raised the
+    // alert) becomes one of the five sources, the step kept in the subject. Old rows get a
+    // fingerprint of their own ('legacy-<id>'): none of them is merged with another.
+    R"sql(
+CREATE TABLE alerts_v3 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id INTEGER REFERENCES runs(id),
+  created_at TEXT NOT NULL,
+  severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+  source TEXT NOT NULL
+    CHECK (source IN ('validation', 'drift', 'performance', 'prediction', 'pipeline')),
+  code TEXT NOT NULL,
+  message TEXT NOT NULL,
+  target_year INTEGER,
+  horizon TEXT NOT NULL DEFAULT '',
+  period_start TEXT NOT NULL DEFAULT '',
+  period_end TEXT NOT NULL DEFAULT '',
+  subject TEXT NOT NULL DEFAULT '',
+  value REAL,
+  threshold REAL,
+  fingerprint TEXT NOT NULL,
+  acknowledged INTEGER NOT NULL DEFAULT 0 CHECK (acknowledged IN (0, 1)),
+  acknowledged_at TEXT
+);
+INSERT INTO alerts_v3 (id, run_id, created_at, severity, source, code, message, target_year,
+                       horizon, subject, fingerprint)
+SELECT a.id, a.run_id, a.created_at,
+       CASE a.severity WHEN 'error' THEN 'critical' ELSE a.severity END,
+       CASE WHEN a.code LIKE 'check\_%' ESCAPE '\' THEN 'prediction'
+            WHEN a.code IN ('mape_above_threshold', 'worse_than_naive') THEN 'performance'
+            ELSE 'pipeline' END,
+       a.code, a.message, r.target_year, COALESCE(r.horizon, ''), 'step ' || a.source,
+       'legacy-' || a.id
+FROM alerts a LEFT JOIN runs r ON r.id = a.run_id;
+DROP TABLE alerts;
+ALTER TABLE alerts_v3 RENAME TO alerts;
+CREATE UNIQUE INDEX alerts_by_fingerprint ON alerts(fingerprint);
+CREATE INDEX alerts_by_run ON alerts(run_id);
+)sql",
 };
 
 /// A prepared statement, finalized on scope exit. Binds by 1-based position.
@@ -117,6 +159,11 @@ class Statement {
     return *this;
   }
   Statement& Bind(int i, std::optional<int64_t> v) {
+    if (v) return Bind(i, *v);
+    Check(sqlite3_bind_null(stmt_, i));
+    return *this;
+  }
+  Statement& Bind(int i, std::optional<double> v) {
     if (v) return Bind(i, *v);
     Check(sqlite3_bind_null(stmt_, i));
     return *this;
@@ -189,6 +236,42 @@ BacktestRow ReadBacktest(const Statement& s) {
   r.coverage = s.Real(10);
   r.interval_width = s.Real(11);
   return r;
+}
+
+constexpr const char* kAlertColumns =
+    "id, run_id, created_at, severity, source, code, message, target_year, horizon, "
+    "period_start, period_end, subject, value, threshold, fingerprint, acknowledged, "
+    "COALESCE(acknowledged_at, '')";
+
+/// An alerts row, selected as kAlertColumns lists them.
+AlertRecord ReadAlert(const Statement& s) {
+  AlertRecord a;
+  a.id = s.Int(0);
+  if (!s.IsNull(1)) a.run_id = s.Int(1);
+  a.created_at = s.Text(2);
+  a.severity = s.Text(3);
+  a.source = s.Text(4);
+  a.code = s.Text(5);
+  a.message = s.Text(6);
+  if (!s.IsNull(7)) a.target_year = static_cast<int>(s.Int(7));
+  a.horizon = s.Text(8);
+  a.period_start = s.Text(9);
+  a.period_end = s.Text(10);
+  a.subject = s.Text(11);
+  if (!s.IsNull(12)) a.value = s.Real(12);
+  if (!s.IsNull(13)) a.threshold = s.Real(13);
+  a.fingerprint = s.Text(14);
+  a.acknowledged = s.Int(15) != 0;
+  a.acknowledged_at = s.Text(16);
+  return a;
+}
+
+/// " AND column IN (?, ?)" with one placeholder per value; empty when there are no values.
+std::string InClause(const char* column, std::size_t values) {
+  if (values == 0) return "";
+  std::string out = fmt::format(" AND {} IN (?", column);
+  for (std::size_t i = 1; i < values; ++i) out += ", ?";
+  return out + ")";
 }
 
 }  // namespace
@@ -457,36 +540,57 @@ std::vector<CheckRow> SqliteDatabase::ListChecks(int64_t run_id) const {
   return out;
 }
 
-int64_t SqliteDatabase::AddAlert(const AlertRecord& a) {
-  int64_t id = 0;
+std::optional<int64_t> SqliteDatabase::AddAlert(const AlertRecord& a) {
+  std::optional<int64_t> id;
   InTransaction([&] {
+    // Only a fingerprint conflict is ignored: a bad severity or run id still fails.
     Statement s(db_,
-                "INSERT INTO alerts (run_id, created_at, severity, source, code, message) "
-                "VALUES (?, ?, ?, ?, ?, ?)");
+                "INSERT INTO alerts (run_id, created_at, severity, source, code, message, "
+                "target_year, horizon, period_start, period_end, subject, value, threshold, "
+                "fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (fingerprint) DO NOTHING");
     s.Bind(1, a.run_id).Bind(2, a.created_at.empty() ? UtcNow() : a.created_at);
-    s.Bind(3, a.severity).Bind(4, a.source).Bind(5, a.code).Bind(6, a.message).Step();
-    id = sqlite3_last_insert_rowid(db_);
+    s.Bind(3, a.severity).Bind(4, a.source).Bind(5, a.code).Bind(6, a.message);
+    s.Bind(7, a.target_year).Bind(8, a.horizon).Bind(9, a.period_start).Bind(10, a.period_end);
+    s.Bind(11, a.subject).Bind(12, a.value).Bind(13, a.threshold);
+    s.Bind(14, a.fingerprint.empty() ? AlertFingerprint(a) : a.fingerprint).Step();
+    if (sqlite3_changes(db_) > 0) id = sqlite3_last_insert_rowid(db_);
   });
   return id;
 }
 
-std::vector<AlertRecord> SqliteDatabase::ListAlerts(int limit) const {
-  Statement s(db_,
-              "SELECT id, run_id, created_at, severity, source, code, message FROM alerts "
-              "ORDER BY id DESC LIMIT ?");
-  s.Bind(1, limit);
+std::vector<AlertRecord> SqliteDatabase::ListAlerts(const AlertFilter& filter) const {
+  std::string sql = fmt::format("SELECT {} FROM alerts WHERE 1 = 1", kAlertColumns);
+  sql += InClause("severity", filter.severities.size());
+  sql += InClause("source", filter.sources.size());
+  if (!filter.since.empty()) sql += " AND created_at >= ?";
+  if (filter.acknowledged) sql += " AND acknowledged = ?";
+  sql += " ORDER BY id DESC LIMIT ?";
+  Statement s(db_, sql.c_str());
+  int i = 0;
+  for (const std::string& severity : filter.severities) s.Bind(++i, severity);
+  for (const std::string& source : filter.sources) s.Bind(++i, source);
+  if (!filter.since.empty()) s.Bind(++i, filter.since);
+  if (filter.acknowledged) s.Bind(++i, *filter.acknowledged ? 1 : 0);
+  s.Bind(++i, filter.limit);
   std::vector<AlertRecord> out;
-  while (s.Step()) {
-    AlertRecord a;
-    a.id = s.Int(0);
-    if (!s.IsNull(1)) a.run_id = s.Int(1);
-    a.created_at = s.Text(2);
-    a.severity = s.Text(3);
-    a.source = s.Text(4);
-    a.code = s.Text(5);
-    a.message = s.Text(6);
-    out.push_back(std::move(a));
-  }
+  while (s.Step()) out.push_back(ReadAlert(s));
+  return out;
+}
+
+std::optional<AlertAcknowledgement> SqliteDatabase::AcknowledgeAlert(int64_t id) {
+  std::optional<AlertAcknowledgement> out;
+  InTransaction([&] {
+    Statement update(db_,
+                     "UPDATE alerts SET acknowledged = 1, acknowledged_at = ? "
+                     "WHERE id = ? AND acknowledged = 0");
+    update.Bind(1, UtcNow()).Bind(2, id).Step();
+    const bool changed = sqlite3_changes(db_) > 0;
+    const std::string sql = fmt::format("SELECT {} FROM alerts WHERE id = ?", kAlertColumns);
+    Statement select(db_, sql.c_str());
+    select.Bind(1, id);
+    if (select.Step()) out = AlertAcknowledgement{ReadAlert(select), !changed};
+  });
   return out;
 }
 

@@ -35,8 +35,9 @@ class SqliteDatabase final : public Database {
   std::vector<BacktestRow> LatestBacktests(const std::string& horizon) const override;
   void SaveChecks(int64_t run_id, const std::vector<CheckRow>& checks) override;
   std::vector<CheckRow> ListChecks(int64_t run_id) const override;
-  int64_t AddAlert(const AlertRecord& alert) override;
-  std::vector<AlertRecord> ListAlerts(int limit) const override;
+  std::optional<int64_t> AddAlert(const AlertRecord& alert) override;
+  std::vector<AlertRecord> ListAlerts(const AlertFilter& filter) const override;
+  std::optional<AlertAcknowledgement> AcknowledgeAlert(int64_t id) override;
   int CountAlerts(int64_t run_id) const override;
   std::string location() const override { return path_.string(); }
 

@@ -167,12 +167,33 @@ TEST_P(RejectsBadFile, WithExit3AnAlertAndNothingChanged) {
   EXPECT_NE(r.err.find(file.string() + ":"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(bad.expected), std::string::npos) << r.err;
 
-  EXPECT_EQ(HashTree(dir_ / "var/bucket"), bucket_before);
+  // The data objects and tables are unchanged; the file was quarantined with its reason.
+  auto bucket_after = HashTree(dir_ / "var/bucket");
+  std::vector<std::string> quarantined;
+  for (auto it = bucket_after.begin(); it != bucket_after.end();) {
+    if (it->first.starts_with("quarantine/")) {
+      quarantined.push_back(it->first);
+      it = bucket_after.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  EXPECT_EQ(bucket_after, bucket_before);
   EXPECT_EQ(DataTables(dir_ / "var/loadcast.db"), tables_before);
+  ASSERT_EQ(quarantined.size(), 2u);  // sorted: the copy, then its reason
+  EXPECT_TRUE(quarantined[0].ends_with("-" + bad.name + ".csv")) << quarantined[0];
+  EXPECT_EQ(quarantined[1], quarantined[0] + ".reason.json");
+  EXPECT_EQ(Slurp(dir_ / "var/bucket" / quarantined[0]), bad.text);
+  // One alert per finding (validation.<rule>, critical), and the run's data_rejected.
   const nlohmann::json alerts = Json(Loadcast(dir_.path(), {"alerts", "--json"}));
-  ASSERT_EQ(alerts.size(), 1u);
+  ASSERT_GE(alerts.size(), 2u);
   EXPECT_EQ(alerts[0]["code"], "data_rejected");
-  EXPECT_EQ(alerts[0]["severity"], "error");
+  EXPECT_EQ(alerts[0]["severity"], "critical");
+  for (std::size_t i = 1; i < alerts.size(); ++i) {
+    EXPECT_TRUE(alerts[i]["code"].get<std::string>().starts_with("validation.")) << alerts[i];
+    EXPECT_EQ(alerts[i]["severity"], "critical");
+    EXPECT_EQ(alerts[i]["source"], "validation");
+  }
   const nlohmann::json runs = Json(Loadcast(dir_.path(), {"runs", "--json"}));
   EXPECT_EQ(runs[0]["status"], "rejected");
 }

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -12,6 +14,8 @@
 #include "core/errors.hpp"
 #include "core/hash.hpp"
 #include "core/load_csv.hpp"
+#include "storage/alerts.hpp"
+#include "storage/backends.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
@@ -177,6 +181,29 @@ TEST_F(DataControllerTest, ActualYearHashIsStableAcrossIdenticalSaves) {
   EXPECT_EQ(other.ActualYearHash(2021), first);
   data_.SaveActualYear(2021, YearSeries(2021, 900000.0));
   EXPECT_NE(data_.ActualYearHash(2021), first);
+}
+
+TEST_F(DataControllerTest, QuarantineKeepsTheFileAndItsReasonAndTouchesNoActuals) {
+  data_.SaveActualYear(2021, YearSeries(2021));
+  const std::string actuals = Slurp(Bucket() / "actuals/2021.csv");
+  const std::string key = data_.QuarantineFile("2021.csv", "date;load\n", "{\"why\": 1}\n");
+  EXPECT_TRUE(key.starts_with("quarantine/")) << key;
+  EXPECT_TRUE(key.ends_with("Z-2021.csv")) << key;  // quarantine/<UTC time>-<name>
+  EXPECT_EQ(Slurp(Bucket() / key), "date;load\n");
+  EXPECT_EQ(Slurp(Bucket() / (key + ".reason.json")), "{\"why\": 1}\n");
+  EXPECT_EQ(data_.QuarantinedFiles(), std::vector<std::string>{key});
+  // The same name again within the second gets its own key; the actuals are as they were.
+  const std::string again = data_.QuarantineFile("2021.csv", "x", "{}");
+  EXPECT_NE(again, key);
+  EXPECT_EQ(data_.QuarantinedFiles().size(), 2u);
+  EXPECT_EQ(Slurp(Bucket() / "actuals/2021.csv"), actuals);
+  EXPECT_EQ(data_.ActualYears(), std::vector<int>{2021});
+}
+
+TEST_F(DataControllerTest, QuarantineMakesAnyFileNameASafeKey) {
+  const std::string key = data_.QuarantineFile("../we ird..name.csv", "x", "{}");
+  EXPECT_TRUE(key.ends_with("Z-.__we_ird._name.csv")) << key;
+  EXPECT_TRUE(std::filesystem::exists(Bucket() / key));
 }
 
 TEST_F(DataControllerTest, LoadActualsJoinsYearsIntoOneSeries) {
@@ -355,6 +382,119 @@ TEST_F(DataControllerTest, SaveBacktestFailureNamesTheDataset) {
   } catch (const StorageError& e) {
     EXPECT_PRED_FORMAT2(::testing::IsSubstring, "dataset 'backtests'", std::string(e.what()));
   }
+}
+
+/// A notifier that records what it is handed, and fails when told to.
+class RecordingNotifier final : public AlertNotifier {
+ public:
+  explicit RecordingNotifier(std::vector<AlertRecord>& sent, bool fail = false)
+      : sent_(sent), fail_(fail) {}
+  void Notify(const AlertRecord& alert) override {
+    sent_.push_back(alert);
+    if (fail_) throw StorageError("webhook http://example.invalid/hook: Connection");
+  }
+  std::string location() const override { return "test"; }
+
+ private:
+  std::vector<AlertRecord>& sent_;
+  bool fail_;
+};
+
+class DataControllerAlertsTest : public ::testing::Test {
+ protected:
+  /// A controller over the test folder's backends with a recording notifier.
+  std::unique_ptr<DataController> Controller(bool failing_notifier = false) {
+    return std::make_unique<DataController>(
+        OpenObjectStore(config_), OpenDatabase(config_),
+        std::make_unique<RecordingNotifier>(sent_, failing_notifier));
+  }
+  static AlertRecord Alert(std::string severity, std::string code) {
+    AlertRecord a;
+    a.severity = std::move(severity);
+    a.source = "drift";
+    a.code = std::move(code);
+    a.message = "the load moved";
+    a.period_start = "2021-03-01";
+    a.period_end = "2021-03-28";
+    return a;
+  }
+
+  TempDir dir_;
+  Config config_ = DefaultConfig(dir_.path());
+  std::vector<AlertRecord> sent_;
+};
+
+TEST_F(DataControllerAlertsTest, NotifiesNewWarningAndCriticalAlertsOnly) {
+  auto data = Controller();
+  const auto warning = data->AddAlert(Alert("warning", "drift_window"));
+  const auto critical = data->AddAlert(Alert("critical", "drift_critical"));
+  const auto info = data->AddAlert(Alert("info", "drift_note"));
+  ASSERT_TRUE(warning && critical && info);
+  ASSERT_EQ(sent_.size(), 2u);
+  // The notifier gets the alert as stored: id, time and fingerprint filled in.
+  EXPECT_EQ(sent_[0].id, *warning);
+  EXPECT_EQ(sent_[0].code, "drift_window");
+  EXPECT_FALSE(sent_[0].created_at.empty());
+  EXPECT_EQ(sent_[0].fingerprint, AlertFingerprint(Alert("warning", "drift_window")));
+  EXPECT_EQ(sent_[1].id, *critical);
+  const auto stored = data->ListAlerts(10);
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_EQ(stored[1].created_at, sent_[1].created_at);
+  EXPECT_EQ(stored[1].fingerprint, sent_[1].fingerprint);
+}
+
+TEST_F(DataControllerAlertsTest, DoesNotNotifyAnAlertAlreadyOnRecord) {
+  auto data = Controller();
+  ASSERT_TRUE(data->AddAlert(Alert("critical", "drift_critical")).has_value());
+  AlertRecord again = Alert("critical", "drift_critical");
+  again.message = "the load moved, again";
+  EXPECT_EQ(data->AddAlert(again), std::nullopt);
+  EXPECT_EQ(sent_.size(), 1u);
+  EXPECT_EQ(data->ListAlerts(10).size(), 1u);
+}
+
+TEST_F(DataControllerAlertsTest, AFailedDeliveryKeepsTheAlertAndDoesNotThrow) {
+  auto data = Controller(/*failing_notifier=*/true);
+  std::optional<int64_t> id;
+  EXPECT_NO_THROW(id = data->AddAlert(Alert("critical", "drift_critical")));
+  ASSERT_TRUE(id.has_value());
+  EXPECT_EQ(sent_.size(), 1u);
+  ASSERT_EQ(data->ListAlerts(10).size(), 1u);
+  EXPECT_EQ(data->ListAlerts(10)[0].id, *id);
+}
+
+TEST_F(DataControllerAlertsTest, WithoutANotifierAlertsAreStoredOnly) {
+  DataController data(OpenObjectStore(config_), OpenDatabase(config_));
+  EXPECT_TRUE(data.AddAlert(Alert("critical", "drift_critical")).has_value());
+  EXPECT_EQ(data.ListAlerts(10).size(), 1u);
+}
+
+TEST_F(DataControllerAlertsTest, FiltersAndAcknowledgesAlerts) {
+  auto data = Controller();
+  const int64_t warning = *data->AddAlert(Alert("warning", "drift_window"));
+  const int64_t critical = *data->AddAlert(Alert("critical", "drift_critical"));
+  AlertFilter filter;
+  filter.severities = {"critical"};
+  ASSERT_EQ(data->ListAlerts(filter).size(), 1u);
+  EXPECT_EQ(data->ListAlerts(filter)[0].id, critical);
+  EXPECT_FALSE(data->AcknowledgeAlert(warning)->already_acknowledged);
+  EXPECT_TRUE(data->AcknowledgeAlert(warning)->already_acknowledged);
+  EXPECT_EQ(data->AcknowledgeAlert(critical + 100), std::nullopt);
+  filter = {};
+  filter.acknowledged = false;
+  ASSERT_EQ(data->ListAlerts(filter).size(), 1u);
+  EXPECT_EQ(data->ListAlerts(filter)[0].id, critical);
+}
+
+TEST_F(DataControllerAlertsTest, AnAlertFailureNamesTheDataset) {
+  auto data = Controller();
+  try {
+    data->AddAlert(Alert("error", "x"));  // not a severity any more
+    FAIL() << "expected StorageError";
+  } catch (const StorageError& e) {
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "dataset 'alerts'", std::string(e.what()));
+  }
+  EXPECT_TRUE(sent_.empty());
 }
 
 }  // namespace

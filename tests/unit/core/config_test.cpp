@@ -31,8 +31,17 @@ const std::vector<std::string> kAllKeys = {
     "validation.min_load",
     "validation.max_load",
     "validation.max_daily_jump",
+    "validation.warn_daily_jump",
+    "validation.envelope_margin",
     "checks.envelope_margin",
+    "checks.annual_total_warn",
+    "checks.annual_total_fail",
+    "checks.min_weekday_ratio",
+    "checks.min_interval_width",
+    "checks.max_interval_width",
     "evaluation.mape_warning",
+    "alerts.webhook_url",
+    "alerts.webhook_timeout_seconds",
     "models.year.kind",
     "models.year.training_years",
     "models.year.epochs",
@@ -53,6 +62,17 @@ const std::vector<std::string> kAllKeys = {
     "models.day.recency_halflife",
     "models.day.calibration_years",
     "models.day.interval_coverage",
+    "drift.window_days",
+    "drift.step_days",
+    "drift.ks_p_value",
+    "drift.mean_shift_warning",
+    "drift.mean_shift_critical",
+    "drift.psi_warning",
+    "drift.wasserstein_warning",
+    "drift.share_warning",
+    "performance.window_days",
+    "performance.quantile",
+    "performance.critical_factor",
 };
 
 void ExpectSameParams(const ModelParams& a, const ModelParams& b, const std::string& what) {
@@ -77,8 +97,17 @@ void ExpectSameConfig(const Config& a, const Config& b) {
   EXPECT_EQ(a.min_load, b.min_load);
   EXPECT_EQ(a.max_load, b.max_load);
   EXPECT_EQ(a.max_daily_jump, b.max_daily_jump);
+  EXPECT_EQ(a.warn_daily_jump, b.warn_daily_jump);
+  EXPECT_EQ(a.validation_envelope_margin, b.validation_envelope_margin);
   EXPECT_EQ(a.envelope_margin, b.envelope_margin);
+  EXPECT_EQ(a.annual_total_warn, b.annual_total_warn);
+  EXPECT_EQ(a.annual_total_fail, b.annual_total_fail);
+  EXPECT_EQ(a.min_weekday_ratio, b.min_weekday_ratio);
+  EXPECT_EQ(a.min_interval_width, b.min_interval_width);
+  EXPECT_EQ(a.max_interval_width, b.max_interval_width);
   EXPECT_EQ(a.mape_warning, b.mape_warning);
+  EXPECT_EQ(a.alerts_webhook_url, b.alerts_webhook_url);
+  EXPECT_EQ(a.alerts_webhook_timeout_seconds, b.alerts_webhook_timeout_seconds);
   EXPECT_EQ(a.base_dir, b.base_dir);
 }
 
@@ -285,6 +314,16 @@ TEST(LoadConfig, RejectsMinLoadNotBelowMaxLoad) {
                        "min_load must be below validation.max_load"));
 }
 
+TEST(LoadConfig, RejectsWarningThresholdsBeyondTheirErrorThresholds) {
+  TempDir dir;
+  EXPECT_TRUE(Contains(LoadError(dir, "validation:\n  warn_daily_jump: 0.8\n"),
+                       "validation.warn_daily_jump must not exceed validation.max_daily_jump"));
+  EXPECT_TRUE(Contains(LoadError(dir, "checks:\n  annual_total_warn: 0.2\n"),
+                       "checks.annual_total_warn must not exceed checks.annual_total_fail"));
+  EXPECT_TRUE(Contains(LoadError(dir, "checks:\n  min_interval_width: 0.5\n"),
+                       "checks.min_interval_width must not exceed checks.max_interval_width"));
+}
+
 TEST(LoadConfig, RejectsMalformedYamlNamingFileAndLine) {
   TempDir dir;
   const std::string message = LoadError(dir, "storage:\n  url: [unclosed\n");
@@ -347,7 +386,14 @@ TEST(DumpConfig, ReloadsToTheSameNonDefaultValues) {
   c.min_load = 123456.789;
   c.max_load = 987654.321;
   c.max_daily_jump = 0.01;
+  c.warn_daily_jump = 0.01;  // no more than max_daily_jump
+  c.validation_envelope_margin = 1.0 / 7.0;
   c.envelope_margin = 0.0;
+  c.annual_total_warn = 0.05;
+  c.annual_total_fail = 0.3;
+  c.min_weekday_ratio = 1.05;
+  c.min_interval_width = 0.0;
+  c.max_interval_width = 2.5;
   c.mape_warning = 12.5;
   const std::string dump = DumpConfig(c);
   const Config reloaded = LoadConfig(dir.Write("dump.yaml", dump), dir.path());
@@ -359,6 +405,31 @@ TEST(DumpConfig, ReloadsToTheSameNonDefaultValues) {
 TEST(DumpConfig, IgnoresBaseDir) {
   // The dump records settings, not where the process happened to run.
   EXPECT_EQ(DumpConfig(DefaultConfig("/a")), DumpConfig(DefaultConfig("/b")));
+}
+
+TEST(LoadConfig, ReadsTheAlertWebhookSettings) {
+  TempDir dir;
+  const auto file = dir.Write("loadcast.yaml",
+                              "alerts:\n"
+                              "  webhook_url: http://127.0.0.1:8080/hook\n"
+                              "  webhook_timeout_seconds: 0.5\n");
+  const Config c = LoadConfig(file, dir.path());
+  EXPECT_EQ(c.alerts_webhook_url, "http://127.0.0.1:8080/hook");
+  EXPECT_EQ(c.alerts_webhook_timeout_seconds, 0.5);
+  EXPECT_TRUE(DefaultConfig(".").alerts_webhook_url.empty());
+  EXPECT_TRUE(Contains(LoadError(dir, "alerts:\n  webhook_timeout_seconds: 0\n"), "outside"));
+}
+
+TEST(DumpConfig, RedactsTheCredentialsOfTheWebhookUrl) {
+  // The dump is recorded with every run: a token in the webhook URL must not end up there.
+  Config c = DefaultConfig(".");
+  c.alerts_webhook_url = "https://bot:hunter2@hooks.example.com/alerts?channel=ops&token=s3cr3t";
+  const std::string dump = DumpConfig(c);
+  EXPECT_FALSE(Contains(dump, "hunter2"));
+  EXPECT_FALSE(Contains(dump, "s3cr3t"));
+  EXPECT_TRUE(Contains(dump,
+                       "alerts:\n  webhook_url: \"https://***@hooks.example.com/alerts?channel=ops"
+                       "&token=***\"\n"));
 }
 
 TEST(ConfigReference, ListsEveryKeyWithItsDefault) {

@@ -411,5 +411,52 @@ TEST(LoadCsv, RejectsHeaderFollowedOnlyByBlankLines) {
   EXPECT_TRUE(Contains(message, "no data rows"));
 }
 
+/// The rule of the one finding ReadLoadCsv reports for `text`.
+std::string RuleOf(std::string_view text) {
+  const ParsedLoadCsv parsed = ReadLoadCsv(text, "upload.csv");
+  EXPECT_EQ(parsed.findings.size(), 1u) << text;
+  return parsed.findings.empty() ? "" : parsed.findings.front().rule;
+}
+
+TEST(ReadLoadCsv, NamesTheRuleEachProblemBreaks) {
+  EXPECT_EQ(RuleOf(""), "file_format");
+  EXPECT_EQ(RuleOf(std::string("date,load\n\0", 12)), "file_format");
+  EXPECT_EQ(RuleOf("date,load\n"), "file_format");
+  EXPECT_EQ(RuleOf("day,value\n2021-01-01,5\n"), "columns");
+  EXPECT_EQ(RuleOf("date,load\n2021-01-02,6,7,8\n"), "columns");
+  EXPECT_EQ(RuleOf("date,load\n2021-01-01\n"), "columns");
+  EXPECT_EQ(RuleOf("date;load\n2021-01-01;5\n"), "semicolon_separator");
+  EXPECT_EQ(RuleOf("date,load\n2021-01-01;5\n"), "semicolon_separator");
+  // Semicolons with decimal commas, as an Italian spreadsheet exports them.
+  EXPECT_EQ(RuleOf("date,load\n2021-01-01;612345,5\n"), "semicolon_separator");
+  EXPECT_EQ(RuleOf("date,load\n2021-01-01,612345,5\n"), "decimal_comma");
+  EXPECT_EQ(RuleOf("date,load\n2021-01-01,\"612345,5\"\n"), "decimal_comma");
+  EXPECT_EQ(RuleOf("date,load\n2021-01-01,\"1.612.345,5\"\n"), "decimal_comma");
+  EXPECT_EQ(RuleOf("date,load\n2021-01-01,612,345.5\n"), "thousands_separator");
+  EXPECT_EQ(RuleOf("date,load\n2021-01-01,1,612,345\n"), "thousands_separator");
+  EXPECT_EQ(RuleOf("date,load\n2021-01-01,\"612,345\"\n"), "thousands_separator");
+  EXPECT_EQ(RuleOf("date,load\n01/01/2021,5\n"), "date_format");
+  EXPECT_EQ(RuleOf("date,load\n2021-02-29,5\n"), "date_format");
+  EXPECT_EQ(RuleOf("date,load\n,5\n"), "missing_value");
+  EXPECT_EQ(RuleOf("date,load\n2021-01-01,\n"), "missing_value");
+  EXPECT_EQ(RuleOf("date,load\n2021-01-01,5\n\n2021-01-03,6\n"), "missing_value");
+  EXPECT_EQ(RuleOf("date,load\n2021-01-01,abc\n"), "not_a_number");
+  EXPECT_EQ(RuleOf("date,load\n2021-01-01,nan\n"), "not_a_number");
+}
+
+TEST(ReadLoadCsv, ReportsFindingsWithSourceAndLineAndKeepsTheRowsThatParsed) {
+  const ParsedLoadCsv parsed =
+      ReadLoadCsv("date,load\n2021-01-01,5\n2021-01-02,6,5\n2021-01-03,7\n", "in.csv");
+  ASSERT_EQ(parsed.findings.size(), 1u);
+  const Finding& f = parsed.findings.front();
+  EXPECT_EQ(f.rule, "decimal_comma");
+  EXPECT_EQ(f.severity, Severity::kError);
+  EXPECT_EQ(f.source, "in.csv");
+  EXPECT_EQ(f.line, 3);
+  EXPECT_TRUE(Contains(f.problem, "the load '6,5' uses a decimal comma"));
+  EXPECT_EQ(parsed.table.rows.size(), 2u);
+  EXPECT_TRUE(ReadLoadCsv("date,load\n2021-01-01,5\n", "in.csv").findings.empty());
+}
+
 }  // namespace
 }  // namespace loadcast

@@ -162,7 +162,9 @@ TEST_F(BacktesterTest, AYearWithoutEnoughTrainingDataRejectsTheRun) {
   EXPECT_TRUE(db().ListBacktests(run.id).empty());
   const AlertRecord alert = db().ListAlerts(1).at(0);
   EXPECT_EQ(alert.code, "data_rejected");
-  EXPECT_EQ(alert.source, "backtest 2007");
+  EXPECT_EQ(alert.source, "pipeline");
+  EXPECT_EQ(alert.severity, "critical");
+  EXPECT_EQ(alert.subject, "backtest step backtest 2007");
 }
 
 TEST_F(BacktesterTest, AYearWithoutActualsFailsTheRunAfterTheOthersWithoutStoringAny) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -352,6 +353,64 @@ TEST_F(ExtractorTest, ExtractFromAnEmptyBucketIsADataError) {
 
 TEST_F(IngestedExtractorTest, ExtractOfAYearBeforeTheDataIsADataError) {
   EXPECT_THROW(Extract(2005, 6), DataError);
+}
+
+TEST_F(IngestedExtractorTest, PlanStoresNothingAndAWarningDoesNotRejectTheFile) {
+  // 2022-01-01 at 1000000 MWh: +59% from the stored 2021-12-31 (unusual, below the 70% limit).
+  const auto file = dir_.Write("2022.csv", Csv(D(2022, 1, 1), {1000000.0, 980000.0}));
+  const Snapshot before = HashTree(Bucket());
+  const IngestPlan plan = Extractor(data_, validator_).Plan({file});
+  EXPECT_EQ(HashTree(Bucket()), before);
+  ASSERT_EQ(plan.files.size(), 1u);
+  const CheckedFile& checked = plan.files[0];
+  EXPECT_EQ(checked.name, "2022.csv");
+  EXPECT_EQ(checked.sha256, Sha256Hex(Slurp(file)));
+  EXPECT_EQ(checked.bytes, Slurp(file));
+  ASSERT_EQ(checked.findings.size(), 1u);
+  EXPECT_EQ(checked.findings[0].rule, "unusual_jump");
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "from the stored load of the day before",
+                      checked.findings[0].problem);
+  EXPECT_FALSE(plan.rejected());
+  EXPECT_EQ(plan.rows, 2u);
+  const IngestReport report = Extractor(data_, validator_).Store(plan);
+  EXPECT_EQ(report.years_stored, std::vector<int>{2022});
+  EXPECT_EQ(data_.LoadActualYear(2022).count_known(), 2u);
+}
+
+TEST_F(IngestedExtractorTest, PlanWarnsOfALoadOutsideItsMonthsStoredRange) {
+  // The stored Januaries 2006-2021 reach 1081841 MWh; 1200000 is above that widened by 10%, on a
+  // revised day inside the stored data.
+  const auto file = dir_.Write("fix.csv", Csv(D(2021, 1, 20), {1200000.0}));
+  const IngestPlan plan = Extractor(data_, validator_).Plan({file});
+  EXPECT_FALSE(plan.rejected());
+  std::vector<std::string> rules;
+  for (const Finding& f : plan.findings()) rules.push_back(f.rule);
+  EXPECT_NE(std::find(rules.begin(), rules.end(), "monthly_envelope"), rules.end());
+}
+
+TEST_F(IngestedExtractorTest, PlanAttributesABucketGapToTheFileThatLeavesIt) {
+  const auto good = dir_.Write("good.csv", Csv(D(2022, 1, 1), {650000.0}));
+  const auto late = dir_.Write("late.csv", Csv(D(2022, 3, 1), {700000.0, 700000.0}));
+  const IngestPlan plan = Extractor(data_, validator_).Plan({good, late});
+  EXPECT_TRUE(plan.rejected());
+  EXPECT_FALSE(plan.files[0].rejected());
+  ASSERT_EQ(plan.files[1].findings.size(), 1u);
+  const Finding& gap = plan.files[1].findings[0];
+  EXPECT_EQ(gap.rule, "gap");
+  EXPECT_EQ(gap.line, 2);
+  EXPECT_EQ(gap.first_date, D(2022, 1, 2));
+  EXPECT_EQ(gap.last_date, D(2022, 2, 28));
+  EXPECT_TRUE(plan.years.empty());
+}
+
+TEST_F(IngestedExtractorTest, PlanChecksEveryFileEvenAfterARejectedOne) {
+  const auto bad = dir_.Write("bad.csv", "date,load\n2022-01-01,650000,5\n");
+  const auto worse = dir_.Write("worse.csv", "date;load\n2022-01-01;650000\n");
+  const IngestPlan plan = Extractor(data_, validator_).Plan({bad, worse});
+  ASSERT_EQ(plan.files.size(), 2u);
+  EXPECT_EQ(plan.files[0].findings.at(0).rule, "decimal_comma");
+  EXPECT_EQ(plan.files[1].findings.at(0).rule, "semicolon_separator");
+  EXPECT_THROW(Extractor(data_, validator_).Ingest({bad, worse}), DataError);
 }
 
 }  // namespace

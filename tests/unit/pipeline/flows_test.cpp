@@ -10,6 +10,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -134,24 +135,86 @@ TEST_F(FlowsTest, ReIngestSucceedsAndChangesNothing) {
   EXPECT_EQ(LastRun().status, "succeeded");
 }
 
-TEST_F(FlowsTest, IngestOfABadFileIsRejectedWithOneAlertAndTheBucketUnchanged) {
+TEST_F(FlowsTest, IngestOfABadFileIsRejectedQuarantinedAndAlertedWithTheBucketDataUnchanged) {
   const auto bad = dir_.Write("bad.csv", "date,load\n2021-05-01,700000\n2021-05-01,700000\n");
   const Snapshot before = HashTree(Bucket());
   EXPECT_THROW(IngestFlow(*data_, config_, {bad}), DataError);
-  EXPECT_EQ(HashTree(Bucket()), before);
+  // The data objects are as they were; the file was kept in quarantine with its reason.
+  Snapshot after = HashTree(Bucket());
+  std::vector<std::string> quarantined;
+  for (auto it = after.begin(); it != after.end();) {
+    if (it->first.starts_with("quarantine/")) {
+      quarantined.push_back(it->first);
+      it = after.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  EXPECT_EQ(after, before);
+  ASSERT_EQ(quarantined.size(), 2u);
+  const std::vector<std::string> kept = db().QuarantinedFiles();
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_TRUE(kept[0].ends_with("-bad.csv")) << kept[0];
+  EXPECT_EQ(Slurp(Bucket() / kept[0]), Slurp(bad));
+  const auto reason = nlohmann::json::parse(Slurp(Bucket() / (kept[0] + ".reason.json")));
+  EXPECT_EQ(reason["file"], bad.string());
+  EXPECT_EQ(reason["sha256"], Sha256Hex(Slurp(bad)));
+  ASSERT_EQ(reason["findings"].size(), 1u);
+  EXPECT_EQ(reason["findings"][0]["rule"], "duplicate_date");
+  EXPECT_EQ(reason["findings"][0]["line"], 3);
+  EXPECT_EQ(reason["findings"][0]["severity"], "error");
 
   const RunRecord run = LastRun();
   EXPECT_EQ(run.command, "ingest");
   EXPECT_EQ(run.status, "rejected");
-  EXPECT_CONTAINS(run.message, bad.string() + ":3: duplicate date 2021-05-01");
+  EXPECT_CONTAINS(
+      run.message,
+      bad.string() + ":3: duplicate date 2021-05-01 (first on line 2) [duplicate_date]");
+  EXPECT_CONTAINS(run.message, bad.string() + ": quarantined as ");
   EXPECT_FALSE(run.finished_at.empty());
-  ASSERT_EQ(db().CountAlerts(run.id), 1);
+  // One alert for the finding, one for the rejected run (newest first).
+  ASSERT_EQ(db().CountAlerts(run.id), 2);
+  const auto alerts = db().ListAlerts(2);
+  EXPECT_EQ(alerts[0].code, "data_rejected");
+  EXPECT_EQ(alerts[0].run_id, run.id);
+  EXPECT_CONTAINS(alerts[0].message, bad.string() + ":3:");
+  const AlertRecord& finding = alerts[1];
+  EXPECT_EQ(finding.run_id, run.id);
+  EXPECT_EQ(finding.severity, "critical");
+  EXPECT_EQ(finding.source, "validation");
+  EXPECT_EQ(finding.code, "validation.duplicate_date");
+  EXPECT_EQ(finding.message, bad.string() + ":3: duplicate date 2021-05-01 (first on line 2)");
+}
+
+TEST_F(FlowsTest, IngestOfAFileWithOnlyWarningsStoresItAndRaisesAWarningAlert) {
+  // 2022-01-01 at 1000000 MWh: +59% from the stored 2021-12-31, unusual but below the 70% limit.
+  const auto file = dir_.Write("2022.csv", "date,load\n2022-01-01,1000000\n2022-01-02,900000\n");
+  const IngestResult result = IngestFlow(*data_, config_, {file});
+  EXPECT_EQ(result.report.years_stored, std::vector<int>{2022});
+  EXPECT_EQ(LastRun().status, "succeeded");
+  EXPECT_TRUE(db().QuarantinedFiles().empty());
+  ASSERT_EQ(db().CountAlerts(result.run_id), 1);
   const AlertRecord alert = db().ListAlerts(1).at(0);
-  EXPECT_EQ(alert.run_id, run.id);
-  EXPECT_EQ(alert.severity, "error");
-  EXPECT_EQ(alert.source, "ingest");
-  EXPECT_EQ(alert.code, "data_rejected");
-  EXPECT_CONTAINS(alert.message, bad.string() + ":3:");
+  EXPECT_EQ(alert.severity, "warning");
+  EXPECT_EQ(alert.source, "validation");
+  EXPECT_EQ(alert.code, "validation.unusual_jump");
+  EXPECT_CONTAINS(alert.message, file.string() + ":2: load 1000000 on 2022-01-01 changes by 59%");
+}
+
+TEST_F(FlowsTest, FailedPredictionChecksRaiseCriticalPredictionAlerts) {
+  Config strict = config_;
+  strict.envelope_margin = -0.6;  // every value outside the history envelope
+  EXPECT_THROW(PredictFlow(*data_, strict, 2021, Horizon::kYear, std::nullopt), ForecastRejected);
+  const RunRecord run = LastRun();
+  bool raised = false;
+  for (const AlertRecord& a : db().ListAlerts(10)) {
+    if (a.run_id != run.id || a.code != "prediction.history_envelope") continue;
+    raised = true;
+    EXPECT_EQ(a.severity, "critical");
+    EXPECT_EQ(a.source, "prediction");
+    EXPECT_CONTAINS(a.message, "history_envelope: 365 values outside");
+  }
+  EXPECT_TRUE(raised);
 }
 
 TEST_F(FlowsTest, IngestOfAMissingFileIsRejected) {
@@ -222,9 +285,18 @@ TEST_F(FlowsTest, PredictBeforeTrainIsAUsageErrorRecordedAsAFailedRun) {
   ASSERT_EQ(db().CountAlerts(run.id), 1);
   const AlertRecord alert = db().ListAlerts(1).at(0);
   EXPECT_EQ(alert.run_id, run.id);
-  EXPECT_EQ(alert.severity, "error");
-  EXPECT_EQ(alert.source, "predict");
+  EXPECT_EQ(alert.severity, "critical");
+  EXPECT_EQ(alert.source, "pipeline");
   EXPECT_EQ(alert.code, "run_refused");
+  EXPECT_EQ(alert.target_year, 2021);
+  EXPECT_EQ(alert.horizon, "day");
+  EXPECT_CONTAINS(alert.subject, "predict step predict");
+  // A refusal is about the day it happened: repeated today it is the same alert.
+  EXPECT_EQ(alert.period_start, Date::Today().ToIso());
+  EXPECT_EQ(alert.period_end, Date::Today().ToIso());
+  EXPECT_THROW(PredictFlow(*data_, config_, 2021, Horizon::kDay, std::nullopt), UsageError);
+  EXPECT_EQ(db().CountAlerts(LastRun().id), 0);
+  EXPECT_EQ(db().ListAlerts(1).at(0).id, alert.id);
   EXPECT_EQ(db().CurrentForecast(2021, Horizon::kDay, run.id), std::nullopt);
 }
 
@@ -247,7 +319,7 @@ TEST_F(FlowsTest, TrainThenPredictThenEvaluate) {
   EXPECT_EQ(StepNames(predicted), (std::vector<std::string>{"extract", "validate", "enrich",
                                                             "predict", "check", "publish"}));
   EXPECT_FALSE(predicted.evaluation.has_value());
-  EXPECT_EQ(db().ListChecks(predicted.run_id).size(), 5u);
+  EXPECT_EQ(db().ListChecks(predicted.run_id).size(), 9u);
   const auto published = db().CurrentForecast(2021, Horizon::kYear, 0);
   ASSERT_TRUE(published.has_value());
   EXPECT_EQ(published->run_id, predicted.run_id);
@@ -305,7 +377,9 @@ TEST_F(FlowsTest, ForecastFailingItsChecksIsRejectedAndNotPublished) {
   const AlertRecord alert = db().ListAlerts(1).at(0);
   EXPECT_EQ(alert.run_id, run.id);
   EXPECT_EQ(alert.code, "forecast_rejected");
-  EXPECT_EQ(alert.source, "check");
+  EXPECT_EQ(alert.severity, "critical");
+  EXPECT_EQ(alert.source, "pipeline");
+  EXPECT_CONTAINS(alert.subject, "predict step check");
 }
 
 TEST_F(FlowsTest, EvaluateWithoutAForecastIsAUsageErrorRecordedAsAFailedRun) {
@@ -315,7 +389,8 @@ TEST_F(FlowsTest, EvaluateWithoutAForecastIsAUsageErrorRecordedAsAFailedRun) {
   EXPECT_EQ(run.status, "failed");
   ASSERT_EQ(db().CountAlerts(run.id), 1);
   const AlertRecord alert = db().ListAlerts(1).at(0);
-  EXPECT_EQ(alert.source, "evaluate");
+  EXPECT_EQ(alert.source, "pipeline");
+  EXPECT_EQ(alert.subject, "evaluate step evaluate");
   EXPECT_EQ(alert.code, "run_refused");
 }
 
@@ -377,8 +452,12 @@ TEST_F(FlowsTest, TrainWithoutThePreviousYearIsADataErrorRecordedAsRejected) {
   EXPECT_EQ(run.command, "train");
   EXPECT_EQ(run.status, "rejected");
   const AlertRecord alert = db().ListAlerts(1).at(0);
-  EXPECT_EQ(alert.source, "extract");
+  EXPECT_EQ(alert.source, "pipeline");
+  EXPECT_EQ(alert.severity, "critical");
+  EXPECT_EQ(alert.subject, "train step extract");
   EXPECT_EQ(alert.code, "data_rejected");
+  // Rejected data is about the data, not the day: no period.
+  EXPECT_EQ(alert.period_start, "");
 }
 
 TEST(FormatForecastCsv, WritesAHeaderAndOneRowPerDay) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "storage/alerts.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
@@ -83,15 +84,36 @@ BacktestRow Backtest(int target_year, std::string horizon, double mape) {
           -1500.0, 0.3,         1.5 * mape,         88.5, 12.25};
 }
 
-AlertRecord MakeAlert(std::optional<int64_t> run_id, std::string severity, std::string code) {
+AlertRecord MakeAlert(std::optional<int64_t> run_id, std::string severity, std::string code,
+                      std::string subject = "") {
   AlertRecord a;
   a.run_id = run_id;
   a.severity = std::move(severity);
-  a.source = "ingest";
+  a.source = "pipeline";
   a.code = std::move(code);
   a.message = "something happened";
+  a.subject = std::move(subject);
   return a;
 }
+
+AlertFilter Limit(int limit) {
+  AlertFilter filter;
+  filter.limit = limit;
+  return filter;
+}
+
+/// The alerts table as released in migration 1, to build databases of older builds.
+constexpr const char* kVersion1Alerts = R"sql(
+CREATE TABLE alerts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id INTEGER REFERENCES runs(id),
+  created_at TEXT NOT NULL,
+  severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'error', 'critical')),
+  source TEXT NOT NULL,
+  code TEXT NOT NULL,
+  message TEXT NOT NULL
+);
+)sql";
 
 class SqliteDatabaseTest : public ::testing::Test {
  protected:
@@ -114,7 +136,7 @@ class SqliteDatabaseTest : public ::testing::Test {
 
 TEST_F(SqliteDatabaseTest, OpeningCreatesTheFileItsFolderAndTheSchema) {
   EXPECT_TRUE(std::filesystem::is_regular_file(path_));
-  EXPECT_EQ(db_.schema_version(), 2);
+  EXPECT_EQ(db_.schema_version(), 3);
   for (const char* table :
        {"runs", "models", "forecasts", "metrics", "checks", "alerts", "backtests"}) {
     SCOPED_TRACE(table);
@@ -130,14 +152,14 @@ TEST_F(SqliteDatabaseTest, ReopeningIsIdempotentAndKeepsTheData) {
   const int64_t run = db_.BeginRun(MakeRun("ingest"));
   {
     SqliteDatabase again(path_);
-    EXPECT_EQ(again.schema_version(), 2);
+    EXPECT_EQ(again.schema_version(), 3);
     ASSERT_EQ(again.ListRuns(10).size(), 1u);
     EXPECT_EQ(again.ListRuns(10)[0].id, run);
   }
   SqliteDatabase third(path_);
-  EXPECT_EQ(third.schema_version(), 2);
+  EXPECT_EQ(third.schema_version(), 3);
   // Each migration is recorded once, however often the file is opened.
-  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM schema_migrations"), 2);
+  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM schema_migrations"), 3);
 }
 
 TEST_F(SqliteDatabaseTest, RefusesADatabaseFromANewerBuild) {
@@ -455,25 +477,179 @@ TEST_F(SqliteDatabaseTest, SaveChecksRejectsAnUnknownStatusAndWritesNothing) {
 
 TEST_F(SqliteDatabaseTest, AlertsRoundTripNewestFirst) {
   const int64_t run = db_.BeginRun(MakeRun("ingest"));
-  AlertRecord first = MakeAlert(run, "error", "data_rejected");
+  AlertRecord first = MakeAlert(run, "critical", "data_rejected", "files bad.csv sha256:ab");
   first.created_at = "2021-03-01T12:00:00.000Z";
-  const int64_t first_id = db_.AddAlert(first);
-  const int64_t second_id = db_.AddAlert(MakeAlert(std::nullopt, "info", "note"));
-  EXPECT_GT(second_id, first_id);
+  first.target_year = 2021;
+  first.horizon = "day";
+  first.period_start = "2021-01-01";
+  first.period_end = "2021-01-31";
+  first.value = 9.25;
+  first.threshold = 8.0;
+  const auto first_id = db_.AddAlert(first);
+  const auto second_id = db_.AddAlert(MakeAlert(std::nullopt, "info", "note"));
+  ASSERT_TRUE(first_id && second_id);
+  EXPECT_GT(*second_id, *first_id);
 
-  const auto alerts = db_.ListAlerts(10);
+  const auto alerts = db_.ListAlerts(Limit(10));
   ASSERT_EQ(alerts.size(), 2u);
-  EXPECT_EQ(alerts[0].id, second_id);
+  EXPECT_EQ(alerts[0].id, *second_id);
   EXPECT_EQ(alerts[0].run_id, std::nullopt);
   EXPECT_FALSE(alerts[0].created_at.empty());
-  EXPECT_EQ(alerts[1].id, first_id);
-  EXPECT_EQ(alerts[1].run_id, run);
-  EXPECT_EQ(alerts[1].created_at, "2021-03-01T12:00:00.000Z");
-  EXPECT_EQ(alerts[1].severity, "error");
-  EXPECT_EQ(alerts[1].source, "ingest");
-  EXPECT_EQ(alerts[1].code, "data_rejected");
-  EXPECT_EQ(alerts[1].message, "something happened");
-  EXPECT_EQ(db_.ListAlerts(1).size(), 1u);
+  EXPECT_EQ(alerts[0].target_year, std::nullopt);
+  EXPECT_EQ(alerts[0].value, std::nullopt);
+  EXPECT_EQ(alerts[0].threshold, std::nullopt);
+  const AlertRecord& a = alerts[1];
+  EXPECT_EQ(a.id, *first_id);
+  EXPECT_EQ(a.run_id, run);
+  EXPECT_EQ(a.created_at, "2021-03-01T12:00:00.000Z");
+  EXPECT_EQ(a.severity, "critical");
+  EXPECT_EQ(a.source, "pipeline");
+  EXPECT_EQ(a.code, "data_rejected");
+  EXPECT_EQ(a.message, "something happened");
+  EXPECT_EQ(a.target_year, 2021);
+  EXPECT_EQ(a.horizon, "day");
+  EXPECT_EQ(a.period_start, "2021-01-01");
+  EXPECT_EQ(a.period_end, "2021-01-31");
+  EXPECT_EQ(a.subject, "files bad.csv sha256:ab");
+  EXPECT_EQ(a.value, 9.25);
+  EXPECT_EQ(a.threshold, 8.0);
+  EXPECT_EQ(a.fingerprint, AlertFingerprint(first));
+  EXPECT_FALSE(a.acknowledged);
+  EXPECT_EQ(a.acknowledged_at, "");
+  EXPECT_EQ(db_.ListAlerts(Limit(1)).size(), 1u);
+}
+
+TEST_F(SqliteDatabaseTest, TheSameAlertIsStoredOnce) {
+  const int64_t run = db_.BeginRun(MakeRun("monitor"));
+  const int64_t rerun = db_.BeginRun(MakeRun("monitor"));
+  AlertRecord alert = MakeAlert(run, "warning", "mape_above_threshold", "forecast of run 3");
+  alert.source = "performance";
+  alert.target_year = 2021;
+  alert.period_start = "2021-01-01";
+  alert.period_end = "2021-12-31";
+  alert.value = 9.0;
+  const auto id = db_.AddAlert(alert);
+  ASSERT_TRUE(id.has_value());
+  // Another run finding the same on the same data, in other words and another figure.
+  AlertRecord again = alert;
+  again.run_id = rerun;
+  again.message = "said differently";
+  again.value = 9.5;
+  again.created_at = "2030-01-01T00:00:00.000Z";
+  EXPECT_EQ(db_.AddAlert(again), std::nullopt);
+  const auto alerts = db_.ListAlerts(Limit(10));
+  ASSERT_EQ(alerts.size(), 1u);
+  // The alert on record is the first, untouched.
+  EXPECT_EQ(alerts[0].id, *id);
+  EXPECT_EQ(alerts[0].run_id, run);
+  EXPECT_EQ(alerts[0].message, "something happened");
+  EXPECT_EQ(alerts[0].value, 9.0);
+  EXPECT_EQ(db_.CountAlerts(rerun), 0);
+}
+
+TEST_F(SqliteDatabaseTest, AlertsAboutSomethingElseAreDistinct) {
+  AlertRecord base = MakeAlert(std::nullopt, "warning", "drift", "window 28 days");
+  base.source = "drift";
+  base.target_year = 2021;
+  base.horizon = "year";
+  base.period_start = "2021-01-01";
+  base.period_end = "2021-01-28";
+  std::vector<AlertRecord> variants(8, base);
+  variants[1].source = "validation";
+  variants[2].code = "drift_share";
+  variants[3].target_year = 2022;
+  variants[4].horizon = "day";
+  variants[5].period_start = "2021-01-02";
+  variants[6].period_end = "2021-01-29";
+  variants[7].subject = "window 7 days";
+  for (const AlertRecord& a : variants) EXPECT_TRUE(db_.AddAlert(a).has_value());
+  EXPECT_EQ(db_.ListAlerts(Limit(100)).size(), variants.size());
+  // A severity change is not a new finding: the fingerprint leaves it out.
+  AlertRecord worse = base;
+  worse.severity = "critical";
+  EXPECT_EQ(db_.AddAlert(worse), std::nullopt);
+}
+
+TEST_F(SqliteDatabaseTest, AGivenFingerprintIsKept) {
+  AlertRecord a = MakeAlert(std::nullopt, "info", "x");
+  a.fingerprint = "my-own-identity";
+  ASSERT_TRUE(db_.AddAlert(a).has_value());
+  EXPECT_EQ(db_.ListAlerts(Limit(1)).at(0).fingerprint, "my-own-identity");
+  AlertRecord other = MakeAlert(std::nullopt, "warning", "y");
+  other.fingerprint = "my-own-identity";
+  EXPECT_EQ(db_.AddAlert(other), std::nullopt);
+}
+
+TEST_F(SqliteDatabaseTest, ListAlertsFiltersBySeveritySourceDateAndAcknowledgement) {
+  const auto add = [&](std::string severity, std::string source, std::string created_at) {
+    AlertRecord a = MakeAlert(std::nullopt, std::move(severity), "code", created_at);
+    a.source = std::move(source);
+    a.created_at = std::move(created_at);
+    return *db_.AddAlert(a);
+  };
+  const int64_t info = add("info", "pipeline", "2021-03-01T08:00:00.000Z");
+  const int64_t warning = add("warning", "drift", "2021-03-02T08:00:00.000Z");
+  const int64_t critical = add("critical", "pipeline", "2021-03-03T08:00:00.000Z");
+  const int64_t late = add("critical", "performance", "2021-03-04T23:59:59.999Z");
+  db_.AcknowledgeAlert(critical);
+  const auto ids = [&](const AlertFilter& filter) {
+    std::vector<int64_t> out;
+    for (const AlertRecord& a : db_.ListAlerts(filter)) out.push_back(a.id);
+    return out;
+  };
+  using Ids = std::vector<int64_t>;
+
+  EXPECT_EQ(ids(AlertFilter{}), (Ids{late, critical, warning, info}));
+  AlertFilter f;
+  f.severities = {"critical"};
+  EXPECT_EQ(ids(f), (Ids{late, critical}));
+  f.severities = {"warning", "critical"};
+  EXPECT_EQ(ids(f), (Ids{late, critical, warning}));
+  f = {};
+  f.sources = {"pipeline"};
+  EXPECT_EQ(ids(f), (Ids{critical, info}));
+  f.sources = {"drift", "performance"};
+  EXPECT_EQ(ids(f), (Ids{late, warning}));
+  f = {};
+  // A date means from the start of that (UTC) day.
+  f.since = "2021-03-03";
+  EXPECT_EQ(ids(f), (Ids{late, critical}));
+  f.since = "2021-03-05";
+  EXPECT_TRUE(ids(f).empty());
+  f = {};
+  f.acknowledged = true;
+  EXPECT_EQ(ids(f), Ids{critical});
+  f.acknowledged = false;
+  EXPECT_EQ(ids(f), (Ids{late, warning, info}));
+  // Filters combine, and the limit keeps the newest.
+  f.severities = {"critical"};
+  EXPECT_EQ(ids(f), Ids{late});
+  f = {};
+  f.limit = 2;
+  EXPECT_EQ(ids(f), (Ids{late, critical}));
+  // Values are bound, never spliced into the SQL.
+  f = {};
+  f.severities = {"critical' OR '1' = '1"};
+  EXPECT_TRUE(ids(f).empty());
+}
+
+TEST_F(SqliteDatabaseTest, AcknowledgeAlertMarksItOnceWithTheTime) {
+  const int64_t id = *db_.AddAlert(MakeAlert(std::nullopt, "critical", "run_failed"));
+  const auto first = db_.AcknowledgeAlert(id);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_FALSE(first->already_acknowledged);
+  EXPECT_EQ(first->alert.id, id);
+  EXPECT_TRUE(first->alert.acknowledged);
+  EXPECT_TRUE(std::regex_match(first->alert.acknowledged_at,
+                               std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)")))
+      << first->alert.acknowledged_at;
+  // Again: nothing changes, and it says so.
+  const auto second = db_.AcknowledgeAlert(id);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_TRUE(second->already_acknowledged);
+  EXPECT_EQ(second->alert.acknowledged_at, first->alert.acknowledged_at);
+  EXPECT_TRUE(db_.ListAlerts(Limit(1)).at(0).acknowledged);
+  EXPECT_EQ(db_.AcknowledgeAlert(id + 1), std::nullopt);
 }
 
 TEST_F(SqliteDatabaseTest, CountAlertsCountsOnlyThatRun) {
@@ -482,7 +658,7 @@ TEST_F(SqliteDatabaseTest, CountAlertsCountsOnlyThatRun) {
   db_.AddAlert(MakeAlert(a, "warning", "x"));
   db_.AddAlert(MakeAlert(a, "critical", "y"));
   db_.AddAlert(MakeAlert(b, "info", "z"));
-  db_.AddAlert(MakeAlert(std::nullopt, "info", "z"));
+  db_.AddAlert(MakeAlert(std::nullopt, "info", "z", "another subject"));
   EXPECT_EQ(db_.CountAlerts(a), 2);
   EXPECT_EQ(db_.CountAlerts(b), 1);
   EXPECT_EQ(db_.CountAlerts(b + 1), 0);
@@ -492,25 +668,90 @@ TEST_F(SqliteDatabaseTest, AddAlertRejectsAnInvalidSeverity) {
   const int64_t run = db_.BeginRun(MakeRun("ingest"));
   EXPECT_THROW(db_.AddAlert(MakeAlert(run, "fatal", "x")), StorageError);
   EXPECT_THROW(db_.AddAlert(MakeAlert(run, "", "x")), StorageError);
-  EXPECT_TRUE(db_.ListAlerts(10).empty());
+  // 'error' was a severity before migration 3; it is 'critical' now.
+  EXPECT_THROW(db_.AddAlert(MakeAlert(run, "error", "x")), StorageError);
+  AlertRecord unknown_source = MakeAlert(run, "warning", "x");
+  unknown_source.source = "evaluate";
+  EXPECT_THROW(db_.AddAlert(unknown_source), StorageError);
+  EXPECT_TRUE(db_.ListAlerts(Limit(10)).empty());
 }
 
 TEST_F(SqliteDatabaseTest, AddAlertRequiresAnExistingRunWhenOneIsNamed) {
-  EXPECT_THROW(db_.AddAlert(MakeAlert(424242, "error", "x")), StorageError);
+  EXPECT_THROW(db_.AddAlert(MakeAlert(424242, "critical", "x")), StorageError);
   EXPECT_EQ(db_.CountAlerts(424242), 0);
 }
 
 TEST_F(SqliteDatabaseTest, MigrationTwoAddsTheBacktestsTableToAVersionOneDatabase) {
   const int64_t run = db_.BeginRun(MakeRun("ingest"));
   // Back to the schema of a build that had only migration 1.
-  ExecRaw(path_, "DROP TABLE backtests; DELETE FROM schema_migrations WHERE version = 2");
+  ExecRaw(path_, std::string("DROP TABLE backtests; DROP TABLE alerts;") + kVersion1Alerts +
+                     "DELETE FROM schema_migrations WHERE version >= 2");
   SqliteDatabase upgraded(path_);
-  EXPECT_EQ(upgraded.schema_version(), 2);
+  EXPECT_EQ(upgraded.schema_version(), 3);
   EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'backtests'"), 1);
   EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM schema_migrations WHERE version = 2"), 1);
   // The data of version 1 is kept.
   ASSERT_EQ(upgraded.ListRuns(10).size(), 1u);
   EXPECT_EQ(upgraded.ListRuns(10)[0].id, run);
+}
+
+TEST_F(SqliteDatabaseTest, MigrationThreeKeepsTheAlertsOfAVersionTwoDatabase) {
+  const int64_t run = db_.BeginRun(MakeRun("evaluate", 2021, "year"));
+  // Back to the schema of a build that had migrations 1 and 2, with alerts as it wrote them.
+  ExecRaw(path_, std::string("DROP TABLE alerts;") + kVersion1Alerts +
+                     "DELETE FROM schema_migrations WHERE version = 3;"
+                     "INSERT INTO alerts (run_id, created_at, severity, source, code, message) "
+                     "VALUES (" +
+                     std::to_string(run) +
+                     ", '2021-03-01T12:00:00.000Z', 'error', 'extract', 'data_rejected', 'bad'),"
+                     "(NULL, '2021-03-02T12:00:00.000Z', 'warning', 'check', "
+                     "'check_interval_contains_forecast', 'two days'),"
+                     "(NULL, '2021-03-03T12:00:00.000Z', 'warning', 'evaluate', "
+                     "'mape_above_threshold', 'high'),"
+                     "(NULL, '2021-03-04T12:00:00.000Z', 'critical', 'train', 'internal_error', "
+                     "'boom'),"
+                     "(NULL, '2021-03-05T12:00:00.000Z', 'info', 'ingest', 'note', 'fyi'),"
+                     // Two rows alike: the old schema could not tell them apart, nor may we.
+                     "(NULL, '2021-03-06T12:00:00.000Z', 'info', 'ingest', 'note', 'fyi')");
+  ASSERT_EQ(QueryInt(path_, "SELECT MAX(version) FROM schema_migrations"), 2);
+
+  SqliteDatabase upgraded(path_);
+  EXPECT_EQ(upgraded.schema_version(), 3);
+  const auto alerts = upgraded.ListAlerts(Limit(10));
+  ASSERT_EQ(alerts.size(), 6u);
+  // Newest first: the rows of version 2 are all there, in order, with their ids.
+  for (std::size_t i = 0; i < alerts.size(); ++i) {
+    EXPECT_EQ(alerts[i].id, static_cast<int64_t>(alerts.size() - i)) << i;
+    EXPECT_FALSE(alerts[i].acknowledged);
+    EXPECT_EQ(alerts[i].fingerprint, "legacy-" + std::to_string(alerts[i].id));
+  }
+  const AlertRecord& rejected = alerts[5];
+  EXPECT_EQ(rejected.run_id, run);
+  EXPECT_EQ(rejected.created_at, "2021-03-01T12:00:00.000Z");
+  EXPECT_EQ(rejected.severity, "critical");  // was 'error'
+  EXPECT_EQ(rejected.source, "pipeline");
+  EXPECT_EQ(rejected.subject, "step extract");
+  EXPECT_EQ(rejected.code, "data_rejected");
+  EXPECT_EQ(rejected.message, "bad");
+  EXPECT_EQ(rejected.target_year, 2021);  // from its run
+  EXPECT_EQ(rejected.horizon, "year");
+  EXPECT_EQ(alerts[4].source, "prediction");
+  EXPECT_EQ(alerts[4].severity, "warning");
+  EXPECT_EQ(alerts[3].source, "performance");
+  EXPECT_EQ(alerts[2].severity, "critical");
+  EXPECT_EQ(alerts[2].source, "pipeline");
+  EXPECT_EQ(alerts[0].severity, "info");
+  EXPECT_EQ(alerts[0].target_year, std::nullopt);
+  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM alerts WHERE severity = 'error'"), 0);
+
+  // The migrated table takes new alerts after the old ones, deduplicated, with the new checks.
+  const auto next = upgraded.AddAlert(MakeAlert(run, "warning", "x"));
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(*next, 7);
+  EXPECT_EQ(upgraded.AddAlert(MakeAlert(run, "warning", "x")), std::nullopt);
+  EXPECT_THROW(upgraded.AddAlert(MakeAlert(run, "error", "y")), StorageError);
+  EXPECT_EQ(upgraded.CountAlerts(run), 2);
+  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'alerts_v3'"), 0);
 }
 
 TEST_F(SqliteDatabaseTest, SaveBacktestRoundTripsThroughListBacktestsByTargetYear) {

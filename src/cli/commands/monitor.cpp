@@ -1,0 +1,186 @@
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/table.hpp"
+#include "core/errors.hpp"
+#include "pipeline/monitor_flow.hpp"
+
+namespace loadcast::cli {
+namespace {
+
+nlohmann::json ToJson(const DriftWindow& w) {
+  const DriftStatistics& s = w.statistics;
+  return {{"start", w.start.ToIso()},
+          {"end", w.end.ToIso()},
+          {"reference_size", s.reference_size},
+          {"current_size", s.current_size},
+          {"mean_shift_percent", Nullable(s.mean_shift_percent)},
+          {"psi", Nullable(s.psi)},
+          {"ks_statistic", Nullable(s.ks_statistic)},
+          {"ks_p_value", Nullable(s.ks_p_value)},
+          {"wasserstein", Nullable(w.wasserstein_normalised)},
+          {"status", WindowStatusName(w.status)},
+          {"reason", w.reason}};
+}
+
+nlohmann::json ToJson(const PerformanceWindow& w) {
+  return {{"scope", w.scope},
+          {"start", w.start.ToIso()},
+          {"end", w.end.ToIso()},
+          {"days", w.days},
+          {"mape", Nullable(w.mape)},
+          {"warning_threshold", Nullable(w.warning_threshold)},
+          {"critical_threshold", Nullable(w.critical_threshold)},
+          {"status", WindowStatusName(w.status)}};
+}
+
+nlohmann::json ToJson(const AlertRecord& a) {
+  nlohmann::json j = {
+      {"severity", a.severity},
+      {"source", a.source},
+      {"code", a.code},
+      {"period_start", a.period_start},
+      {"period_end", a.period_end},
+      {"message", a.message},
+      {"horizon", a.horizon.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.horizon)}};
+  j["value"] = a.value ? nlohmann::json(*a.value) : nlohmann::json(nullptr);
+  j["threshold"] = a.threshold ? nlohmann::json(*a.threshold) : nlohmann::json(nullptr);
+  return j;
+}
+
+nlohmann::json ToJson(const MonitorResult& r, const MonitorSettings& settings) {
+  nlohmann::json drift = {{"reference_years", r.drift.reference_years},
+                          {"window_days", settings.drift_window_days},
+                          {"thresholds",
+                           {{"ks_p_value", settings.drift_p_value},
+                            {"mean_shift_warning", settings.drift_shift_warning},
+                            {"mean_shift_critical", settings.drift_shift_critical},
+                            {"psi_warning", settings.drift_psi_warning},
+                            {"wasserstein_warning", settings.drift_wasserstein_warning},
+                            {"share_warning", settings.drift_share_warning}}},
+                          {"drift_share", r.drift.drift_share},
+                          {"windows", nlohmann::json::array()}};
+  for (const DriftWindow& w : r.drift.windows) drift["windows"].push_back(ToJson(w));
+  nlohmann::json performance = nlohmann::json::array();
+  for (const PerformanceReport& p : r.performance) {
+    nlohmann::json windows = nlohmann::json::array();
+    for (const PerformanceWindow& w : p.windows) windows.push_back(ToJson(w));
+    performance.push_back({{"horizon", HorizonName(p.horizon)},
+                           {"published", p.published},
+                           {"backtest_years", p.thresholds.years},
+                           {"thresholds",
+                            {{"rolling_warning", p.thresholds.rolling_warning},
+                             {"rolling_critical", p.thresholds.rolling_critical},
+                             {"monthly_warning", p.thresholds.monthly_warning},
+                             {"monthly_critical", p.thresholds.monthly_critical}}},
+                           {"windows", windows}});
+  }
+  nlohmann::json alerts = nlohmann::json::array();
+  for (const AlertRecord& a : r.alerts) alerts.push_back(ToJson(a));
+  return {{"run_id", r.run_id},
+          {"target_year", r.target_year},
+          {"as_of", r.as_of ? nlohmann::json(r.as_of->ToIso()) : nlohmann::json(nullptr)},
+          {"drift", drift},
+          {"performance", performance},
+          {"alerts", alerts},
+          {"new_alerts", r.new_alerts}};
+}
+
+std::string Format(const MonitorResult& r) {
+  std::string out = fmt::format("run {}: monitor {} ", r.run_id, r.target_year);
+  if (!r.as_of) return out + "found no actuals of the target year yet\n";
+  out += fmt::format("as of {}\n\n", r.as_of->ToIso());
+  if (!r.drift.reference_years.empty()) {
+    out += fmt::format("drift of the load over the calendar expectation, against {}-{}:\n",
+                       r.drift.reference_years.front(), r.drift.reference_years.back());
+    Table table({"window", "days", "shift", "PSI", "KS D", "p-value", "W (sd)", "status"});
+    for (const DriftWindow& w : r.drift.windows) {
+      const DriftStatistics& s = w.statistics;
+      table.Add({fmt::format("{} .. {}", w.start.ToIso(), w.end.ToIso()),
+                 std::to_string(s.current_size), fmt::format("{:+.1f}%", s.mean_shift_percent),
+                 Num(s.psi, 2), Num(s.ks_statistic, 2), fmt::format("{:.2g}", s.ks_p_value),
+                 Num(w.wasserstein_normalised, 2), std::string(WindowStatusName(w.status))});
+    }
+    out += table.Render();
+    out += fmt::format("drift share: {:.0f}% of {} windows\n\n", 100.0 * r.drift.drift_share,
+                       r.drift.windows.size());
+  }
+  for (const PerformanceReport& p : r.performance) {
+    if (!p.published) {
+      out += fmt::format("{} horizon: no published forecast of {}\n\n", HorizonName(p.horizon),
+                         r.target_year);
+      continue;
+    }
+    out += fmt::format(
+        "{} horizon: rolling MAPE thresholds {:.2f}% / {:.2f}%, monthly {:.2f}% / {:.2f}% "
+        "(warning / critical, from backtests of {} years)\n",
+        HorizonName(p.horizon), p.thresholds.rolling_warning, p.thresholds.rolling_critical,
+        p.thresholds.monthly_warning, p.thresholds.monthly_critical, p.thresholds.years.size());
+    Table table({"window", "days", "MAPE", "status"});
+    int rolling_breaches = 0;
+    for (const PerformanceWindow& w : p.windows) {
+      if (w.scope == "rolling") {
+        rolling_breaches += w.status != WindowStatus::kPass;
+        continue;
+      }
+      table.Add({fmt::format("month {} .. {}", w.start.ToIso(), w.end.ToIso()),
+                 std::to_string(w.days), Pct(w.mape), std::string(WindowStatusName(w.status))});
+    }
+    out += table.Render();
+    out += fmt::format("rolling windows above the warning threshold: {}\n\n", rolling_breaches);
+  }
+  if (r.alerts.empty()) return out + "no alerts\n";
+  Table table({"severity", "code", "period", "value", "threshold"});
+  for (const AlertRecord& a : r.alerts) {
+    table.Add({a.severity, a.code, fmt::format("{} .. {}", a.period_start, a.period_end),
+               a.value ? Num(*a.value, 2) : "-", a.threshold ? Num(*a.threshold, 2) : "-"});
+  }
+  out += fmt::format("alerts ({} new):\n", r.new_alerts) + table.Render();
+  return out;
+}
+
+}  // namespace
+
+void AddMonitorCommand(CLI::App& app, Context& context, Action& action) {
+  struct Options {
+    int target_year = 0;
+    std::string as_of;
+    std::string horizon;
+    bool json = false;
+  };
+  auto options = std::make_shared<Options>();
+  auto* command = app.add_subcommand(
+      "monitor",
+      "Drift of the target year's load against the calendar of past years, and the error of "
+      "its published forecasts against their backtested error, up to --as-of; raises alerts");
+  command->add_option("--target-year", options->target_year, "Year to monitor")
+      ->required()
+      ->check(CLI::Range(1900, 2999));
+  command->add_option("--as-of", options->as_of,
+                      "Last day of actuals to use, YYYY-MM-DD (default: the last one stored)");
+  command
+      ->add_option("--horizon", options->horizon,
+                   "Monitor the forecasts of this horizon only: year or day (default: both)")
+      ->check(CLI::IsMember({"year", "day"}));
+  command->add_flag("--json", options->json, "Print one JSON document");
+  command->callback([&context, &action, options] {
+    action = [&context, options] {
+      std::optional<Date> as_of;
+      if (!options->as_of.empty()) {
+        as_of = Date::ParseIso(options->as_of);
+        if (!as_of) {
+          throw UsageError(
+              fmt::format("monitor: --as-of '{}' is not a date (YYYY-MM-DD)", options->as_of));
+        }
+      }
+      std::optional<Horizon> horizon;
+      if (!options->horizon.empty()) horizon = ParseHorizon(options->horizon);
+      const MonitorResult result =
+          MonitorFlow(context.data(), context.config(), options->target_year, as_of, horizon);
+      Print(options->json, ToJson(result, context.config().monitor), Format(result));
+      return 0;
+    };
+  });
+}
+
+}  // namespace loadcast::cli

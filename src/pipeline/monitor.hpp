@@ -1,0 +1,85 @@
+// The monitor: has the data, or the world, changed since the model was trained? Two views, both
+// over the actuals of the target year up to an as-of date:
+//   drift:       the load over the calendar model's expectation, window by window, against the
+//                same calendar window of the reference (training) years, so that the season and
+//                the calendar do not count as drift;
+//   performance: the error of the published forecasts, over rolling windows and months, against
+//                thresholds taken from the model's own backtested error.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/drift_stats.hpp"
+#include "core/time_series.hpp"
+#include "pipeline/interval_calibrator.hpp"
+
+namespace loadcast {
+
+/// pass, warning or critical.
+enum class WindowStatus { kPass, kWarning, kCritical };
+std::string_view WindowStatusName(WindowStatus status);
+
+struct DriftWindow {
+  Date start;
+  Date end;  // inclusive
+  DriftStatistics statistics;
+  double wasserstein_normalised = 0.0;  // Wasserstein distance in reference standard deviations
+  WindowStatus status = WindowStatus::kPass;
+  std::string reason;  // which thresholds the window crossed
+};
+
+struct DriftReport {
+  std::vector<int> reference_years;
+  std::vector<DriftWindow> windows;  // chronological
+  double drift_share = 0.0;          // share of windows that drift (warning or critical)
+};
+
+/// One window of the performance monitor.
+struct PerformanceWindow {
+  std::string scope;  // "rolling" or "month"
+  Date start;
+  Date end;  // inclusive
+  int days = 0;
+  double mape = 0.0;
+  double warning_threshold = 0.0;
+  double critical_threshold = 0.0;
+  WindowStatus status = WindowStatus::kPass;
+};
+
+/// The error thresholds of a model, from the MAPE of its backtests over the calibration years.
+struct ErrorThresholds {
+  double rolling_warning = 0.0;
+  double rolling_critical = 0.0;
+  double monthly_warning = 0.0;
+  double monthly_critical = 0.0;
+  std::vector<int> years;  // the backtested years they come from
+};
+
+struct PerformanceReport {
+  Horizon horizon = Horizon::kYear;
+  bool published = false;  // false: no forecast to monitor
+  ErrorThresholds thresholds;
+  std::vector<PerformanceWindow> windows;  // rolling windows, then months; chronological
+};
+
+/// Drift of `actuals` (the target year's days from Jan 1 to `as_of`, plus the reference years
+/// before it) against the calendar model fitted on the years before `target_year`.
+DriftReport MeasureDrift(const TimeSeries& actuals, int target_year, Date as_of,
+                         const ModelParams& params, const MonitorSettings& settings);
+
+/// Thresholds from the backtests of the calibration years before the target.
+std::optional<ErrorThresholds> DeriveErrorThresholds(const BacktestResiduals& backtest,
+                                                     const MonitorSettings& settings);
+
+/// Rolling and monthly MAPE of a forecast against the actuals up to `as_of`; every window whose
+/// days are all known. Months count once complete (their last day on or before `as_of`).
+std::vector<PerformanceWindow> MeasurePerformance(const std::vector<Date>& dates,
+                                                  const std::vector<double>& forecast,
+                                                  const TimeSeries& actuals, Date as_of,
+                                                  const ErrorThresholds& thresholds,
+                                                  const MonitorSettings& settings);
+
+}  // namespace loadcast

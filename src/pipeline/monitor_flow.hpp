@@ -1,0 +1,32 @@
+// The monitor flow: extract -> validate -> drift -> performance -> alert, as one recorded run
+// (command "monitor"). Findings become alerts; the same finding on the same data is stored once,
+// so a scheduler can run the monitor every night.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "controller/data_controller.hpp"
+#include "pipeline/monitor.hpp"
+#include "pipeline/run.hpp"
+
+namespace loadcast {
+
+struct MonitorResult {
+  int64_t run_id = 0;
+  int target_year = 0;
+  std::optional<Date> as_of;  // nothing when the target year has no actuals yet
+  DriftReport drift;
+  std::vector<PerformanceReport> performance;  // one per horizon monitored
+  std::vector<AlertRecord> alerts;             // raised by this run, new or already on record
+  int new_alerts = 0;                          // of which not on record before
+  std::vector<StepTiming> timings;
+};
+
+/// Monitors `target_year` on the actuals up to `as_of` (default: the last actual of the year).
+/// `horizon` limits the performance monitor to one horizon (default: both, where published).
+/// UsageError when `as_of` is not in the target year.
+MonitorResult MonitorFlow(DataController& data, const Config& config, int target_year,
+                          std::optional<Date> as_of, std::optional<Horizon> horizon);
+
+}  // namespace loadcast

@@ -1,0 +1,126 @@
+// The monitor on the real data: the spring 2020 lockdown is caught within days, and an ordinary
+// year (2019) raises nothing critical.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "support/cli_runner.hpp"
+#include "support/temp_dir.hpp"
+
+namespace loadcast {
+namespace {
+
+using testing::BundledData;
+using testing::Json;
+using testing::Loadcast;
+using testing::TempDir;
+
+class MonitorTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    ASSERT_EQ(Loadcast(dir_->path(), {"ingest", BundledData().string()}).exit_code, 0);
+    for (const char* year : {"2019", "2020"}) {
+      for (const char* horizon : {"year", "day"}) {
+        ASSERT_EQ(
+            Loadcast(dir_->path(), {"run", "--target-year", year, "--horizon", horizon}).exit_code,
+            0);
+      }
+    }
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+
+  static nlohmann::json Monitor(const std::string& year, const std::string& as_of) {
+    return Json(
+        Loadcast(dir_->path(), {"monitor", "--target-year", year, "--as-of", as_of, "--json"}));
+  }
+
+  static TempDir* dir_;
+};
+
+TempDir* MonitorTest::dir_ = nullptr;
+
+bool InMarch2020(const nlohmann::json& alert) {
+  return alert["period_end"].get<std::string>() >= "2020-03-01" &&
+         alert["period_start"].get<std::string>() <= "2020-03-31";
+}
+
+TEST_F(MonitorTest, LockdownOfMarch2020RaisesCriticalPerformanceAndDriftAlertsWithinDays) {
+  const nlohmann::json report = Monitor("2020", "2020-03-31");
+  ASSERT_FALSE(report["alerts"].empty());
+  bool performance = false;
+  bool drift = false;
+  std::string first_end = "9999-12-31";
+  for (const auto& alert : report["alerts"]) {
+    first_end = std::min(first_end, alert["period_end"].get<std::string>());
+    if (alert["severity"] != "critical" || !InMarch2020(alert)) continue;
+    performance = performance || alert["source"] == "performance";
+    drift = drift || alert["source"] == "drift";
+  }
+  EXPECT_TRUE(performance) << report["alerts"].dump(2);
+  EXPECT_TRUE(drift) << report["alerts"].dump(2);
+  EXPECT_LE(first_end, "2020-03-22") << report["alerts"].dump(2);
+  EXPECT_EQ(report["as_of"], "2020-03-31");
+}
+
+TEST_F(MonitorTest, AnOrdinaryYearRaisesNoCriticalAlert) {
+  const nlohmann::json report = Monitor("2019", "2019-12-31");
+  for (const auto& alert : report["alerts"]) {
+    EXPECT_NE(alert["severity"], "critical") << alert.dump(2);
+  }
+  // Every window of the year was looked at, against ten reference years.
+  EXPECT_GE(report["drift"]["windows"].size(), 45u);
+  EXPECT_EQ(report["drift"]["reference_years"].size(), 10u);
+  for (const auto& horizon : report["performance"]) EXPECT_TRUE(horizon["published"].get<bool>());
+}
+
+TEST_F(MonitorTest, ReportsEveryStatisticAndThresholdOfEachWindow) {
+  const nlohmann::json report = Monitor("2020", "2020-03-31");
+  for (const char* key : {"ks_p_value", "mean_shift_warning", "mean_shift_critical", "psi_warning",
+                          "wasserstein_warning", "share_warning"}) {
+    EXPECT_TRUE(report["drift"]["thresholds"].contains(key)) << key;
+  }
+  for (const auto& w : report["drift"]["windows"]) {
+    for (const char* key : {"start", "end", "mean_shift_percent", "psi", "ks_statistic",
+                            "ks_p_value", "wasserstein", "status"}) {
+      EXPECT_TRUE(w.contains(key)) << key;
+    }
+    EXPECT_LE(w["end"].get<std::string>(), "2020-03-31");
+  }
+  for (const auto& horizon : report["performance"]) {
+    EXPECT_GT(horizon["thresholds"]["rolling_critical"].get<double>(),
+              horizon["thresholds"]["rolling_warning"].get<double>());
+    for (const auto& w : horizon["windows"]) EXPECT_LE(w["end"].get<std::string>(), "2020-03-31");
+  }
+}
+
+TEST_F(MonitorTest, RerunningOnTheSameDataAddsNoAlert) {
+  const nlohmann::json first = Monitor("2020", "2020-03-15");
+  const nlohmann::json again = Monitor("2020", "2020-03-15");
+  EXPECT_EQ(again["alerts"].size(), first["alerts"].size());
+  EXPECT_EQ(again["new_alerts"], 0);
+}
+
+TEST_F(MonitorTest, AsOfOutsideTheTargetYearIsAUsageError) {
+  const auto r =
+      Loadcast(dir_->path(), {"monitor", "--target-year", "2020", "--as-of", "2021-01-10"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("2021-01-10"), std::string::npos) << r.err;
+  const auto bad = Loadcast(dir_->path(), {"monitor", "--target-year", "2020", "--as-of", "soon"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+}
+
+TEST_F(MonitorTest, PrintsTheDriftTableAndTheAlerts) {
+  const auto r =
+      Loadcast(dir_->path(), {"monitor", "--target-year", "2020", "--as-of", "2020-03-31"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("drift share"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("performance.rolling_mape"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("drift.window"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace loadcast
