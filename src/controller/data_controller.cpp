@@ -56,6 +56,28 @@ auto WithDataset(const std::string& dataset, F&& body) -> decltype(body()) {
   }
 }
 
+/// The horizon argument of the database's listings: its name, or empty for every horizon.
+std::string HorizonFilter(std::optional<Horizon> horizon) {
+  return horizon ? std::string(HorizonName(*horizon)) : std::string();
+}
+
+/// A registered model with its artifact read from the bucket; StorageError naming the artifact
+/// when it is missing or not JSON.
+StoredModel ReadArtifact(const ObjectStore& bucket, const ModelRecord& record) {
+  return WithDataset(record.artifact, [&] {
+    const auto bytes = bucket.Get(record.artifact);
+    if (!bytes) {
+      throw StorageError(fmt::format("artifact {} is missing", bucket.Locate(record.artifact)));
+    }
+    try {
+      return StoredModel{record, nlohmann::json::parse(*bytes)};
+    } catch (const nlohmann::json::exception& e) {
+      throw StorageError(fmt::format("artifact {} is not valid JSON: {}",
+                                     bucket.Locate(record.artifact), e.what()));
+    }
+  });
+}
+
 }  // namespace
 
 DataController::DataController(const Config& config)
@@ -168,33 +190,64 @@ std::vector<std::string> DataController::QuarantinedFiles() const {
   });
 }
 
-ModelRecord DataController::RegisterModel(ModelRecord record, const nlohmann::json& artifact) {
+Registration DataController::RegisterModel(ModelRecord record, const nlohmann::json& artifact) {
   const std::string text = artifact.dump(2) + "\n";
   record.version = Sha256Hex(text).substr(0, 16);
   record.artifact = fmt::format("models/{}/{}/model.json", record.horizon, record.version);
-  // The artifact is written first: a registry row never points at a missing object.
+  // The artifact is written first: a registry row never points at a missing object. Writing it
+  // again for a version on record is harmless, the content being the same.
   WithDataset(record.artifact, [&] { bucket_->Put(record.artifact, text); });
-  record.id = WithDataset("models", [&] { return database_->RegisterModel(record); });
-  return record;
+  return WithDataset("models", [&] { return database_->RegisterModel(record); });
 }
 
-std::optional<StoredModel> DataController::LoadModel(Horizon horizon, int target_year) const {
-  const auto record = WithDataset("models", [&] {
-    return database_->LatestModel(std::string(HorizonName(horizon)), target_year);
-  });
+std::optional<StoredModel> DataController::LoadModel(int64_t model_id) const {
+  const auto record = FindModel(model_id);
   if (!record) return std::nullopt;
-  return WithDataset(record->artifact, [&] {
-    const auto bytes = bucket_->Get(record->artifact);
-    if (!bytes) {
-      throw StorageError(fmt::format("artifact {} is missing", bucket_->Locate(record->artifact)));
-    }
-    try {
-      return StoredModel{*record, nlohmann::json::parse(*bytes)};
-    } catch (const nlohmann::json::exception& e) {
-      throw StorageError(fmt::format("artifact {} is not valid JSON: {}",
-                                     bucket_->Locate(record->artifact), e.what()));
-    }
+  return ReadArtifact(*bucket_, *record);
+}
+
+std::optional<StoredModel> DataController::LoadAliasedModel(Horizon horizon,
+                                                            const std::string& alias) const {
+  const auto record = FindAliased(horizon, alias);
+  if (!record) return std::nullopt;
+  return ReadArtifact(*bucket_, *record);
+}
+
+std::optional<ModelRecord> DataController::FindAliased(Horizon horizon,
+                                                       const std::string& alias) const {
+  return WithDataset("model_aliases", [&] {
+    return database_->AliasedModel(std::string(HorizonName(horizon)), alias);
   });
+}
+
+std::optional<ModelRecord> DataController::FindModel(int64_t model_id) const {
+  return WithDataset("models", [&] { return database_->FindModel(model_id); });
+}
+
+std::vector<ModelRecord> DataController::FindModelsByVersion(const std::string& prefix) const {
+  return WithDataset("models", [&] { return database_->FindModelsByVersion(prefix); });
+}
+
+std::vector<ModelRecord> DataController::ListModels(std::optional<Horizon> horizon,
+                                                    int limit) const {
+  return WithDataset("models",
+                     [&] { return database_->ListModels(HorizonFilter(horizon), limit); });
+}
+
+std::vector<ModelAlias> DataController::ListAliases(std::optional<Horizon> horizon) const {
+  return WithDataset("model_aliases",
+                     [&] { return database_->ListAliases(HorizonFilter(horizon)); });
+}
+
+int64_t DataController::RecordDecision(const ModelDecision& decision, const AliasChange& change) {
+  return WithDataset("model_decisions",
+                     [&] { return database_->RecordDecision(decision, change); });
+}
+
+std::vector<ModelDecision> DataController::ListDecisions(std::optional<Horizon> horizon,
+                                                         int limit) const {
+  return WithDataset("model_decisions",
+                     [&] { return database_->ListDecisions(HorizonFilter(horizon), limit); });
 }
 
 int64_t DataController::BeginRun(const RunRecord& run) {
@@ -208,6 +261,21 @@ void DataController::FinishRun(int64_t run_id, const std::string& status,
 
 std::vector<RunRecord> DataController::ListRuns(int limit) const {
   return WithDataset("runs", [&] { return database_->ListRuns(limit); });
+}
+
+std::optional<RunRecord> DataController::FindRun(int64_t run_id) const {
+  return WithDataset("runs", [&] { return database_->FindRun(run_id); });
+}
+
+void DataController::SetRunInputs(int64_t run_id,
+                                  const std::map<std::string, std::string>& inputs) {
+  // A JSON object, its keys in order: the same inputs always read the same.
+  const std::string text = nlohmann::json(inputs).dump();
+  WithDataset("runs", [&] { database_->SetRunInputs(run_id, text); });
+}
+
+void DataController::SetRunModel(int64_t run_id, int64_t model_id) {
+  WithDataset("runs", [&] { database_->SetRunModel(run_id, model_id); });
 }
 
 void DataController::PublishForecast(int64_t run_id, int64_t model_id,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -62,16 +63,37 @@ class DataController {
   /// Keys of the quarantined copies (not their reasons), oldest first.
   std::vector<std::string> QuarantinedFiles() const;
 
-  // --- Dataset "models": artifacts in the bucket, registry rows in the database ---
-  /// Stores the artifact under models/<horizon>/<version>/model.json and registers it.
-  ModelRecord RegisterModel(ModelRecord record, const nlohmann::json& artifact);
-  /// The latest model registered for a horizon and target year, with its artifact.
-  std::optional<StoredModel> LoadModel(Horizon horizon, int target_year) const;
+  // --- Dataset "models": artifacts in the bucket, registry rows, aliases and decisions in the
+  // database ---
+  /// Stores the artifact under models/<horizon>/<version>/model.json, the version being the
+  /// content hash of its text, and registers it. The same artifact again registers nothing and
+  /// returns the row on record (created false).
+  Registration RegisterModel(ModelRecord record, const nlohmann::json& artifact);
+  /// A registered model with its artifact; nothing when no model has that id. StorageError when
+  /// the artifact is missing or not JSON.
+  std::optional<StoredModel> LoadModel(int64_t model_id) const;
+  /// The model an alias of a horizon points at, with its artifact.
+  std::optional<StoredModel> LoadAliasedModel(Horizon horizon, const std::string& alias) const;
+  std::optional<ModelRecord> FindModel(int64_t model_id) const;
+  /// The model an alias of a horizon points at, without its artifact.
+  std::optional<ModelRecord> FindAliased(Horizon horizon, const std::string& alias) const;
+  std::vector<ModelRecord> FindModelsByVersion(const std::string& prefix) const;
+  /// Models of a horizon (every horizon when nullopt), newest first.
+  std::vector<ModelRecord> ListModels(std::optional<Horizon> horizon, int limit) const;
+  std::vector<ModelAlias> ListAliases(std::optional<Horizon> horizon) const;
+  /// Stores a decision and moves the aliases, in one transaction (see Database::RecordDecision).
+  int64_t RecordDecision(const ModelDecision& decision, const AliasChange& change);
+  /// Decisions of a horizon (every horizon when nullopt), newest first.
+  std::vector<ModelDecision> ListDecisions(std::optional<Horizon> horizon, int limit) const;
 
   // --- Datasets in the database: runs, forecasts, metrics, backtests, checks, alerts ---
   int64_t BeginRun(const RunRecord& run);
   void FinishRun(int64_t run_id, const std::string& status, const std::string& message);
   std::vector<RunRecord> ListRuns(int limit) const;
+  std::optional<RunRecord> FindRun(int64_t run_id) const;
+  /// Records the input objects a run read: object key -> SHA-256.
+  void SetRunInputs(int64_t run_id, const std::map<std::string, std::string>& inputs);
+  void SetRunModel(int64_t run_id, int64_t model_id);
   /// Publishes a checked forecast: all rows in one transaction.
   void PublishForecast(int64_t run_id, int64_t model_id, const std::vector<ForecastRow>& rows);
   /// The current forecast of a target (see Database::CurrentForecast).

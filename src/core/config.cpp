@@ -107,6 +107,31 @@ std::vector<Setting> MonitorSettingsTable() {
   };
 }
 
+std::vector<Setting> RegistrySettingsTable() {
+  auto field = [](auto member) {
+    return [member](Config& c) -> Value { return &(c.registry.*member); };
+  };
+  using R = RegistrySettings;
+  return {
+      {"registry.validation_years", field(&R::validation_years), 1, 10,
+       "Latest complete years before the target year on which the promotion gate backtests the "
+       "candidate and the champion (rolling origin: each year forecast by a model fitted on the "
+       "years before it)."},
+      {"registry.metric", field(&R::metric), 0, 0,
+       "Metric the gate compares, averaged over the validation years: mape, mae or rmse."},
+      {"registry.min_improvement", field(&R::min_improvement), 0, 1,
+       "Relative improvement of the metric over the champion's a candidate needs to be promoted "
+       "(0.01: 1% better)."},
+      {"registry.max_mape_year", field(&R::max_mape_year), 0, 100,
+       "Validation MAPE (percent) above which a year-ahead candidate is never promoted."},
+      {"registry.max_mape_day", field(&R::max_mape_day), 0, 100,
+       "Validation MAPE (percent) above which a day-ahead candidate is never promoted."},
+      {"registry.min_skill", field(&R::min_skill), -10, 1,
+       "Skill against the seasonal naive (1 - MAPE / naive MAPE) on the validation years below "
+       "which a candidate is never promoted."},
+  };
+}
+
 const std::vector<Setting>& Settings() {
   static const std::vector<Setting> kSettings = [] {
     std::vector<Setting> s = {
@@ -160,6 +185,7 @@ const std::vector<Setting>& Settings() {
     for (auto& m : ModelSettings("models.year", &Config::year_model)) s.push_back(m);
     for (auto& m : ModelSettings("models.day", &Config::day_model)) s.push_back(m);
     for (auto& m : MonitorSettingsTable()) s.push_back(m);
+    for (auto& m : RegistrySettingsTable()) s.push_back(m);
     return s;
   }();
   return kSettings;
@@ -238,6 +264,10 @@ void CheckConsistency(const Config& c, const std::string& origin) {
           origin, m->kind));
     }
   }
+  if (c.registry.metric != "mape" && c.registry.metric != "mae" && c.registry.metric != "rmse") {
+    throw ConfigError(fmt::format("{}: unknown registry.metric '{}' (valid: mape, mae, rmse)",
+                                  origin, c.registry.metric));
+  }
   if (!kLevels.contains(c.log_level)) {
     throw ConfigError(
         fmt::format("{}: unknown logging.level '{}' (valid: trace, debug, info, warn, error, off)",
@@ -297,11 +327,15 @@ Config LoadConfig(const std::filesystem::path& file, const std::filesystem::path
   return config;
 }
 
-std::string DumpConfig(const Config& config) {
+namespace {
+
+/// The settings whose key starts with `prefix`, as YAML text (see DumpConfig).
+std::string DumpSettings(const Config& config, const std::string& prefix) {
   Config copy = config;
   std::ostringstream out;
   std::string section;
   for (const auto& s : Settings()) {
+    if (!s.key.starts_with(prefix)) continue;
     const auto dot = s.key.rfind('.');
     const std::string parent = s.key.substr(0, dot);
     if (parent != section) {
@@ -327,6 +361,14 @@ std::string DumpConfig(const Config& config) {
         << FormatValue(value, /*yaml_quoted=*/true) << "\n";
   }
   return out.str();
+}
+
+}  // namespace
+
+std::string DumpConfig(const Config& config) { return DumpSettings(config, ""); }
+
+std::string DumpModelConfig(const Config& config, Horizon horizon) {
+  return DumpSettings(config, fmt::format("models.{}.", HorizonName(horizon)));
 }
 
 std::string ConfigReference() {

@@ -43,6 +43,21 @@ struct MonitorSettings {
   double performance_critical_factor = 1.5;  // critical threshold = factor x warning threshold
 };
 
+/// The promotion gate: how a newly trained model (the candidate) is compared with the champion
+/// before it may replace it.
+struct RegistrySettings {
+  int validation_years = 3;       // latest complete years before the target, rolling origin
+  std::string metric = "mape";    // mape, mae or rmse: mean over the validation years
+  double min_improvement = 0.01;  // relative: the candidate must be this much better
+  double max_mape_year = 8.0;     // percent: above, a year-ahead candidate cannot be promoted
+  double max_mape_day = 4.0;      // percent: the same for the day-ahead horizon
+  double min_skill = 0.0;         // skill vs the seasonal naive a candidate must reach
+
+  double max_mape(Horizon horizon) const {
+    return horizon == Horizon::kYear ? max_mape_year : max_mape_day;
+  }
+};
+
 struct Config {
   std::string storage_url = "var/bucket";
   std::string database_url = "var/loadcast.db";
@@ -75,6 +90,7 @@ struct Config {
   std::string alerts_webhook_url;
   double alerts_webhook_timeout_seconds = 5.0;
   MonitorSettings monitor;
+  RegistrySettings registry;
   /// Relative paths are resolved against this directory (the working directory).
   std::filesystem::path base_dir;
 
@@ -92,6 +108,9 @@ Config LoadConfig(const std::filesystem::path& file, const std::filesystem::path
 Config DefaultConfig(const std::filesystem::path& base_dir);
 /// The effective configuration as YAML text, every key listed (recorded with each run).
 std::string DumpConfig(const Config& config);
+/// The settings that shape the model of a horizon (its models.<horizon>.* keys), as YAML text:
+/// what a model artifact's config hash is taken over.
+std::string DumpModelConfig(const Config& config, Horizon horizon);
 /// Markdown reference of every setting, generated from the same table.
 std::string ConfigReference();
 

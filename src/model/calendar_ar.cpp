@@ -21,6 +21,19 @@ bool IsOrdinaryWeekend(const CalendarDay& day) {
   return day.weekday >= 5 && day.holiday == Holiday::kNone && day.christmas_offset == kNoOffset;
 }
 
+const std::array<std::string_view, CalendarAr::kTerms> kArTerms = {"intercept",
+                                                                   "dev_lag1",
+                                                                   "dev_lag2",
+                                                                   "dev_lag7",
+                                                                   "dev_lag14",
+                                                                   "dev_mean7",
+                                                                   "dev_mean28",
+                                                                   "dev_lag1_after_special",
+                                                                   "dev_lag1_on_monday",
+                                                                   "dev_lag1_on_sunday",
+                                                                   "dev_last_ordinary_workday",
+                                                                   "dev_last_ordinary_same_type"};
+
 }  // namespace
 
 CalendarAr::CalendarAr(const ModelParams& params) : params_(params), base_(params) {}
@@ -140,12 +153,15 @@ Forecast CalendarAr::Predict(const Frame& targets, const TimeSeries& known) cons
   return out;
 }
 
+std::vector<std::string> CalendarAr::Features() const {
+  std::vector<std::string> names = base_.Features();
+  for (std::string_view term : kArTerms) names.push_back("ar." + std::string(term));
+  return names;
+}
+
 nlohmann::json CalendarAr::SaveState() const {
   return {{"calendar", base_.SaveState()},
-          {"ar_terms",
-           {"intercept", "dev_lag1", "dev_lag2", "dev_lag7", "dev_lag14", "dev_mean7", "dev_mean28",
-            "dev_lag1_after_special", "dev_lag1_on_monday", "dev_lag1_on_sunday",
-            "dev_last_ordinary_workday", "dev_last_ordinary_same_type"}},
+          {"ar_terms", kArTerms},
           {"ar_coefficients", phi_},
           {"lower_residual", lower_residual_},
           {"upper_residual", upper_residual_}};

@@ -153,6 +153,10 @@ Forecast CalendarRegression::Predict(const Frame& targets, const TimeSeries& /*k
   return out;
 }
 
+std::vector<std::string> CalendarRegression::Features() const {
+  return design_ ? design_->names() : std::vector<std::string>{};
+}
+
 nlohmann::json CalendarRegression::SaveState() const {
   assert(design_.has_value());
   nlohmann::json coefficients = nlohmann::json::object();

@@ -18,6 +18,7 @@ class CalendarRegression final : public Forecaster {
   std::string_view kind() const override { return kKind; }
   void Fit(const Frame& training) override;
   Forecast Predict(const Frame& targets, const TimeSeries& known) const override;
+  std::vector<std::string> Features() const override;
   nlohmann::json SaveState() const override;
   void LoadState(const nlohmann::json& state) override;
 

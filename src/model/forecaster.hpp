@@ -4,6 +4,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -32,6 +33,8 @@ class Forecaster {
   /// Forecasts every day of `targets`. `known` holds the actuals the model may use: the pipeline
   /// passes only what the horizon allows, and a model reads at most the days before each target.
   virtual Forecast Predict(const Frame& targets, const TimeSeries& known) const = 0;
+  /// The names of the features the fitted model reads, in its own order (artifact metadata).
+  virtual std::vector<std::string> Features() const = 0;
   virtual nlohmann::json SaveState() const = 0;
   /// Restores learned state; throws StorageError when the state is malformed.
   virtual void LoadState(const nlohmann::json& state) = 0;

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "core/errors.hpp"
+#include "core/hash.hpp"
 #include "model/calendar_ar.hpp"
 #include "model/calendar_regression.hpp"
 #include "model/seasonal_naive.hpp"
@@ -13,14 +14,14 @@
 namespace loadcast {
 namespace {
 
-struct Registration {
+struct KindRegistration {
   std::string_view kind;
   std::function<std::unique_ptr<Forecaster>(const ModelParams&)> make;
 };
 
 // Adding a model: one new file and one line here (see docs/architecture.md).
-const std::vector<Registration>& Registrations() {
-  static const std::vector<Registration> kRegistry = {
+const std::vector<KindRegistration>& Registrations() {
+  static const std::vector<KindRegistration> kRegistry = {
       {SeasonalNaive::kKind,
        [](const ModelParams& p) { return std::make_unique<SeasonalNaive>(p); }},
       {CalendarRegression::kKind,
@@ -29,6 +30,8 @@ const std::vector<Registration>& Registrations() {
   };
   return kRegistry;
 }
+
+}  // namespace
 
 nlohmann::json ParamsToJson(const ModelParams& p) {
   return {{"kind", p.kind},
@@ -42,6 +45,8 @@ nlohmann::json ParamsToJson(const ModelParams& p) {
           {"calibration_years", p.calibration_years},
           {"interval_coverage", p.interval_coverage}};
 }
+
+namespace {
 
 ModelParams ParamsFromJson(const nlohmann::json& j) {
   ModelParams p;
@@ -76,7 +81,7 @@ std::unique_ptr<Forecaster> MakeForecaster(const ModelParams& params) {
 }
 
 nlohmann::json SaveArtifact(const Forecaster& model, const ModelParams& params,
-                            const ModelInfo& info, const std::optional<nlohmann::json>& intervals) {
+                            const ModelInfo& info, const nlohmann::json& extras) {
   nlohmann::json artifact = {{"format", kArtifactFormat},
                              {"format_version", kArtifactFormatVersion},
                              {"kind", model.kind()},
@@ -84,10 +89,37 @@ nlohmann::json SaveArtifact(const Forecaster& model, const ModelParams& params,
                              {"target_year", info.target_year},
                              {"trained_from", info.trained_from.ToIso()},
                              {"trained_to", info.trained_to.ToIso()},
+                             {"features", model.Features()},
                              {"params", ParamsToJson(params)},
+                             {"spec_hash", SpecHash(params)},
+                             {"config_hash", info.config_hash},
+                             {"inputs", info.inputs},
+                             {"data_hash", InputsHash(info.inputs)},
+                             {"code_version", info.code_version},
                              {"state", model.SaveState()}};
-  if (intervals) artifact["intervals"] = *intervals;
+  for (const auto& [key, value] : extras.items()) artifact[key] = value;
   return artifact;
+}
+
+ModelParams ArtifactParams(const nlohmann::json& artifact) {
+  try {
+    ModelParams params = ParamsFromJson(artifact.at("params"));
+    params.kind = artifact.at("kind").get<std::string>();
+    return params;
+  } catch (const nlohmann::json::exception& e) {
+    throw StorageError(fmt::format("model artifact has malformed params: {}", e.what()));
+  }
+}
+
+std::string SpecHash(const ModelParams& params) {
+  return Sha256Hex(ParamsToJson(params).dump()).substr(0, 16);
+}
+
+std::string InputsHash(const std::map<std::string, std::string>& inputs) {
+  if (inputs.empty()) return "";
+  std::string lines;
+  for (const auto& [key, sha] : inputs) lines += fmt::format("{} {}\n", key, sha);
+  return Sha256Hex(lines).substr(0, 16);
 }
 
 std::unique_ptr<Forecaster> LoadArtifact(const nlohmann::json& artifact) {
@@ -96,14 +128,13 @@ std::unique_ptr<Forecaster> LoadArtifact(const nlohmann::json& artifact) {
       throw StorageError("not a loadcast model artifact");
     }
     const int version = artifact.at("format_version").get<int>();
-    if (version != kArtifactFormatVersion) {
+    if (version < 1 || version > kArtifactFormatVersion) {
       throw StorageError(
           fmt::format("model artifact format version {} is not supported (this "
-                      "build reads version {})",
+                      "build reads versions 1 to {})",
                       version, kArtifactFormatVersion));
     }
-    ModelParams params = ParamsFromJson(artifact.at("params"));
-    params.kind = artifact.at("kind").get<std::string>();
+    const ModelParams params = ArtifactParams(artifact);
     std::unique_ptr<Forecaster> model;
     try {
       model = MakeForecaster(params);

@@ -1,5 +1,7 @@
 #include "model/seasonal_naive.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 #include "core/errors.hpp"
@@ -38,6 +40,10 @@ Forecast SeasonalNaive::Predict(const Frame& targets, const TimeSeries& known) c
     out.upper.push_back(value * std::exp(upper_log_ratio_));
   }
   return out;
+}
+
+std::vector<std::string> SeasonalNaive::Features() const {
+  return {fmt::format("load_lag{}", kLagDays)};
 }
 
 nlohmann::json SeasonalNaive::SaveState() const {

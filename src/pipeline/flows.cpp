@@ -3,14 +3,17 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <map>
 
 #include "core/hash.hpp"
 #include "pipeline/backtester.hpp"
 #include "pipeline/enricher.hpp"
 #include "pipeline/prediction_checker.hpp"
 #include "pipeline/predictor.hpp"
+#include "pipeline/promotion_gate.hpp"
 #include "pipeline/trainer.hpp"
 #include "pipeline/validation_outcome.hpp"
 #include "pipeline/validator.hpp"
@@ -54,10 +57,16 @@ class Steps {
   EnrichedData ExtractValidateEnrich() {
     const ModelParams& params = run_.config().model(result_.horizon);
     const ExtractedData extracted = run_.Step("extract", [&] {
-      // The extra years feed interval calibration (train); predict reads only the window.
+      // The extra years feed the backtests of training (interval calibration and the gate's
+      // validation); predict reads only the window.
       return Extractor(run_.data(), validator_)
-          .Extract(result_.target_year, params.training_years, params.calibration_years);
+          .Extract(result_.target_year, params.training_years,
+                   std::max(params.calibration_years, run_.config().registry.validation_years));
     });
+    objects_ = extracted.object_hashes;
+    std::map<std::string, std::string> inputs;
+    for (const auto& [year, hash] : objects_) inputs[DataController::ActualsKey(year)] = hash;
+    run_.data().SetRunInputs(run_.id(), inputs);
     data_subject_ = ActualsSubject(extracted);
     run_.SetSubject(data_subject_);
     run_.Step("validate", [&] {
@@ -71,22 +80,40 @@ class Steps {
   }
 
   void Train(const EnrichedData& enriched) {
-    result_.model = run_.Step("train", [&] {
-      return loadcast::Train(run_.data(), run_.id(), enriched,
-                             run_.config().model(result_.horizon));
+    const Config& config = run_.config();
+    const TrainedModel trained = run_.Step("train", [&] {
+      const TrainingContext context{
+          objects_, Sha256Hex(DumpModelConfig(config, result_.horizon)).substr(0, 16),
+          config.registry.validation_years};
+      return loadcast::Train(run_.data(), run_.id(), enriched, config.model(result_.horizon),
+                             context);
+    });
+    result_.trained = trained.registration.model;
+    result_.trained_new = trained.registration.created;
+    result_.model = result_.trained;
+    run_.data().SetRunModel(run_.id(), result_.trained->id);
+    result_.gate = run_.Step("gate", [&] {
+      return RunPromotionGate(run_.data(), config, run_.id(), result_.target_year, result_.horizon,
+                              {*result_.trained, trained.validation});
     });
   }
 
   void PredictCheckPublish(const EnrichedData& enriched,
-                           const std::optional<std::filesystem::path>& out) {
-    Prediction prediction = run_.Step("predict", [&] { return Predict(run_.data(), enriched); });
+                           const std::optional<std::filesystem::path>& out,
+                           std::optional<int64_t> model_id = std::nullopt) {
+    Prediction prediction =
+        run_.Step("predict", [&] { return Predict(run_.data(), enriched, model_id); });
     result_.model = prediction.model;
+    run_.data().SetRunModel(run_.id(), prediction.model.id);
+    result_.unchanged_since = SamePublished(prediction);
     result_.actuals = enriched.targets.load;
     result_.checks = run_.Step("check", [&] {
       const auto outcomes = RunPredictionChecks(prediction.forecast, enriched, run_.config());
       std::vector<CheckRow> checks;
       for (const CheckOutcome& o : outcomes) checks.push_back(o.row);
-      run_.data().SaveChecks(run_.id(), checks);
+      // The checks of a forecast already published are on record with the run that published
+      // it, unless they fail now (the limits changed).
+      if (!result_.unchanged_since || AnyFailed(checks)) run_.data().SaveChecks(run_.id(), checks);
       for (const CheckOutcome& o : outcomes) {
         if (o.row.status == "pass") continue;
         AlertRecord alert = TargetAlert(o.row.status == "fail" ? "critical" : "warning",
@@ -113,13 +140,12 @@ class Steps {
       return checks;
     });
     run_.Step("publish", [&] {
-      std::vector<ForecastRow> rows;
-      rows.reserve(prediction.forecast.size());
-      for (std::size_t i = 0; i < prediction.forecast.size(); ++i) {
-        rows.push_back({prediction.forecast.dates[i].ToIso(), prediction.forecast.mean[i],
-                        prediction.forecast.lower[i], prediction.forecast.upper[i]});
+      if (result_.unchanged_since) {
+        spdlog::info("the forecast equals the one run {} published: nothing to publish",
+                     *result_.unchanged_since);
+      } else {
+        run_.data().PublishForecast(run_.id(), prediction.model.id, ForecastRows(prediction));
       }
-      run_.data().PublishForecast(run_.id(), prediction.model.id, rows);
       if (out) {
         run_.data().WriteExport(*out, FormatForecastCsv(prediction.forecast, result_.actuals));
         result_.exported = *out;
@@ -133,9 +159,14 @@ class Steps {
       auto evaluation =
           loadcast::Evaluate(run_.data(), result_.target_year, result_.horizon, run_.id());
       if (!evaluation) return evaluation;
-      std::vector<MetricRow> rows = {evaluation->year};
-      rows.insert(rows.end(), evaluation->months.begin(), evaluation->months.end());
-      run_.data().SaveMetrics(run_.id(), rows);
+      if (SameScores(evaluation->year)) {
+        spdlog::info("the scores equal the latest evaluation of {} {}: nothing to record",
+                     HorizonName(result_.horizon), result_.target_year);
+      } else {
+        std::vector<MetricRow> rows = {evaluation->year};
+        rows.insert(rows.end(), evaluation->months.begin(), evaluation->months.end());
+        run_.data().SaveMetrics(run_.id(), rows);
+      }
       const MetricRow& y = evaluation->year;
       // An evaluation is about one published forecast and the actuals scored so far: the same
       // again is the same alert, more actuals (more days) a new one.
@@ -171,6 +202,46 @@ class Steps {
   }
 
  private:
+  static std::vector<ForecastRow> ForecastRows(const Prediction& prediction) {
+    std::vector<ForecastRow> rows;
+    rows.reserve(prediction.forecast.size());
+    for (std::size_t i = 0; i < prediction.forecast.size(); ++i) {
+      rows.push_back({prediction.forecast.dates[i].ToIso(), prediction.forecast.mean[i],
+                      prediction.forecast.lower[i], prediction.forecast.upper[i]});
+    }
+    return rows;
+  }
+
+  /// The run that published this very forecast (same model, same rows) as the current one.
+  std::optional<int64_t> SamePublished(const Prediction& prediction) const {
+    const auto current = run_.data().CurrentForecast(result_.target_year, result_.horizon, 0);
+    if (!current || current->model_id != prediction.model.id) return std::nullopt;
+    const std::vector<ForecastRow> rows = ForecastRows(prediction);
+    if (rows.size() != current->rows.size()) return std::nullopt;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const ForecastRow& a = rows[i];
+      const ForecastRow& b = current->rows[i];
+      if (a.date != b.date || a.forecast != b.forecast || a.lower != b.lower ||
+          a.upper != b.upper) {
+        return std::nullopt;
+      }
+    }
+    return current->run_id;
+  }
+
+  /// True when the latest evaluation of the target holds these very scores.
+  bool SameScores(const MetricRow& year) const {
+    for (const EvaluationSummary& e : run_.data().LatestEvaluations()) {
+      if (e.target_year != result_.target_year || e.horizon != HorizonName(result_.horizon)) {
+        continue;
+      }
+      const MetricRow& m = e.metrics;
+      return m.days == year.days && m.mape == year.mape && m.mae == year.mae &&
+             m.rmse == year.rmse && m.bias == year.bias && m.naive_mape == year.naive_mape;
+    }
+    return false;
+  }
+
   /// An alert about the flow's target year and horizon.
   AlertRecord TargetAlert(std::string severity, std::string source, std::string code,
                           std::string message) const {
@@ -187,7 +258,8 @@ class Steps {
   Run& run_;
   FlowResult& result_;
   Validator validator_;
-  std::string data_subject_;  // the actuals extracted (see ActualsSubject)
+  std::string data_subject_;            // the actuals extracted (see ActualsSubject)
+  std::map<int, std::string> objects_;  // SHA-256 of each actuals object extracted, by year
 };
 
 template <typename F>
@@ -243,9 +315,10 @@ FlowResult TrainFlow(DataController& data, const Config& config, int target_year
 }
 
 FlowResult PredictFlow(DataController& data, const Config& config, int target_year, Horizon horizon,
-                       const std::optional<std::filesystem::path>& out) {
+                       const std::optional<std::filesystem::path>& out,
+                       std::optional<int64_t> model_id) {
   return ExecuteFlow(data, config, "predict", target_year, horizon, [&](Steps& steps) {
-    steps.PredictCheckPublish(steps.ExtractValidateEnrich(), out);
+    steps.PredictCheckPublish(steps.ExtractValidateEnrich(), out, model_id);
   });
 }
 

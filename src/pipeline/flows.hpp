@@ -1,9 +1,12 @@
 // The flows a scheduler runs, each a recorded run made of pipeline steps:
 //   ingest:   read -> validate -> store
-//   train:    extract -> validate -> enrich -> train (register)
-//   predict:  extract -> validate -> enrich -> predict -> check -> publish
+//   train:    extract -> validate -> enrich -> train (register) -> gate (promote or not)
+//   predict:  extract -> validate -> enrich -> predict (champion) -> check -> publish
 //   evaluate: score the published forecast against the actuals
 //   run:      train and predict and evaluate in one go
+// Re-running a flow on the same data with the same config changes nothing: the model is the same
+// version, the gate's decision is on record, and a forecast or score equal to the current one is
+// not written again.
 //   backtest: for each past year, extract -> validate -> enrich -> fit -> forecast -> score,
 //             keeping the scores only (no model is registered)
 #pragma once
@@ -17,6 +20,7 @@
 #include "model/forecaster.hpp"
 #include "pipeline/evaluator.hpp"
 #include "pipeline/extractor.hpp"
+#include "pipeline/promotion_gate.hpp"
 #include "pipeline/run.hpp"
 
 namespace loadcast {
@@ -27,8 +31,13 @@ struct FlowResult {
   std::string command;
   int target_year = 0;
   Horizon horizon = Horizon::kYear;
-  std::optional<ModelRecord> model;
+  std::optional<ModelRecord> model;    // trained (train) or used (predict, run)
+  std::optional<ModelRecord> trained;  // the candidate a train or run registered
+  bool trained_new = false;            // false: the same version was on record already
+  std::optional<GateResult> gate;      // the promotion gate's verdict on the candidate
   std::optional<Forecast> forecast;
+  // The run that published the same forecast before, when this one published nothing new.
+  std::optional<int64_t> unchanged_since;
   std::vector<double> actuals;  // aligned with the forecast's dates, NaN where not yet known
   std::vector<CheckRow> checks;
   std::optional<Evaluation> evaluation;
@@ -57,8 +66,10 @@ using BacktestProgress = std::function<void(int year, int index, int count)>;
 IngestResult IngestFlow(DataController& data, const Config& config,
                         const std::vector<std::filesystem::path>& files);
 FlowResult TrainFlow(DataController& data, const Config& config, int target_year, Horizon horizon);
+/// Predicts with the horizon's champion, or with the model `model_id` when given.
 FlowResult PredictFlow(DataController& data, const Config& config, int target_year, Horizon horizon,
-                       const std::optional<std::filesystem::path>& out);
+                       const std::optional<std::filesystem::path>& out,
+                       std::optional<int64_t> model_id = std::nullopt);
 FlowResult EvaluateFlow(DataController& data, const Config& config, int target_year,
                         Horizon horizon);
 FlowResult RunFlow(DataController& data, const Config& config, int target_year, Horizon horizon,

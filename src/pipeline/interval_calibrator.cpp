@@ -105,11 +105,11 @@ IntervalCalibration CalibrationFromResiduals(const std::vector<Date>& dates,
   return out;
 }
 
-BacktestResiduals BacktestYearsBefore(const TimeSeries& history, const ModelParams& params,
-                                      Horizon horizon, int target_year) {
-  BacktestResiduals out;
-  if (params.calibration_years <= 0 || history.empty()) return out;
-  for (int year = target_year - params.calibration_years; year < target_year; ++year) {
+std::vector<BacktestFold> BacktestFolds(const TimeSeries& history, const ModelParams& params,
+                                        Horizon horizon, int target_year, int years) {
+  std::vector<BacktestFold> folds;
+  if (years <= 0 || history.empty()) return folds;
+  for (int year = target_year - years; year < target_year; ++year) {
     const int first_year = std::max(year - params.training_years, history.start().year());
     if (!CanBacktest(history, first_year, year)) continue;
     // The same extract a run for `year` would get, from the history already in memory.
@@ -118,11 +118,23 @@ BacktestResiduals BacktestYearsBefore(const TimeSeries& history, const ModelPara
     extracted.first_year = first_year;
     extracted.actuals =
         history.slice(Date::FromYmd(first_year, 1, 1), Date::FromYmd(year + 1, 1, 1));
-    const EnrichedData enriched = Enrich(extracted, horizon);
-    const Forecast forecast = FitModel(enriched, params)->Predict(enriched.targets, enriched.known);
+    BacktestFold fold{year, Enrich(extracted, horizon), {}};
+    fold.forecast =
+        FitModel(fold.enriched, params)->Predict(fold.enriched.targets, fold.enriched.known);
+    folds.push_back(std::move(fold));
+  }
+  return folds;
+}
+
+BacktestResiduals FoldResiduals(const std::vector<BacktestFold>& folds, int from_year) {
+  BacktestResiduals out;
+  for (const BacktestFold& fold : folds) {
+    if (fold.year < from_year) continue;
+    const Forecast& forecast = fold.forecast;
+    const std::vector<double>& actuals = fold.enriched.targets.load;
     const std::size_t before = out.log_residuals.size();
-    for (std::size_t i = 0; i < forecast.size() && i < enriched.targets.load.size(); ++i) {
-      const double actual = enriched.targets.load[i];
+    for (std::size_t i = 0; i < forecast.size() && i < actuals.size(); ++i) {
+      const double actual = actuals[i];
       const double predicted = forecast.mean[i];
       if (!(actual > 0.0) || !(predicted > 0.0) || !std::isfinite(actual) ||
           !std::isfinite(predicted)) {
@@ -131,16 +143,31 @@ BacktestResiduals BacktestYearsBefore(const TimeSeries& history, const ModelPara
       out.dates.push_back(forecast.dates[i]);
       out.log_residuals.push_back(std::log(actual / predicted));
     }
-    if (out.log_residuals.size() > before) out.years.push_back(year);
+    if (out.log_residuals.size() > before) out.years.push_back(fold.year);
   }
   return out;
+}
+
+BacktestResiduals BacktestYearsBefore(const TimeSeries& history, const ModelParams& params,
+                                      Horizon horizon, int target_year) {
+  if (params.calibration_years <= 0) return {};
+  return FoldResiduals(
+      BacktestFolds(history, params, horizon, target_year, params.calibration_years),
+      target_year - params.calibration_years);
 }
 
 std::optional<IntervalCalibration> CalibrateIntervals(const TimeSeries& history,
                                                       const ModelParams& params, Horizon horizon,
                                                       int target_year) {
   if (params.calibration_years <= 0 || history.empty()) return std::nullopt;
-  BacktestResiduals backtest = BacktestYearsBefore(history, params, horizon, target_year);
+  return CalibrateFromResiduals(BacktestYearsBefore(history, params, horizon, target_year), params,
+                                horizon, target_year);
+}
+
+std::optional<IntervalCalibration> CalibrateFromResiduals(BacktestResiduals backtest,
+                                                          const ModelParams& params,
+                                                          Horizon horizon, int target_year) {
+  if (params.calibration_years <= 0) return std::nullopt;
   const std::vector<Date>& dates = backtest.dates;
   const std::vector<double>& residuals = backtest.log_residuals;
   std::vector<int>& years = backtest.years;

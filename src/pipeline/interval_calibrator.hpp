@@ -15,6 +15,7 @@
 #include "core/calendar.hpp"
 #include "core/config.hpp"
 #include "model/forecaster.hpp"
+#include "pipeline/enricher.hpp"
 
 namespace loadcast {
 
@@ -60,11 +61,34 @@ struct BacktestResiduals {
   std::vector<int> years;  // the years that gave residuals
 };
 
+/// One year of a rolling-origin backtest: the year's data as a run for it would see them, and
+/// the forecast of a model fitted on the years before it (without calibrated intervals).
+struct BacktestFold {
+  int year = 0;
+  EnrichedData enriched;
+  Forecast forecast;
+};
+
+/// Backtests each of the `years` years before `target_year` on `history` that it holds enough
+/// training data for (each fitted on the `params.training_years` years before it, at least two,
+/// as a run would be) under the horizon's information set; by year.
+std::vector<BacktestFold> BacktestFolds(const TimeSeries& history, const ModelParams& params,
+                                        Horizon horizon, int target_year, int years);
+
+/// The residuals of the folds of years at or after `from_year`.
+BacktestResiduals FoldResiduals(const std::vector<BacktestFold>& folds, int from_year);
+
 /// Backtests the `params.calibration_years` years before `target_year` on `history` (each fitted
 /// on the `params.training_years` years before it, at least two, as a run would be) under the
 /// horizon's information set. Empty when calibration is off or no year has enough history.
 BacktestResiduals BacktestYearsBefore(const TimeSeries& history, const ModelParams& params,
                                       Horizon horizon, int target_year);
+
+/// The calibration from residuals of backtests of the years before `target_year` (see
+/// CalibrateIntervals); nullopt when there are none.
+std::optional<IntervalCalibration> CalibrateFromResiduals(BacktestResiduals backtest,
+                                                          const ModelParams& params,
+                                                          Horizon horizon, int target_year);
 
 /// Backtests the `params.calibration_years` years before `target_year` on `history` (each fitted
 /// on the `params.training_years` years before it, at least two, as a run would be) under the

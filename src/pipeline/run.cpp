@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/date.hpp"
+#include "core/hash.hpp"
 
 namespace loadcast {
 namespace {
@@ -34,6 +35,7 @@ Run::Run(DataController& data, const Config& config, std::string command,
   record.target_year = target_year_;
   record.horizon = horizon_;
   record.config = DumpConfig(config);
+  record.config_hash = Sha256Hex(record.config).substr(0, 16);
   id_ = data_.BeginRun(record);
   spdlog::info("run {}: {} started", id_, record.command);
 }

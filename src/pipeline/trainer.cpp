@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "core/version.hpp"
 #include "model/registry.hpp"
 #include "pipeline/interval_calibrator.hpp"
 
@@ -13,29 +16,59 @@ std::unique_ptr<Forecaster> FitModel(const EnrichedData& enriched, const ModelPa
   return model;
 }
 
-ModelRecord Train(DataController& data, int64_t run_id, const EnrichedData& enriched,
-                  const ModelParams& params) {
+TrainedModel Train(DataController& data, int64_t run_id, const EnrichedData& enriched,
+                   const ModelParams& params, const TrainingContext& context) {
+  const int target = enriched.target_year;
   const auto model = FitModel(enriched, params);
-  const ModelInfo info{enriched.horizon, enriched.target_year, enriched.trained_from,
-                       enriched.trained_to};
+
+  // One rolling-origin backtest serves both the intervals (the calibration years) and the
+  // gate's validation scores (the validation years).
+  const int validation_years = std::max(context.validation_years, 0);
+  const auto folds = BacktestFolds(enriched.history, params, enriched.horizon, target,
+                                   std::max(params.calibration_years, validation_years));
+  nlohmann::json extras = nlohmann::json::object();
+  // Calibrated with the model so that predict, which has only the artifact, serves the same
+  // intervals a backtest of this year scores.
+  if (const auto calibration =
+          CalibrateFromResiduals(FoldResiduals(folds, target - params.calibration_years), params,
+                                 enriched.horizon, target)) {
+    extras["intervals"] = CalibrationToJson(*calibration);
+  }
+  const int validation_from = target - validation_years;
+  std::map<int, std::string> validation_inputs;
+  std::map<std::string, std::string> inputs;
+  for (const auto& [year, hash] : context.objects) {
+    if (year >= target) continue;  // the target year's actuals are not the model's input
+    inputs[DataController::ActualsKey(year)] = hash;
+    if (year >= validation_from - std::max(params.training_years, 2)) {
+      validation_inputs[year] = hash;
+    }
+  }
+  TrainedModel trained;
+  trained.validation = ScoreFolds(folds, validation_from, enriched.horizon, validation_inputs);
+  extras["validation"] = ValidationToJson(trained.validation);
+
+  ModelInfo info{enriched.horizon,          target, enriched.trained_from,
+                 enriched.trained_to,       inputs, context.config_hash,
+                 std::string(CodeVersion())};
   ModelRecord record;
   record.run_id = run_id;
   record.kind = std::string(model->kind());
   record.horizon = std::string(HorizonName(enriched.horizon));
-  record.target_year = enriched.target_year;
+  record.target_year = target;
   record.trained_from = enriched.trained_from.ToIso();
   record.trained_to = enriched.trained_to.ToIso();
-  // Calibrated with the model so that predict, which has only the artifact, serves the same
-  // intervals a backtest of this year scores.
-  std::optional<nlohmann::json> intervals;
-  if (const auto calibration =
-          CalibrateIntervals(enriched.history, params, enriched.horizon, enriched.target_year)) {
-    intervals = CalibrationToJson(*calibration);
-  }
-  record = data.RegisterModel(record, SaveArtifact(*model, params, info, intervals));
-  spdlog::info("registered {} model {} (version {}) for {} {}", record.kind, record.id,
-               record.version, record.horizon, record.target_year);
-  return record;
+  record.spec_hash = SpecHash(params);
+  record.config_hash = context.config_hash;
+  record.data_hash = InputsHash(inputs);
+  record.code_version = info.code_version;
+  trained.registration = data.RegisterModel(record, SaveArtifact(*model, params, info, extras));
+  const ModelRecord& m = trained.registration.model;
+  spdlog::info("{} {} model {} (v{}, version {}) for {} {}; validation MAPE {:.3f}% on {}",
+               trained.registration.created ? "registered" : "already registered:", m.kind, m.id,
+               m.number, m.version, m.horizon, m.target_year, trained.validation.mean.mape,
+               trained.validation.Describe());
+  return trained;
 }
 
 }  // namespace loadcast

@@ -32,11 +32,29 @@ class Database {
   virtual int64_t BeginRun(const RunRecord& run) = 0;
   virtual void FinishRun(int64_t run_id, const std::string& status, const std::string& message) = 0;
   virtual std::vector<RunRecord> ListRuns(int limit) const = 0;
+  virtual std::optional<RunRecord> FindRun(int64_t run_id) const = 0;
+  /// Records the input objects a run read (JSON object key -> SHA-256).
+  virtual void SetRunInputs(int64_t run_id, const std::string& inputs) = 0;
+  /// Records the model a run trained or predicted with.
+  virtual void SetRunModel(int64_t run_id, int64_t model_id) = 0;
 
-  virtual int64_t RegisterModel(const ModelRecord& model) = 0;
-  /// The most recently registered model for a horizon and target year.
-  virtual std::optional<ModelRecord> LatestModel(const std::string& horizon,
-                                                 int target_year) const = 0;
+  /// Registers a model version: the next number of its horizon, created_at now. When the horizon
+  /// holds this version already, registers nothing and returns the row on record.
+  virtual Registration RegisterModel(const ModelRecord& model) = 0;
+  virtual std::optional<ModelRecord> FindModel(int64_t id) const = 0;
+  /// The models whose version starts with `prefix`, by id.
+  virtual std::vector<ModelRecord> FindModelsByVersion(const std::string& prefix) const = 0;
+  /// The models of a horizon (every horizon when empty), newest first.
+  virtual std::vector<ModelRecord> ListModels(const std::string& horizon, int limit) const = 0;
+  /// The model an alias of a horizon points at.
+  virtual std::optional<ModelRecord> AliasedModel(const std::string& horizon,
+                                                  const std::string& alias) const = 0;
+  /// The aliases of a horizon (every horizon when empty), by horizon and alias.
+  virtual std::vector<ModelAlias> ListAliases(const std::string& horizon) const = 0;
+  /// Stores a decision and moves the aliases as `change` says, in one transaction. The new id.
+  virtual int64_t RecordDecision(const ModelDecision& decision, const AliasChange& change) = 0;
+  /// The decisions of a horizon (every horizon when empty), newest first.
+  virtual std::vector<ModelDecision> ListDecisions(const std::string& horizon, int limit) const = 0;
 
   /// Writes a forecast (all rows or none); it becomes the current forecast of its target.
   virtual void PublishForecast(int64_t run_id, int64_t model_id,

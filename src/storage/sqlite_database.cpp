@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <string_view>
 
 #include "core/errors.hpp"
 #include "storage/alerts.hpp"
@@ -126,6 +127,72 @@ ALTER TABLE alerts_v3 RENAME TO alerts;
 CREATE UNIQUE INDEX alerts_by_fingerprint ON alerts(fingerprint);
 CREATE INDEX alerts_by_run ON alerts(run_id);
 )sql",
+    // The model registry. A run records the hash of its config, the input objects it read and the
+    // model it used; a model records its number within its horizon and what it was made from.
+    // Older builds registered the same version again on every retraining: each (horizon,
+    // version) keeps its first row, the forecasts of the others pointing at it. The champion of a
+    // horizon is the model its latest registration named, the one older builds predicted with,
+    // and a decision records that it was set here rather than by the promotion gate.
+    R"sql(
+ALTER TABLE runs ADD COLUMN config_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN inputs TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN model_id INTEGER REFERENCES models(id);
+ALTER TABLE models ADD COLUMN number INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE models ADD COLUMN spec_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE models ADD COLUMN config_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE models ADD COLUMN data_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE models ADD COLUMN code_version TEXT NOT NULL DEFAULT '';
+CREATE TABLE model_aliases (
+  horizon TEXT NOT NULL CHECK (horizon IN ('year', 'day')),
+  alias TEXT NOT NULL CHECK (alias IN ('champion', 'challenger')),
+  model_id INTEGER NOT NULL REFERENCES models(id),
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (horizon, alias)
+);
+CREATE TABLE model_decisions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id INTEGER REFERENCES runs(id),
+  created_at TEXT NOT NULL,
+  horizon TEXT NOT NULL,
+  target_year INTEGER,
+  action TEXT NOT NULL CHECK (action IN ('gate', 'manual', 'rollback')),
+  outcome TEXT NOT NULL CHECK (outcome IN ('promoted', 'rejected', 'rolled_back')),
+  candidate_id INTEGER NOT NULL REFERENCES models(id),
+  champion_id INTEGER REFERENCES models(id),
+  metric TEXT NOT NULL DEFAULT '',
+  candidate_value REAL,
+  champion_value REAL,
+  improvement REAL,
+  min_improvement REAL,
+  validation TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX model_decisions_by_horizon ON model_decisions(horizon, id);
+INSERT INTO model_aliases (horizon, alias, model_id, updated_at)
+SELECT latest.horizon, 'champion',
+       (SELECT MIN(first.id) FROM models first
+        WHERE first.horizon = latest.horizon AND first.version = latest.version),
+       strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM models latest
+WHERE latest.id IN (SELECT MAX(id) FROM models GROUP BY horizon)
+  AND latest.horizon IN ('year', 'day')
+ORDER BY latest.horizon;
+INSERT INTO model_decisions (created_at, horizon, action, outcome, candidate_id, reason)
+SELECT updated_at, horizon, 'manual', 'promoted', model_id,
+       'latest model of the horizon when the registry was introduced'
+FROM model_aliases ORDER BY horizon;
+UPDATE forecasts SET model_id = (
+  SELECT MIN(first.id) FROM models m
+  JOIN models first ON first.horizon = m.horizon AND first.version = m.version
+  WHERE m.id = forecasts.model_id)
+WHERE model_id NOT IN (SELECT MIN(id) FROM models GROUP BY horizon, version);
+DELETE FROM models WHERE id NOT IN (SELECT MIN(id) FROM models GROUP BY horizon, version);
+UPDATE models SET number = (
+  SELECT ranked.n FROM (
+    SELECT id, row_number() OVER (PARTITION BY horizon ORDER BY id) AS n FROM models) ranked
+  WHERE ranked.id = models.id);
+CREATE UNIQUE INDEX models_by_version ON models(horizon, version);
+)sql",
 };
 
 /// A prepared statement, finalized on scope exit. Binds by 1-based position.
@@ -196,6 +263,11 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+constexpr const char* kRunColumns =
+    "id, command, target_year, horizon, started_at, COALESCE(finished_at, ''), status, message, "
+    "config, config_hash, inputs, model_id";
+
+/// A runs row, selected as kRunColumns lists them.
 RunRecord ReadRun(const Statement& s) {
   RunRecord r;
   r.id = s.Int(0);
@@ -207,7 +279,94 @@ RunRecord ReadRun(const Statement& s) {
   r.status = s.Text(6);
   r.message = s.Text(7);
   r.config = s.Text(8);
+  r.config_hash = s.Text(9);
+  r.inputs = s.Text(10);
+  if (!s.IsNull(11)) r.model_id = s.Int(11);
   return r;
+}
+
+// Every column of models but the id, in the order ReadModel and RegisterModel use them.
+constexpr const char* kModelFields =
+    "run_id, version, kind, horizon, target_year, trained_from, trained_to, artifact, created_at, "
+    "number, spec_hash, config_hash, data_hash, code_version";
+constexpr const char* kModelPlaceholders = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+
+/// "SELECT id, <kModelFields> FROM models <rest>".
+std::string SelectModels(std::string_view rest) {
+  return fmt::format("SELECT id, {} FROM models {}", kModelFields, rest);
+}
+
+/// A models row, selected as SelectModels lists them.
+ModelRecord ReadModel(const Statement& s) {
+  ModelRecord m;
+  m.id = s.Int(0);
+  m.run_id = s.Int(1);
+  m.version = s.Text(2);
+  m.kind = s.Text(3);
+  m.horizon = s.Text(4);
+  m.target_year = static_cast<int>(s.Int(5));
+  m.trained_from = s.Text(6);
+  m.trained_to = s.Text(7);
+  m.artifact = s.Text(8);
+  m.created_at = s.Text(9);
+  m.number = static_cast<int>(s.Int(10));
+  m.spec_hash = s.Text(11);
+  m.config_hash = s.Text(12);
+  m.data_hash = s.Text(13);
+  m.code_version = s.Text(14);
+  return m;
+}
+
+// Every column of model_decisions but the id, in the order ReadDecision and RecordDecision use.
+constexpr const char* kDecisionFields =
+    "run_id, created_at, horizon, target_year, action, outcome, candidate_id, champion_id, "
+    "metric, candidate_value, champion_value, improvement, min_improvement, validation, reason";
+constexpr const char* kDecisionPlaceholders = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+
+/// A model_decisions row, selected as "id, <kDecisionFields>".
+ModelDecision ReadDecision(const Statement& s) {
+  ModelDecision d;
+  d.id = s.Int(0);
+  if (!s.IsNull(1)) d.run_id = s.Int(1);
+  d.created_at = s.Text(2);
+  d.horizon = s.Text(3);
+  if (!s.IsNull(4)) d.target_year = static_cast<int>(s.Int(4));
+  d.action = s.Text(5);
+  d.outcome = s.Text(6);
+  d.candidate_id = s.Int(7);
+  if (!s.IsNull(8)) d.champion_id = s.Int(8);
+  d.metric = s.Text(9);
+  if (!s.IsNull(10)) d.candidate_value = s.Real(10);
+  if (!s.IsNull(11)) d.champion_value = s.Real(11);
+  if (!s.IsNull(12)) d.improvement = s.Real(12);
+  if (!s.IsNull(13)) d.min_improvement = s.Real(13);
+  d.validation = s.Text(14);
+  d.reason = s.Text(15);
+  return d;
+}
+
+/// Fails unless model `id` exists and belongs to `horizon`: an alias or a decision of one horizon
+/// never names a model of the other (the foreign key alone would allow it).
+void RequireModelOfHorizon(sqlite3* db, int64_t id, const std::string& horizon,
+                           std::string_view role) {
+  Statement s(db, "SELECT horizon FROM models WHERE id = ?");
+  s.Bind(1, id);
+  if (!s.Step()) throw StorageError(fmt::format("{} model {} does not exist", role, id));
+  if (s.Text(0) != horizon) {
+    throw StorageError(fmt::format("{} model {} is a model of horizon '{}', not '{}'", role, id,
+                                   s.Text(0), horizon));
+  }
+}
+
+/// Points an alias of a horizon at a model, creating the alias when absent.
+void PointAlias(sqlite3* db, const std::string& horizon, const char* alias, int64_t model_id,
+                const std::string& updated_at) {
+  Statement s(
+      db,
+      "INSERT INTO model_aliases (horizon, alias, model_id, updated_at) VALUES (?, ?, ?, ?) "
+      "ON CONFLICT (horizon, alias) DO UPDATE SET model_id = excluded.model_id, "
+      "updated_at = excluded.updated_at");
+  s.Bind(1, horizon).Bind(2, std::string(alias)).Bind(3, model_id).Bind(4, updated_at).Step();
 }
 
 MetricRow ReadMetric(const Statement& s, int c) {
@@ -361,10 +520,11 @@ int64_t SqliteDatabase::BeginRun(const RunRecord& run) {
   int64_t id = 0;
   InTransaction([&] {
     Statement s(db_,
-                "INSERT INTO runs (command, target_year, horizon, started_at, status, config) "
-                "VALUES (?, ?, ?, ?, 'running', ?)");
+                "INSERT INTO runs (command, target_year, horizon, started_at, status, config, "
+                "config_hash) VALUES (?, ?, ?, ?, 'running', ?, ?)");
     s.Bind(1, run.command).Bind(2, run.target_year).Bind(3, run.horizon);
-    s.Bind(4, run.started_at.empty() ? UtcNow() : run.started_at).Bind(5, run.config).Step();
+    s.Bind(4, run.started_at.empty() ? UtcNow() : run.started_at).Bind(5, run.config);
+    s.Bind(6, run.config_hash).Step();
     id = sqlite3_last_insert_rowid(db_);
   });
   return id;
@@ -379,40 +539,157 @@ void SqliteDatabase::FinishRun(int64_t run_id, const std::string& status,
 }
 
 std::vector<RunRecord> SqliteDatabase::ListRuns(int limit) const {
-  Statement s(db_,
-              "SELECT id, command, target_year, horizon, started_at, COALESCE(finished_at, ''), "
-              "status, message, config FROM runs ORDER BY id DESC LIMIT ?");
+  const std::string sql = fmt::format("SELECT {} FROM runs ORDER BY id DESC LIMIT ?", kRunColumns);
+  Statement s(db_, sql.c_str());
   s.Bind(1, limit);
   std::vector<RunRecord> runs;
   while (s.Step()) runs.push_back(ReadRun(s));
   return runs;
 }
 
-int64_t SqliteDatabase::RegisterModel(const ModelRecord& m) {
+std::optional<RunRecord> SqliteDatabase::FindRun(int64_t run_id) const {
+  const std::string sql = fmt::format("SELECT {} FROM runs WHERE id = ?", kRunColumns);
+  Statement s(db_, sql.c_str());
+  s.Bind(1, run_id);
+  if (!s.Step()) return std::nullopt;
+  return ReadRun(s);
+}
+
+void SqliteDatabase::SetRunInputs(int64_t run_id, const std::string& inputs) {
+  InTransaction([&] {
+    Statement s(db_, "UPDATE runs SET inputs = ? WHERE id = ?");
+    s.Bind(1, inputs).Bind(2, run_id).Step();
+    // Provenance written to no run would be lost without a word.
+    if (sqlite3_changes(db_) == 0) throw StorageError(fmt::format("no run {}", run_id));
+  });
+}
+
+void SqliteDatabase::SetRunModel(int64_t run_id, int64_t model_id) {
+  InTransaction([&] {
+    Statement s(db_, "UPDATE runs SET model_id = ? WHERE id = ?");
+    s.Bind(1, model_id).Bind(2, run_id).Step();
+    if (sqlite3_changes(db_) == 0) throw StorageError(fmt::format("no run {}", run_id));
+  });
+}
+
+Registration SqliteDatabase::RegisterModel(const ModelRecord& m) {
+  Registration out;
+  // One IMMEDIATE transaction: two processes registering at once cannot both see the version
+  // absent, nor both take the same number.
+  InTransaction([&] {
+    {
+      const std::string sql = SelectModels("WHERE horizon = ? AND version = ?");
+      Statement existing(db_, sql.c_str());
+      existing.Bind(1, m.horizon).Bind(2, m.version);
+      if (existing.Step()) {
+        out = {ReadModel(existing), false};
+        return;
+      }
+    }
+    Statement next(db_, "SELECT COALESCE(MAX(number), 0) + 1 FROM models WHERE horizon = ?");
+    next.Bind(1, m.horizon).Step();
+    ModelRecord stored = m;
+    stored.number = static_cast<int>(next.Int(0));
+    stored.created_at = UtcNow();
+    const std::string sql =
+        fmt::format("INSERT INTO models ({}) VALUES ({})", kModelFields, kModelPlaceholders);
+    Statement s(db_, sql.c_str());
+    s.Bind(1, stored.run_id).Bind(2, stored.version).Bind(3, stored.kind).Bind(4, stored.horizon);
+    s.Bind(5, stored.target_year).Bind(6, stored.trained_from).Bind(7, stored.trained_to);
+    s.Bind(8, stored.artifact).Bind(9, stored.created_at).Bind(10, stored.number);
+    s.Bind(11, stored.spec_hash).Bind(12, stored.config_hash).Bind(13, stored.data_hash);
+    s.Bind(14, stored.code_version).Step();
+    stored.id = sqlite3_last_insert_rowid(db_);
+    out = {std::move(stored), true};
+  });
+  return out;
+}
+
+std::optional<ModelRecord> SqliteDatabase::FindModel(int64_t id) const {
+  const std::string sql = SelectModels("WHERE id = ?");
+  Statement s(db_, sql.c_str());
+  s.Bind(1, id);
+  if (!s.Step()) return std::nullopt;
+  return ReadModel(s);
+}
+
+std::vector<ModelRecord> SqliteDatabase::FindModelsByVersion(const std::string& prefix) const {
+  // A plain comparison of the first characters: unlike LIKE, no character of the prefix is a
+  // wildcard and case matters.
+  const std::string sql = SelectModels("WHERE substr(version, 1, length(?1)) = ?1 ORDER BY id");
+  Statement s(db_, sql.c_str());
+  s.Bind(1, prefix);
+  std::vector<ModelRecord> out;
+  while (s.Step()) out.push_back(ReadModel(s));
+  return out;
+}
+
+std::vector<ModelRecord> SqliteDatabase::ListModels(const std::string& horizon, int limit) const {
+  const std::string sql = SelectModels("WHERE ?1 = '' OR horizon = ?1 ORDER BY id DESC LIMIT ?2");
+  Statement s(db_, sql.c_str());
+  s.Bind(1, horizon).Bind(2, limit);
+  std::vector<ModelRecord> out;
+  while (s.Step()) out.push_back(ReadModel(s));
+  return out;
+}
+
+std::optional<ModelRecord> SqliteDatabase::AliasedModel(const std::string& horizon,
+                                                        const std::string& alias) const {
+  const std::string sql = SelectModels(
+      "WHERE id = (SELECT model_id FROM model_aliases WHERE horizon = ? AND alias = ?)");
+  Statement s(db_, sql.c_str());
+  s.Bind(1, horizon).Bind(2, alias);
+  if (!s.Step()) return std::nullopt;
+  return ReadModel(s);
+}
+
+std::vector<ModelAlias> SqliteDatabase::ListAliases(const std::string& horizon) const {
+  Statement s(db_,
+              "SELECT horizon, alias, model_id, updated_at FROM model_aliases "
+              "WHERE ?1 = '' OR horizon = ?1 ORDER BY horizon, alias");
+  s.Bind(1, horizon);
+  std::vector<ModelAlias> out;
+  while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Int(2), s.Text(3)});
+  return out;
+}
+
+int64_t SqliteDatabase::RecordDecision(const ModelDecision& d, const AliasChange& change) {
   int64_t id = 0;
   InTransaction([&] {
-    Statement s(db_,
-                "INSERT INTO models (run_id, version, kind, horizon, target_year, trained_from, "
-                "trained_to, artifact, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    s.Bind(1, m.run_id).Bind(2, m.version).Bind(3, m.kind).Bind(4, m.horizon);
-    s.Bind(5, m.target_year).Bind(6, m.trained_from).Bind(7, m.trained_to).Bind(8, m.artifact);
-    s.Bind(9, UtcNow()).Step();
+    const std::string now = UtcNow();
+    RequireModelOfHorizon(db_, d.candidate_id, d.horizon, "candidate");
+    if (change.champion) RequireModelOfHorizon(db_, *change.champion, d.horizon, "champion");
+    if (change.challenger) RequireModelOfHorizon(db_, *change.challenger, d.horizon, "challenger");
+    const std::string sql = fmt::format("INSERT INTO model_decisions ({}) VALUES ({})",
+                                        kDecisionFields, kDecisionPlaceholders);
+    Statement s(db_, sql.c_str());
+    s.Bind(1, d.run_id).Bind(2, d.created_at.empty() ? now : d.created_at).Bind(3, d.horizon);
+    s.Bind(4, d.target_year).Bind(5, d.action).Bind(6, d.outcome).Bind(7, d.candidate_id);
+    s.Bind(8, d.champion_id).Bind(9, d.metric).Bind(10, d.candidate_value);
+    s.Bind(11, d.champion_value).Bind(12, d.improvement).Bind(13, d.min_improvement);
+    s.Bind(14, d.validation).Bind(15, d.reason).Step();
     id = sqlite3_last_insert_rowid(db_);
+    if (change.champion) PointAlias(db_, d.horizon, "champion", *change.champion, now);
+    if (change.challenger) PointAlias(db_, d.horizon, "challenger", *change.challenger, now);
+    if (change.clear_challenger) {
+      Statement clear(db_, "DELETE FROM model_aliases WHERE horizon = ? AND alias = 'challenger'");
+      clear.Bind(1, d.horizon).Step();
+    }
   });
   return id;
 }
 
-std::optional<ModelRecord> SqliteDatabase::LatestModel(const std::string& horizon,
-                                                       int target_year) const {
-  Statement s(db_,
-              "SELECT id, run_id, version, kind, horizon, target_year, trained_from, trained_to, "
-              "artifact, created_at FROM models WHERE horizon = ? AND target_year = ? "
-              "ORDER BY id DESC LIMIT 1");
-  s.Bind(1, horizon).Bind(2, target_year);
-  if (!s.Step()) return std::nullopt;
-  return ModelRecord{
-      s.Int(0),  s.Int(1),  s.Text(2), s.Text(3), s.Text(4), static_cast<int>(s.Int(5)),
-      s.Text(6), s.Text(7), s.Text(8), s.Text(9)};
+std::vector<ModelDecision> SqliteDatabase::ListDecisions(const std::string& horizon,
+                                                         int limit) const {
+  const std::string sql = fmt::format(
+      "SELECT id, {} FROM model_decisions WHERE ?1 = '' OR horizon = ?1 ORDER BY id DESC "
+      "LIMIT ?2",
+      kDecisionFields);
+  Statement s(db_, sql.c_str());
+  s.Bind(1, horizon).Bind(2, limit);
+  std::vector<ModelDecision> out;
+  while (s.Step()) out.push_back(ReadDecision(s));
+  return out;
 }
 
 void SqliteDatabase::PublishForecast(int64_t run_id, int64_t model_id,

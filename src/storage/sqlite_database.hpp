@@ -21,9 +21,18 @@ class SqliteDatabase final : public Database {
   int64_t BeginRun(const RunRecord& run) override;
   void FinishRun(int64_t run_id, const std::string& status, const std::string& message) override;
   std::vector<RunRecord> ListRuns(int limit) const override;
-  int64_t RegisterModel(const ModelRecord& model) override;
-  std::optional<ModelRecord> LatestModel(const std::string& horizon,
-                                         int target_year) const override;
+  std::optional<RunRecord> FindRun(int64_t run_id) const override;
+  void SetRunInputs(int64_t run_id, const std::string& inputs) override;
+  void SetRunModel(int64_t run_id, int64_t model_id) override;
+  Registration RegisterModel(const ModelRecord& model) override;
+  std::optional<ModelRecord> FindModel(int64_t id) const override;
+  std::vector<ModelRecord> FindModelsByVersion(const std::string& prefix) const override;
+  std::vector<ModelRecord> ListModels(const std::string& horizon, int limit) const override;
+  std::optional<ModelRecord> AliasedModel(const std::string& horizon,
+                                          const std::string& alias) const override;
+  std::vector<ModelAlias> ListAliases(const std::string& horizon) const override;
+  int64_t RecordDecision(const ModelDecision& decision, const AliasChange& change) override;
+  std::vector<ModelDecision> ListDecisions(const std::string& horizon, int limit) const override;
   void PublishForecast(int64_t run_id, int64_t model_id,
                        const std::vector<ForecastRow>& rows) override;
   std::optional<PublishedForecast> CurrentForecast(int target_year, const std::string& horizon,

@@ -238,56 +238,69 @@ TEST_F(DataControllerTest, LoadActualsOfASubrangeLeavesOtherYearsOut) {
 
 TEST_F(DataControllerTest, RegisterModelStoresTheArtifactUnderItsContentHash) {
   const nlohmann::json artifact = {{"format", "loadcast-model"}, {"state", {1, 2, 3}}};
-  const ModelRecord record = data_.RegisterModel(Model(), artifact);
+  const Registration registration = data_.RegisterModel(Model(), artifact);
+  const ModelRecord& record = registration.model;
   const std::string text = artifact.dump(2) + "\n";
+  EXPECT_TRUE(registration.created);
   EXPECT_EQ(record.version, Sha256Hex(text).substr(0, 16));
   EXPECT_EQ(record.artifact, "models/year/" + record.version + "/model.json");
   EXPECT_GT(record.id, 0);
+  EXPECT_EQ(record.number, 1);
+  EXPECT_FALSE(record.created_at.empty());
   EXPECT_EQ(Slurp(Bucket() / record.artifact), text);
 }
 
-TEST_F(DataControllerTest, SameArtifactGetsTheSameVersion) {
+TEST_F(DataControllerTest, TheSameArtifactIsRegisteredOnce) {
   const nlohmann::json artifact = {{"state", 42}};
-  const ModelRecord first = data_.RegisterModel(Model(), artifact);
-  const ModelRecord second = data_.RegisterModel(Model(), artifact);
-  EXPECT_EQ(first.version, second.version);
-  EXPECT_EQ(first.artifact, second.artifact);
-  // Still two registrations: each training run is on record.
-  EXPECT_NE(first.id, second.id);
-  const ModelRecord different = data_.RegisterModel(Model(), nlohmann::json{{"state", 43}});
-  EXPECT_NE(different.version, first.version);
+  const Registration first = data_.RegisterModel(Model(), artifact);
+  const Registration second = data_.RegisterModel(Model(), artifact);
+  EXPECT_TRUE(first.created);
+  EXPECT_FALSE(second.created);
+  // The row on record: same id, same run, same number.
+  EXPECT_EQ(second.model.id, first.model.id);
+  EXPECT_EQ(second.model.run_id, first.model.run_id);
+  EXPECT_EQ(second.model.version, first.model.version);
+  EXPECT_EQ(second.model.artifact, first.model.artifact);
+  EXPECT_EQ(second.model.number, 1);
+  EXPECT_EQ(Slurp(Bucket() / first.model.artifact), artifact.dump(2) + "\n");
+  const Registration different = data_.RegisterModel(Model(), nlohmann::json{{"state", 43}});
+  EXPECT_TRUE(different.created);
+  EXPECT_NE(different.model.version, first.model.version);
+  EXPECT_EQ(different.model.number, 2);
+  EXPECT_EQ(data_.ListModels(Horizon::kYear, 10).size(), 2u);
 }
 
 TEST_F(DataControllerTest, RegisterModelOverridesAnyGivenVersionAndArtifact) {
   ModelRecord record = Model();
   record.version = "made-up";
   record.artifact = "../escape.json";
-  const ModelRecord stored = data_.RegisterModel(record, nlohmann::json{{"a", 1}});
+  const ModelRecord stored = data_.RegisterModel(record, nlohmann::json{{"a", 1}}).model;
   EXPECT_NE(stored.version, "made-up");
   EXPECT_EQ(stored.artifact, "models/year/" + stored.version + "/model.json");
 }
 
-TEST_F(DataControllerTest, LoadModelReturnsTheLatestRegistrationWithItsArtifact) {
-  data_.RegisterModel(Model(), nlohmann::json{{"state", "old"}});
-  const ModelRecord latest = data_.RegisterModel(Model(), nlohmann::json{{"state", "new"}});
-  const auto stored = data_.LoadModel(Horizon::kYear, 2021);
+TEST_F(DataControllerTest, LoadModelReturnsTheRegistrationWithItsArtifact) {
+  const ModelRecord old = data_.RegisterModel(Model(), nlohmann::json{{"state", "old"}}).model;
+  const ModelRecord latest = data_.RegisterModel(Model(), nlohmann::json{{"state", "new"}}).model;
+  const auto stored = data_.LoadModel(old.id);
   ASSERT_TRUE(stored.has_value());
-  EXPECT_EQ(stored->record.id, latest.id);
-  EXPECT_EQ(stored->record.version, latest.version);
-  EXPECT_EQ(stored->artifact, (nlohmann::json{{"state", "new"}}));
+  EXPECT_EQ(stored->record.id, old.id);
+  EXPECT_EQ(stored->record.version, old.version);
+  EXPECT_EQ(stored->artifact, (nlohmann::json{{"state", "old"}}));
+  EXPECT_EQ(data_.LoadModel(latest.id)->artifact, (nlohmann::json{{"state", "new"}}));
 }
 
-TEST_F(DataControllerTest, LoadModelIsNulloptWhenNoneIsRegistered) {
-  data_.RegisterModel(Model(2021), nlohmann::json{{"state", 1}});
-  EXPECT_EQ(data_.LoadModel(Horizon::kYear, 2022), std::nullopt);
-  EXPECT_EQ(data_.LoadModel(Horizon::kDay, 2021), std::nullopt);
+TEST_F(DataControllerTest, LoadModelIsNulloptForAnUnknownId) {
+  const ModelRecord record = data_.RegisterModel(Model(), nlohmann::json{{"state", 1}}).model;
+  EXPECT_EQ(data_.LoadModel(record.id + 1), std::nullopt);
+  EXPECT_EQ(data_.FindModel(record.id + 1), std::nullopt);
 }
 
 TEST_F(DataControllerTest, MissingArtifactIsAStorageErrorNamingTheDataset) {
-  const ModelRecord record = data_.RegisterModel(Model(), nlohmann::json{{"state", 1}});
+  const ModelRecord record = data_.RegisterModel(Model(), nlohmann::json{{"state", 1}}).model;
   std::filesystem::remove(Bucket() / record.artifact);
   try {
-    data_.LoadModel(Horizon::kYear, 2021);
+    data_.LoadModel(record.id);
     FAIL() << "expected StorageError";
   } catch (const StorageError& e) {
     const std::string message = e.what();
@@ -297,10 +310,10 @@ TEST_F(DataControllerTest, MissingArtifactIsAStorageErrorNamingTheDataset) {
 }
 
 TEST_F(DataControllerTest, CorruptArtifactIsAStorageErrorNamingTheDataset) {
-  const ModelRecord record = data_.RegisterModel(Model(), nlohmann::json{{"state", 1}});
+  const ModelRecord record = data_.RegisterModel(Model(), nlohmann::json{{"state", 1}}).model;
   std::ofstream(Bucket() / record.artifact, std::ios::trunc) << "{ not json";
   try {
-    data_.LoadModel(Horizon::kYear, 2021);
+    data_.LoadModel(record.id);
     FAIL() << "expected StorageError";
   } catch (const StorageError& e) {
     const std::string message = e.what();
@@ -320,7 +333,103 @@ TEST_F(DataControllerTest, RegisterModelForAnUnknownRunStoresTheArtifactButNoRow
   } catch (const StorageError& e) {
     EXPECT_PRED_FORMAT2(::testing::IsSubstring, "dataset 'models'", std::string(e.what()));
   }
-  EXPECT_EQ(data_.LoadModel(Horizon::kYear, 2021), std::nullopt);
+  EXPECT_TRUE(data_.ListModels(std::nullopt, 10).empty());
+}
+
+TEST_F(DataControllerTest, ListsAndFindsModelsByHorizonAndVersion) {
+  const ModelRecord year = data_.RegisterModel(Model(), nlohmann::json{{"state", 1}}).model;
+  ModelRecord day_record = Model();
+  day_record.horizon = "day";
+  const ModelRecord day = data_.RegisterModel(day_record, nlohmann::json{{"state", 2}}).model;
+  ASSERT_EQ(data_.ListModels(std::nullopt, 10).size(), 2u);
+  EXPECT_EQ(data_.ListModels(std::nullopt, 10)[0].id, day.id);  // newest first
+  ASSERT_EQ(data_.ListModels(Horizon::kYear, 10).size(), 1u);
+  EXPECT_EQ(data_.ListModels(Horizon::kYear, 10)[0].id, year.id);
+  EXPECT_EQ(data_.ListModels(Horizon::kDay, 10)[0].id, day.id);
+  const auto found = data_.FindModelsByVersion(year.version.substr(0, 6));
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].id, year.id);
+  EXPECT_EQ(data_.FindModel(day.id)->horizon, "day");
+}
+
+TEST_F(DataControllerTest, LoadAliasedModelFollowsTheDecisions) {
+  const ModelRecord first = data_.RegisterModel(Model(), nlohmann::json{{"state", 1}}).model;
+  const ModelRecord second = data_.RegisterModel(Model(), nlohmann::json{{"state", 2}}).model;
+  EXPECT_EQ(data_.LoadAliasedModel(Horizon::kYear, "champion"), std::nullopt);
+
+  ModelDecision promote;
+  promote.horizon = "year";
+  promote.action = "gate";
+  promote.outcome = "promoted";
+  promote.candidate_id = first.id;
+  AliasChange crown;
+  crown.champion = first.id;
+  const int64_t promoted = data_.RecordDecision(promote, crown);
+  ModelDecision reject = promote;
+  reject.outcome = "rejected";
+  reject.candidate_id = second.id;
+  reject.champion_id = first.id;
+  AliasChange challenge;
+  challenge.challenger = second.id;
+  const int64_t rejected = data_.RecordDecision(reject, challenge);
+
+  const auto champion = data_.LoadAliasedModel(Horizon::kYear, "champion");
+  ASSERT_TRUE(champion.has_value());
+  EXPECT_EQ(champion->record.id, first.id);
+  EXPECT_EQ(champion->artifact, (nlohmann::json{{"state", 1}}));
+  EXPECT_EQ(data_.LoadAliasedModel(Horizon::kYear, "challenger")->record.id, second.id);
+  EXPECT_EQ(data_.LoadAliasedModel(Horizon::kDay, "champion"), std::nullopt);
+  EXPECT_EQ(data_.ListAliases(Horizon::kYear).size(), 2u);
+  EXPECT_EQ(data_.ListAliases(std::nullopt).size(), 2u);
+  EXPECT_TRUE(data_.ListAliases(Horizon::kDay).empty());
+  const auto decisions = data_.ListDecisions(std::nullopt, 10);
+  ASSERT_EQ(decisions.size(), 2u);
+  EXPECT_EQ(decisions[0].id, rejected);
+  EXPECT_EQ(decisions[1].id, promoted);
+  EXPECT_EQ(data_.ListDecisions(Horizon::kYear, 1).size(), 1u);
+  EXPECT_TRUE(data_.ListDecisions(Horizon::kDay, 10).empty());
+}
+
+TEST_F(DataControllerTest, ADecisionAboutAnUnknownModelNamesTheDatasetAndChangesNothing) {
+  ModelDecision decision;
+  decision.horizon = "year";
+  decision.action = "manual";
+  decision.outcome = "promoted";
+  decision.candidate_id = 424242;
+  AliasChange crown;
+  crown.champion = 424242;
+  try {
+    data_.RecordDecision(decision, crown);
+    FAIL() << "expected StorageError";
+  } catch (const StorageError& e) {
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "dataset 'model_decisions'", std::string(e.what()));
+  }
+  EXPECT_TRUE(data_.ListAliases(std::nullopt).empty());
+  EXPECT_TRUE(data_.ListDecisions(std::nullopt, 10).empty());
+}
+
+TEST_F(DataControllerTest, RunsRecordTheirInputsAndModel) {
+  RunRecord run = TrainRun();
+  run.config = "models: {}\n";
+  run.config_hash = Sha256Hex(run.config);
+  const int64_t run_id = data_.BeginRun(run);
+  const ModelRecord model = data_.RegisterModel(Model(), nlohmann::json{{"state", 1}}).model;
+  data_.SetRunInputs(run_id, {{"actuals/2021.csv", "ab"}, {"actuals/2020.csv", "cd"}});
+  data_.SetRunModel(run_id, model.id);
+  const auto stored = data_.FindRun(run_id);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->config_hash, run.config_hash);
+  // A JSON object, keys in order.
+  EXPECT_EQ(stored->inputs, R"({"actuals/2020.csv":"cd","actuals/2021.csv":"ab"})");
+  EXPECT_EQ(nlohmann::json::parse(stored->inputs)["actuals/2021.csv"], "ab");
+  EXPECT_EQ(stored->model_id, model.id);
+  EXPECT_EQ(data_.FindRun(run_id + 100), std::nullopt);
+  try {
+    data_.SetRunModel(run_id, model.id + 100);
+    FAIL() << "expected StorageError";
+  } catch (const StorageError& e) {
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "dataset 'runs'", std::string(e.what()));
+  }
 }
 
 TEST_F(DataControllerTest, ReadInputFileRejectsADirectoryNamingThePath) {

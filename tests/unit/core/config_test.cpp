@@ -73,6 +73,12 @@ const std::vector<std::string> kAllKeys = {
     "performance.window_days",
     "performance.quantile",
     "performance.critical_factor",
+    "registry.validation_years",
+    "registry.metric",
+    "registry.min_improvement",
+    "registry.max_mape_year",
+    "registry.max_mape_day",
+    "registry.min_skill",
 };
 
 void ExpectSameParams(const ModelParams& a, const ModelParams& b, const std::string& what) {

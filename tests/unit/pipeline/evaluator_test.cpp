@@ -52,7 +52,7 @@ class EvaluatorTest : public ::testing::Test {
     model.kind = "test";
     model.horizon = run.horizon;
     model.target_year = target_year;
-    const int64_t model_id = db.RegisterModel(model, nlohmann::json{{"kind", "test"}}).id;
+    const int64_t model_id = db.RegisterModel(model, nlohmann::json{{"kind", "test"}}).model.id;
     std::vector<ForecastRow> rows;
     const int n = days < 0 ? Date::DaysInYear(target_year) : days;
     for (int i = 0; i < n; ++i) {

@@ -18,6 +18,7 @@
 
 #include "core/errors.hpp"
 #include "core/hash.hpp"
+#include "pipeline/model_registry.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
@@ -246,12 +247,20 @@ TEST_F(FlowsTest, RunFlowForecastsEveryDayOf2021AndBeatsTheSeasonalNaive) {
   EXPECT_EQ(result.evaluation->forecast_run_id, result.run_id);
 
   ASSERT_TRUE(result.model.has_value());
+  // The real configuration beats the suite's fast one on the validation years: the new model is
+  // promoted, and it is the one that forecast.
+  ASSERT_TRUE(result.trained.has_value());
+  EXPECT_TRUE(result.trained_new);
+  EXPECT_EQ(result.model->id, result.trained->id);
   EXPECT_EQ(result.model->run_id, result.run_id);
   EXPECT_EQ(result.model->horizon, "year");
   EXPECT_EQ(result.model->trained_to, "2020-12-31");
+  ASSERT_TRUE(result.gate && result.gate->decision);
+  EXPECT_TRUE(result.gate->recorded);
+  EXPECT_EQ(result.gate->decision->outcome, "promoted");
   EXPECT_EQ(StepNames(result),
-            (std::vector<std::string>{"extract", "validate", "enrich", "train", "predict", "check",
-                                      "publish", "evaluate"}));
+            (std::vector<std::string>{"extract", "validate", "enrich", "train", "gate", "predict",
+                                      "check", "publish", "evaluate"}));
   for (const CheckRow& c : result.checks) EXPECT_NE(c.status, "fail") << c.check;
 
   const RunRecord run = LastRun();
@@ -275,7 +284,7 @@ TEST_F(FlowsTest, PredictBeforeTrainIsAUsageErrorRecordedAsAFailedRun) {
     PredictFlow(*data_, config_, 2021, Horizon::kDay, std::nullopt);
     FAIL() << "expected UsageError";
   } catch (const UsageError& e) {
-    EXPECT_CONTAINS(std::string(e.what()), "no day model is registered for 2021");
+    EXPECT_CONTAINS(std::string(e.what()), "no day model is registered");
   }
   const RunRecord run = LastRun();
   EXPECT_EQ(run.command, "predict");
@@ -303,9 +312,9 @@ TEST_F(FlowsTest, PredictBeforeTrainIsAUsageErrorRecordedAsAFailedRun) {
 TEST_F(FlowsTest, TrainThenPredictThenEvaluate) {
   const FlowResult trained = TrainFlow(*data_, config_, 2021, Horizon::kYear);
   ASSERT_TRUE(trained.model.has_value());
-  EXPECT_EQ(trained.model->run_id, trained.run_id);
+  EXPECT_FALSE(trained.trained_new);  // the suite's workspace holds this very version
   EXPECT_EQ(StepNames(trained),
-            (std::vector<std::string>{"extract", "validate", "enrich", "train"}));
+            (std::vector<std::string>{"extract", "validate", "enrich", "train", "gate"}));
   EXPECT_FALSE(trained.forecast.has_value());
   EXPECT_EQ(LastRun().status, "succeeded");
   EXPECT_TRUE(std::filesystem::is_regular_file(Bucket() / trained.model->artifact));
@@ -458,6 +467,172 @@ TEST_F(FlowsTest, TrainWithoutThePreviousYearIsADataErrorRecordedAsRejected) {
   EXPECT_EQ(alert.code, "data_rejected");
   // Rejected data is about the data, not the day: no period.
   EXPECT_EQ(alert.period_start, "");
+}
+
+// --- The model registry: versions, the promotion gate, rollback, reproducible runs ---
+
+TEST_F(FlowsTest, TheSuitesModelIsTheYearChampionWithItsMetadata) {
+  const auto champion = db().LoadAliasedModel(Horizon::kYear, "champion");
+  ASSERT_TRUE(champion.has_value());
+  const ModelRecord& m = champion->record;
+  EXPECT_EQ(m.number, 1);
+  EXPECT_EQ(m.target_year, 2021);
+  EXPECT_FALSE(m.spec_hash.empty());
+  EXPECT_FALSE(m.config_hash.empty());
+  EXPECT_FALSE(m.data_hash.empty());
+  EXPECT_FALSE(m.code_version.empty());
+  const nlohmann::json& a = champion->artifact;
+  EXPECT_EQ(a.at("format_version"), 2);
+  EXPECT_FALSE(a.at("features").empty());
+  // Every input object before the target year, and none of it.
+  EXPECT_TRUE(a.at("inputs").contains("actuals/2020.csv"));
+  EXPECT_FALSE(a.at("inputs").contains("actuals/2021.csv"));
+  EXPECT_EQ(a.at("inputs").at("actuals/2020.csv"), db().ActualYearHash(2020));
+  EXPECT_EQ(a.at("validation").at("years"), nlohmann::json({2018, 2019, 2020}));
+  EXPECT_TRUE(a.contains("intervals"));
+  const auto decisions = db().ListDecisions(Horizon::kYear, 10);
+  ASSERT_EQ(decisions.size(), 1u);
+  EXPECT_EQ(decisions[0].outcome, "promoted");
+  EXPECT_EQ(decisions[0].candidate_id, m.id);
+}
+
+TEST_F(FlowsTest, ARunRecordsItsConfigInputsAndModel) {
+  const FlowResult result = RunFlow(*data_, config_, 2021, Horizon::kYear, std::nullopt);
+  const auto run = db().FindRun(result.run_id);
+  ASSERT_TRUE(run.has_value());
+  EXPECT_EQ(run->config_hash, Sha256Hex(run->config).substr(0, 16));
+  EXPECT_EQ(run->model_id, result.model->id);
+  const nlohmann::json inputs = nlohmann::json::parse(run->inputs);
+  EXPECT_EQ(inputs.at("actuals/2021.csv"), db().ActualYearHash(2021));
+  EXPECT_EQ(inputs.at("actuals/2016.csv"), db().ActualYearHash(2016));
+  // Another config is another hash.
+  Config other = config_;
+  other.mape_warning = 9.5;
+  const FlowResult again = RunFlow(*data_, other, 2021, Horizon::kYear, std::nullopt);
+  EXPECT_NE(db().FindRun(again.run_id)->config_hash, run->config_hash);
+}
+
+TEST_F(FlowsTest, RerunningWithTheSameDataAndConfigChangesNothing) {
+  const auto out1 = dir_ / "first.csv";
+  const auto out2 = dir_ / "second.csv";
+  const FlowResult first = RunFlow(*data_, config_, 2021, Horizon::kDay, out1);
+  const std::size_t models = db().ListModels(std::nullopt, 100).size();
+  const std::size_t decisions = db().ListDecisions(std::nullopt, 100).size();
+  const auto alerts = db().ListAlerts(1000).size();
+  const FlowResult second = RunFlow(*data_, config_, 2021, Horizon::kDay, out2);
+  EXPECT_EQ(second.trained->id, first.trained->id);
+  EXPECT_FALSE(second.trained_new);
+  EXPECT_EQ(second.model->id, first.model->id);
+  EXPECT_EQ(second.unchanged_since, first.run_id);
+  EXPECT_EQ(Slurp(out1), Slurp(out2));
+  EXPECT_EQ(db().ListModels(std::nullopt, 100).size(), models);
+  EXPECT_EQ(db().ListDecisions(std::nullopt, 100).size(), decisions);
+  EXPECT_EQ(db().ListAlerts(1000).size(), alerts);
+  // The forecast, its checks and its scores stay those of the first run.
+  EXPECT_EQ(db().CurrentForecast(2021, Horizon::kDay, 0)->run_id, first.run_id);
+  EXPECT_TRUE(db().ListChecks(second.run_id).empty());
+  for (const EvaluationSummary& e : db().LatestEvaluations()) {
+    if (e.horizon == "day") EXPECT_EQ(e.run_id, first.run_id);
+  }
+  EXPECT_EQ(LastRun().status, "succeeded");
+}
+
+TEST_F(FlowsTest, AWeakerCandidateStaysChallengerAndTheChampionKeepsForecasting) {
+  const ModelRecord champion = *db().FindAliased(Horizon::kYear, "champion");
+  Config weak = config_;
+  weak.year_model.kind = "seasonal_naive";
+  const FlowResult trained = TrainFlow(*data_, weak, 2021, Horizon::kYear);
+  ASSERT_TRUE(trained.gate && trained.gate->decision);
+  const ModelDecision& d = *trained.gate->decision;
+  EXPECT_TRUE(trained.gate->recorded);
+  EXPECT_EQ(d.outcome, "rejected");
+  EXPECT_EQ(d.candidate_id, trained.trained->id);
+  EXPECT_EQ(d.champion_id, champion.id);
+  ASSERT_TRUE(d.candidate_value && d.champion_value);
+  EXPECT_GT(*d.candidate_value, *d.champion_value);
+  EXPECT_EQ(d.run_id, trained.run_id);
+  EXPECT_EQ(db().FindAliased(Horizon::kYear, "champion")->id, champion.id);
+  EXPECT_EQ(db().FindAliased(Horizon::kYear, "challenger")->id, trained.trained->id);
+
+  EXPECT_EQ(PredictFlow(*data_, config_, 2021, Horizon::kYear, std::nullopt).model->id,
+            champion.id);
+  // Asked for by id, the challenger forecasts.
+  EXPECT_EQ(PredictFlow(*data_, config_, 2021, Horizon::kYear, std::nullopt, trained.trained->id)
+                .model->id,
+            trained.trained->id);
+  // The same weak training again records nothing new.
+  const FlowResult again = TrainFlow(*data_, weak, 2021, Horizon::kYear);
+  EXPECT_FALSE(again.gate->recorded);
+  EXPECT_EQ(db().ListDecisions(Horizon::kYear, 10).size(), 2u);
+}
+
+TEST_F(FlowsTest, ABetterCandidateIsPromotedAndRollbackRestoresThePreviousChampion) {
+  const ModelRecord first = *db().FindAliased(Horizon::kYear, "champion");
+  Config better = config_;
+  better.year_model.training_years = 6;
+  const FlowResult trained = TrainFlow(*data_, better, 2021, Horizon::kYear);
+  ASSERT_TRUE(trained.gate && trained.gate->decision);
+  const ModelDecision& d = *trained.gate->decision;
+  EXPECT_EQ(d.outcome, "promoted") << d.reason;
+  EXPECT_LT(*d.candidate_value, *d.champion_value);
+  EXPECT_GE(*d.improvement, config_.registry.min_improvement);
+  EXPECT_EQ(trained.trained->number, 2);
+  EXPECT_EQ(db().FindAliased(Horizon::kYear, "champion")->id, trained.trained->id);
+  EXPECT_EQ(PredictFlow(*data_, config_, 2021, Horizon::kYear, std::nullopt).model->id,
+            trained.trained->id);
+
+  EXPECT_THROW(RollbackFlow(*data_, config_, Horizon::kYear, ""), UsageError);
+  const RegistryChange rolled = RollbackFlow(*data_, config_, Horizon::kYear, "drift in March");
+  EXPECT_EQ(rolled.champion.id, first.id);
+  EXPECT_EQ(rolled.decision.outcome, "rolled_back");
+  EXPECT_EQ(rolled.decision.champion_id, trained.trained->id);
+  EXPECT_EQ(rolled.decision.reason, "drift in March");
+  EXPECT_EQ(db().FindRun(rolled.run_id)->command, "rollback");
+  EXPECT_EQ(db().FindAliased(Horizon::kYear, "champion")->id, first.id);
+  EXPECT_EQ(PredictFlow(*data_, config_, 2021, Horizon::kYear, std::nullopt).model->id, first.id);
+  // The first champion has none before it.
+  EXPECT_THROW(RollbackFlow(*data_, config_, Horizon::kYear, "again"), UsageError);
+
+  // Promoting by hand, by version prefix.
+  const RegistryChange promoted =
+      PromoteFlow(*data_, config_, trained.trained->version.substr(0, 8), "");
+  EXPECT_EQ(promoted.decision.action, "manual");
+  EXPECT_EQ(db().FindAliased(Horizon::kYear, "champion")->id, trained.trained->id);
+  EXPECT_THROW(PromoteFlow(*data_, config_, std::to_string(trained.trained->id), ""), UsageError);
+  EXPECT_THROW(PromoteFlow(*data_, config_, "999", ""), UsageError);
+}
+
+TEST_F(FlowsTest, ChangedDataMakesANewVersionThatRefreshesTheChampion) {
+  const ModelRecord before = *db().FindAliased(Horizon::kYear, "champion");
+  // A corrected value of 2019, within every validation limit.
+  IngestFlow(*data_, config_, {dir_.Write("fix.csv", "date,load\n2019-06-12,900000\n")});
+  const FlowResult trained = TrainFlow(*data_, config_, 2021, Horizon::kYear);
+  EXPECT_TRUE(trained.trained_new);
+  EXPECT_NE(trained.trained->version, before.version);
+  EXPECT_NE(trained.trained->data_hash, before.data_hash);
+  EXPECT_EQ(trained.trained->spec_hash, before.spec_hash);
+  ASSERT_TRUE(trained.gate && trained.gate->decision);
+  EXPECT_EQ(trained.gate->decision->outcome, "promoted");
+  EXPECT_CONTAINS(trained.gate->decision->reason, "refresh");
+}
+
+TEST_F(FlowsTest, NoModelForecastsAYearItWasTrainedOn) {
+  const ModelRecord for_2021 = *db().FindAliased(Horizon::kYear, "champion");
+  // The 2022 model, trained through 2021, takes over as champion...
+  const FlowResult next = TrainFlow(*data_, config_, 2022, Horizon::kYear);
+  EXPECT_EQ(db().FindAliased(Horizon::kYear, "champion")->id, next.trained->id);
+  // ...and cannot forecast 2021; the 2021 model still can, when named.
+  try {
+    PredictFlow(*data_, config_, 2021, Horizon::kYear, std::nullopt);
+    FAIL() << "expected UsageError";
+  } catch (const UsageError& e) {
+    EXPECT_CONTAINS(std::string(e.what()), "trained on data through 2021-12-31");
+  }
+  EXPECT_EQ(PredictFlow(*data_, config_, 2021, Horizon::kYear, std::nullopt, for_2021.id).model->id,
+            for_2021.id);
+  // A model of the other horizon is refused too.
+  EXPECT_THROW(PredictFlow(*data_, config_, 2022, Horizon::kDay, std::nullopt, next.trained->id),
+               UsageError);
 }
 
 TEST(FormatForecastCsv, WritesAHeaderAndOneRowPerDay) {

@@ -1,5 +1,6 @@
 #include "storage/sqlite_database.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -102,6 +103,42 @@ AlertFilter Limit(int limit) {
   return filter;
 }
 
+/// Undoes migration 4, to build databases of older builds: the registry's tables and columns go.
+constexpr const char* kBackToVersion3 = R"sql(
+DROP TABLE model_decisions;
+DROP TABLE model_aliases;
+DROP INDEX models_by_version;
+ALTER TABLE runs DROP COLUMN config_hash;
+ALTER TABLE runs DROP COLUMN inputs;
+ALTER TABLE runs DROP COLUMN model_id;
+ALTER TABLE models DROP COLUMN number;
+ALTER TABLE models DROP COLUMN spec_hash;
+ALTER TABLE models DROP COLUMN config_hash;
+ALTER TABLE models DROP COLUMN data_hash;
+ALTER TABLE models DROP COLUMN code_version;
+DELETE FROM schema_migrations WHERE version = 4;
+)sql";
+
+const std::regex kIsoTime(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)");
+
+/// The ids of models, in the order given.
+std::vector<int64_t> Ids(const std::vector<ModelRecord>& models) {
+  std::vector<int64_t> ids;
+  for (const ModelRecord& m : models) ids.push_back(m.id);
+  return ids;
+}
+
+/// A decision about a candidate of a horizon, with no figures.
+ModelDecision Decision(std::string horizon, std::string action, std::string outcome,
+                       int64_t candidate) {
+  ModelDecision d;
+  d.horizon = std::move(horizon);
+  d.action = std::move(action);
+  d.outcome = std::move(outcome);
+  d.candidate_id = candidate;
+  return d;
+}
+
 /// The alerts table as released in migration 1, to build databases of older builds.
 constexpr const char* kVersion1Alerts = R"sql(
 CREATE TABLE alerts (
@@ -122,7 +159,7 @@ class SqliteDatabaseTest : public ::testing::Test {
                        double base) {
     const int64_t run = db_.BeginRun(MakeRun("predict", target_year, horizon));
     const int64_t model =
-        db_.RegisterModel(MakeModel(run, horizon, target_year, "v" + std::to_string(run)));
+        db_.RegisterModel(MakeModel(run, horizon, target_year, "v" + std::to_string(run))).model.id;
     const std::string y = std::to_string(target_year);
     db_.PublishForecast(run, model, Rows({y + "-01-01", y + "-01-02"}, base));
     if (status != "running") db_.FinishRun(run, status, "");
@@ -136,9 +173,9 @@ class SqliteDatabaseTest : public ::testing::Test {
 
 TEST_F(SqliteDatabaseTest, OpeningCreatesTheFileItsFolderAndTheSchema) {
   EXPECT_TRUE(std::filesystem::is_regular_file(path_));
-  EXPECT_EQ(db_.schema_version(), 3);
-  for (const char* table :
-       {"runs", "models", "forecasts", "metrics", "checks", "alerts", "backtests"}) {
+  EXPECT_EQ(db_.schema_version(), 4);
+  for (const char* table : {"runs", "models", "forecasts", "metrics", "checks", "alerts",
+                            "backtests", "model_aliases", "model_decisions"}) {
     SCOPED_TRACE(table);
     EXPECT_EQ(QueryInt(path_, std::string("SELECT COUNT(*) FROM sqlite_master WHERE type = "
                                           "'table' AND name = '") +
@@ -146,20 +183,23 @@ TEST_F(SqliteDatabaseTest, OpeningCreatesTheFileItsFolderAndTheSchema) {
               1);
   }
   EXPECT_EQ(db_.location(), path_.string());
+  // A new database has no models, hence no champion to record.
+  EXPECT_TRUE(db_.ListAliases("").empty());
+  EXPECT_TRUE(db_.ListDecisions("", 10).empty());
 }
 
 TEST_F(SqliteDatabaseTest, ReopeningIsIdempotentAndKeepsTheData) {
   const int64_t run = db_.BeginRun(MakeRun("ingest"));
   {
     SqliteDatabase again(path_);
-    EXPECT_EQ(again.schema_version(), 3);
+    EXPECT_EQ(again.schema_version(), 4);
     ASSERT_EQ(again.ListRuns(10).size(), 1u);
     EXPECT_EQ(again.ListRuns(10)[0].id, run);
   }
   SqliteDatabase third(path_);
-  EXPECT_EQ(third.schema_version(), 3);
+  EXPECT_EQ(third.schema_version(), 4);
   // Each migration is recorded once, however often the file is opened.
-  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM schema_migrations"), 3);
+  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM schema_migrations"), 4);
 }
 
 TEST_F(SqliteDatabaseTest, RefusesADatabaseFromANewerBuild) {
@@ -241,48 +281,331 @@ TEST_F(SqliteDatabaseTest, ListRunsIsNewestFirstAndLimited) {
   EXPECT_TRUE(db_.ListRuns(0).empty());
 }
 
-TEST_F(SqliteDatabaseTest, RegisterModelRoundTripsThroughLatestModel) {
-  const int64_t run = db_.BeginRun(MakeRun("train", 2021, "year"));
-  const ModelRecord model = MakeModel(run, "year", 2021, "0123456789abcdef");
-  const int64_t id = db_.RegisterModel(model);
-  const auto latest = db_.LatestModel("year", 2021);
-  ASSERT_TRUE(latest.has_value());
-  EXPECT_EQ(latest->id, id);
-  EXPECT_EQ(latest->run_id, run);
-  EXPECT_EQ(latest->version, model.version);
-  EXPECT_EQ(latest->kind, model.kind);
-  EXPECT_EQ(latest->horizon, "year");
-  EXPECT_EQ(latest->target_year, 2021);
-  EXPECT_EQ(latest->trained_from, model.trained_from);
-  EXPECT_EQ(latest->trained_to, model.trained_to);
-  EXPECT_EQ(latest->artifact, model.artifact);
-  EXPECT_FALSE(latest->created_at.empty());
+TEST_F(SqliteDatabaseTest, BeginRunKeepsTheConfigHashAndFindRunReadsTheProvenance) {
+  RunRecord record = MakeRun("train", 2021, "year");
+  record.config_hash = std::string(64, 'c');
+  const int64_t run = db_.BeginRun(record);
+  const auto fresh = db_.FindRun(run);
+  ASSERT_TRUE(fresh.has_value());
+  EXPECT_EQ(fresh->id, run);
+  EXPECT_EQ(fresh->command, "train");
+  EXPECT_EQ(fresh->config, record.config);
+  EXPECT_EQ(fresh->config_hash, record.config_hash);
+  EXPECT_EQ(fresh->inputs, "");
+  EXPECT_EQ(fresh->model_id, std::nullopt);
+
+  const int64_t model = db_.RegisterModel(MakeModel(run, "year", 2021, "v")).model.id;
+  db_.SetRunInputs(run, R"({"actuals/2020.csv":"ab12"})");
+  db_.SetRunModel(run, model);
+  const auto recorded = db_.FindRun(run);
+  ASSERT_TRUE(recorded.has_value());
+  EXPECT_EQ(recorded->inputs, R"({"actuals/2020.csv":"ab12"})");
+  EXPECT_EQ(recorded->model_id, model);
+  EXPECT_EQ(recorded->status, "running");
+  // ListRuns reads the same columns.
+  EXPECT_EQ(db_.ListRuns(1).at(0).config_hash, record.config_hash);
+  EXPECT_EQ(db_.ListRuns(1).at(0).model_id, model);
+  EXPECT_EQ(db_.FindRun(run + 1), std::nullopt);
 }
 
-TEST_F(SqliteDatabaseTest, LatestModelIsTheMostRecentForItsHorizonAndYear) {
+TEST_F(SqliteDatabaseTest, SetRunModelAndInputsRequireAnExistingRunAndModel) {
+  const int64_t run = db_.BeginRun(MakeRun("predict", 2021, "year"));
+  EXPECT_THROW(db_.SetRunModel(run, 999), StorageError);
+  const int64_t model = db_.RegisterModel(MakeModel(run, "year", 2021, "v")).model.id;
+  EXPECT_THROW(db_.SetRunModel(run + 100, model), StorageError);
+  EXPECT_THROW(db_.SetRunInputs(run + 100, "{}"), StorageError);
+  EXPECT_EQ(db_.FindRun(run)->model_id, std::nullopt);
+}
+
+TEST_F(SqliteDatabaseTest, RegisterModelRoundTripsThroughFindModel) {
   const int64_t run = db_.BeginRun(MakeRun("train", 2021, "year"));
-  db_.RegisterModel(MakeModel(run, "year", 2021, "first"));
-  const int64_t second = db_.RegisterModel(MakeModel(run, "year", 2021, "second"));
-  // Models for other targets must not shadow it.
-  db_.RegisterModel(MakeModel(run, "day", 2021, "day-model"));
-  db_.RegisterModel(MakeModel(run, "year", 2022, "next-year"));
-  const auto latest = db_.LatestModel("year", 2021);
-  ASSERT_TRUE(latest.has_value());
-  EXPECT_EQ(latest->id, second);
-  EXPECT_EQ(latest->version, "second");
-  EXPECT_EQ(db_.LatestModel("day", 2021)->version, "day-model");
-  EXPECT_EQ(db_.LatestModel("year", 2020), std::nullopt);
+  ModelRecord model = MakeModel(run, "year", 2021, "0123456789abcdef");
+  model.spec_hash = "spec";
+  model.config_hash = "config";
+  model.data_hash = "data";
+  model.code_version = "0.4.0";
+  model.number = 42;                              // assigned by the database
+  model.created_at = "1999-01-01T00:00:00.000Z";  // likewise
+  const Registration registration = db_.RegisterModel(model);
+  EXPECT_TRUE(registration.created);
+  EXPECT_GT(registration.model.id, 0);
+  EXPECT_EQ(registration.model.number, 1);
+  EXPECT_TRUE(std::regex_match(registration.model.created_at, kIsoTime))
+      << registration.model.created_at;
+  const auto found = db_.FindModel(registration.model.id);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->id, registration.model.id);
+  EXPECT_EQ(found->run_id, run);
+  EXPECT_EQ(found->version, model.version);
+  EXPECT_EQ(found->kind, model.kind);
+  EXPECT_EQ(found->horizon, "year");
+  EXPECT_EQ(found->target_year, 2021);
+  EXPECT_EQ(found->trained_from, model.trained_from);
+  EXPECT_EQ(found->trained_to, model.trained_to);
+  EXPECT_EQ(found->artifact, model.artifact);
+  EXPECT_EQ(found->created_at, registration.model.created_at);
+  EXPECT_EQ(found->number, 1);
+  EXPECT_EQ(found->spec_hash, "spec");
+  EXPECT_EQ(found->config_hash, "config");
+  EXPECT_EQ(found->data_hash, "data");
+  EXPECT_EQ(found->code_version, "0.4.0");
+  EXPECT_EQ(db_.FindModel(registration.model.id + 1), std::nullopt);
+}
+
+TEST_F(SqliteDatabaseTest, RegisteringAKnownVersionReturnsTheRowOnRecord) {
+  const int64_t first_run = db_.BeginRun(MakeRun("train", 2021, "year"));
+  const int64_t second_run = db_.BeginRun(MakeRun("train", 2022, "year"));
+  const Registration first = db_.RegisterModel(MakeModel(first_run, "year", 2021, "same"));
+  ModelRecord again = MakeModel(second_run, "year", 2022, "same");
+  again.kind = "seasonal_naive";
+  const Registration second = db_.RegisterModel(again);
+  EXPECT_TRUE(first.created);
+  EXPECT_FALSE(second.created);
+  // The row on record, untouched: the first run registered it, for its target.
+  EXPECT_EQ(second.model.id, first.model.id);
+  EXPECT_EQ(second.model.run_id, first_run);
+  EXPECT_EQ(second.model.target_year, 2021);
+  EXPECT_EQ(second.model.kind, "calendar_regression");
+  EXPECT_EQ(second.model.number, 1);
+  EXPECT_EQ(second.model.created_at, first.model.created_at);
+  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM models"), 1);
+}
+
+TEST_F(SqliteDatabaseTest, RegisterModelNumbersEachHorizonFromOne) {
+  const int64_t run = db_.BeginRun(MakeRun("train", 2021, "year"));
+  const auto number = [&](const std::string& horizon, const std::string& version) {
+    return db_.RegisterModel(MakeModel(run, horizon, 2021, version)).model.number;
+  };
+  EXPECT_EQ(number("year", "a"), 1);
+  // The same version in the other horizon is another model.
+  EXPECT_EQ(number("day", "a"), 1);
+  EXPECT_EQ(number("year", "b"), 2);
+  EXPECT_EQ(number("year", "a"), 1);  // on record: no new number
+  EXPECT_EQ(number("day", "c"), 2);
+  EXPECT_EQ(number("year", "c"), 3);
+}
+
+TEST_F(SqliteDatabaseTest, ListModelsIsNewestFirstByHorizonAndLimited) {
+  const int64_t run = db_.BeginRun(MakeRun("train", 2021, "year"));
+  const int64_t y1 = db_.RegisterModel(MakeModel(run, "year", 2021, "y1")).model.id;
+  const int64_t d1 = db_.RegisterModel(MakeModel(run, "day", 2021, "d1")).model.id;
+  const int64_t y2 = db_.RegisterModel(MakeModel(run, "year", 2022, "y2")).model.id;
+  const int64_t d2 = db_.RegisterModel(MakeModel(run, "day", 2022, "d2")).model.id;
+  using V = std::vector<int64_t>;
+  EXPECT_EQ(Ids(db_.ListModels("", 10)), (V{d2, y2, d1, y1}));
+  EXPECT_EQ(Ids(db_.ListModels("year", 10)), (V{y2, y1}));
+  EXPECT_EQ(Ids(db_.ListModels("day", 1)), V{d2});
+  EXPECT_TRUE(db_.ListModels("week", 10).empty());
+  EXPECT_TRUE(db_.ListModels("", 0).empty());
+}
+
+TEST_F(SqliteDatabaseTest, FindModelsByVersionMatchesAPrefixLiterally) {
+  const int64_t run = db_.BeginRun(MakeRun("train", 2021, "year"));
+  const int64_t abc = db_.RegisterModel(MakeModel(run, "year", 2021, "abc123")).model.id;
+  const int64_t abd = db_.RegisterModel(MakeModel(run, "day", 2021, "abd456")).model.id;
+  const int64_t underscore = db_.RegisterModel(MakeModel(run, "year", 2021, "a_c789")).model.id;
+  const int64_t percent = db_.RegisterModel(MakeModel(run, "year", 2021, "a%c000")).model.id;
+  using V = std::vector<int64_t>;
+  EXPECT_EQ(Ids(db_.FindModelsByVersion("ab")), (V{abc, abd}));  // by id, every horizon
+  EXPECT_EQ(Ids(db_.FindModelsByVersion("abc123")), V{abc});
+  EXPECT_EQ(Ids(db_.FindModelsByVersion("a")), (V{abc, abd, underscore, percent}));
+  // Neither '_' nor '%' is a wildcard, and case matters.
+  EXPECT_EQ(Ids(db_.FindModelsByVersion("a_")), V{underscore});
+  EXPECT_EQ(Ids(db_.FindModelsByVersion("a%")), V{percent});
+  EXPECT_TRUE(db_.FindModelsByVersion("AB").empty());
+  EXPECT_TRUE(db_.FindModelsByVersion("abc1234").empty());
+  EXPECT_TRUE(db_.FindModelsByVersion("zz").empty());
 }
 
 TEST_F(SqliteDatabaseTest, RegisterModelRequiresAnExistingRun) {
   // Foreign keys are enforced: a model always belongs to a recorded run.
   EXPECT_THROW(db_.RegisterModel(MakeModel(12345, "year", 2021, "orphan")), StorageError);
-  EXPECT_EQ(db_.LatestModel("year", 2021), std::nullopt);
+  EXPECT_TRUE(db_.ListModels("", 10).empty());
+}
+
+TEST_F(SqliteDatabaseTest, RecordDecisionStoresItAndMovesTheAliases) {
+  const int64_t run = db_.BeginRun(MakeRun("train", 2021, "year"));
+  const int64_t m1 = db_.RegisterModel(MakeModel(run, "year", 2021, "m1")).model.id;
+  const int64_t m2 = db_.RegisterModel(MakeModel(run, "year", 2021, "m2")).model.id;
+  const int64_t m3 = db_.RegisterModel(MakeModel(run, "year", 2021, "m3")).model.id;
+  const int64_t day = db_.RegisterModel(MakeModel(run, "day", 2021, "d1")).model.id;
+  EXPECT_EQ(db_.AliasedModel("year", "champion"), std::nullopt);
+
+  // The first model of a horizon becomes its champion.
+  ModelDecision first = Decision("year", "gate", "promoted", m1);
+  first.run_id = run;
+  first.target_year = 2021;
+  AliasChange crown;
+  crown.champion = m1;
+  const int64_t d1 = db_.RecordDecision(first, crown);
+  EXPECT_GT(d1, 0);
+  ASSERT_TRUE(db_.AliasedModel("year", "champion").has_value());
+  EXPECT_EQ(db_.AliasedModel("year", "champion")->id, m1);
+  EXPECT_EQ(db_.AliasedModel("year", "champion")->version, "m1");
+  EXPECT_EQ(db_.AliasedModel("day", "champion"), std::nullopt);
+
+  // A rejected candidate becomes the challenger, the champion stays.
+  ModelDecision rejected = Decision("year", "gate", "rejected", m2);
+  rejected.run_id = run;
+  rejected.target_year = 2021;
+  rejected.champion_id = m1;
+  rejected.metric = "mape";
+  rejected.candidate_value = 4.0;
+  rejected.champion_value = 4.1;
+  rejected.improvement = 0.1 / 4.1;
+  rejected.min_improvement = 0.05;
+  rejected.validation = "backtest 2018-2020";
+  rejected.reason = "improvement below the margin";
+  AliasChange challenge;
+  challenge.challenger = m2;
+  const int64_t d2 = db_.RecordDecision(rejected, challenge);
+  EXPECT_GT(d2, d1);
+  auto aliases = db_.ListAliases("year");
+  ASSERT_EQ(aliases.size(), 2u);
+  EXPECT_EQ(aliases[0].alias, "challenger");
+  EXPECT_EQ(aliases[0].model_id, m2);
+  EXPECT_EQ(aliases[1].alias, "champion");
+  EXPECT_EQ(aliases[1].model_id, m1);
+  EXPECT_EQ(aliases[1].horizon, "year");
+  EXPECT_TRUE(std::regex_match(aliases[1].updated_at, kIsoTime)) << aliases[1].updated_at;
+
+  const ModelDecision stored = db_.ListDecisions("year", 1).at(0);
+  EXPECT_EQ(stored.id, d2);
+  EXPECT_EQ(stored.run_id, run);
+  EXPECT_TRUE(std::regex_match(stored.created_at, kIsoTime)) << stored.created_at;
+  EXPECT_EQ(stored.horizon, "year");
+  EXPECT_EQ(stored.target_year, 2021);
+  EXPECT_EQ(stored.action, "gate");
+  EXPECT_EQ(stored.outcome, "rejected");
+  EXPECT_EQ(stored.candidate_id, m2);
+  EXPECT_EQ(stored.champion_id, m1);
+  EXPECT_EQ(stored.metric, "mape");
+  EXPECT_EQ(stored.candidate_value, 4.0);
+  EXPECT_EQ(stored.champion_value, 4.1);
+  EXPECT_EQ(stored.improvement, 0.1 / 4.1);
+  EXPECT_EQ(stored.min_improvement, 0.05);
+  EXPECT_EQ(stored.validation, "backtest 2018-2020");
+  EXPECT_EQ(stored.reason, "improvement below the margin");
+
+  // A promotion by hand: the champion moves and the challenger goes, in the same transaction.
+  AliasChange promote;
+  promote.champion = m2;
+  promote.clear_challenger = true;
+  db_.RecordDecision(Decision("year", "manual", "promoted", m2), promote);
+  aliases = db_.ListAliases("year");
+  ASSERT_EQ(aliases.size(), 1u);
+  EXPECT_EQ(aliases[0].alias, "champion");
+  EXPECT_EQ(aliases[0].model_id, m2);
+
+  // Clearing comes after setting: both in one change leave no challenger.
+  AliasChange set_then_clear;
+  set_then_clear.challenger = m3;
+  set_then_clear.clear_challenger = true;
+  db_.RecordDecision(Decision("year", "gate", "rejected", m3), set_then_clear);
+  EXPECT_EQ(db_.AliasedModel("year", "challenger"), std::nullopt);
+
+  // A rollback restores an earlier champion; the other horizon has aliases of its own.
+  ModelDecision rollback = Decision("year", "rollback", "rolled_back", m1);
+  rollback.champion_id = m2;
+  rollback.created_at = "2030-01-01T00:00:00.000Z";
+  AliasChange restore;
+  restore.champion = m1;
+  db_.RecordDecision(rollback, restore);
+  AliasChange crown_day;
+  crown_day.champion = day;
+  db_.RecordDecision(Decision("day", "gate", "promoted", day), crown_day);
+  EXPECT_EQ(db_.AliasedModel("year", "champion")->id, m1);
+  EXPECT_EQ(db_.AliasedModel("day", "champion")->id, day);
+  EXPECT_EQ(db_.ListDecisions("year", 1).at(0).created_at, "2030-01-01T00:00:00.000Z");
+  const auto all = db_.ListAliases("");
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].horizon, "day");
+  EXPECT_EQ(all[1].horizon, "year");
+  EXPECT_EQ(db_.ListDecisions("", 100).size(), 6u);
+}
+
+TEST_F(SqliteDatabaseTest, AFailedDecisionLeavesAliasesAndDecisionsAsTheyWere) {
+  const int64_t run = db_.BeginRun(MakeRun("train", 2021, "year"));
+  const int64_t m1 = db_.RegisterModel(MakeModel(run, "year", 2021, "m1")).model.id;
+  const int64_t m2 = db_.RegisterModel(MakeModel(run, "year", 2021, "m2")).model.id;
+  const int64_t day = db_.RegisterModel(MakeModel(run, "day", 2021, "d1")).model.id;
+  AliasChange crown;
+  crown.champion = m1;
+  crown.challenger = m2;
+  db_.RecordDecision(Decision("year", "gate", "promoted", m1), crown);
+  const auto aliases_before = db_.ListAliases("");
+  ASSERT_EQ(aliases_before.size(), 2u);
+
+  const auto expect_unchanged = [&] {
+    const auto aliases = db_.ListAliases("");
+    ASSERT_EQ(aliases.size(), aliases_before.size());
+    for (std::size_t i = 0; i < aliases.size(); ++i) {
+      EXPECT_EQ(aliases[i].alias, aliases_before[i].alias) << i;
+      EXPECT_EQ(aliases[i].model_id, aliases_before[i].model_id) << i;
+      EXPECT_EQ(aliases[i].updated_at, aliases_before[i].updated_at) << i;
+    }
+    EXPECT_EQ(db_.ListDecisions("", 100).size(), 1u);
+  };
+
+  // A champion that does not exist.
+  AliasChange missing;
+  missing.champion = 999;
+  missing.clear_challenger = true;
+  EXPECT_THROW(db_.RecordDecision(Decision("year", "manual", "promoted", m2), missing),
+               StorageError);
+  expect_unchanged();
+  // A candidate that does not exist.
+  AliasChange to_m2;
+  to_m2.champion = m2;
+  EXPECT_THROW(db_.RecordDecision(Decision("year", "manual", "promoted", 999), to_m2),
+               StorageError);
+  expect_unchanged();
+  // A model of the other horizon.
+  AliasChange to_day;
+  to_day.challenger = day;
+  EXPECT_THROW(db_.RecordDecision(Decision("year", "gate", "rejected", m2), to_day), StorageError);
+  expect_unchanged();
+  // An action the schema does not know.
+  EXPECT_THROW(db_.RecordDecision(Decision("year", "vote", "promoted", m2), to_m2), StorageError);
+  expect_unchanged();
+  // The decision row goes in, then the alias fails its CHECK: the row is rolled back with it.
+  const int64_t week = db_.RegisterModel(MakeModel(run, "week", 2021, "w1")).model.id;
+  AliasChange to_week;
+  to_week.champion = week;
+  EXPECT_THROW(db_.RecordDecision(Decision("week", "manual", "promoted", week), to_week),
+               StorageError);
+  expect_unchanged();
+  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM model_decisions WHERE horizon = 'week'"), 0);
+}
+
+TEST_F(SqliteDatabaseTest, ListDecisionsIsNewestFirstByHorizonAndLimited) {
+  const int64_t run = db_.BeginRun(MakeRun("train", 2021, "year"));
+  const int64_t year = db_.RegisterModel(MakeModel(run, "year", 2021, "y")).model.id;
+  const int64_t day = db_.RegisterModel(MakeModel(run, "day", 2021, "d")).model.id;
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 5; ++i) {
+    const bool is_year = i % 2 == 0;
+    ids.push_back(db_.RecordDecision(
+        Decision(is_year ? "year" : "day", "gate", "rejected", is_year ? year : day), {}));
+  }
+  const auto ids_of = [](const std::vector<ModelDecision>& decisions) {
+    std::vector<int64_t> out;
+    for (const ModelDecision& d : decisions) out.push_back(d.id);
+    return out;
+  };
+  using V = std::vector<int64_t>;
+  EXPECT_EQ(ids_of(db_.ListDecisions("", 10)), (V{ids[4], ids[3], ids[2], ids[1], ids[0]}));
+  EXPECT_EQ(ids_of(db_.ListDecisions("", 2)), (V{ids[4], ids[3]}));
+  EXPECT_EQ(ids_of(db_.ListDecisions("year", 10)), (V{ids[4], ids[2], ids[0]}));
+  EXPECT_EQ(ids_of(db_.ListDecisions("day", 1)), V{ids[3]});
+  EXPECT_TRUE(db_.ListDecisions("week", 10).empty());
+  // No alias moved: the decisions only rejected.
+  EXPECT_TRUE(db_.ListAliases("").empty());
 }
 
 TEST_F(SqliteDatabaseTest, PublishedForecastRoundTripsSortedByDate) {
   const int64_t run = db_.BeginRun(MakeRun("predict", 2021, "year"));
-  const int64_t model = db_.RegisterModel(MakeModel(run, "year", 2021, "v"));
+  const int64_t model = db_.RegisterModel(MakeModel(run, "year", 2021, "v")).model.id;
   // Written out of order on purpose: readers get calendar order.
   const std::vector<ForecastRow> rows = {
       {"2021-01-03", 3.0, 2.0, 4.0}, {"2021-01-01", 1.0, 0.5, 1.5}, {"2021-01-02", 2.0, 1.0, 3.0}};
@@ -303,7 +626,7 @@ TEST_F(SqliteDatabaseTest, PublishedForecastRoundTripsSortedByDate) {
 
 TEST_F(SqliteDatabaseTest, PublishForecastIsAllOrNothing) {
   const int64_t run = db_.BeginRun(MakeRun("predict", 2021, "year"));
-  const int64_t model = db_.RegisterModel(MakeModel(run, "year", 2021, "v"));
+  const int64_t model = db_.RegisterModel(MakeModel(run, "year", 2021, "v")).model.id;
   // The third row repeats a date: the primary key (run, date) fails after two rows went in.
   const std::vector<ForecastRow> rows = {
       {"2021-01-01", 1.0, 0.0, 2.0}, {"2021-01-02", 2.0, 1.0, 3.0}, {"2021-01-01", 9.0, 8.0, 10.0}};
@@ -684,10 +1007,10 @@ TEST_F(SqliteDatabaseTest, AddAlertRequiresAnExistingRunWhenOneIsNamed) {
 TEST_F(SqliteDatabaseTest, MigrationTwoAddsTheBacktestsTableToAVersionOneDatabase) {
   const int64_t run = db_.BeginRun(MakeRun("ingest"));
   // Back to the schema of a build that had only migration 1.
-  ExecRaw(path_, std::string("DROP TABLE backtests; DROP TABLE alerts;") + kVersion1Alerts +
-                     "DELETE FROM schema_migrations WHERE version >= 2");
+  ExecRaw(path_, std::string(kBackToVersion3) + "DROP TABLE backtests; DROP TABLE alerts;" +
+                     kVersion1Alerts + "DELETE FROM schema_migrations WHERE version >= 2");
   SqliteDatabase upgraded(path_);
-  EXPECT_EQ(upgraded.schema_version(), 3);
+  EXPECT_EQ(upgraded.schema_version(), 4);
   EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'backtests'"), 1);
   EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM schema_migrations WHERE version = 2"), 1);
   // The data of version 1 is kept.
@@ -698,7 +1021,7 @@ TEST_F(SqliteDatabaseTest, MigrationTwoAddsTheBacktestsTableToAVersionOneDatabas
 TEST_F(SqliteDatabaseTest, MigrationThreeKeepsTheAlertsOfAVersionTwoDatabase) {
   const int64_t run = db_.BeginRun(MakeRun("evaluate", 2021, "year"));
   // Back to the schema of a build that had migrations 1 and 2, with alerts as it wrote them.
-  ExecRaw(path_, std::string("DROP TABLE alerts;") + kVersion1Alerts +
+  ExecRaw(path_, std::string(kBackToVersion3) + "DROP TABLE alerts;" + kVersion1Alerts +
                      "DELETE FROM schema_migrations WHERE version = 3;"
                      "INSERT INTO alerts (run_id, created_at, severity, source, code, message) "
                      "VALUES (" +
@@ -716,7 +1039,7 @@ TEST_F(SqliteDatabaseTest, MigrationThreeKeepsTheAlertsOfAVersionTwoDatabase) {
   ASSERT_EQ(QueryInt(path_, "SELECT MAX(version) FROM schema_migrations"), 2);
 
   SqliteDatabase upgraded(path_);
-  EXPECT_EQ(upgraded.schema_version(), 3);
+  EXPECT_EQ(upgraded.schema_version(), 4);
   const auto alerts = upgraded.ListAlerts(Limit(10));
   ASSERT_EQ(alerts.size(), 6u);
   // Newest first: the rows of version 2 are all there, in order, with their ids.
@@ -752,6 +1075,116 @@ TEST_F(SqliteDatabaseTest, MigrationThreeKeepsTheAlertsOfAVersionTwoDatabase) {
   EXPECT_THROW(upgraded.AddAlert(MakeAlert(run, "error", "y")), StorageError);
   EXPECT_EQ(upgraded.CountAlerts(run), 2);
   EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'alerts_v3'"), 0);
+}
+
+TEST_F(SqliteDatabaseTest, MigrationFourNumbersDeduplicatesAndCrownsTheModelsOfAVersionThree) {
+  const int64_t train = db_.BeginRun(MakeRun("train", 2021, "year"));
+  std::vector<int64_t> predict;
+  for (int i = 0; i < 4; ++i) predict.push_back(db_.BeginRun(MakeRun("predict", 2021, "year")));
+  // Back to version 3, with models as older builds registered them: the same (horizon, version)
+  // again on every retraining, and forecasts pointing at the repeats.
+  const auto model = [&](int id, const std::string& horizon, const std::string& version) {
+    return fmt::format(
+        "({}, {}, '{}', 'calendar_regression', '{}', 2021, '2015-01-01', '2020-12-31', "
+        "'models/{}/{}/model.json', '2021-01-0{}T00:00:00.000Z')",
+        id, train, version, horizon, horizon, version, id);
+  };
+  const auto forecast = [&](int64_t run, int model_id) {
+    return fmt::format("({}, {}, '2021-01-01', 1.0, 0.5, 1.5)", run, model_id);
+  };
+  ExecRaw(path_, std::string(kBackToVersion3) +
+                     "INSERT INTO models (id, run_id, version, kind, horizon, target_year, "
+                     "trained_from, trained_to, artifact, created_at) VALUES " +
+                     model(1, "year", "aaaa") + ", " + model(2, "year", "aaaa") + ", " +
+                     model(3, "day", "bbbb") + ", " + model(4, "year", "cccc") + ", " +
+                     model(5, "day", "bbbb") + ", " + model(6, "year", "aaaa") + ";" +
+                     "INSERT INTO forecasts (run_id, model_id, date, forecast, lower, upper) "
+                     "VALUES " +
+                     forecast(predict[0], 2) + ", " + forecast(predict[1], 6) + ", " +
+                     forecast(predict[2], 5) + ", " + forecast(predict[3], 4) + ";");
+  ASSERT_EQ(QueryInt(path_, "SELECT MAX(version) FROM schema_migrations"), 3);
+
+  SqliteDatabase upgraded(path_);
+  EXPECT_EQ(upgraded.schema_version(), 4);
+  // Each (horizon, version) keeps its first row, numbered per horizon in order of id.
+  using V = std::vector<int64_t>;
+  const auto models = upgraded.ListModels("", 10);
+  EXPECT_EQ(Ids(models), (V{4, 3, 1}));
+  EXPECT_EQ(upgraded.FindModel(1)->number, 1);
+  EXPECT_EQ(upgraded.FindModel(4)->number, 2);
+  EXPECT_EQ(upgraded.FindModel(3)->number, 1);
+  EXPECT_EQ(upgraded.FindModel(1)->created_at, "2021-01-01T00:00:00.000Z");
+  EXPECT_EQ(upgraded.FindModel(1)->spec_hash, "");
+  EXPECT_EQ(upgraded.FindModel(2), std::nullopt);
+  // The forecasts of the repeats now point at the row kept; no forecast was lost.
+  const auto model_of = [&](int64_t run) {
+    return QueryInt(path_, fmt::format("SELECT model_id FROM forecasts WHERE run_id = {}", run));
+  };
+  EXPECT_EQ(model_of(predict[0]), 1);
+  EXPECT_EQ(model_of(predict[1]), 1);
+  EXPECT_EQ(model_of(predict[2]), 3);
+  EXPECT_EQ(model_of(predict[3]), 4);
+  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM forecasts"), 4);
+
+  // The champion of each horizon is the model its latest registration named: for the year, the
+  // repeat of "aaaa" (id 6), now row 1.
+  const auto aliases = upgraded.ListAliases("");
+  ASSERT_EQ(aliases.size(), 2u);
+  EXPECT_EQ(aliases[0].horizon, "day");
+  EXPECT_EQ(aliases[0].alias, "champion");
+  EXPECT_EQ(aliases[0].model_id, 3);
+  EXPECT_EQ(aliases[1].horizon, "year");
+  EXPECT_EQ(aliases[1].alias, "champion");
+  EXPECT_EQ(aliases[1].model_id, 1);
+  EXPECT_TRUE(std::regex_match(aliases[1].updated_at, kIsoTime)) << aliases[1].updated_at;
+  EXPECT_EQ(upgraded.AliasedModel("year", "champion")->version, "aaaa");
+  EXPECT_EQ(upgraded.AliasedModel("year", "challenger"), std::nullopt);
+
+  // One decision per horizon says where its champion came from.
+  const auto decisions = upgraded.ListDecisions("", 10);
+  ASSERT_EQ(decisions.size(), 2u);
+  for (const ModelDecision& d : decisions) {
+    SCOPED_TRACE(d.horizon);
+    EXPECT_EQ(d.action, "manual");
+    EXPECT_EQ(d.outcome, "promoted");
+    EXPECT_EQ(d.candidate_id, upgraded.AliasedModel(d.horizon, "champion")->id);
+    EXPECT_EQ(d.champion_id, std::nullopt);
+    EXPECT_EQ(d.run_id, std::nullopt);
+    EXPECT_EQ(d.reason, "latest model of the horizon when the registry was introduced");
+    EXPECT_TRUE(std::regex_match(d.created_at, kIsoTime)) << d.created_at;
+  }
+  EXPECT_EQ(upgraded.ListDecisions("year", 10).at(0).candidate_id, 1);
+
+  // Runs of version 3 carry no provenance yet.
+  const auto run = upgraded.FindRun(train);
+  ASSERT_TRUE(run.has_value());
+  EXPECT_EQ(run->config_hash, "");
+  EXPECT_EQ(run->inputs, "");
+  EXPECT_EQ(run->model_id, std::nullopt);
+
+  // The registry carries on: a known version is on record, a new one takes the next number.
+  const Registration known = upgraded.RegisterModel(MakeModel(train, "year", 2022, "cccc"));
+  EXPECT_FALSE(known.created);
+  EXPECT_EQ(known.model.id, 4);
+  const Registration next = upgraded.RegisterModel(MakeModel(train, "year", 2022, "dddd"));
+  EXPECT_TRUE(next.created);
+  EXPECT_EQ(next.model.number, 3);
+  EXPECT_EQ(upgraded.RegisterModel(MakeModel(train, "day", 2022, "eeee")).model.number, 2);
+  // The unique index holds even against raw SQL.
+  EXPECT_EQ(QueryInt(path_,
+                     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
+                     "name = 'models_by_version'"),
+            1);
+}
+
+TEST_F(SqliteDatabaseTest, MigrationFourLeavesAVersionThreeDatabaseWithoutModelsWithoutAliases) {
+  db_.BeginRun(MakeRun("ingest"));
+  ExecRaw(path_, kBackToVersion3);
+  SqliteDatabase upgraded(path_);
+  EXPECT_EQ(upgraded.schema_version(), 4);
+  EXPECT_TRUE(upgraded.ListAliases("").empty());
+  EXPECT_TRUE(upgraded.ListDecisions("", 10).empty());
+  EXPECT_EQ(upgraded.ListRuns(10).size(), 1u);
 }
 
 TEST_F(SqliteDatabaseTest, SaveBacktestRoundTripsThroughListBacktestsByTargetYear) {
