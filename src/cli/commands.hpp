@@ -26,6 +26,7 @@ void AddConfigCommand(CLI::App& app, Context& context, Action& action);
 void AddBacktestCommand(CLI::App& app, Context& context, Action& action);
 void AddValidateCommand(CLI::App& app, Context& context, Action& action);
 void AddMonitorCommand(CLI::App& app, Context& context, Action& action);
+void AddModelsCommand(CLI::App& app, Context& context, Action& action);
 
 /// Options shared by the commands about one target year and horizon.
 struct TargetOptions {
@@ -35,13 +36,24 @@ struct TargetOptions {
 };
 /// Adds --target-year (required), --horizon and, when `with_json`, --json.
 void AddTargetOptions(CLI::App& command, TargetOptions& options, bool with_json);
-/// A flow about one target year and horizon, writing the forecast to `out` when it has one.
-using FlowFunction = std::function<FlowResult(DataController&, const Config&, int, Horizon,
-                                              const std::optional<std::filesystem::path>& out)>;
-/// Adds a command that runs `flow` for --target-year/--horizon (and --out when `with_out`) and
+/// What a flow command was asked for on its command line.
+struct FlowRequest {
+  int target_year = 0;
+  Horizon horizon = Horizon::kYear;
+  std::optional<std::filesystem::path> out;  // --out, resolved against the working directory
+  std::string model;                         // --model (id or version prefix); empty: champion
+};
+/// The options a flow command has beyond --target-year, --horizon and --json.
+struct FlowOptions {
+  bool out = false;    // --out FILE.csv: the command writes a forecast
+  bool model = false;  // --model ID: the command forecasts with a chosen model
+};
+/// A flow about one target year and horizon.
+using FlowFunction = std::function<FlowResult(DataController&, const Config&, const FlowRequest&)>;
+/// Adds a command that runs `flow` for --target-year/--horizon (and the `options` it has) and
 /// prints its result as a table or, with --json, one JSON document.
 void AddFlowCommand(CLI::App& app, Context& context, Action& action, const std::string& name,
-                    const std::string& description, bool with_out, FlowFunction flow);
+                    const std::string& description, FlowOptions options, FlowFunction flow);
 /// Prints a JSON document or text to standard output.
 void Print(bool json, const nlohmann::json& document, const std::string& text);
 

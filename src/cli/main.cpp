@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   loadcast::cli::AddPredictCommand(app, context, action);
   loadcast::cli::AddEvaluateCommand(app, context, action);
   loadcast::cli::AddRunCommand(app, context, action);
+  loadcast::cli::AddModelsCommand(app, context, action);
   loadcast::cli::AddBacktestCommand(app, context, action);
   loadcast::cli::AddMonitorCommand(app, context, action);
   loadcast::cli::AddAlertsCommand(app, context, action);

@@ -52,23 +52,135 @@ void AddBacktestRow(Table& table, const std::string& label, const BacktestRow& b
              Pct(b.interval_width)});
 }
 
+template <typename T>
+nlohmann::json Optional(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+/// The gate's verdict and, on a second line, the figures it compared.
+std::string FormatGate(const GateResult& gate) {
+  if (!gate.decision) return fmt::format("gate: {}\n", gate.summary);
+  const ModelDecision& d = *gate.decision;
+  std::string out = fmt::format("gate: {} (decision {}{}): {}\n", d.outcome, d.id,
+                                gate.recorded ? "" : ", on record", d.reason);
+  if (d.candidate_value) {
+    out += fmt::format("  {} on {}: candidate {}", d.metric, d.validation,
+                       FormatFigure(d.candidate_value));
+    if (d.champion_value) {
+      out += fmt::format(", champion {}", FormatFigure(d.champion_value));
+      if (d.champion_id) out += fmt::format(" (model {})", *d.champion_id);
+    }
+    if (d.improvement) out += fmt::format(", improvement {:+.2f}%", 100.0 * *d.improvement);
+    if (d.improvement && d.min_improvement) {
+      out += fmt::format(", required {:.2f}%", 100.0 * *d.min_improvement);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
-nlohmann::json ToJson(const FlowResult& r) {
+ModelAliases AliasesByModel(const std::vector<ModelAlias>& aliases) {
+  ModelAliases by_model;
+  for (const ModelAlias& a : aliases) by_model[a.model_id].push_back(a.alias);
+  return by_model;
+}
+
+std::string ModelLabel(const ModelRecord& m) {
+  return fmt::format("model {} ({} v{})", m.id, m.horizon, m.number);
+}
+
+std::string ModelLabel(const ModelRecord& m, const ModelAliases& aliases) {
+  const auto it = aliases.find(m.id);
+  if (it == aliases.end()) return ModelLabel(m);
+  return fmt::format("{} {}", fmt::join(it->second, " and "), ModelLabel(m));
+}
+
+nlohmann::json ToJson(const ModelRecord& m) {
+  return {{"id", m.id},
+          {"number", m.number},
+          {"horizon", m.horizon},
+          {"version", m.version},
+          {"kind", m.kind},
+          {"target_year", m.target_year},
+          {"trained_from", m.trained_from},
+          {"trained_to", m.trained_to},
+          {"artifact", m.artifact},
+          {"created_at", m.created_at},
+          {"run_id", m.run_id},
+          {"spec_hash", m.spec_hash},
+          {"config_hash", m.config_hash},
+          {"data_hash", m.data_hash},
+          {"code_version", m.code_version}};
+}
+
+nlohmann::json ToJson(const ModelDecision& d) {
+  return {
+      {"id", d.id},
+      {"run_id", Optional(d.run_id)},
+      {"created_at", d.created_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.created_at)},
+      {"horizon", d.horizon},
+      {"target_year", Optional(d.target_year)},
+      {"action", d.action},
+      {"outcome", d.outcome},
+      {"candidate_id", d.candidate_id},
+      {"champion_id", Optional(d.champion_id)},
+      {"metric", d.metric.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.metric)},
+      {"candidate_value", Optional(d.candidate_value)},
+      {"champion_value", Optional(d.champion_value)},
+      {"improvement", Optional(d.improvement)},
+      {"min_improvement", Optional(d.min_improvement)},
+      {"validation", d.validation},
+      {"reason", d.reason}};
+}
+
+nlohmann::json RunInputs(const RunRecord& r) {
+  // Stored as a JSON object; a run that read none (or predates them) has "".
+  if (r.inputs.empty()) return nlohmann::json::object();
+  nlohmann::json inputs = nlohmann::json::parse(r.inputs, nullptr, /*allow_exceptions=*/false);
+  return inputs.is_discarded() ? nlohmann::json(r.inputs) : inputs;
+}
+
+nlohmann::json ToJson(const RunRecord& r) {
+  return {{"id", r.id},
+          {"command", r.command},
+          {"target_year", Optional(r.target_year)},
+          {"horizon", r.horizon},
+          {"started_at", r.started_at},
+          {"finished_at", r.finished_at.empty() ? nullptr : nlohmann::json(r.finished_at)},
+          {"status", r.status},
+          {"message", r.message},
+          {"config_hash", r.config_hash},
+          {"inputs", RunInputs(r)},
+          {"model_id", Optional(r.model_id)}};
+}
+
+nlohmann::json ToJson(const FlowResult& r, const ModelAliases& aliases) {
   nlohmann::json j = {{"run_id", r.run_id},
                       {"command", r.command},
                       {"target_year", r.target_year},
                       {"horizon", HorizonName(r.horizon)},
                       {"alerts", r.alerts}};
-  if (r.model) {
-    j["model"] = {{"id", r.model->id},
-                  {"version", r.model->version},
-                  {"kind", r.model->kind},
-                  {"trained_from", r.model->trained_from},
-                  {"trained_to", r.model->trained_to},
-                  {"artifact", r.model->artifact}};
+  auto with_aliases = [&aliases](const ModelRecord& m) {
+    nlohmann::json model = ToJson(m);
+    const auto it = aliases.find(m.id);
+    model["aliases"] = it == aliases.end() ? std::vector<std::string>{} : it->second;
+    return model;
+  };
+  if (r.model) j["model"] = with_aliases(*r.model);
+  if (r.trained) {
+    j["trained"] = with_aliases(*r.trained);
+    j["trained"]["new"] = r.trained_new;
+  }
+  if (r.gate) {
+    nlohmann::json gate = r.gate->decision ? ToJson(*r.gate->decision) : nlohmann::json::object();
+    gate["recorded"] = r.gate->recorded;
+    gate["summary"] = r.gate->summary;
+    j["gate"] = gate;
   }
   if (r.forecast) {
+    j["unchanged_since"] = Optional(r.unchanged_since);
     nlohmann::json rows = nlohmann::json::array();
     for (std::size_t i = 0; i < r.forecast->size(); ++i) {
       rows.push_back({{"date", r.forecast->dates[i].ToIso()},
@@ -110,16 +222,7 @@ nlohmann::json ToJson(const IngestResult& r) {
 
 nlohmann::json ToJson(const std::vector<RunRecord>& runs) {
   nlohmann::json j = nlohmann::json::array();
-  for (const auto& r : runs) {
-    j.push_back({{"id", r.id},
-                 {"command", r.command},
-                 {"target_year", r.target_year ? nlohmann::json(*r.target_year) : nullptr},
-                 {"horizon", r.horizon},
-                 {"started_at", r.started_at},
-                 {"finished_at", r.finished_at.empty() ? nullptr : nlohmann::json(r.finished_at)},
-                 {"status", r.status},
-                 {"message", r.message}});
-  }
+  for (const auto& r : runs) j.push_back(ToJson(r));
   return j;
 }
 
@@ -160,12 +263,19 @@ nlohmann::json ToJson(const BacktestResult& r) {
           {"timings", timings}};
 }
 
-std::string FormatFlow(const FlowResult& r) {
+std::string FormatFlow(const FlowResult& r, const ModelAliases& aliases) {
   std::string out = fmt::format("run {}: {} {} (horizon {}) succeeded\n", r.run_id, r.command,
                                 r.target_year, HorizonName(r.horizon));
-  if (r.model) {
-    out += fmt::format("model: #{} {} version {}, trained on {} .. {}\n", r.model->id,
-                       r.model->kind, r.model->version, r.model->trained_from, r.model->trained_to);
+  if (r.trained) {
+    out += fmt::format("trained: {}, {} version {} on {} .. {}, {}\n", ModelLabel(*r.trained),
+                       r.trained->kind, r.trained->version, r.trained->trained_from,
+                       r.trained->trained_to, r.trained_new ? "new" : "already registered");
+  }
+  if (r.gate) out += FormatGate(*r.gate);
+  if (r.model && r.forecast) {
+    out += fmt::format("forecast by: {}, {} version {}, trained on {} .. {}\n",
+                       ModelLabel(*r.model, aliases), r.model->kind, r.model->version,
+                       r.model->trained_from, r.model->trained_to);
   }
   if (r.forecast) {
     const std::size_t passed = static_cast<std::size_t>(std::count_if(
@@ -182,6 +292,10 @@ std::string FormatFlow(const FlowResult& r) {
     out += table.Render();
   } else if (r.command == "evaluate" || r.command == "run") {
     out += fmt::format("evaluation: no actuals of {} in the bucket yet\n", r.target_year);
+  }
+  if (r.unchanged_since) {
+    out +=
+        fmt::format("forecast unchanged since run {}: nothing new published\n", *r.unchanged_since);
   }
   out += fmt::format("alerts raised: {}\n", r.alerts);
   if (r.exported) out += fmt::format("forecast written to {}\n", r.exported->string());
@@ -200,26 +314,23 @@ std::string FormatIngest(const IngestResult& r) {
 }
 
 std::string FormatRuns(const std::vector<RunRecord>& runs) {
-  Table table({"id", "command", "year", "horizon", "status", "started", "finished", "message"});
+  Table table({"id", "command", "year", "horizon", "status", "started", "finished", "config",
+               "model", "message"});
   for (const auto& r : runs) {
     std::string message = r.message.substr(0, r.message.find('\n'));
     if (message.size() > 60) message = message.substr(0, 57) + "...";
     table.Add({std::to_string(r.id), r.command,
                r.target_year ? std::to_string(*r.target_year) : "-",
                r.horizon.empty() ? "-" : r.horizon, r.status, r.started_at,
-               r.finished_at.empty() ? "-" : r.finished_at, message});
+               r.finished_at.empty() ? "-" : r.finished_at,
+               r.config_hash.empty() ? "-" : r.config_hash.substr(0, 8),
+               r.model_id ? std::to_string(*r.model_id) : "-", message});
   }
   return table.Render();
 }
 
 std::string FormatAlerts(const std::vector<AlertRecord>& alerts) {
   if (alerts.empty()) return "no alerts\n";
-  // Loads are hundreds of thousands of MWh, percentages and indices are small: no one number
-  // of decimals suits every figure.
-  auto figure = [](const std::optional<double>& v) {
-    if (!v || std::isnan(*v)) return std::string("-");
-    return std::abs(*v) >= 1e4 ? fmt::format("{:.0f}", *v) : fmt::format("{:.4g}", *v);
-  };
   Table table({"id", "run", "created", "severity", "source", "code", "period", "value", "threshold",
                "ack", "message"});
   for (const auto& a : alerts) {
@@ -227,8 +338,8 @@ std::string FormatAlerts(const std::vector<AlertRecord>& alerts) {
     if (a.period_end != a.period_start) period += " .. " + a.period_end;
     std::string message = a.message.substr(0, a.message.find('\n'));
     table.Add({std::to_string(a.id), a.run_id ? std::to_string(*a.run_id) : "-", a.created_at,
-               a.severity, a.source, a.code, period, figure(a.value), figure(a.threshold),
-               a.acknowledged ? "yes" : "no", message});
+               a.severity, a.source, a.code, period, FormatFigure(a.value),
+               FormatFigure(a.threshold), a.acknowledged ? "yes" : "no", message});
   }
   return table.Render();
 }
@@ -242,6 +353,31 @@ std::string FormatEvaluations(const std::vector<EvaluationSummary>& evaluations)
     table.Add({std::to_string(e.target_year), e.horizon, std::to_string(m.days), Pct(m.mape),
                Num(m.mae, 0), Num(m.rmse, 0), Num(m.bias, 0), Num(m.skill, 3), Pct(m.naive_mape),
                std::to_string(e.alerts), std::to_string(e.run_id)});
+  }
+  return table.Render();
+}
+
+std::string FormatFigure(const std::optional<double>& v) {
+  // Loads are hundreds of thousands of MWh, percentages and indices are small: no one number of
+  // decimals suits every figure.
+  if (!v || std::isnan(*v)) return "-";
+  return std::abs(*v) >= 1e4 ? fmt::format("{:.0f}", *v) : fmt::format("{:.4g}", *v);
+}
+
+std::string FormatDecisions(const std::vector<ModelDecision>& decisions) {
+  if (decisions.empty()) return "no decisions yet\n";
+  Table table({"id", "created", "horizon", "year", "action", "outcome", "candidate", "champion",
+               "metric", "candidate value", "champion value", "improvement", "required",
+               "validation", "reason"});
+  for (const ModelDecision& d : decisions) {
+    table.Add({std::to_string(d.id), d.created_at, d.horizon,
+               d.target_year ? std::to_string(*d.target_year) : "-", d.action, d.outcome,
+               std::to_string(d.candidate_id), d.champion_id ? std::to_string(*d.champion_id) : "-",
+               d.metric.empty() ? "-" : d.metric, FormatFigure(d.candidate_value),
+               FormatFigure(d.champion_value),
+               d.improvement ? fmt::format("{:+.2f}%", 100.0 * *d.improvement) : "-",
+               d.min_improvement ? fmt::format("{:.2f}%", 100.0 * *d.min_improvement) : "-",
+               d.validation.empty() ? "-" : d.validation, d.reason});
   }
   return table.Render();
 }

@@ -1,7 +1,10 @@
 // Rendering results for people (aligned tables) and for programs (one JSON document).
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,14 +13,33 @@
 
 namespace loadcast::cli {
 
-nlohmann::json ToJson(const FlowResult& result);
+/// The aliases ("champion", "challenger") each model holds, by model id.
+using ModelAliases = std::map<int64_t, std::vector<std::string>>;
+ModelAliases AliasesByModel(const std::vector<ModelAlias>& aliases);
+
+/// "model 3 (year v2)".
+std::string ModelLabel(const ModelRecord& model);
+/// The label with the model's aliases in front: "champion model 3 (year v2)".
+std::string ModelLabel(const ModelRecord& model, const ModelAliases& aliases);
+
+nlohmann::json ToJson(const ModelRecord& model);
+nlohmann::json ToJson(const ModelDecision& decision);
+nlohmann::json ToJson(const RunRecord& run);
+/// The input objects a run read, key -> SHA-256, as a JSON object (empty when none recorded).
+nlohmann::json RunInputs(const RunRecord& run);
+/// `aliases` are the registry's now, for the models the flow trained and used.
+nlohmann::json ToJson(const FlowResult& result, const ModelAliases& aliases = {});
 nlohmann::json ToJson(const IngestResult& result);
 nlohmann::json ToJson(const std::vector<RunRecord>& runs);
 nlohmann::json ToJson(const std::vector<AlertRecord>& alerts);
 nlohmann::json ToJson(const std::vector<EvaluationSummary>& evaluations);
 nlohmann::json ToJson(const BacktestResult& result);
 
-std::string FormatFlow(const FlowResult& result);
+std::string FormatFlow(const FlowResult& result, const ModelAliases& aliases = {});
+/// A metric value as decisions hold it: MAPE in percent, MAE and RMSE in MWh; "-" when absent.
+std::string FormatFigure(const std::optional<double>& value);
+/// The decisions log as a table.
+std::string FormatDecisions(const std::vector<ModelDecision>& decisions);
 std::string FormatIngest(const IngestResult& result);
 std::string FormatRuns(const std::vector<RunRecord>& runs);
 std::string FormatAlerts(const std::vector<AlertRecord>& alerts);

@@ -362,4 +362,13 @@ int DataController::CountAlerts(int64_t run_id) const {
   return WithDataset("alerts", [&] { return database_->CountAlerts(run_id); });
 }
 
+void DataController::SaveMonitorWindows(int64_t run_id, const std::string& as_of,
+                                        const std::vector<MonitorWindowRow>& windows) {
+  WithDataset("monitor_windows", [&] { database_->SaveMonitorWindows(run_id, as_of, windows); });
+}
+
+std::optional<MonitorSnapshot> DataController::LatestMonitor(int target_year) const {
+  return WithDataset("monitor_windows", [&] { return database_->LatestMonitor(target_year); });
+}
+
 }  // namespace loadcast

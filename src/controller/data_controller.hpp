@@ -118,6 +118,10 @@ class DataController {
   /// See Database::AcknowledgeAlert.
   std::optional<AlertAcknowledgement> AcknowledgeAlert(int64_t id);
   int CountAlerts(int64_t run_id) const;
+  /// See Database::SaveMonitorWindows and Database::LatestMonitor.
+  void SaveMonitorWindows(int64_t run_id, const std::string& as_of,
+                          const std::vector<MonitorWindowRow>& windows);
+  std::optional<MonitorSnapshot> LatestMonitor(int target_year) const;
 
   std::string DatabaseLocation() const { return database_->location(); }
   std::string BucketLocation(const std::string& key) const { return bucket_->Locate(key); }

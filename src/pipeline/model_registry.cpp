@@ -124,6 +124,9 @@ RegistryChange RollbackFlow(DataController& data, const Config& config, Horizon 
   d.reason = reason;
   AliasChange aliases;
   aliases.champion = previous;
+  // A model is champion or challenger, not both.
+  const auto challenger = data.FindAliased(horizon, "challenger");
+  aliases.clear_challenger = challenger && challenger->id == previous;
   ExecuteRun(data, config, "rollback", restored->target_year, horizon, [&](Run& run) {
     change.run_id = d.run_id.emplace(run.id());
     run.Step("rollback", [&] { d.id = data.RecordDecision(d, aliases); });

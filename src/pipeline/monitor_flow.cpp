@@ -92,6 +92,42 @@ std::vector<AlertRecord> PerformanceAlerts(const PerformanceReport& report, int 
   return out;
 }
 
+/// The windows of a monitor run as the database keeps them: drift, then each horizon's.
+std::vector<MonitorWindowRow> WindowRows(const MonitorResult& result) {
+  std::vector<MonitorWindowRow> rows;
+  for (const DriftWindow& w : result.drift.windows) {
+    MonitorWindowRow row;
+    row.kind = "drift";
+    row.start = w.start.ToIso();
+    row.end = w.end.ToIso();
+    row.days = static_cast<int>(w.statistics.current_size);
+    row.value = w.statistics.mean_shift_percent;
+    row.psi = w.statistics.psi;
+    row.ks = w.statistics.ks_statistic;
+    row.ks_p_value = w.statistics.ks_p_value;
+    row.wasserstein = w.wasserstein_normalised;
+    row.status = std::string(WindowStatusName(w.status));
+    row.reason = w.reason;
+    rows.push_back(std::move(row));
+  }
+  for (const PerformanceReport& report : result.performance) {
+    for (const PerformanceWindow& w : report.windows) {
+      MonitorWindowRow row;
+      row.kind = w.scope;
+      row.horizon = std::string(HorizonName(report.horizon));
+      row.start = w.start.ToIso();
+      row.end = w.end.ToIso();
+      row.days = w.days;
+      row.value = w.mape;
+      row.warning_threshold = w.warning_threshold;
+      row.critical_threshold = w.critical_threshold;
+      row.status = std::string(WindowStatusName(w.status));
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
 }  // namespace
 
 MonitorResult MonitorFlow(DataController& data, const Config& config, int target_year,
@@ -194,6 +230,8 @@ MonitorResult MonitorFlow(DataController& data, const Config& config, int target
         result.alerts.push_back(std::move(a));
       }
     });
+    run.Step("save",
+             [&] { run.data().SaveMonitorWindows(run.id(), as_of->ToIso(), WindowRows(result)); });
     result.timings = run.timings();
   });
   return result;

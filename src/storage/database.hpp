@@ -15,6 +15,7 @@ struct AlertFilter {
   std::vector<std::string> severities;  // any of these
   std::vector<std::string> sources;     // any of these
   std::string since;                    // created at or after this UTC date or ISO time
+  std::string until;                    // created on or before this UTC date (or before this time)
   std::optional<bool> acknowledged;     // only acknowledged (true) or only open (false) alerts
   int limit = 50;
 };
@@ -87,6 +88,12 @@ class Database {
   /// Marks an alert acknowledged now, unless it already is; nothing when no alert has that id.
   virtual std::optional<AlertAcknowledgement> AcknowledgeAlert(int64_t id) = 0;
   virtual int CountAlerts(int64_t run_id) const = 0;
+
+  /// Writes the windows a monitor run measured, with the last day it measured (all or none).
+  virtual void SaveMonitorWindows(int64_t run_id, const std::string& as_of,
+                                  const std::vector<MonitorWindowRow>& windows) = 0;
+  /// The windows of the latest succeeded monitor run of a target year that measured any.
+  virtual std::optional<MonitorSnapshot> LatestMonitor(int target_year) const = 0;
 
   /// Where the database is, for people.
   virtual std::string location() const = 0;

@@ -18,7 +18,7 @@ struct RunRecord {
   std::string status;       // running, succeeded, failed, rejected
   std::string message;
   std::string config;       // effective configuration (YAML, secrets redacted)
-  std::string config_hash;  // SHA-256 of `config`
+  std::string config_hash;  // SHA-256 of `config`, first 16 hex digits
   // The input objects the run read, as a JSON object of key -> SHA-256 ("" until recorded).
   std::string inputs;
   std::optional<int64_t> model_id;  // the model the run trained or predicted with
@@ -81,7 +81,7 @@ struct ModelDecision {
   std::string metric;                  // mape, mae or rmse; empty when no figure was compared
   std::optional<double> candidate_value;
   std::optional<double> champion_value;
-  std::optional<double> improvement;  // (champion - candidate) / champion
+  std::optional<double> improvement;      // (champion - candidate) / champion
   std::optional<double> min_improvement;  // the relative margin required
   std::string validation;                 // what the figures come from ("backtest 2018-2020")
   std::string reason;
@@ -167,6 +167,34 @@ struct AlertRecord {
   std::string fingerprint;          // empty: derived from the fields above when stored
   bool acknowledged = false;
   std::string acknowledged_at;
+};
+
+/// One window the monitor measured: the drift of the load against the calendar expectation
+/// (kind "drift", no horizon), or the error of a published forecast over a rolling window or a
+/// month (kind "rolling" or "month").
+struct MonitorWindowRow {
+  std::string kind;
+  std::string horizon;  // empty for drift
+  std::string start;    // ISO dates, inclusive
+  std::string end;
+  int days = 0;
+  double value = 0.0;         // drift: mean shift in percent; rolling and month: MAPE in percent
+  std::optional<double> psi;  // drift only
+  std::optional<double> ks;   // drift only: Kolmogorov-Smirnov D
+  std::optional<double> ks_p_value;          // drift only
+  std::optional<double> wasserstein;         // drift only: in reference standard deviations
+  std::optional<double> warning_threshold;   // performance only
+  std::optional<double> critical_threshold;  // performance only
+  std::string status;                        // pass, warning, critical
+  std::string reason;
+};
+
+/// The windows one monitor run measured for a target year.
+struct MonitorSnapshot {
+  int64_t run_id = 0;
+  int target_year = 0;
+  std::string as_of;                      // the last day measured
+  std::vector<MonitorWindowRow> windows;  // drift, then performance, each chronological
 };
 
 }  // namespace loadcast

@@ -193,6 +193,24 @@ UPDATE models SET number = (
   WHERE ranked.id = models.id);
 CREATE UNIQUE INDEX models_by_version ON models(horizon, version);
 )sql",
+    // What the monitor measured, window by window, for the dashboard to show beside the alerts.
+    R"sql(
+CREATE TABLE monitor_windows (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  as_of TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('drift', 'rolling', 'month')),
+  horizon TEXT NOT NULL DEFAULT '',
+  start TEXT NOT NULL,
+  "end" TEXT NOT NULL,
+  days INTEGER NOT NULL,
+  value REAL NOT NULL,
+  psi REAL, ks REAL, ks_p_value REAL, wasserstein REAL,
+  warning_threshold REAL, critical_threshold REAL,
+  status TEXT NOT NULL CHECK (status IN ('pass', 'warning', 'critical')),
+  reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX monitor_windows_by_run ON monitor_windows(run_id);
+)sql",
 };
 
 /// A prepared statement, finalized on scope exit. Binds by 1-based position.
@@ -841,6 +859,8 @@ std::vector<AlertRecord> SqliteDatabase::ListAlerts(const AlertFilter& filter) c
   sql += InClause("severity", filter.severities.size());
   sql += InClause("source", filter.sources.size());
   if (!filter.since.empty()) sql += " AND created_at >= ?";
+  // A date bounds the whole day: every time on it sorts before the date followed by "~".
+  if (!filter.until.empty()) sql += " AND created_at <= ?";
   if (filter.acknowledged) sql += " AND acknowledged = ?";
   sql += " ORDER BY id DESC LIMIT ?";
   Statement s(db_, sql.c_str());
@@ -848,6 +868,9 @@ std::vector<AlertRecord> SqliteDatabase::ListAlerts(const AlertFilter& filter) c
   for (const std::string& severity : filter.severities) s.Bind(++i, severity);
   for (const std::string& source : filter.sources) s.Bind(++i, source);
   if (!filter.since.empty()) s.Bind(++i, filter.since);
+  if (!filter.until.empty()) {
+    s.Bind(++i, filter.until.size() == 10 ? filter.until + "~" : filter.until);
+  }
   if (filter.acknowledged) s.Bind(++i, *filter.acknowledged ? 1 : 0);
   s.Bind(++i, filter.limit);
   std::vector<AlertRecord> out;
@@ -876,6 +899,64 @@ int SqliteDatabase::CountAlerts(int64_t run_id) const {
   s.Bind(1, run_id);
   s.Step();
   return static_cast<int>(s.Int(0));
+}
+
+void SqliteDatabase::SaveMonitorWindows(int64_t run_id, const std::string& as_of,
+                                        const std::vector<MonitorWindowRow>& windows) {
+  InTransaction([&] {
+    Statement s(db_,
+                "INSERT INTO monitor_windows (run_id, as_of, kind, horizon, start, \"end\", days, "
+                "value, psi, ks, ks_p_value, wasserstein, warning_threshold, critical_threshold, "
+                "status, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const MonitorWindowRow& w : windows) {
+      s.Bind(1, run_id).Bind(2, as_of).Bind(3, w.kind).Bind(4, w.horizon).Bind(5, w.start);
+      s.Bind(6, w.end).Bind(7, w.days).Bind(8, w.value).Bind(9, w.psi).Bind(10, w.ks);
+      s.Bind(11, w.ks_p_value).Bind(12, w.wasserstein).Bind(13, w.warning_threshold);
+      s.Bind(14, w.critical_threshold).Bind(15, w.status).Bind(16, w.reason).Step();
+      s.Reset();
+    }
+  });
+}
+
+std::optional<MonitorSnapshot> SqliteDatabase::LatestMonitor(int target_year) const {
+  Statement head(db_,
+                 "SELECT r.id, (SELECT as_of FROM monitor_windows w WHERE w.run_id = r.id LIMIT 1) "
+                 "FROM runs r WHERE r.command = 'monitor' AND r.target_year = ? "
+                 "AND r.status = 'succeeded' "
+                 "AND EXISTS (SELECT 1 FROM monitor_windows w WHERE w.run_id = r.id) "
+                 "ORDER BY r.id DESC LIMIT 1");
+  head.Bind(1, target_year);
+  if (!head.Step()) return std::nullopt;
+  MonitorSnapshot out{head.Int(0), target_year, head.Text(1), {}};
+  Statement s(
+      db_,
+      "SELECT kind, horizon, start, \"end\", days, value, psi, ks, ks_p_value, wasserstein, "
+      "warning_threshold, critical_threshold, status, reason FROM monitor_windows "
+      "WHERE run_id = ? ORDER BY rowid");
+  s.Bind(1, out.run_id);
+  auto optional = [&](int col) -> std::optional<double> {
+    if (s.IsNull(col)) return std::nullopt;
+    return s.Real(col);
+  };
+  while (s.Step()) {
+    MonitorWindowRow w;
+    w.kind = s.Text(0);
+    w.horizon = s.Text(1);
+    w.start = s.Text(2);
+    w.end = s.Text(3);
+    w.days = static_cast<int>(s.Int(4));
+    w.value = s.Real(5);
+    w.psi = optional(6);
+    w.ks = optional(7);
+    w.ks_p_value = optional(8);
+    w.wasserstein = optional(9);
+    w.warning_threshold = optional(10);
+    w.critical_threshold = optional(11);
+    w.status = s.Text(12);
+    w.reason = s.Text(13);
+    out.windows.push_back(std::move(w));
+  }
+  return out;
 }
 
 }  // namespace loadcast

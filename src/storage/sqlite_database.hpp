@@ -48,6 +48,9 @@ class SqliteDatabase final : public Database {
   std::vector<AlertRecord> ListAlerts(const AlertFilter& filter) const override;
   std::optional<AlertAcknowledgement> AcknowledgeAlert(int64_t id) override;
   int CountAlerts(int64_t run_id) const override;
+  void SaveMonitorWindows(int64_t run_id, const std::string& as_of,
+                          const std::vector<MonitorWindowRow>& windows) override;
+  std::optional<MonitorSnapshot> LatestMonitor(int target_year) const override;
   std::string location() const override { return path_.string(); }
 
   /// Schema version after migrations.

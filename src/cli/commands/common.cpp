@@ -19,24 +19,37 @@ void AddTargetOptions(CLI::App& command, TargetOptions& options, bool with_json)
 }
 
 void AddFlowCommand(CLI::App& app, Context& context, Action& action, const std::string& name,
-                    const std::string& description, bool with_out, FlowFunction flow) {
+                    const std::string& description, FlowOptions flow_options, FlowFunction flow) {
   struct Options : TargetOptions {
     std::string out;
+    std::string model;
   };
   auto options = std::make_shared<Options>();
   auto* command = app.add_subcommand(name, description);
   AddTargetOptions(*command, *options, /*with_json=*/true);
-  if (with_out) {
+  if (flow_options.out) {
     command->add_option("--out", options->out,
                         "Also write the forecast as CSV (date,forecast,lower,upper,actual)");
   }
+  if (flow_options.model) {
+    command->add_option("--model", options->model,
+                        "Forecast with this model (id or version prefix, 'loadcast models list') "
+                        "instead of the horizon's champion");
+  }
   command->callback([&context, &action, options, flow = std::move(flow)] {
     action = [&context, options, flow] {
-      std::optional<std::filesystem::path> out;
-      if (!options->out.empty()) out = context.config().Resolve(options->out);
-      const FlowResult result = flow(context.data(), context.config(), options->target_year,
-                                     ParseHorizon(options->horizon), out);
-      Print(options->json, ToJson(result), FormatFlow(result));
+      FlowRequest request;
+      request.target_year = options->target_year;
+      request.horizon = ParseHorizon(options->horizon);
+      if (!options->out.empty()) request.out = context.config().Resolve(options->out);
+      request.model = options->model;
+      const FlowResult result = flow(context.data(), context.config(), request);
+      // Which aliases the flow's models hold now, after its gate: "champion model 3".
+      ModelAliases aliases;
+      if (result.model || result.trained) {
+        aliases = AliasesByModel(context.data().ListAliases(request.horizon));
+      }
+      Print(options->json, ToJson(result, aliases), FormatFlow(result, aliases));
       return 0;
     };
   });

@@ -4,11 +4,9 @@ namespace loadcast::cli {
 
 void AddEvaluateCommand(CLI::App& app, Context& context, Action& action) {
   AddFlowCommand(app, context, action, "evaluate",
-                 "Score the published forecast of the target year against its actuals",
-                 /*with_out=*/false,
-                 [](DataController& data, const Config& config, int year, Horizon horizon,
-                    const std::optional<std::filesystem::path>&) {
-                   return EvaluateFlow(data, config, year, horizon);
+                 "Score the published forecast of the target year against its actuals", {},
+                 [](DataController& data, const Config& config, const FlowRequest& request) {
+                   return EvaluateFlow(data, config, request.target_year, request.horizon);
                  });
 }
 

@@ -1,8 +1,9 @@
-// Commands that read back what the database holds: alerts, runs, metrics.
+// Commands that read back what the database holds: alerts, runs (and one run in full), metrics.
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "cli/table.hpp"
 #include "core/date.hpp"
 #include "core/errors.hpp"
 #include "storage/alerts.hpp"
@@ -22,6 +23,72 @@ std::shared_ptr<ListOptions> AddListOptions(CLI::App& command) {
       ->capture_default_str();
   command.add_flag("--json", options->json, "Print one JSON document");
   return options;
+}
+
+// Every decision on record: a database holds a few per run at most.
+constexpr int kAllDecisions = 1'000'000;
+
+/// What `runs show` prints about one run.
+struct RunDetails {
+  RunRecord run;
+  std::optional<ModelRecord> model;
+  std::vector<ModelDecision> decisions;  // made by the run, newest first
+};
+
+RunDetails FindRunDetails(const DataController& data, int64_t id) {
+  const auto run = data.FindRun(id);
+  if (!run) {
+    throw UsageError(fmt::format("runs show: there is no run {} (loadcast runs lists them)", id));
+  }
+  RunDetails details{*run, std::nullopt, {}};
+  if (run->model_id) details.model = data.FindModel(*run->model_id);
+  for (ModelDecision& d : data.ListDecisions(std::nullopt, kAllDecisions)) {
+    if (d.run_id == id) details.decisions.push_back(std::move(d));
+  }
+  return details;
+}
+
+nlohmann::json DetailsToJson(const RunDetails& details) {
+  nlohmann::json j = ToJson(details.run);
+  j["config"] = details.run.config;
+  j["model"] = details.model ? ToJson(*details.model) : nlohmann::json(nullptr);
+  nlohmann::json decisions = nlohmann::json::array();
+  for (const ModelDecision& d : details.decisions) decisions.push_back(ToJson(d));
+  j["decisions"] = decisions;
+  return j;
+}
+
+std::string FormatDetails(const RunDetails& details) {
+  const RunRecord& r = details.run;
+  std::string out = fmt::format("run {}: {}", r.id, r.command);
+  if (r.target_year) out += fmt::format(" {}", *r.target_year);
+  if (!r.horizon.empty()) out += fmt::format(" (horizon {})", r.horizon);
+  out += fmt::format(" {}\nstarted {}, finished {}\n", r.status, r.started_at,
+                     r.finished_at.empty() ? "-" : r.finished_at);
+  if (!r.message.empty()) out += fmt::format("message: {}\n", r.message);
+  out += fmt::format("config hash: {}\n", r.config_hash.empty() ? "-" : r.config_hash);
+  if (details.model) {
+    const ModelRecord& m = *details.model;
+    out +=
+        fmt::format("model: {}, {} version {}, target year {}, trained on {} .. {}\n",
+                    ModelLabel(m), m.kind, m.version, m.target_year, m.trained_from, m.trained_to);
+  } else if (r.model_id) {
+    out += fmt::format("model: {} (not registered)\n", *r.model_id);
+  }
+  const nlohmann::json inputs = RunInputs(r);
+  if (inputs.is_object() && !inputs.empty()) {
+    Table table({"input", "sha256"});
+    for (const auto& [key, hash] : inputs.items()) {
+      table.Add({key, hash.is_string() ? hash.get<std::string>() : hash.dump()});
+    }
+    out += "inputs:\n" + table.Render();
+  } else {
+    out += "inputs: none recorded\n";
+  }
+  if (!details.decisions.empty()) out += "decisions:\n" + FormatDecisions(details.decisions);
+  out += "effective config:\n" + r.config;
+  if (!r.config.empty() && r.config.back() != '\n') out += '\n';
+  return out;
 }
 
 }  // namespace
@@ -88,7 +155,23 @@ void AddAlertsCommand(CLI::App& app, Context& context, Action& action) {
 void AddRunsCommand(CLI::App& app, Context& context, Action& action) {
   auto* command = app.add_subcommand("runs", "List the recorded runs, newest first");
   auto options = AddListOptions(*command);
-  command->callback([&context, &action, options] {
+
+  auto* show = command->add_subcommand(
+      "show", "One run: its config and inputs with their hashes, its model and decisions");
+  auto id = std::make_shared<int64_t>(0);
+  auto show_json = std::make_shared<bool>(false);
+  show->add_option("id", *id, "The run's id (loadcast runs)")->required();
+  show->add_flag("--json", *show_json, "Print one JSON document");
+  show->callback([&context, &action, id, show_json] {
+    action = [&context, id, show_json] {
+      const RunDetails details = FindRunDetails(context.data(), *id);
+      Print(*show_json, DetailsToJson(details), FormatDetails(details));
+      return 0;
+    };
+  });
+
+  command->callback([&context, &action, options, show] {
+    if (show->parsed()) return;  // "runs show ID" set its own action
     action = [&context, options] {
       const auto runs = context.data().ListRuns(options->limit);
       Print(options->json, ToJson(runs), FormatRuns(runs));

@@ -47,7 +47,10 @@ std::unique_ptr<Forecaster> Trained(const std::string& kind) {
 const ModelInfo kInfo{.horizon = Horizon::kDay,
                       .target_year = 2019,
                       .trained_from = Date::FromYmd(2016, 1, 1),
-                      .trained_to = Date::FromYmd(2018, 12, 31)};
+                      .trained_to = Date::FromYmd(2018, 12, 31),
+                      .inputs = {},
+                      .config_hash = "",
+                      .code_version = ""};
 
 /// Loads an artifact that must be rejected and returns the StorageError message.
 std::string LoadError(const nlohmann::json& artifact) {

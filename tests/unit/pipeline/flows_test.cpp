@@ -532,7 +532,9 @@ TEST_F(FlowsTest, RerunningWithTheSameDataAndConfigChangesNothing) {
   EXPECT_EQ(db().CurrentForecast(2021, Horizon::kDay, 0)->run_id, first.run_id);
   EXPECT_TRUE(db().ListChecks(second.run_id).empty());
   for (const EvaluationSummary& e : db().LatestEvaluations()) {
-    if (e.horizon == "day") EXPECT_EQ(e.run_id, first.run_id);
+    if (e.horizon == "day") {
+      EXPECT_EQ(e.run_id, first.run_id);
+    }
   }
   EXPECT_EQ(LastRun().status, "succeeded");
 }

@@ -97,14 +97,19 @@ AlertRecord MakeAlert(std::optional<int64_t> run_id, std::string severity, std::
   return a;
 }
 
+constexpr int kLatestSchema = 5;
+
 AlertFilter Limit(int limit) {
   AlertFilter filter;
   filter.limit = limit;
   return filter;
 }
 
-/// Undoes migration 4, to build databases of older builds: the registry's tables and columns go.
+/// Undoes migrations 5 and 4, to build databases of older builds: the monitor's windows and the
+/// registry's tables and columns go.
 constexpr const char* kBackToVersion3 = R"sql(
+DROP TABLE monitor_windows;
+DELETE FROM schema_migrations WHERE version = 5;
 DROP TABLE model_decisions;
 DROP TABLE model_aliases;
 DROP INDEX models_by_version;
@@ -173,7 +178,7 @@ class SqliteDatabaseTest : public ::testing::Test {
 
 TEST_F(SqliteDatabaseTest, OpeningCreatesTheFileItsFolderAndTheSchema) {
   EXPECT_TRUE(std::filesystem::is_regular_file(path_));
-  EXPECT_EQ(db_.schema_version(), 4);
+  EXPECT_EQ(db_.schema_version(), kLatestSchema);
   for (const char* table : {"runs", "models", "forecasts", "metrics", "checks", "alerts",
                             "backtests", "model_aliases", "model_decisions"}) {
     SCOPED_TRACE(table);
@@ -192,14 +197,14 @@ TEST_F(SqliteDatabaseTest, ReopeningIsIdempotentAndKeepsTheData) {
   const int64_t run = db_.BeginRun(MakeRun("ingest"));
   {
     SqliteDatabase again(path_);
-    EXPECT_EQ(again.schema_version(), 4);
+    EXPECT_EQ(again.schema_version(), kLatestSchema);
     ASSERT_EQ(again.ListRuns(10).size(), 1u);
     EXPECT_EQ(again.ListRuns(10)[0].id, run);
   }
   SqliteDatabase third(path_);
-  EXPECT_EQ(third.schema_version(), 4);
+  EXPECT_EQ(third.schema_version(), kLatestSchema);
   // Each migration is recorded once, however often the file is opened.
-  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM schema_migrations"), 4);
+  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM schema_migrations"), kLatestSchema);
 }
 
 TEST_F(SqliteDatabaseTest, RefusesADatabaseFromANewerBuild) {
@@ -1010,7 +1015,7 @@ TEST_F(SqliteDatabaseTest, MigrationTwoAddsTheBacktestsTableToAVersionOneDatabas
   ExecRaw(path_, std::string(kBackToVersion3) + "DROP TABLE backtests; DROP TABLE alerts;" +
                      kVersion1Alerts + "DELETE FROM schema_migrations WHERE version >= 2");
   SqliteDatabase upgraded(path_);
-  EXPECT_EQ(upgraded.schema_version(), 4);
+  EXPECT_EQ(upgraded.schema_version(), kLatestSchema);
   EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'backtests'"), 1);
   EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM schema_migrations WHERE version = 2"), 1);
   // The data of version 1 is kept.
@@ -1039,7 +1044,7 @@ TEST_F(SqliteDatabaseTest, MigrationThreeKeepsTheAlertsOfAVersionTwoDatabase) {
   ASSERT_EQ(QueryInt(path_, "SELECT MAX(version) FROM schema_migrations"), 2);
 
   SqliteDatabase upgraded(path_);
-  EXPECT_EQ(upgraded.schema_version(), 4);
+  EXPECT_EQ(upgraded.schema_version(), kLatestSchema);
   const auto alerts = upgraded.ListAlerts(Limit(10));
   ASSERT_EQ(alerts.size(), 6u);
   // Newest first: the rows of version 2 are all there, in order, with their ids.
@@ -1105,7 +1110,7 @@ TEST_F(SqliteDatabaseTest, MigrationFourNumbersDeduplicatesAndCrownsTheModelsOfA
   ASSERT_EQ(QueryInt(path_, "SELECT MAX(version) FROM schema_migrations"), 3);
 
   SqliteDatabase upgraded(path_);
-  EXPECT_EQ(upgraded.schema_version(), 4);
+  EXPECT_EQ(upgraded.schema_version(), kLatestSchema);
   // Each (horizon, version) keeps its first row, numbered per horizon in order of id.
   using V = std::vector<int64_t>;
   const auto models = upgraded.ListModels("", 10);
@@ -1181,7 +1186,7 @@ TEST_F(SqliteDatabaseTest, MigrationFourLeavesAVersionThreeDatabaseWithoutModels
   db_.BeginRun(MakeRun("ingest"));
   ExecRaw(path_, kBackToVersion3);
   SqliteDatabase upgraded(path_);
-  EXPECT_EQ(upgraded.schema_version(), 4);
+  EXPECT_EQ(upgraded.schema_version(), kLatestSchema);
   EXPECT_TRUE(upgraded.ListAliases("").empty());
   EXPECT_TRUE(upgraded.ListDecisions("", 10).empty());
   EXPECT_EQ(upgraded.ListRuns(10).size(), 1u);
@@ -1263,6 +1268,85 @@ TEST(UtcNow, IsIso8601WithMillisecondsInUtc) {
   const std::string now = UtcNow();
   EXPECT_TRUE(std::regex_match(now, std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)")))
       << now;
+}
+
+TEST_F(SqliteDatabaseTest, MonitorWindowsRoundTripAndTheLatestSucceededRunIsShown) {
+  EXPECT_EQ(db_.LatestMonitor(2020), std::nullopt);
+  MonitorWindowRow drift;
+  drift.kind = "drift";
+  drift.start = "2020-03-02";
+  drift.end = "2020-03-29";
+  drift.days = 28;
+  drift.value = -12.0;
+  drift.psi = 5.5;
+  drift.ks = 0.8;
+  drift.ks_p_value = 7e-10;
+  drift.wasserstein = 2.5;
+  drift.status = "critical";
+  drift.reason = "mean shift";
+  MonitorWindowRow month;
+  month.kind = "month";
+  month.horizon = "year";
+  month.start = "2020-03-01";
+  month.end = "2020-03-31";
+  month.days = 31;
+  month.value = 16.8;
+  month.warning_threshold = 6.0;
+  month.critical_threshold = 9.0;
+  month.status = "critical";
+  RunRecord monitor;
+  monitor.command = "monitor";
+  monitor.target_year = 2020;
+  const int64_t first = db_.BeginRun(monitor);
+  db_.SaveMonitorWindows(first, "2020-03-31", {drift, month});
+  db_.FinishRun(first, "succeeded", "");
+  const int64_t failed = db_.BeginRun(monitor);
+  db_.SaveMonitorWindows(failed, "2020-04-30", {drift});
+  db_.FinishRun(failed, "failed", "boom");
+
+  const auto latest = db_.LatestMonitor(2020);
+  ASSERT_TRUE(latest.has_value());
+  EXPECT_EQ(latest->run_id, first);
+  EXPECT_EQ(latest->as_of, "2020-03-31");
+  ASSERT_EQ(latest->windows.size(), 2u);
+  const MonitorWindowRow& d = latest->windows[0];
+  EXPECT_EQ(d.kind, "drift");
+  EXPECT_EQ(d.horizon, "");
+  EXPECT_DOUBLE_EQ(*d.ks_p_value, 7e-10);
+  EXPECT_EQ(d.warning_threshold, std::nullopt);
+  EXPECT_EQ(d.reason, "mean shift");
+  const MonitorWindowRow& m = latest->windows[1];
+  EXPECT_EQ(m.horizon, "year");
+  EXPECT_EQ(m.psi, std::nullopt);
+  EXPECT_DOUBLE_EQ(*m.critical_threshold, 9.0);
+  EXPECT_EQ(db_.LatestMonitor(2021), std::nullopt);
+
+  MonitorWindowRow bad = month;
+  bad.status = "fine";
+  EXPECT_THROW(db_.SaveMonitorWindows(first, "2020-03-31", {month, bad}), StorageError);
+  EXPECT_EQ(db_.LatestMonitor(2020)->windows.size(), 2u);  // nothing of the failed write
+}
+
+TEST_F(SqliteDatabaseTest, AlertsFilterByADayOrTimeAsTheEndOfTheCreationPeriod) {
+  for (const char* created :
+       {"2021-03-01T10:00:00.000Z", "2021-03-02T23:59:59.999Z", "2021-03-03T00:00:00.000Z"}) {
+    AlertRecord a;
+    a.created_at = created;
+    a.severity = "warning";
+    a.source = "drift";
+    a.code = "drift.window";
+    a.message = created;
+    a.subject = created;  // three findings, not one
+    ASSERT_TRUE(db_.AddAlert(a).has_value());
+  }
+  AlertFilter f = Limit(10);
+  f.until = "2021-03-02";
+  EXPECT_EQ(db_.ListAlerts(f).size(), 2u);
+  f.since = "2021-03-02";
+  EXPECT_EQ(db_.ListAlerts(f).size(), 1u);
+  f.since.clear();
+  f.until = "2021-03-01T12:00:00.000Z";
+  EXPECT_EQ(db_.ListAlerts(f).size(), 1u);
 }
 
 }  // namespace
