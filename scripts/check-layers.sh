@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fails when a source file includes a header from a layer above its own. The layers, bottom up:
-#   core <- model, core <- storage <- controller <- pipeline <- cli
+#   core <- model, core <- storage <- controller <- pipeline <- web <- cli
 # model may use core only; pipeline may use model, controller, storage and core.
 set -euo pipefail
 src=${1:-"$(dirname "$0")/../src"}
@@ -12,7 +12,8 @@ allowed() {
     storage) echo "core storage" ;;
     controller) echo "core storage controller" ;;
     pipeline) echo "core model storage controller pipeline" ;;
-    cli) echo "core model storage controller pipeline cli" ;;
+    web) echo "core model storage controller pipeline web" ;;
+    cli) echo "core model storage controller pipeline web cli" ;;
     *) echo "" ;;
   esac
 }

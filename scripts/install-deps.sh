@@ -20,6 +20,8 @@ packages=(
   libgtest-dev
   libgmock-dev
   libbenchmark-dev
+  chromium
+  fonts-dejavu-core
 )
 
 missing=()

@@ -27,6 +27,8 @@ void AddBacktestCommand(CLI::App& app, Context& context, Action& action);
 void AddValidateCommand(CLI::App& app, Context& context, Action& action);
 void AddMonitorCommand(CLI::App& app, Context& context, Action& action);
 void AddModelsCommand(CLI::App& app, Context& context, Action& action);
+void AddServeCommand(CLI::App& app, Context& context, Action& action);
+void AddReportCommand(CLI::App& app, Context& context, Action& action);
 
 /// Options shared by the commands about one target year and horizon.
 struct TargetOptions {

@@ -55,6 +55,8 @@ int main(int argc, char** argv) {
   loadcast::cli::AddAlertsCommand(app, context, action);
   loadcast::cli::AddRunsCommand(app, context, action);
   loadcast::cli::AddMetricsCommand(app, context, action);
+  loadcast::cli::AddServeCommand(app, context, action);
+  loadcast::cli::AddReportCommand(app, context, action);
   loadcast::cli::AddConfigCommand(app, context, action);
 
   try {

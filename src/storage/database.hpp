@@ -17,6 +17,8 @@ struct AlertFilter {
   std::string since;                    // created at or after this UTC date or ISO time
   std::string until;                    // created on or before this UTC date (or before this time)
   std::optional<bool> acknowledged;     // only acknowledged (true) or only open (false) alerts
+  std::optional<int> target_year;       // only alerts about this target year
+  std::optional<int64_t> run_id;        // only alerts raised by this run
   int limit = 50;
 };
 

@@ -862,6 +862,8 @@ std::vector<AlertRecord> SqliteDatabase::ListAlerts(const AlertFilter& filter) c
   // A date bounds the whole day: every time on it sorts before the date followed by "~".
   if (!filter.until.empty()) sql += " AND created_at <= ?";
   if (filter.acknowledged) sql += " AND acknowledged = ?";
+  if (filter.target_year) sql += " AND target_year = ?";
+  if (filter.run_id) sql += " AND run_id = ?";
   sql += " ORDER BY id DESC LIMIT ?";
   Statement s(db_, sql.c_str());
   int i = 0;
@@ -872,6 +874,8 @@ std::vector<AlertRecord> SqliteDatabase::ListAlerts(const AlertFilter& filter) c
     s.Bind(++i, filter.until.size() == 10 ? filter.until + "~" : filter.until);
   }
   if (filter.acknowledged) s.Bind(++i, *filter.acknowledged ? 1 : 0);
+  if (filter.target_year) s.Bind(++i, *filter.target_year);
+  if (filter.run_id) s.Bind(++i, *filter.run_id);
   s.Bind(++i, filter.limit);
   std::vector<AlertRecord> out;
   while (s.Step()) out.push_back(ReadAlert(s));

@@ -1349,5 +1349,36 @@ TEST_F(SqliteDatabaseTest, AlertsFilterByADayOrTimeAsTheEndOfTheCreationPeriod) 
   EXPECT_EQ(db_.ListAlerts(f).size(), 1u);
 }
 
+TEST_F(SqliteDatabaseTest, ListAlertsFiltersByTargetYearAndRun) {
+  const int64_t run = db_.BeginRun(MakeRun("monitor", 2020));
+  const auto add = [&](std::optional<int> year, std::string subject) {
+    AlertRecord a = MakeAlert(year == 2020 ? std::optional<int64_t>(run) : std::nullopt, "warning",
+                              "code", std::move(subject));
+    a.target_year = year;
+    return *db_.AddAlert(a);
+  };
+  const int64_t y2019 = add(2019, "a");
+  const int64_t y2020 = add(2020, "b");
+  add(std::nullopt, "c");
+  const int64_t again2020 = add(2020, "d");
+  AlertFilter f = Limit(10);
+  f.target_year = 2020;
+  std::vector<int64_t> ids;
+  for (const AlertRecord& a : db_.ListAlerts(f)) ids.push_back(a.id);
+  EXPECT_EQ(ids, (std::vector<int64_t>{again2020, y2020}));
+  f.target_year = 2019;
+  ASSERT_EQ(db_.ListAlerts(f).size(), 1u);
+  EXPECT_EQ(db_.ListAlerts(f).at(0).id, y2019);
+  f.target_year = 2018;
+  EXPECT_TRUE(db_.ListAlerts(f).empty());
+  // Without it, every alert.
+  EXPECT_EQ(db_.ListAlerts(Limit(10)).size(), 4u);
+  AlertFilter by_run = Limit(10);
+  by_run.run_id = run;
+  EXPECT_EQ(db_.ListAlerts(by_run).size(), 2u);
+  by_run.run_id = run + 1;
+  EXPECT_TRUE(db_.ListAlerts(by_run).empty());
+}
+
 }  // namespace
 }  // namespace loadcast

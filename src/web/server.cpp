@@ -1,0 +1,375 @@
+#include "web/server.hpp"
+
+#include <fmt/format.h>
+#include <httplib.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <ctime>
+#include <functional>
+#include <mutex>
+#include <regex>
+#include <thread>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "web/assets.hpp"
+#include "web/dashboard_data.hpp"
+
+namespace loadcast::web {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kJson = "application/json; charset=utf-8";
+
+/// A path the server answers, and the methods it takes there (for 405 and Allow).
+struct Route {
+  std::regex pattern;
+  const char* methods;
+};
+
+const std::vector<Route>& Routes() {
+  static const std::vector<Route> routes = {
+      {std::regex("/|/index\\.html"), "GET"},
+      {std::regex("/assets/.+"), "GET"},
+      {std::regex("/api/overview"), "GET"},
+      {std::regex("/api/years/[0-9]+"), "GET"},
+      {std::regex("/api/backtests"), "GET"},
+      {std::regex("/api/alerts"), "GET"},
+      {std::regex("/api/alerts/[0-9]+/ack"), "POST"},
+      {std::regex("/api/models"), "GET"},
+      {std::regex("/api/runs"), "GET"},
+      {std::regex("/api/runs/[0-9]+"), "GET"},
+  };
+  return routes;
+}
+
+/// A path that exists, asked with a method it does not take: HTTP 405.
+class MethodNotAllowed : public UsageError {
+ public:
+  using UsageError::UsageError;
+};
+
+void SendError(httplib::Response& res, int status, const std::string& message) {
+  res.status = status;
+  res.set_content(json{{"error", {{"status", status}, {"message", message}}}}.dump(), kJson);
+}
+
+/// A whole number from a path or query; UsageError (400) naming `what` otherwise.
+int64_t ParseInteger(const std::string& text, std::string_view what) {
+  int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    throw UsageError(fmt::format("{} '{}' is not a whole number", what, text));
+  }
+  return value;
+}
+
+int ParseLimit(const httplib::Request& req, int fallback) {
+  if (!req.has_param("limit") || req.get_param_value("limit").empty()) return fallback;
+  const int64_t limit = ParseInteger(req.get_param_value("limit"), "limit");
+  if (limit <= 0 || limit > 1'000'000) {
+    throw UsageError(fmt::format("limit {} is not within 1..1000000", limit));
+  }
+  return static_cast<int>(limit);
+}
+
+std::vector<std::string> ListParam(const httplib::Request& req, const char* name) {
+  std::vector<std::string> out;
+  const std::string text = req.get_param_value(name);
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    if (comma > start) out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+AlertFilter AlertFilterOf(const httplib::Request& req) {
+  AlertFilter filter;
+  filter.severities = ListParam(req, "severity");
+  filter.sources = ListParam(req, "source");
+  filter.since = req.get_param_value("since");
+  filter.until = req.get_param_value("until");
+  const std::string unacknowledged = req.get_param_value("unacknowledged");
+  if (unacknowledged == "1" || unacknowledged == "true") filter.acknowledged = false;
+  filter.limit = ParseLimit(req, kDefaultAlertLimit);
+  return filter;
+}
+
+std::optional<Horizon> OptionalHorizon(const httplib::Request& req) {
+  const std::string text = req.get_param_value("horizon");
+  if (text.empty()) return std::nullopt;
+  return ParseHorizon(text);
+}
+
+}  // namespace
+
+bool IsLoopback(std::string_view host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
+}
+
+bool BearerMatches(std::string_view header, std::string_view token) {
+  constexpr std::string_view kScheme = "Bearer ";
+  if (token.empty() || !header.starts_with(kScheme)) return false;
+  const std::string_view given = header.substr(kScheme.size());
+  // Every byte of the token is compared whatever the given text, so that the time taken does not
+  // depend on where they first differ.
+  unsigned char difference = given.size() == token.size() ? 0 : 1;
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    const unsigned char g = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
+    difference |= static_cast<unsigned char>(g ^ static_cast<unsigned char>(token[i]));
+  }
+  return difference == 0;
+}
+
+struct DashboardServer::Impl {
+  DataController& data;
+  const Config& config;
+  ServerOptions options;
+  bool loopback = true;
+  httplib::Server server;
+  // httplib answers requests on a pool of threads; the controller (and SQLite connection) is
+  // used by one at a time.
+  std::mutex data_mutex;
+
+  Impl(DataController& d, const Config& c, ServerOptions o)
+      : data(d), config(c), options(std::move(o)), loopback(IsLoopback(options.host)) {}
+
+  /// Answers an API request: checks the token where one is required, then runs `answer` with
+  /// the controller locked and maps loadcast's errors to HTTP statuses.
+  void Api(const httplib::Request& req, httplib::Response& res, bool writes,
+           const std::function<json()>& answer) {
+    res.set_header("Cache-Control", "no-store");
+    if (!options.token.empty() && (writes || !loopback) &&
+        !BearerMatches(req.get_header_value("Authorization"), options.token)) {
+      res.set_header("WWW-Authenticate", "Bearer");
+      SendError(res, 401,
+                fmt::format("{} {} needs the dashboard token: Authorization: Bearer <token>",
+                            req.method, req.path));
+      return;
+    }
+    try {
+      json body;
+      {
+        const std::lock_guard lock(data_mutex);
+        body = answer();
+      }
+      res.status = 200;
+      res.set_content(body.dump(), kJson);
+    } catch (const NotFoundError& e) {
+      SendError(res, 404, e.what());
+    } catch (const MethodNotAllowed& e) {
+      SendError(res, 405, e.what());
+    } catch (const UsageError& e) {
+      SendError(res, 400, e.what());
+    } catch (const Error& e) {
+      spdlog::error("{} {}: {}", req.method, req.path, e.what());
+      SendError(res, 500, e.what());
+    } catch (const std::exception& e) {
+      spdlog::error("{} {}: internal error: {}", req.method, req.path, e.what());
+      SendError(res, 500, fmt::format("internal error: {}", e.what()));
+    }
+  }
+
+  void Asset(const std::string& path, httplib::Response& res) {
+    const auto asset = FindAsset(path);
+    if (!asset) {
+      SendError(res, 404, fmt::format("there is no asset {}", path));
+      return;
+    }
+    res.set_content(asset->bytes.data(), asset->bytes.size(), asset->content_type.c_str());
+  }
+
+  /// Any request no route took: 405 when the path takes other methods, 404 otherwise.
+  void Fallback(const httplib::Request& req, httplib::Response& res) {
+    const char* allowed = nullptr;
+    for (const Route& route : Routes()) {
+      if (std::regex_match(req.path, route.pattern)) allowed = route.methods;
+    }
+    const auto reject = [&] {
+      if (allowed) {
+        res.set_header("Allow", allowed);
+        throw MethodNotAllowed(
+            fmt::format("{} does not take {}: it takes {}", req.path, req.method, allowed));
+      }
+      throw NotFoundError(fmt::format("there is no {}", req.path));
+    };
+    if (req.path.starts_with("/api/")) {
+      Api(req, res, false, [&]() -> json {
+        reject();
+        return nullptr;
+      });
+      return;
+    }
+    try {
+      reject();
+    } catch (const MethodNotAllowed& e) {
+      SendError(res, 405, e.what());
+    } catch (const NotFoundError& e) {
+      SendError(res, 404, e.what());
+    }
+  }
+
+  void Register() {
+    server.set_default_headers({{"X-Content-Type-Options", "nosniff"}});
+    server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+      spdlog::info("{} {} {}", req.method, req.path, res.status);
+    });
+    // What httplib refuses itself (a request it cannot read) is answered as JSON too.
+    server.set_error_handler(
+        httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+          if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+          SendError(res, res.status,
+                    fmt::format("the request could not be read (HTTP {})", res.status));
+          return httplib::Server::HandlerResponse::Handled;
+        }));
+    server.set_exception_handler(
+        [](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
+          std::string message = "internal error";
+          try {
+            std::rethrow_exception(error);
+          } catch (const std::exception& e) {
+            message += std::string(": ") + e.what();
+          } catch (...) {
+          }
+          SendError(res, 500, message);
+        });
+
+    const auto index = [this](const httplib::Request&, httplib::Response& res) {
+      Asset("index.html", res);
+    };
+    server.Get("/", index);
+    server.Get("/index.html", index);
+    server.Get("/assets/(.+)", [this](const httplib::Request& req, httplib::Response& res) {
+      Asset(req.matches[1].str(), res);
+    });
+
+    const auto get = [this](const std::string& pattern,
+                            std::function<json(const httplib::Request&)> answer) {
+      server.Get(pattern, [this, answer](const httplib::Request& req, httplib::Response& res) {
+        Api(req, res, false, [&] { return answer(req); });
+      });
+    };
+    get("/api/overview", [this](const httplib::Request&) { return Overview(data, config); });
+    get("/api/years/([0-9]+)", [this](const httplib::Request& req) {
+      const int64_t year = ParseInteger(req.matches[1].str(), "year");
+      if (year < 1 || year > 9999) throw NotFoundError(fmt::format("there is no year {}", year));
+      const std::string horizon = req.get_param_value("horizon");
+      return YearView(data, config, static_cast<int>(year),
+                      ParseHorizon(horizon.empty() ? "year" : horizon));
+    });
+    get("/api/backtests", [this](const httplib::Request&) { return Backtests(data, config); });
+    get("/api/alerts",
+        [this](const httplib::Request& req) { return Alerts(data, config, AlertFilterOf(req)); });
+    get("/api/models",
+        [this](const httplib::Request& req) { return Models(data, config, OptionalHorizon(req)); });
+    get("/api/runs", [this](const httplib::Request& req) {
+      return Runs(data, config, ParseLimit(req, kDefaultRunLimit));
+    });
+    get("/api/runs/([0-9]+)", [this](const httplib::Request& req) {
+      return RunDetail(data, config, ParseInteger(req.matches[1].str(), "run id"));
+    });
+    server.Post("/api/alerts/([0-9]+)/ack",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  Api(req, res, true, [&] {
+                    return AcknowledgeAlert(data, ParseInteger(req.matches[1].str(), "alert id"));
+                  });
+                });
+
+    const auto fallback = [this](const httplib::Request& req, httplib::Response& res) {
+      Fallback(req, res);
+    };
+    server.Get(".*", fallback);
+    server.Post(".*", fallback);
+    server.Put(".*", fallback);
+    server.Patch(".*", fallback);
+    server.Delete(".*", fallback);
+    server.Options(".*", fallback);
+  }
+};
+
+DashboardServer::DashboardServer(DataController& data, const Config& config, ServerOptions options)
+    : impl_(std::make_unique<Impl>(data, config, std::move(options))) {
+  if (!impl_->loopback && impl_->options.token.empty()) {
+    throw UsageError(fmt::format(
+        "serve: binding to {} (not a loopback address) needs a token: set {} in the environment",
+        impl_->options.host, kTokenVariable));
+  }
+  if (impl_->options.port < 0 || impl_->options.port > 65535) {
+    throw UsageError(fmt::format("serve: port {} is not within 0..65535", impl_->options.port));
+  }
+  impl_->Register();
+}
+
+DashboardServer::~DashboardServer() = default;
+
+int DashboardServer::Bind() {
+  const ServerOptions& o = impl_->options;
+  int port = o.port;
+  if (port == 0) {
+    port = impl_->server.bind_to_any_port(o.host);
+  } else if (!impl_->server.bind_to_port(o.host, port)) {
+    port = -1;
+  }
+  if (port < 0) {
+    throw UsageError(fmt::format("serve: cannot listen on {}:{} (address in use or not local?)",
+                                 o.host, o.port));
+  }
+  return port;
+}
+
+void DashboardServer::Listen() { impl_->server.listen_after_bind(); }
+
+void DashboardServer::Stop() { impl_->server.stop(); }
+
+void Serve(DataController& data, const Config& config, const ServerOptions& options,
+           std::ostream& out) {
+  DashboardServer server(data, config, options);
+  const int port = server.Bind();
+
+  // SIGINT and SIGTERM are taken by a watcher thread, which stops the server: blocked here, before
+  // httplib starts its threads, they are blocked in every thread but delivered to sigtimedwait.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  sigset_t previous;
+  pthread_sigmask(SIG_BLOCK, &stop_signals, &previous);
+  std::atomic<bool> done = false;
+  std::thread watcher([&] {
+    const timespec tick{0, 200'000'000};
+    while (!done) {
+      const int signal = sigtimedwait(&stop_signals, nullptr, &tick);
+      if (signal == SIGINT || signal == SIGTERM) {
+        spdlog::info("serve: signal {} received, stopping", signal);
+        // Until Listen() returns: a signal that came before it started must still stop it.
+        while (!done) {
+          server.Stop();
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return;
+      }
+    }
+  });
+
+  const std::string shown =
+      options.host.find(':') != std::string::npos && !options.host.starts_with("[")
+          ? "[" + options.host + "]"
+          : options.host;
+  out << "serving http://" << shown << ":" << port << "/" << std::endl;
+  spdlog::info("serve: dashboard of {} on http://{}:{}/ (stop with Ctrl-C)",
+               data.DatabaseLocation(), shown, port);
+  server.Listen();
+  done = true;
+  watcher.join();
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  spdlog::info("serve: stopped");
+}
+
+}  // namespace loadcast::web
