@@ -20,8 +20,10 @@ build: configure
 demo: build
 	bash scripts/demo.sh $(BUILD_DIR)/loadcast
 
+# Starts throwaway PostgreSQL and S3 servers, runs every test, then the integration tests again
+# on those backends, and stops the servers (scripts/run-tests.sh).
 test: build
-	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+	bash scripts/run-tests.sh $(BUILD_DIR) -j $(JOBS) $(CTEST_ARGS)
 
 bench: build
 	$(BUILD_DIR)/bench/loadcast_bench

@@ -14,15 +14,24 @@ packages=(
   libfmt-dev
   nlohmann-json3-dev
   libsqlite3-dev
+  libpqxx-dev
+  postgresql
   libcpp-httplib-dev
+  libcurl4-openssl-dev
   sqlite3
+  s3cmd
   libssl-dev
   libgtest-dev
   libgmock-dev
   libbenchmark-dev
   chromium
   fonts-dejavu-core
+  python3
+  curl
 )
+# The S3-compatible test server runs on Node.js: any node with npm will do (the machine's own, or
+# Debian's nodejs and npm when there is none).
+if ! command -v npm >/dev/null || ! command -v node >/dev/null; then packages+=(nodejs npm); fi
 
 missing=()
 for pkg in "${packages[@]}"; do

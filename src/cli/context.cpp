@@ -10,8 +10,8 @@ namespace loadcast::cli {
 const Config& Context::config() {
   if (!config_) {
     const auto cwd = std::filesystem::current_path();
-    config_ = std::make_unique<Config>(
-        options_.config_path.empty() ? DefaultConfig(cwd) : LoadConfig(options_.config_path, cwd));
+    // Without --config: the defaults, still under the environment overrides.
+    config_ = std::make_unique<Config>(LoadConfig(options_.config_path, cwd));
     if (!options_.log_level.empty()) config_->log_level = options_.log_level;
     spdlog::set_level(spdlog::level::from_str(config_->log_level));
   }

@@ -18,6 +18,8 @@ std::string_view Label(loadcast::ExitCode code) {
       return "data rejected";
     case loadcast::ExitCode::kForecastRejected:
       return "forecast rejected";
+    case loadcast::ExitCode::kBusy:
+      return "busy";
     default:
       return "internal error";
   }

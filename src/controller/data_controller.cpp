@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 
 #include "core/errors.hpp"
@@ -81,12 +82,19 @@ StoredModel ReadArtifact(const ObjectStore& bucket, const ModelRecord& record) {
 }  // namespace
 
 DataController::DataController(const Config& config)
-    : DataController(OpenObjectStore(config), OpenDatabase(config), OpenAlertNotifier(config)) {}
+    : DataController(OpenObjectStore(config), OpenDatabase(config), OpenAlertNotifier(config)) {
+  lock_timeout_ = std::chrono::milliseconds(
+      static_cast<int64_t>(std::llround(config.runs_lock_timeout_seconds * 1000.0)));
+}
 
 DataController::DataController(std::unique_ptr<ObjectStore> bucket,
                                std::unique_ptr<Database> database,
                                std::unique_ptr<AlertNotifier> notifier)
-    : bucket_(std::move(bucket)), database_(std::move(database)), notifier_(std::move(notifier)) {}
+    : bucket_(std::move(bucket)),
+      database_(std::move(database)),
+      notifier_(std::move(notifier)),
+      lock_timeout_(std::chrono::milliseconds(
+          static_cast<int64_t>(std::llround(Config{}.runs_lock_timeout_seconds * 1000.0)))) {}
 
 std::string DataController::ReadInputFile(const std::filesystem::path& path) const {
   return loadcast::ReadInputFile(path, kMaxInputBytes);
@@ -248,6 +256,17 @@ std::vector<ModelDecision> DataController::ListDecisions(std::optional<Horizon> 
                                                          int limit) const {
   return WithDataset("model_decisions",
                      [&] { return database_->ListDecisions(HorizonFilter(horizon), limit); });
+}
+
+std::unique_ptr<TargetLock> DataController::LockTarget(int target_year, Horizon horizon) {
+  return LockTarget(target_year, horizon, lock_timeout_);
+}
+
+std::unique_ptr<TargetLock> DataController::LockTarget(int target_year, Horizon horizon,
+                                                       std::chrono::milliseconds timeout) {
+  return WithDataset("locks", [&] {
+    return database_->LockTarget(target_year, std::string(HorizonName(horizon)), timeout);
+  });
 }
 
 int64_t DataController::BeginRun(const RunRecord& run) {

@@ -3,6 +3,7 @@
 // and never open files or run SQL themselves. Every failure names the dataset it concerns.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -86,6 +87,15 @@ class DataController {
   /// Decisions of a horizon (every horizon when nullopt), newest first.
   std::vector<ModelDecision> ListDecisions(std::optional<Horizon> horizon, int limit) const;
 
+  // --- Locks held in the database ---
+  /// Waits until no other process works on `target_year` and `horizon`, up to
+  /// runs.lock_timeout_seconds, then holds the target until the lock is destroyed; LockTimeout
+  /// (exit code 5) when it stayed held. See Database::LockTarget.
+  std::unique_ptr<TargetLock> LockTarget(int target_year, Horizon horizon);
+  /// The same, waiting up to `timeout` (zero: only tries).
+  std::unique_ptr<TargetLock> LockTarget(int target_year, Horizon horizon,
+                                         std::chrono::milliseconds timeout);
+
   // --- Datasets in the database: runs, forecasts, metrics, backtests, checks, alerts ---
   int64_t BeginRun(const RunRecord& run);
   void FinishRun(int64_t run_id, const std::string& status, const std::string& message);
@@ -132,6 +142,7 @@ class DataController {
   std::unique_ptr<ObjectStore> bucket_;
   std::unique_ptr<Database> database_;
   std::unique_ptr<AlertNotifier> notifier_;
+  std::chrono::milliseconds lock_timeout_;
 };
 
 }  // namespace loadcast

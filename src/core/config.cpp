@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cassert>
+#include <cstdlib>
 #include <functional>
 #include <set>
 #include <sstream>
@@ -28,7 +30,7 @@ std::filesystem::path Config::Resolve(const std::string& path) const {
 
 namespace {
 
-using Value = std::variant<int*, double*, std::string*>;
+using Value = std::variant<int*, double*, bool*, std::string*>;
 
 struct Setting {
   std::string key;
@@ -136,7 +138,25 @@ const std::vector<Setting>& Settings() {
   static const std::vector<Setting> kSettings = [] {
     std::vector<Setting> s = {
         {"storage.url", [](Config& c) -> Value { return &c.storage_url; }, 0, 0,
-         "Bucket holding yearly data objects and model artifacts: a folder path or file:// URL."},
+         "Bucket holding yearly data objects and model artifacts: a folder path, file:// URL or "
+         "s3://bucket/prefix (an S3-compatible object store; credentials from AWS_ACCESS_KEY_ID, "
+         "AWS_SECRET_ACCESS_KEY and optional AWS_SESSION_TOKEN)."},
+        {"storage.s3.endpoint", [](Config& c) -> Value { return &c.storage_s3.endpoint; }, 0, 0,
+         "Endpoint of an s3:// storage.url, like http://127.0.0.1:4569 for an S3-compatible "
+         "server (empty: https://s3.<region>.amazonaws.com)."},
+        {"storage.s3.region", [](Config& c) -> Value { return &c.storage_s3.region; }, 0, 0,
+         "Region requests are signed for (empty: AWS_REGION, else AWS_DEFAULT_REGION, else "
+         "us-east-1)."},
+        {"storage.s3.path_style", [](Config& c) -> Value { return &c.storage_s3.path_style; }, 0, 0,
+         "Path-style URLs (endpoint/bucket/key) rather than virtual-hosted ones "
+         "(bucket.endpoint/key); most S3-compatible servers need true."},
+        {"storage.s3.timeout_seconds",
+         [](Config& c) -> Value { return &c.storage_s3.timeout_seconds; }, 0.1, 3600,
+         "Longest time one S3 request may take, connecting included."},
+        {"storage.s3.max_retries", [](Config& c) -> Value { return &c.storage_s3.max_retries; }, 0,
+         20,
+         "Retries of an S3 request after a 5xx, 429, timeout or connection failure, with "
+         "exponential backoff and jitter; access denied and other 4xx answers are not retried."},
         {"database.url", [](Config& c) -> Value { return &c.database_url; }, 0, 0,
          "Database of runs, models, forecasts, metrics, checks and alerts: a SQLite file path "
          "or sqlite:// URL."},
@@ -181,6 +201,12 @@ const std::vector<Setting>& Settings() {
          [](Config& c) -> Value { return &c.alerts_webhook_timeout_seconds; }, 0.1, 60,
          "Connect, send and read timeout of each webhook POST; a delivery that fails only logs a "
          "warning."},
+        {"runs.lock_timeout_seconds",
+         [](Config& c) -> Value { return &c.runs_lock_timeout_seconds; }, 0, 86400,
+         "Longest wait of train, predict, evaluate and run for another process working on the "
+         "same target year and horizon (each holds that target's lock until it has finished); "
+         "after it the command fails with exit code 5 (0: fail at once when the target is "
+         "busy)."},
     };
     for (auto& m : ModelSettings("models.year", &Config::year_model)) s.push_back(m);
     for (auto& m : ModelSettings("models.day", &Config::day_model)) s.push_back(m);
@@ -237,6 +263,8 @@ void Assign(Config& config, const Setting& setting, const YAML::Node& node,
           using T = std::remove_pointer_t<decltype(p)>;
           if constexpr (std::is_same_v<T, std::string>) {
             *p = text;
+          } else if constexpr (std::is_same_v<T, bool>) {
+            *p = node.as<bool>();
           } else {
             const T value = node.as<T>();
             if (!(value >= setting.min && value <= setting.max)) {  // NaN fails too
@@ -299,31 +327,66 @@ Config DefaultConfig(const std::filesystem::path& base_dir) {
   return config;
 }
 
+const std::vector<EnvironmentOverride>& EnvironmentOverrides() {
+  // Deployments (containers, CI) point the same config file at their own services this way.
+  static const std::vector<EnvironmentOverride> kOverrides = {
+      {"LOADCAST_DATABASE_URL", "database.url"},
+      {"LOADCAST_STORAGE_URL", "storage.url"},
+      {"LOADCAST_S3_ENDPOINT", "storage.s3.endpoint"},
+  };
+  return kOverrides;
+}
+
+namespace {
+
+const Setting* FindSetting(const std::string& key) {
+  const auto& settings = Settings();
+  const auto it = std::find_if(settings.begin(), settings.end(),
+                               [&](const Setting& s) { return s.key == key; });
+  return it == settings.end() ? nullptr : &*it;
+}
+
+/// Assigns the settings of the variables of EnvironmentOverrides that are set and not empty.
+void ApplyEnvironment(Config& config) {
+  for (const EnvironmentOverride& o : EnvironmentOverrides()) {
+    const char* value = std::getenv(o.variable.c_str());
+    if (value == nullptr || *value == '\0') continue;
+    const Setting* setting = FindSetting(o.key);
+    assert(setting != nullptr && "an environment override names an unknown key");
+    Assign(config, *setting, YAML::Node(std::string(value)),
+           fmt::format("environment variable {}", o.variable));
+    config.from_environment[o.key] = o.variable;
+  }
+}
+
+}  // namespace
+
 Config LoadConfig(const std::filesystem::path& file, const std::filesystem::path& base_dir) {
   Config config = DefaultConfig(base_dir);
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(file.string());
-  } catch (const YAML::BadFile&) {
-    throw ConfigError(fmt::format("{}: cannot read config file", file.string()));
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(
-        fmt::format("{}:{}: invalid YAML: {}", file.string(), e.mark.line + 1, e.msg));
+  const std::string origin = file.empty() ? std::string("configuration") : file.string();
+  if (!file.empty()) {
+    YAML::Node root;
+    try {
+      root = YAML::LoadFile(file.string());
+    } catch (const YAML::BadFile&) {
+      throw ConfigError(fmt::format("{}: cannot read config file", file.string()));
+    } catch (const YAML::Exception& e) {
+      throw ConfigError(
+          fmt::format("{}:{}: invalid YAML: {}", file.string(), e.mark.line + 1, e.msg));
+    }
+    if (!root.IsNull() && !root.IsMap())
+      throw ConfigError(fmt::format("{}: top level must be a mapping", file.string()));
+    std::vector<std::pair<std::string, YAML::Node>> entries;
+    if (!root.IsNull()) Flatten(root, "", entries);
+    for (const auto& [key, node] : entries) {
+      const std::string where = fmt::format("{}:{}", file.string(), node.Mark().line + 1);
+      const Setting* setting = FindSetting(key);
+      if (setting == nullptr) throw ConfigError(fmt::format("{}: unknown key '{}'", where, key));
+      Assign(config, *setting, node, where);
+    }
   }
-  if (root.IsNull()) return config;
-  if (!root.IsMap())
-    throw ConfigError(fmt::format("{}: top level must be a mapping", file.string()));
-  std::vector<std::pair<std::string, YAML::Node>> entries;
-  Flatten(root, "", entries);
-  for (const auto& [key, node] : entries) {
-    const std::string where = fmt::format("{}:{}", file.string(), node.Mark().line + 1);
-    const auto& settings = Settings();
-    const auto it = std::find_if(settings.begin(), settings.end(),
-                                 [&](const Setting& s) { return s.key == key; });
-    if (it == settings.end()) throw ConfigError(fmt::format("{}: unknown key '{}'", where, key));
-    Assign(config, *it, node, where);
-  }
-  CheckConsistency(config, file.string());
+  ApplyEnvironment(config);
+  CheckConsistency(config, origin);
   return config;
 }
 
@@ -345,7 +408,8 @@ std::string DumpSettings(const Config& config, const std::string& prefix) {
         out << parent << ":\n";
       } else {
         const std::string top = parent.substr(0, pdot);
-        if (section.rfind(top + ".", 0) != 0) out << top << ":\n";
+        // "storage.s3" after "storage" (or "storage.x") continues the section already open.
+        if (section != top && section.rfind(top + ".", 0) != 0) out << top << ":\n";
         out << "  " << parent.substr(pdot + 1) << ":\n";
       }
       section = parent;

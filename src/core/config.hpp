@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -58,8 +59,19 @@ struct RegistrySettings {
   }
 };
 
+/// The S3 bucket of an s3:// storage.url; credentials come only from the environment
+/// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN).
+struct S3Settings {
+  std::string endpoint;  // empty: AWS S3 of the region
+  std::string region;    // empty: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1
+  bool path_style = true;
+  double timeout_seconds = 30;
+  int max_retries = 4;
+};
+
 struct Config {
   std::string storage_url = "var/bucket";
+  S3Settings storage_s3;
   std::string database_url = "var/loadcast.db";
   std::string log_level = "info";
   ModelParams year_model{.kind = "calendar_regression",
@@ -89,10 +101,14 @@ struct Config {
   // connect, send and read may take.
   std::string alerts_webhook_url;
   double alerts_webhook_timeout_seconds = 5.0;
+  // How long a command waits for another process working on the same target year and horizon.
+  double runs_lock_timeout_seconds = 600.0;
   MonitorSettings monitor;
   RegistrySettings registry;
   /// Relative paths are resolved against this directory (the working directory).
   std::filesystem::path base_dir;
+  /// The settings an environment variable set, key -> variable (see EnvironmentOverrides).
+  std::map<std::string, std::string> from_environment;
 
   const ModelParams& model(Horizon horizon) const {
     return horizon == Horizon::kYear ? year_model : day_model;
@@ -101,8 +117,18 @@ struct Config {
   std::filesystem::path Resolve(const std::string& path) const;
 };
 
-/// Loads a YAML config file over the defaults. Unknown keys, wrong types and out-of-range values
-/// are ConfigErrors naming file, line and key.
+/// An environment variable that, when set and not empty, overrides a setting.
+struct EnvironmentOverride {
+  std::string variable;
+  std::string key;
+};
+/// The environment variables that override settings, applied over the file.
+const std::vector<EnvironmentOverride>& EnvironmentOverrides();
+
+/// Loads the effective config: a YAML config file (none when `file` is empty) over the defaults,
+/// then the environment variables of EnvironmentOverrides over both, then validates it. Unknown
+/// keys, wrong types and out-of-range values are ConfigErrors naming file, line and key (or the
+/// variable).
 Config LoadConfig(const std::filesystem::path& file, const std::filesystem::path& base_dir);
 /// The defaults, with base_dir set.
 Config DefaultConfig(const std::filesystem::path& base_dir);

@@ -14,6 +14,7 @@ enum class ExitCode : int {
   kUsage = 2,
   kDataRejected = 3,
   kForecastRejected = 4,
+  kBusy = 5,
 };
 
 class Error : public std::runtime_error {
@@ -52,6 +53,14 @@ class ForecastRejected : public Error {
 class StorageError : public Error {
  public:
   using Error::Error;
+};
+
+/// Another process held the lock of a target year and horizon for longer than the wait allowed;
+/// nothing was done. Retrying later is safe.
+class LockTimeout : public Error {
+ public:
+  using Error::Error;
+  ExitCode exit_code() const override { return ExitCode::kBusy; }
 };
 
 }  // namespace loadcast

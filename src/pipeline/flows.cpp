@@ -269,7 +269,7 @@ FlowResult ExecuteFlow(DataController& data, const Config& config, const std::st
   result.command = command;
   result.target_year = target_year;
   result.horizon = horizon;
-  ExecuteRun(data, config, command, target_year, horizon, [&](Run& run) {
+  ExecuteTargetRun(data, config, command, target_year, horizon, [&](Run& run) {
     result.run_id = run.id();
     Steps steps(run, result);
     body(steps);

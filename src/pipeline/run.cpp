@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cassert>
+
 #include "core/date.hpp"
 #include "core/hash.hpp"
 
@@ -16,6 +18,8 @@ std::string AlertCode(ExitCode code) {
       return "forecast_rejected";
     case ExitCode::kUsage:
       return "run_refused";
+    case ExitCode::kBusy:
+      return "target_busy";
     default:
       return "run_failed";
   }
@@ -84,6 +88,34 @@ AlertRecord Run::FailureAlert(std::string code, std::string message, bool reject
     alert.period_end = alert.period_start;
   }
   return alert;
+}
+
+std::unique_ptr<TargetLock> Run::LockTarget() {
+  assert(target_year_ && !horizon_.empty() && "only a run of one target can lock it");
+  current_step_ = "lock";
+  const Horizon horizon = ParseHorizon(horizon_);
+  try {
+    return data_.LockTarget(*target_year_, horizon, std::chrono::milliseconds(0));
+  } catch (const LockTimeout&) {
+    // Another process works on the target: wait for it below.
+  }
+  const double timeout = config_.runs_lock_timeout_seconds;
+  spdlog::info("run {}: another process is working on {} {}; waiting up to {} s for it", id_,
+               *target_year_, horizon_, timeout);
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    auto lock = data_.LockTarget(*target_year_, horizon);
+    const std::chrono::duration<double> waited = std::chrono::steady_clock::now() - start;
+    spdlog::info("run {}: waited {:.1f} s for the lock of {} {}", id_, waited.count(),
+                 *target_year_, horizon_);
+    return lock;
+  } catch (const LockTimeout& e) {
+    throw LockTimeout(fmt::format(
+        "{} of {} {}: another loadcast process is working on this target year and horizon and "
+        "still held its lock after {} s (runs.lock_timeout_seconds); nothing was done, run it "
+        "again once that process has finished ({})",
+        command_, *target_year_, horizon_, timeout, e.what()));
+  }
 }
 
 void Run::Succeed(const std::string& message) {

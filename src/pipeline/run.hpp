@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,6 +67,10 @@ class Run {
   /// objects read). It becomes part of the subject, and so of the fingerprint, of the alert a
   /// failure raises: the same failure on the same data is one alert.
   void SetSubject(std::string subject) { subject_ = std::move(subject); }
+  /// Takes the lock of the run's target year and horizon (step "lock"), logging at info when
+  /// another process holds it and the run has to wait; LockTimeout naming the target when it
+  /// stayed held for runs.lock_timeout_seconds.
+  std::unique_ptr<TargetLock> LockTarget();
   /// Marks the run succeeded.
   void Succeed(const std::string& message = "");
   /// Marks the run failed (or rejected, for bad input or a rejected forecast) and raises the
@@ -89,14 +94,18 @@ class Run {
   std::vector<StepTiming> timings_;
 };
 
-/// Executes `body(run)` inside a recorded run: success and failure are both recorded, and a
-/// failure is rethrown for the caller to map to an exit code.
+namespace detail {
+
 template <typename F>
 auto ExecuteRun(DataController& data, const Config& config, const std::string& command,
-                std::optional<int> target_year, std::optional<Horizon> horizon, F&& body)
-    -> decltype(body(std::declval<Run&>())) {
+                std::optional<int> target_year, std::optional<Horizon> horizon, bool lock_target,
+                F&& body) -> decltype(body(std::declval<Run&>())) {
   Run run(data, config, command, target_year, horizon);
+  // Declared outside the try block: the lock is released only after the run's end (success or
+  // failure) is on record, so the next run of the target sees this one finished.
+  std::unique_ptr<TargetLock> lock;
   try {
+    if (lock_target) lock = run.LockTarget();
     if constexpr (std::is_void_v<decltype(body(run))>) {
       body(run);
       run.Succeed();
@@ -112,6 +121,33 @@ auto ExecuteRun(DataController& data, const Config& config, const std::string& c
     run.Fail(e);
     throw;
   }
+}
+
+}  // namespace detail
+
+/// Executes `body(run)` inside a recorded run: success and failure are both recorded, and a
+/// failure is rethrown for the caller to map to an exit code.
+template <typename F>
+auto ExecuteRun(DataController& data, const Config& config, const std::string& command,
+                std::optional<int> target_year, std::optional<Horizon> horizon, F&& body)
+    -> decltype(body(std::declval<Run&>())) {
+  return detail::ExecuteRun(data, config, command, target_year, horizon, /*lock_target=*/false,
+                            std::forward<F>(body));
+}
+
+/// As ExecuteRun, for a command that writes results of one target year and horizon (models,
+/// the gate's decisions, forecasts, scores): before its first step the run takes the target's
+/// lock (Run::LockTarget), waiting for any other process working on the same target, and holds
+/// it until its end is recorded. Two such runs of one target thus run one after the other, the
+/// second finding the first's results on record; runs of other targets do not wait. A run that
+/// waited longer than runs.lock_timeout_seconds fails with LockTimeout (exit code 5) having done
+/// nothing.
+template <typename F>
+auto ExecuteTargetRun(DataController& data, const Config& config, const std::string& command,
+                      int target_year, Horizon horizon, F&& body)
+    -> decltype(body(std::declval<Run&>())) {
+  return detail::ExecuteRun(data, config, command, target_year, horizon, /*lock_target=*/true,
+                            std::forward<F>(body));
 }
 
 }  // namespace loadcast

@@ -9,6 +9,8 @@
 #include "core/errors.hpp"
 #include "core/url.hpp"
 #include "storage/local_bucket.hpp"
+#include "storage/postgres_database.hpp"
+#include "storage/s3_bucket.hpp"
 #include "storage/sqlite_database.hpp"
 
 namespace loadcast {
@@ -46,7 +48,25 @@ std::unique_ptr<ObjectStore> OpenObjectStore(const Config& config) {
   auto local = [](const Config& c, const std::string& path) -> std::unique_ptr<ObjectStore> {
     return std::make_unique<LocalBucket>(c.Resolve(path));
   };
-  static const std::vector<Backend<ObjectStore>> kTable = {{"", local}, {"file", local}};
+  // "s3://bucket/prefix": the bucket is the URL's host, the prefix the rest of its path.
+  auto s3 = [](const Config& c, const std::string& rest) -> std::unique_ptr<ObjectStore> {
+    const auto slash = rest.find('/');
+    S3Options options;
+    options.bucket = rest.substr(0, slash);
+    options.prefix = slash == std::string::npos ? "" : rest.substr(slash + 1);
+    if (options.bucket.empty()) {
+      throw ConfigError(
+          fmt::format("storage.url: no bucket in '{}' (like s3://bucket/prefix)", c.storage_url));
+    }
+    options.endpoint = c.storage_s3.endpoint;
+    options.region = c.storage_s3.region;
+    options.path_style = c.storage_s3.path_style;
+    options.timeout_seconds = c.storage_s3.timeout_seconds;
+    options.max_retries = c.storage_s3.max_retries;
+    return std::make_unique<S3Bucket>(std::move(options));
+  };
+  static const std::vector<Backend<ObjectStore>> kTable = {
+      {"", local}, {"file", local}, {"s3", s3}};
   return Open(kTable, "storage.url", config.storage_url, config);
 }
 
@@ -54,7 +74,12 @@ std::unique_ptr<Database> OpenDatabase(const Config& config) {
   auto sqlite = [](const Config& c, const std::string& path) -> std::unique_ptr<Database> {
     return std::make_unique<SqliteDatabase>(c.Resolve(path));
   };
-  static const std::vector<Backend<Database>> kTable = {{"", sqlite}, {"sqlite", sqlite}};
+  // The whole URL: libpq reads the user, host, port, database and parameters from it.
+  auto postgres = [](const Config& c, const std::string&) -> std::unique_ptr<Database> {
+    return std::make_unique<PostgresDatabase>(c.database_url);
+  };
+  static const std::vector<Backend<Database>> kTable = {
+      {"", sqlite}, {"sqlite", sqlite}, {"postgresql", postgres}, {"postgres", postgres}};
   return Open(kTable, "database.url", config.database_url, config);
 }
 

@@ -2,6 +2,8 @@
 // is one transaction: it happens whole or not at all.
 #pragma once
 
+#include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,9 +30,22 @@ struct AlertAcknowledgement {
   bool already_acknowledged = false;  // it was before: nothing changed
 };
 
+/// An exclusive hold on a target year and horizon, released when destroyed, and by the database
+/// itself when the process holding it dies.
+class TargetLock {
+ public:
+  virtual ~TargetLock() = default;
+};
+
 class Database {
  public:
   virtual ~Database() = default;
+
+  /// Waits until no other process holds the lock of `target_year` and `horizon`, then holds it
+  /// until the returned lock is destroyed. Runs for other targets are not held up. Throws
+  /// LockTimeout when the lock is still held after `timeout`.
+  virtual std::unique_ptr<TargetLock> LockTarget(int target_year, const std::string& horizon,
+                                                 std::chrono::milliseconds timeout) = 0;
 
   virtual int64_t BeginRun(const RunRecord& run) = 0;
   virtual void FinishRun(int64_t run_id, const std::string& status, const std::string& message) = 0;

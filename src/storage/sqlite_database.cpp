@@ -1,10 +1,16 @@
 #include "storage/sqlite_database.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <string_view>
+#include <thread>
 
 #include "core/errors.hpp"
 #include "storage/alerts.hpp"
@@ -13,6 +19,21 @@ namespace loadcast {
 namespace {
 
 constexpr int kBusyTimeoutMs = 10000;
+// How often a held target lock is tried again.
+constexpr std::chrono::milliseconds kLockPollInterval{50};
+
+/// A target lock held as an exclusive flock on an open lock file: closing the file, or the end of
+/// the process, releases it.
+class FileTargetLock final : public TargetLock {
+ public:
+  explicit FileTargetLock(int fd) : fd_(fd) {}
+  ~FileTargetLock() override { close(fd_); }
+  FileTargetLock(const FileTargetLock&) = delete;
+  FileTargetLock& operator=(const FileTargetLock&) = delete;
+
+ private:
+  int fd_;
+};
 
 // Each migration moves the schema one version up; append, never edit a released one.
 constexpr const char* kMigrations[] = {
@@ -479,6 +500,7 @@ SqliteDatabase::SqliteDatabase(std::filesystem::path path) : path_(std::move(pat
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   try {
     Execute("PRAGMA foreign_keys = ON");
+    EnableWal();
     Migrate();
   } catch (const StorageError& e) {
     sqlite3_close(db_);
@@ -488,6 +510,71 @@ SqliteDatabase::SqliteDatabase(std::filesystem::path path) : path_(std::move(pat
 }
 
 SqliteDatabase::~SqliteDatabase() { sqlite3_close(db_); }
+
+void SqliteDatabase::EnableWal() {
+  // Write-ahead logging lets readers (the dashboard, `runs`) go on while a run writes, and
+  // concurrent runs wait for each other's short write transactions (the busy timeout) instead of
+  // failing. The mode is stored in the file: only the first open of a fresh database switches it,
+  // and that switch needs the database to itself, which two processes opening a fresh file at
+  // once may not get at the first try.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  while (true) {
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db_, "PRAGMA journal_mode = WAL", nullptr, nullptr, &error);
+    const std::string message = error ? error : "unknown error";
+    sqlite3_free(error);
+    if (rc == SQLITE_OK) return;
+    if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) ||
+        std::chrono::steady_clock::now() >= deadline) {
+      throw StorageError(fmt::format("cannot switch to WAL journal mode: {}", message));
+    }
+    std::this_thread::sleep_for(kLockPollInterval);
+  }
+}
+
+std::filesystem::path SqliteDatabase::lock_dir() const {
+  return std::filesystem::path(path_.string() + ".locks");
+}
+
+std::unique_ptr<TargetLock> SqliteDatabase::LockTarget(int target_year, const std::string& horizon,
+                                                       std::chrono::milliseconds timeout) {
+  // The horizon becomes part of a file name: only the names of horizons are accepted.
+  if (horizon.empty() ||
+      horizon.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos) {
+    throw StorageError(
+        fmt::format("cannot lock target {} '{}': not a horizon", target_year, horizon));
+  }
+  const std::filesystem::path dir = lock_dir();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const std::filesystem::path file = dir / fmt::format("{}-{}.lock", target_year, horizon);
+  // The file is never removed: removing it while another process waits on it would let two
+  // processes hold locks on two different files of the same name.
+  const int fd = open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw StorageError(
+        fmt::format("{}: cannot open lock file: {}", file.string(), std::strerror(errno)));
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0) return std::make_unique<FileTargetLock>(fd);
+    const int error = errno;
+    if (error != EWOULDBLOCK && error != EINTR) {
+      close(fd);
+      throw StorageError(fmt::format("{}: cannot lock: {}", file.string(), std::strerror(error)));
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
+      close(fd);
+      throw LockTimeout(fmt::format(
+          "{} {} is locked by another process (lock file {}); still locked after {:.1f} s",
+          target_year, horizon, file.string(), static_cast<double>(timeout.count()) / 1000.0));
+    }
+    std::this_thread::sleep_for(
+        std::min<std::chrono::steady_clock::duration>(kLockPollInterval, deadline - now));
+  }
+}
 
 void SqliteDatabase::Execute(const char* sql) const {
   char* error = nullptr;

@@ -18,6 +18,10 @@ class SqliteDatabase final : public Database {
   SqliteDatabase(const SqliteDatabase&) = delete;
   SqliteDatabase& operator=(const SqliteDatabase&) = delete;
 
+  /// An exclusive flock on `<database>.locks/<year>-<horizon>.lock` (created as needed), polled
+  /// until `timeout`; the kernel releases it when the process ends, however it ends.
+  std::unique_ptr<TargetLock> LockTarget(int target_year, const std::string& horizon,
+                                         std::chrono::milliseconds timeout) override;
   int64_t BeginRun(const RunRecord& run) override;
   void FinishRun(int64_t run_id, const std::string& status, const std::string& message) override;
   std::vector<RunRecord> ListRuns(int limit) const override;
@@ -52,11 +56,14 @@ class SqliteDatabase final : public Database {
                           const std::vector<MonitorWindowRow>& windows) override;
   std::optional<MonitorSnapshot> LatestMonitor(int target_year) const override;
   std::string location() const override { return path_.string(); }
+  /// The folder of the target lock files.
+  std::filesystem::path lock_dir() const;
 
   /// Schema version after migrations.
   int schema_version() const;
 
  private:
+  void EnableWal();
   void Migrate();
   void Execute(const char* sql) const;
   /// Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back on any exception.

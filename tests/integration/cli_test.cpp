@@ -75,6 +75,7 @@ class IngestedTest : public ::testing::Test {
 };
 
 TEST_F(IngestedTest, StoresOneObjectPerYearAndReingestIsANoOp) {
+  LOADCAST_SKIP_ON_REMOTE_BACKENDS("the bucket folder");
   const auto before = HashTree(dir_ / "var/bucket");
   EXPECT_EQ(before.size(), 16u);
   EXPECT_TRUE(before.contains("actuals/2006.csv"));
@@ -157,6 +158,7 @@ void PrintTo(const BadFile& bad, std::ostream* os) { *os << bad.name; }
 class RejectsBadFile : public IngestedTest, public ::testing::WithParamInterface<BadFile> {};
 
 TEST_P(RejectsBadFile, WithExit3AnAlertAndNothingChanged) {
+  LOADCAST_SKIP_ON_REMOTE_BACKENDS("the bucket folder and the SQLite file");
   const BadFile& bad = GetParam();
   const auto bucket_before = HashTree(dir_ / "var/bucket");
   const std::string tables_before = DataTables(dir_ / "var/loadcast.db");
@@ -287,6 +289,7 @@ TEST_F(IngestedTest, BacktestRefusesFromAfterToAndRejectsMissingTrainingData) {
 }
 
 TEST(Cli, RelativePathsInTheConfigResolveAgainstTheWorkingDirectory) {
+  LOADCAST_SKIP_ON_REMOTE_BACKENDS("the local paths of the config");
   TempDir dir;
   const fs::path config = dir.Write(
       "etc/loadcast.yaml", "storage:\n  url: data/bucket\ndatabase:\n  url: data/db.sqlite\n");

@@ -174,6 +174,7 @@ TEST_F(RegistryTest, RollbackWithoutAnEarlierChampionIsAUsageError) {
 }
 
 TEST_F(RegistryTest, IdenticalRunsRegisterOneVersionAndPublishOneForecast) {
+  LOADCAST_SKIP_ON_REMOTE_BACKENDS("the SQLite file");
   const nlohmann::json first = RunJson({"run", "--target-year", "2021", "--out", "a.csv"});
   EXPECT_TRUE(first["unchanged_since"].is_null());
   const std::size_t models = Models().size();
@@ -200,6 +201,7 @@ TEST_F(RegistryTest, IdenticalRunsRegisterOneVersionAndPublishOneForecast) {
 }
 
 TEST_F(RegistryTest, RunsRecordTheirConfigAndInputHashesAndChangedDataRefreshesTheModel) {
+  LOADCAST_SKIP_ON_REMOTE_BACKENDS("the bucket folder");
   const nlohmann::json first = RunJson({"run", "--target-year", "2021"});
   const std::string run_id = std::to_string(first["run_id"].get<int>());
   const nlohmann::json shown = RunJson({"runs", "show", run_id});

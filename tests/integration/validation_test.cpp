@@ -88,6 +88,7 @@ class ValidationTest : public ::testing::Test {
     workspace_ = nullptr;
   }
   void SetUp() override {
+    LOADCAST_SKIP_ON_REMOTE_BACKENDS("the bucket folder and the SQLite file");
     fs::copy(workspace_->path() / "var", dir_ / "var", fs::copy_options::recursive);
   }
   fs::path BucketRoot() const { return dir_ / "var/bucket"; }

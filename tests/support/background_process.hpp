@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "support/remote_backends.hpp"
+
 namespace loadcast::testing {
 
 class BackgroundProcess {
@@ -23,6 +25,8 @@ class BackgroundProcess {
   /// standard error goes to cwd/.background.stderr.
   BackgroundProcess(const std::filesystem::path& cwd, const std::vector<std::string>& args,
                     const std::map<std::string, std::string>& env = {}) {
+    std::map<std::string, std::string> environment = BackendEnv(cwd);
+    for (const auto& [name, value] : env) environment[name] = value;
     int fds[2];
     if (pipe(fds) != 0) return;
     const std::string err = (cwd / ".background.stderr").string();
@@ -34,7 +38,7 @@ class BackgroundProcess {
       const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       if (err_fd >= 0) dup2(err_fd, STDERR_FILENO);
       if (chdir(cwd.c_str()) != 0) _exit(127);
-      for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
+      for (const auto& [name, value] : environment) setenv(name.c_str(), value.c_str(), 1);
       std::vector<char*> argv;
       std::string binary = LOADCAST_BINARY;
       argv.push_back(binary.data());

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "support/remote_backends.hpp"
+
 namespace loadcast::testing {
 
 struct CliResult {
@@ -37,7 +39,9 @@ inline std::string ShellQuote(const std::string& s) {
 inline CliResult Loadcast(const std::filesystem::path& cwd, const std::vector<std::string>& args) {
   const auto out = cwd / ".stdout";
   const auto err = cwd / ".stderr";
-  std::string command = "cd " + ShellQuote(cwd.string()) + " && " + ShellQuote(LOADCAST_BINARY);
+  std::string command = "cd " + ShellQuote(cwd.string()) + " && env";
+  for (const auto& [name, value] : BackendEnv(cwd)) command += " " + name + "=" + ShellQuote(value);
+  command += " " + ShellQuote(LOADCAST_BINARY);
   for (const auto& a : args) {
     command += ' ';
     command += ShellQuote(a);

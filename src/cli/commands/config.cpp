@@ -7,12 +7,21 @@ namespace loadcast::cli {
 void AddConfigCommand(CLI::App& app, Context& context, Action& action) {
   auto reference = std::make_shared<bool>(false);
   auto* command = app.add_subcommand(
-      "config", "Print the effective configuration (file over defaults) as YAML");
+      "config", "Print the effective configuration (environment over file over defaults) as YAML");
   command->add_flag("--reference", *reference,
                     "Print the reference table of every setting (Markdown) instead");
   command->callback([&context, &action, reference] {
     action = [&context, reference] {
-      std::cout << (*reference ? ConfigReference() : DumpConfig(context.config()));
+      if (*reference) {
+        std::cout << ConfigReference();
+        return 0;
+      }
+      const Config& config = context.config();
+      // Where a value came from when not from the file or the defaults, as YAML comments.
+      for (const auto& [key, variable] : config.from_environment) {
+        std::cout << "# " << key << ": from the environment variable " << variable << "\n";
+      }
+      std::cout << DumpConfig(config);
       return 0;
     };
   });

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,11 @@ using ::loadcast::testing::TempDir;
 // shipped config file.
 const std::vector<std::string> kAllKeys = {
     "storage.url",
+    "storage.s3.endpoint",
+    "storage.s3.region",
+    "storage.s3.path_style",
+    "storage.s3.timeout_seconds",
+    "storage.s3.max_retries",
     "database.url",
     "logging.level",
     "validation.min_load",
@@ -42,6 +49,7 @@ const std::vector<std::string> kAllKeys = {
     "evaluation.mape_warning",
     "alerts.webhook_url",
     "alerts.webhook_timeout_seconds",
+    "runs.lock_timeout_seconds",
     "models.year.kind",
     "models.year.training_years",
     "models.year.epochs",
@@ -538,6 +546,102 @@ TEST(DumpConfig, ReloadsAwkwardStringsExactly) {
     ExpectSameConfig(reloaded, c);
     EXPECT_EQ(DumpConfig(reloaded), dump);
   }
+}
+
+/// Sets (or, with nullptr, unsets) an environment variable for one test and restores what was
+/// there before when it ends, so no test sees another's environment.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value) {
+      setenv(name, value, 1);
+    } else {
+      unsetenv(name);
+    }
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      setenv(name_.c_str(), old_->c_str(), 1);
+    } else {
+      unsetenv(name_.c_str());
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  std::string name_;
+  std::optional<std::string> old_;
+};
+
+/// Every override variable unset, whatever the environment the tests run in.
+struct NoOverrides {
+  ScopedEnv database{"LOADCAST_DATABASE_URL", nullptr};
+  ScopedEnv storage{"LOADCAST_STORAGE_URL", nullptr};
+  ScopedEnv s3{"LOADCAST_S3_ENDPOINT", nullptr};
+};
+
+TEST(LoadConfig, ReadsTheLockTimeout) {
+  TempDir dir;
+  EXPECT_EQ(DefaultConfig(dir.path()).runs_lock_timeout_seconds, 600.0);
+  const auto file = dir.Write("loadcast.yaml", "runs:\n  lock_timeout_seconds: 1.5\n");
+  EXPECT_EQ(LoadConfig(file, dir.path()).runs_lock_timeout_seconds, 1.5);
+  EXPECT_TRUE(
+      Contains(LoadError(dir, "runs:\n  lock_timeout_seconds: -1\n"), "lock_timeout_seconds"));
+}
+
+TEST(EnvironmentOverrides, OverrideTheFile) {
+  const NoOverrides clean;
+  TempDir dir;
+  const auto file = dir.Write("loadcast.yaml",
+                              "storage:\n  url: file-bucket\n  s3:\n    endpoint: http://file:1\n"
+                              "database:\n  url: file.db\n");
+  const ScopedEnv database("LOADCAST_DATABASE_URL", "env.db");
+  const ScopedEnv storage("LOADCAST_STORAGE_URL", "env-bucket");
+  const ScopedEnv s3("LOADCAST_S3_ENDPOINT", "http://env:2");
+  const Config c = LoadConfig(file, dir.path());
+  EXPECT_EQ(c.database_url, "env.db");
+  EXPECT_EQ(c.storage_url, "env-bucket");
+  EXPECT_EQ(c.storage_s3.endpoint, "http://env:2");
+  EXPECT_EQ(c.from_environment.at("database.url"), "LOADCAST_DATABASE_URL");
+  EXPECT_EQ(c.from_environment.at("storage.url"), "LOADCAST_STORAGE_URL");
+  EXPECT_EQ(c.from_environment.at("storage.s3.endpoint"), "LOADCAST_S3_ENDPOINT");
+  // The effective config recorded with each run holds the values in force.
+  EXPECT_TRUE(Contains(DumpConfig(c), "url: \"env.db\""));
+}
+
+TEST(EnvironmentOverrides, ApplyWithoutAConfigFile) {
+  const NoOverrides clean;
+  TempDir dir;
+  const ScopedEnv database("LOADCAST_DATABASE_URL", "env.db");
+  const Config c = LoadConfig("", dir.path());
+  EXPECT_EQ(c.database_url, "env.db");
+  EXPECT_EQ(c.storage_url, DefaultConfig(dir.path()).storage_url);
+  EXPECT_EQ(c.from_environment.size(), 1u);
+}
+
+TEST(EnvironmentOverrides, UnsetOrEmptyVariablesLeaveTheFileValue) {
+  const NoOverrides clean;
+  TempDir dir;
+  const auto file = dir.Write("loadcast.yaml", "database:\n  url: file.db\n");
+  const ScopedEnv storage("LOADCAST_STORAGE_URL", "");
+  const Config c = LoadConfig(file, dir.path());
+  EXPECT_EQ(c.database_url, "file.db");
+  EXPECT_EQ(c.storage_url, DefaultConfig(dir.path()).storage_url);
+  EXPECT_TRUE(c.from_environment.empty());
+  ExpectSameConfig(LoadConfig("", dir.path()), DefaultConfig(dir.path()));
+}
+
+TEST(EnvironmentOverrides, AreListedWithTheirKeys) {
+  std::vector<std::string> pairs;
+  for (const EnvironmentOverride& o : EnvironmentOverrides()) {
+    pairs.push_back(o.variable + "=" + o.key);
+    EXPECT_NE(std::find(kAllKeys.begin(), kAllKeys.end(), o.key), kAllKeys.end()) << o.key;
+  }
+  EXPECT_EQ(pairs, (std::vector<std::string>{"LOADCAST_DATABASE_URL=database.url",
+                                             "LOADCAST_STORAGE_URL=storage.url",
+                                             "LOADCAST_S3_ENDPOINT=storage.s3.endpoint"}));
 }
 
 }  // namespace

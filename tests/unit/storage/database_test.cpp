@@ -1,0 +1,1391 @@
+// The behaviour every Database backend shares, run against each of them: SQLite always,
+// PostgreSQL when LOADCAST_TEST_POSTGRES_URL names a server (e.g.
+// postgresql://postgres@127.0.0.1:55432/postgres; CI sets it), each test in a database of its
+// own. What only one backend has (SQLite files and their upgrades, PostgreSQL URLs and
+// connections) is tested in sqlite_database_test.cpp and below, in the PostgresDatabase tests.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <pqxx/pqxx>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "core/url.hpp"
+#include "storage/alerts.hpp"
+#include "storage/postgres_database.hpp"
+#include "storage/sqlite_database.hpp"
+#include "support/postgres_server.hpp"
+#include "support/temp_dir.hpp"
+
+namespace loadcast {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::ScopedPostgresDatabase;
+using testing::TempDir;
+
+RunRecord MakeRun(std::string command, std::optional<int> target_year = std::nullopt,
+                  std::string horizon = "") {
+  RunRecord run;
+  run.command = std::move(command);
+  run.target_year = target_year;
+  run.horizon = std::move(horizon);
+  run.config = "storage:\n  url: var/bucket\n";
+  return run;
+}
+
+ModelRecord MakeModel(int64_t run_id, std::string horizon, int target_year, std::string version) {
+  ModelRecord m;
+  m.run_id = run_id;
+  m.version = std::move(version);
+  m.kind = "calendar_regression";
+  m.horizon = std::move(horizon);
+  m.target_year = target_year;
+  m.trained_from = "2015-01-01";
+  m.trained_to = std::to_string(target_year - 1) + "-12-31";
+  m.artifact = "models/" + m.horizon + "/" + m.version + "/model.json";
+  return m;
+}
+
+std::vector<ForecastRow> Rows(const std::vector<std::string>& dates, double base) {
+  std::vector<ForecastRow> rows;
+  for (std::size_t i = 0; i < dates.size(); ++i) {
+    const double v = base + static_cast<double>(i);
+    rows.push_back({dates[i], v, v - 10.0, v + 10.0});
+  }
+  return rows;
+}
+
+MetricRow Metric(std::string scope, std::string period, double mape) {
+  return {std::move(scope), std::move(period), 31, mape, 1000.0, 1500.0, -20.0, 0.4, 2 * mape};
+}
+
+BacktestRow Backtest(int target_year, std::string horizon, double mape) {
+  return {0,       target_year, std::move(horizon), 365,  mape, 25000.0, 32000.0,
+          -1500.0, 0.3,         1.5 * mape,         88.5, 12.25};
+}
+
+AlertRecord MakeAlert(std::optional<int64_t> run_id, std::string severity, std::string code,
+                      std::string subject = "") {
+  AlertRecord a;
+  a.run_id = run_id;
+  a.severity = std::move(severity);
+  a.source = "pipeline";
+  a.code = std::move(code);
+  a.message = "something happened";
+  a.subject = std::move(subject);
+  return a;
+}
+
+constexpr int kLatestSchema = 5;
+
+AlertFilter Limit(int limit) {
+  AlertFilter filter;
+  filter.limit = limit;
+  return filter;
+}
+
+const std::regex kIsoTime(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)");
+
+/// The ids of models, in the order given.
+std::vector<int64_t> Ids(const std::vector<ModelRecord>& models) {
+  std::vector<int64_t> ids;
+  for (const ModelRecord& m : models) ids.push_back(m.id);
+  return ids;
+}
+
+/// A decision about a candidate of a horizon, with no figures.
+ModelDecision Decision(std::string horizon, std::string action, std::string outcome,
+                       int64_t candidate) {
+  ModelDecision d;
+  d.horizon = std::move(horizon);
+  d.action = std::move(action);
+  d.outcome = std::move(outcome);
+  d.candidate_id = candidate;
+  return d;
+}
+
+/// A SQLite file in a fresh folder.
+class SqliteBackend {
+ public:
+  using Db = SqliteDatabase;
+
+  /// Why the backend cannot be tested here; nothing when it can.
+  std::optional<std::string> Unavailable() { return std::nullopt; }
+  std::unique_ptr<Db> Open() const { return std::make_unique<Db>(path_); }
+  std::string Location() const { return path_.string(); }
+
+  /// Runs raw SQL beside the class under test, to inspect or tamper with the database.
+  int64_t QueryInt(const std::string& sql) const {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
+    int64_t value = -1;
+    if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return value;
+  }
+  void Exec(const std::string& sql) const {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    const std::string message = error ? error : "";
+    sqlite3_free(error);
+    sqlite3_close(db);
+    ASSERT_EQ(rc, SQLITE_OK) << message;
+  }
+  static std::string TableCountSql(const std::string& table) {
+    return "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '" + table + "'";
+  }
+
+ private:
+  TempDir dir_;
+  std::filesystem::path path_ = dir_ / "var/loadcast.db";
+};
+
+/// A fresh database on the test server, dropped afterwards.
+class PostgresBackend {
+ public:
+  using Db = PostgresDatabase;
+
+  std::optional<std::string> Unavailable() {
+    database_ = ScopedPostgresDatabase::Create();
+    if (!database_) return testing::kPostgresSkipMessage;
+    return std::nullopt;
+  }
+  std::unique_ptr<Db> Open() const { return std::make_unique<Db>(database_->url()); }
+  std::string Location() const { return RedactUrl(database_->url()); }
+
+  int64_t QueryInt(const std::string& sql) const {
+    pqxx::connection conn(database_->url());
+    pqxx::nontransaction txn(conn);
+    const pqxx::result result = txn.exec(sql);
+    if (result.empty() || result[0][0].is_null()) return -1;
+    return result[0][0].as<int64_t>();
+  }
+  void Exec(const std::string& sql) const {
+    pqxx::connection conn(database_->url());
+    pqxx::nontransaction txn(conn);
+    txn.exec(sql);
+  }
+  static std::string TableCountSql(const std::string& table) {
+    return fmt::format(
+        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public' AND "
+        "table_name = '{}'",
+        table);
+  }
+
+ private:
+  std::optional<ScopedPostgresDatabase> database_;
+};
+
+template <typename Backend>
+class DatabaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (auto reason = backend_.Unavailable()) GTEST_SKIP() << *reason;
+    db_ = backend_.Open();
+  }
+
+  int64_t QueryInt(const std::string& sql) const { return backend_.QueryInt(sql); }
+
+  /// A run for (target_year, horizon) that published a forecast, then ended with `status`.
+  int64_t PublishedRun(int target_year, const std::string& horizon, const std::string& status,
+                       double base) {
+    const int64_t run = db_->BeginRun(MakeRun("predict", target_year, horizon));
+    const int64_t model =
+        db_->RegisterModel(MakeModel(run, horizon, target_year, fmt::format("v{}", run))).model.id;
+    const std::string y = std::to_string(target_year);
+    db_->PublishForecast(run, model, Rows({y + "-01-01", y + "-01-02"}, base));
+    if (status != "running") db_->FinishRun(run, status, "");
+    return run;
+  }
+
+  Backend backend_;
+  std::unique_ptr<typename Backend::Db> db_;
+};
+
+class BackendNames {
+ public:
+  template <typename T>
+  static std::string GetName(int) {
+    if constexpr (std::is_same_v<T, SqliteBackend>) return "Sqlite";
+    return "Postgres";
+  }
+};
+
+using Backends = ::testing::Types<SqliteBackend, PostgresBackend>;
+TYPED_TEST_SUITE(DatabaseTest, Backends, BackendNames);
+
+TYPED_TEST(DatabaseTest, OpeningCreatesTheSchema) {
+  EXPECT_EQ(this->db_->schema_version(), kLatestSchema);
+  for (const char* table : {"runs", "models", "forecasts", "metrics", "checks", "alerts",
+                            "backtests", "model_aliases", "model_decisions", "monitor_windows"}) {
+    SCOPED_TRACE(table);
+    EXPECT_EQ(this->QueryInt(TypeParam::TableCountSql(table)), 1);
+  }
+  EXPECT_EQ(this->db_->location(), this->backend_.Location());
+  // A new database has no models, hence no champion to record.
+  EXPECT_TRUE(this->db_->ListAliases("").empty());
+  EXPECT_TRUE(this->db_->ListDecisions("", 10).empty());
+}
+
+TYPED_TEST(DatabaseTest, ReopeningIsIdempotentAndKeepsTheData) {
+  const int64_t run = this->db_->BeginRun(MakeRun("ingest"));
+  {
+    const auto again = this->backend_.Open();
+    EXPECT_EQ(again->schema_version(), kLatestSchema);
+    ASSERT_EQ(again->ListRuns(10).size(), 1u);
+    EXPECT_EQ(again->ListRuns(10)[0].id, run);
+  }
+  const auto third = this->backend_.Open();
+  EXPECT_EQ(third->schema_version(), kLatestSchema);
+  // Each migration is recorded once, however often the database is opened.
+  EXPECT_EQ(this->QueryInt("SELECT COUNT(*) FROM schema_migrations"), kLatestSchema);
+}
+
+TYPED_TEST(DatabaseTest, RefusesADatabaseFromANewerBuild) {
+  this->backend_.Exec("INSERT INTO schema_migrations (version, applied_at) VALUES (99, 'x')");
+  try {
+    this->backend_.Open();
+    FAIL() << "expected StorageError";
+  } catch (const StorageError& e) {
+    const std::string message = e.what();
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, this->backend_.Location(), message);
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "newer than this build", message);
+  }
+}
+
+TYPED_TEST(DatabaseTest, BeginRunRecordsARunningRun) {
+  RunRecord record = MakeRun("train", 2021, "year");
+  const int64_t id = this->db_->BeginRun(record);
+  EXPECT_GT(id, 0);
+  const auto runs = this->db_->ListRuns(10);
+  ASSERT_EQ(runs.size(), 1u);
+  const RunRecord& run = runs[0];
+  EXPECT_EQ(run.id, id);
+  EXPECT_EQ(run.command, "train");
+  EXPECT_EQ(run.target_year, 2021);
+  EXPECT_EQ(run.horizon, "year");
+  EXPECT_EQ(run.status, "running");
+  EXPECT_EQ(run.finished_at, "");
+  EXPECT_EQ(run.message, "");
+  EXPECT_EQ(run.config, record.config);
+  EXPECT_FALSE(run.started_at.empty());
+}
+
+TYPED_TEST(DatabaseTest, BeginRunKeepsAGivenStartTimeAndANullTargetYear) {
+  RunRecord record = MakeRun("ingest");
+  record.started_at = "2021-03-01T12:00:00.000Z";
+  this->db_->BeginRun(record);
+  const RunRecord run = this->db_->ListRuns(1).at(0);
+  EXPECT_EQ(run.started_at, "2021-03-01T12:00:00.000Z");
+  EXPECT_EQ(run.target_year, std::nullopt);
+  EXPECT_EQ(run.horizon, "");
+}
+
+TYPED_TEST(DatabaseTest, FinishRunRecordsStatusMessageAndEndTime) {
+  const int64_t id = this->db_->BeginRun(MakeRun("ingest"));
+  this->db_->FinishRun(id, "rejected", "in.csv:3: duplicate date");
+  const RunRecord run = this->db_->ListRuns(1).at(0);
+  EXPECT_EQ(run.status, "rejected");
+  EXPECT_EQ(run.message, "in.csv:3: duplicate date");
+  EXPECT_FALSE(run.finished_at.empty());
+}
+
+TYPED_TEST(DatabaseTest, FinishRunRejectsAnUnknownStatus) {
+  const int64_t id = this->db_->BeginRun(MakeRun("ingest"));
+  EXPECT_THROW(this->db_->FinishRun(id, "done", ""), StorageError);
+  // The failed update was rolled back: the run is still running.
+  EXPECT_EQ(this->db_->ListRuns(1).at(0).status, "running");
+}
+
+TYPED_TEST(DatabaseTest, ListRunsIsNewestFirstAndLimited) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 5; ++i)
+    ids.push_back(this->db_->BeginRun(MakeRun("run" + std::to_string(i))));
+  const auto runs = this->db_->ListRuns(3);
+  ASSERT_EQ(runs.size(), 3u);
+  EXPECT_EQ(runs[0].id, ids[4]);
+  EXPECT_EQ(runs[1].id, ids[3]);
+  EXPECT_EQ(runs[2].id, ids[2]);
+  EXPECT_EQ(runs[0].command, "run4");
+  EXPECT_TRUE(this->db_->ListRuns(0).empty());
+}
+
+TYPED_TEST(DatabaseTest, BeginRunKeepsTheConfigHashAndFindRunReadsTheProvenance) {
+  RunRecord record = MakeRun("train", 2021, "year");
+  record.config_hash = std::string(64, 'c');
+  const int64_t run = this->db_->BeginRun(record);
+  const auto fresh = this->db_->FindRun(run);
+  ASSERT_TRUE(fresh.has_value());
+  EXPECT_EQ(fresh->id, run);
+  EXPECT_EQ(fresh->command, "train");
+  EXPECT_EQ(fresh->config, record.config);
+  EXPECT_EQ(fresh->config_hash, record.config_hash);
+  EXPECT_EQ(fresh->inputs, "");
+  EXPECT_EQ(fresh->model_id, std::nullopt);
+
+  const int64_t model = this->db_->RegisterModel(MakeModel(run, "year", 2021, "v")).model.id;
+  this->db_->SetRunInputs(run, R"({"actuals/2020.csv":"ab12"})");
+  this->db_->SetRunModel(run, model);
+  const auto recorded = this->db_->FindRun(run);
+  ASSERT_TRUE(recorded.has_value());
+  EXPECT_EQ(recorded->inputs, R"({"actuals/2020.csv":"ab12"})");
+  EXPECT_EQ(recorded->model_id, model);
+  EXPECT_EQ(recorded->status, "running");
+  // ListRuns reads the same columns.
+  EXPECT_EQ(this->db_->ListRuns(1).at(0).config_hash, record.config_hash);
+  EXPECT_EQ(this->db_->ListRuns(1).at(0).model_id, model);
+  EXPECT_EQ(this->db_->FindRun(run + 1), std::nullopt);
+}
+
+TYPED_TEST(DatabaseTest, SetRunModelAndInputsRequireAnExistingRunAndModel) {
+  const int64_t run = this->db_->BeginRun(MakeRun("predict", 2021, "year"));
+  EXPECT_THROW(this->db_->SetRunModel(run, 999), StorageError);
+  const int64_t model = this->db_->RegisterModel(MakeModel(run, "year", 2021, "v")).model.id;
+  EXPECT_THROW(this->db_->SetRunModel(run + 100, model), StorageError);
+  EXPECT_THROW(this->db_->SetRunInputs(run + 100, "{}"), StorageError);
+  EXPECT_EQ(this->db_->FindRun(run)->model_id, std::nullopt);
+}
+
+TYPED_TEST(DatabaseTest, RegisterModelRoundTripsThroughFindModel) {
+  const int64_t run = this->db_->BeginRun(MakeRun("train", 2021, "year"));
+  ModelRecord model = MakeModel(run, "year", 2021, "0123456789abcdef");
+  model.spec_hash = "spec";
+  model.config_hash = "config";
+  model.data_hash = "data";
+  model.code_version = "0.4.0";
+  model.number = 42;                              // assigned by the database
+  model.created_at = "1999-01-01T00:00:00.000Z";  // likewise
+  const Registration registration = this->db_->RegisterModel(model);
+  EXPECT_TRUE(registration.created);
+  EXPECT_GT(registration.model.id, 0);
+  EXPECT_EQ(registration.model.number, 1);
+  EXPECT_TRUE(std::regex_match(registration.model.created_at, kIsoTime))
+      << registration.model.created_at;
+  const auto found = this->db_->FindModel(registration.model.id);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->id, registration.model.id);
+  EXPECT_EQ(found->run_id, run);
+  EXPECT_EQ(found->version, model.version);
+  EXPECT_EQ(found->kind, model.kind);
+  EXPECT_EQ(found->horizon, "year");
+  EXPECT_EQ(found->target_year, 2021);
+  EXPECT_EQ(found->trained_from, model.trained_from);
+  EXPECT_EQ(found->trained_to, model.trained_to);
+  EXPECT_EQ(found->artifact, model.artifact);
+  EXPECT_EQ(found->created_at, registration.model.created_at);
+  EXPECT_EQ(found->number, 1);
+  EXPECT_EQ(found->spec_hash, "spec");
+  EXPECT_EQ(found->config_hash, "config");
+  EXPECT_EQ(found->data_hash, "data");
+  EXPECT_EQ(found->code_version, "0.4.0");
+  EXPECT_EQ(this->db_->FindModel(registration.model.id + 1), std::nullopt);
+}
+
+TYPED_TEST(DatabaseTest, RegisteringAKnownVersionReturnsTheRowOnRecord) {
+  const int64_t first_run = this->db_->BeginRun(MakeRun("train", 2021, "year"));
+  const int64_t second_run = this->db_->BeginRun(MakeRun("train", 2022, "year"));
+  const Registration first = this->db_->RegisterModel(MakeModel(first_run, "year", 2021, "same"));
+  ModelRecord again = MakeModel(second_run, "year", 2022, "same");
+  again.kind = "seasonal_naive";
+  const Registration second = this->db_->RegisterModel(again);
+  EXPECT_TRUE(first.created);
+  EXPECT_FALSE(second.created);
+  // The row on record, untouched: the first run registered it, for its target.
+  EXPECT_EQ(second.model.id, first.model.id);
+  EXPECT_EQ(second.model.run_id, first_run);
+  EXPECT_EQ(second.model.target_year, 2021);
+  EXPECT_EQ(second.model.kind, "calendar_regression");
+  EXPECT_EQ(second.model.number, 1);
+  EXPECT_EQ(second.model.created_at, first.model.created_at);
+  EXPECT_EQ(this->QueryInt("SELECT COUNT(*) FROM models"), 1);
+}
+
+TYPED_TEST(DatabaseTest, RegisterModelNumbersEachHorizonFromOne) {
+  const int64_t run = this->db_->BeginRun(MakeRun("train", 2021, "year"));
+  const auto number = [&](const std::string& horizon, const std::string& version) {
+    return this->db_->RegisterModel(MakeModel(run, horizon, 2021, version)).model.number;
+  };
+  EXPECT_EQ(number("year", "a"), 1);
+  // The same version in the other horizon is another model.
+  EXPECT_EQ(number("day", "a"), 1);
+  EXPECT_EQ(number("year", "b"), 2);
+  EXPECT_EQ(number("year", "a"), 1);  // on record: no new number
+  EXPECT_EQ(number("day", "c"), 2);
+  EXPECT_EQ(number("year", "c"), 3);
+}
+
+TYPED_TEST(DatabaseTest, ListModelsIsNewestFirstByHorizonAndLimited) {
+  const int64_t run = this->db_->BeginRun(MakeRun("train", 2021, "year"));
+  const int64_t y1 = this->db_->RegisterModel(MakeModel(run, "year", 2021, "y1")).model.id;
+  const int64_t d1 = this->db_->RegisterModel(MakeModel(run, "day", 2021, "d1")).model.id;
+  const int64_t y2 = this->db_->RegisterModel(MakeModel(run, "year", 2022, "y2")).model.id;
+  const int64_t d2 = this->db_->RegisterModel(MakeModel(run, "day", 2022, "d2")).model.id;
+  using V = std::vector<int64_t>;
+  EXPECT_EQ(Ids(this->db_->ListModels("", 10)), (V{d2, y2, d1, y1}));
+  EXPECT_EQ(Ids(this->db_->ListModels("year", 10)), (V{y2, y1}));
+  EXPECT_EQ(Ids(this->db_->ListModels("day", 1)), V{d2});
+  EXPECT_TRUE(this->db_->ListModels("week", 10).empty());
+  EXPECT_TRUE(this->db_->ListModels("", 0).empty());
+}
+
+TYPED_TEST(DatabaseTest, FindModelsByVersionMatchesAPrefixLiterally) {
+  const int64_t run = this->db_->BeginRun(MakeRun("train", 2021, "year"));
+  const int64_t abc = this->db_->RegisterModel(MakeModel(run, "year", 2021, "abc123")).model.id;
+  const int64_t abd = this->db_->RegisterModel(MakeModel(run, "day", 2021, "abd456")).model.id;
+  const int64_t underscore =
+      this->db_->RegisterModel(MakeModel(run, "year", 2021, "a_c789")).model.id;
+  const int64_t percent = this->db_->RegisterModel(MakeModel(run, "year", 2021, "a%c000")).model.id;
+  using V = std::vector<int64_t>;
+  EXPECT_EQ(Ids(this->db_->FindModelsByVersion("ab")), (V{abc, abd}));  // by id, every horizon
+  EXPECT_EQ(Ids(this->db_->FindModelsByVersion("abc123")), V{abc});
+  EXPECT_EQ(Ids(this->db_->FindModelsByVersion("a")), (V{abc, abd, underscore, percent}));
+  // Neither '_' nor '%' is a wildcard, and case matters.
+  EXPECT_EQ(Ids(this->db_->FindModelsByVersion("a_")), V{underscore});
+  EXPECT_EQ(Ids(this->db_->FindModelsByVersion("a%")), V{percent});
+  EXPECT_TRUE(this->db_->FindModelsByVersion("AB").empty());
+  EXPECT_TRUE(this->db_->FindModelsByVersion("abc1234").empty());
+  EXPECT_TRUE(this->db_->FindModelsByVersion("zz").empty());
+}
+
+TYPED_TEST(DatabaseTest, RegisterModelRequiresAnExistingRun) {
+  // Foreign keys are enforced: a model always belongs to a recorded run.
+  EXPECT_THROW(this->db_->RegisterModel(MakeModel(12345, "year", 2021, "orphan")), StorageError);
+  EXPECT_TRUE(this->db_->ListModels("", 10).empty());
+}
+
+TYPED_TEST(DatabaseTest, RecordDecisionStoresItAndMovesTheAliases) {
+  const int64_t run = this->db_->BeginRun(MakeRun("train", 2021, "year"));
+  const int64_t m1 = this->db_->RegisterModel(MakeModel(run, "year", 2021, "m1")).model.id;
+  const int64_t m2 = this->db_->RegisterModel(MakeModel(run, "year", 2021, "m2")).model.id;
+  const int64_t m3 = this->db_->RegisterModel(MakeModel(run, "year", 2021, "m3")).model.id;
+  const int64_t day = this->db_->RegisterModel(MakeModel(run, "day", 2021, "d1")).model.id;
+  EXPECT_EQ(this->db_->AliasedModel("year", "champion"), std::nullopt);
+
+  // The first model of a horizon becomes its champion.
+  ModelDecision first = Decision("year", "gate", "promoted", m1);
+  first.run_id = run;
+  first.target_year = 2021;
+  AliasChange crown;
+  crown.champion = m1;
+  const int64_t d1 = this->db_->RecordDecision(first, crown);
+  EXPECT_GT(d1, 0);
+  ASSERT_TRUE(this->db_->AliasedModel("year", "champion").has_value());
+  EXPECT_EQ(this->db_->AliasedModel("year", "champion")->id, m1);
+  EXPECT_EQ(this->db_->AliasedModel("year", "champion")->version, "m1");
+  EXPECT_EQ(this->db_->AliasedModel("day", "champion"), std::nullopt);
+
+  // A rejected candidate becomes the challenger, the champion stays.
+  ModelDecision rejected = Decision("year", "gate", "rejected", m2);
+  rejected.run_id = run;
+  rejected.target_year = 2021;
+  rejected.champion_id = m1;
+  rejected.metric = "mape";
+  rejected.candidate_value = 4.0;
+  rejected.champion_value = 4.1;
+  rejected.improvement = 0.1 / 4.1;
+  rejected.min_improvement = 0.05;
+  rejected.validation = "backtest 2018-2020";
+  rejected.reason = "improvement below the margin";
+  AliasChange challenge;
+  challenge.challenger = m2;
+  const int64_t d2 = this->db_->RecordDecision(rejected, challenge);
+  EXPECT_GT(d2, d1);
+  auto aliases = this->db_->ListAliases("year");
+  ASSERT_EQ(aliases.size(), 2u);
+  EXPECT_EQ(aliases[0].alias, "challenger");
+  EXPECT_EQ(aliases[0].model_id, m2);
+  EXPECT_EQ(aliases[1].alias, "champion");
+  EXPECT_EQ(aliases[1].model_id, m1);
+  EXPECT_EQ(aliases[1].horizon, "year");
+  EXPECT_TRUE(std::regex_match(aliases[1].updated_at, kIsoTime)) << aliases[1].updated_at;
+
+  const ModelDecision stored = this->db_->ListDecisions("year", 1).at(0);
+  EXPECT_EQ(stored.id, d2);
+  EXPECT_EQ(stored.run_id, run);
+  EXPECT_TRUE(std::regex_match(stored.created_at, kIsoTime)) << stored.created_at;
+  EXPECT_EQ(stored.horizon, "year");
+  EXPECT_EQ(stored.target_year, 2021);
+  EXPECT_EQ(stored.action, "gate");
+  EXPECT_EQ(stored.outcome, "rejected");
+  EXPECT_EQ(stored.candidate_id, m2);
+  EXPECT_EQ(stored.champion_id, m1);
+  EXPECT_EQ(stored.metric, "mape");
+  EXPECT_EQ(stored.candidate_value, 4.0);
+  EXPECT_EQ(stored.champion_value, 4.1);
+  EXPECT_EQ(stored.improvement, 0.1 / 4.1);
+  EXPECT_EQ(stored.min_improvement, 0.05);
+  EXPECT_EQ(stored.validation, "backtest 2018-2020");
+  EXPECT_EQ(stored.reason, "improvement below the margin");
+
+  // A promotion by hand: the champion moves and the challenger goes, in the same transaction.
+  AliasChange promote;
+  promote.champion = m2;
+  promote.clear_challenger = true;
+  this->db_->RecordDecision(Decision("year", "manual", "promoted", m2), promote);
+  aliases = this->db_->ListAliases("year");
+  ASSERT_EQ(aliases.size(), 1u);
+  EXPECT_EQ(aliases[0].alias, "champion");
+  EXPECT_EQ(aliases[0].model_id, m2);
+
+  // Clearing comes after setting: both in one change leave no challenger.
+  AliasChange set_then_clear;
+  set_then_clear.challenger = m3;
+  set_then_clear.clear_challenger = true;
+  this->db_->RecordDecision(Decision("year", "gate", "rejected", m3), set_then_clear);
+  EXPECT_EQ(this->db_->AliasedModel("year", "challenger"), std::nullopt);
+
+  // A rollback restores an earlier champion; the other horizon has aliases of its own.
+  ModelDecision rollback = Decision("year", "rollback", "rolled_back", m1);
+  rollback.champion_id = m2;
+  rollback.created_at = "2030-01-01T00:00:00.000Z";
+  AliasChange restore;
+  restore.champion = m1;
+  this->db_->RecordDecision(rollback, restore);
+  AliasChange crown_day;
+  crown_day.champion = day;
+  this->db_->RecordDecision(Decision("day", "gate", "promoted", day), crown_day);
+  EXPECT_EQ(this->db_->AliasedModel("year", "champion")->id, m1);
+  EXPECT_EQ(this->db_->AliasedModel("day", "champion")->id, day);
+  EXPECT_EQ(this->db_->ListDecisions("year", 1).at(0).created_at, "2030-01-01T00:00:00.000Z");
+  const auto all = this->db_->ListAliases("");
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].horizon, "day");
+  EXPECT_EQ(all[1].horizon, "year");
+  EXPECT_EQ(this->db_->ListDecisions("", 100).size(), 6u);
+}
+
+TYPED_TEST(DatabaseTest, AFailedDecisionLeavesAliasesAndDecisionsAsTheyWere) {
+  const int64_t run = this->db_->BeginRun(MakeRun("train", 2021, "year"));
+  const int64_t m1 = this->db_->RegisterModel(MakeModel(run, "year", 2021, "m1")).model.id;
+  const int64_t m2 = this->db_->RegisterModel(MakeModel(run, "year", 2021, "m2")).model.id;
+  const int64_t day = this->db_->RegisterModel(MakeModel(run, "day", 2021, "d1")).model.id;
+  AliasChange crown;
+  crown.champion = m1;
+  crown.challenger = m2;
+  this->db_->RecordDecision(Decision("year", "gate", "promoted", m1), crown);
+  const auto aliases_before = this->db_->ListAliases("");
+  ASSERT_EQ(aliases_before.size(), 2u);
+
+  const auto expect_unchanged = [&] {
+    const auto aliases = this->db_->ListAliases("");
+    ASSERT_EQ(aliases.size(), aliases_before.size());
+    for (std::size_t i = 0; i < aliases.size(); ++i) {
+      EXPECT_EQ(aliases[i].alias, aliases_before[i].alias) << i;
+      EXPECT_EQ(aliases[i].model_id, aliases_before[i].model_id) << i;
+      EXPECT_EQ(aliases[i].updated_at, aliases_before[i].updated_at) << i;
+    }
+    EXPECT_EQ(this->db_->ListDecisions("", 100).size(), 1u);
+  };
+
+  // A champion that does not exist.
+  AliasChange missing;
+  missing.champion = 999;
+  missing.clear_challenger = true;
+  EXPECT_THROW(this->db_->RecordDecision(Decision("year", "manual", "promoted", m2), missing),
+               StorageError);
+  expect_unchanged();
+  // A candidate that does not exist.
+  AliasChange to_m2;
+  to_m2.champion = m2;
+  EXPECT_THROW(this->db_->RecordDecision(Decision("year", "manual", "promoted", 999), to_m2),
+               StorageError);
+  expect_unchanged();
+  // A model of the other horizon.
+  AliasChange to_day;
+  to_day.challenger = day;
+  EXPECT_THROW(this->db_->RecordDecision(Decision("year", "gate", "rejected", m2), to_day),
+               StorageError);
+  expect_unchanged();
+  // An action the schema does not know.
+  EXPECT_THROW(this->db_->RecordDecision(Decision("year", "vote", "promoted", m2), to_m2),
+               StorageError);
+  expect_unchanged();
+  // The decision row goes in, then the alias fails its CHECK: the row is rolled back with it.
+  const int64_t week = this->db_->RegisterModel(MakeModel(run, "week", 2021, "w1")).model.id;
+  AliasChange to_week;
+  to_week.champion = week;
+  EXPECT_THROW(this->db_->RecordDecision(Decision("week", "manual", "promoted", week), to_week),
+               StorageError);
+  expect_unchanged();
+  EXPECT_EQ(this->QueryInt("SELECT COUNT(*) FROM model_decisions WHERE horizon = 'week'"), 0);
+}
+
+TYPED_TEST(DatabaseTest, ListDecisionsIsNewestFirstByHorizonAndLimited) {
+  const int64_t run = this->db_->BeginRun(MakeRun("train", 2021, "year"));
+  const int64_t year = this->db_->RegisterModel(MakeModel(run, "year", 2021, "y")).model.id;
+  const int64_t day = this->db_->RegisterModel(MakeModel(run, "day", 2021, "d")).model.id;
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 5; ++i) {
+    const bool is_year = i % 2 == 0;
+    ids.push_back(this->db_->RecordDecision(
+        Decision(is_year ? "year" : "day", "gate", "rejected", is_year ? year : day), {}));
+  }
+  const auto ids_of = [](const std::vector<ModelDecision>& decisions) {
+    std::vector<int64_t> out;
+    for (const ModelDecision& d : decisions) out.push_back(d.id);
+    return out;
+  };
+  using V = std::vector<int64_t>;
+  EXPECT_EQ(ids_of(this->db_->ListDecisions("", 10)), (V{ids[4], ids[3], ids[2], ids[1], ids[0]}));
+  EXPECT_EQ(ids_of(this->db_->ListDecisions("", 2)), (V{ids[4], ids[3]}));
+  EXPECT_EQ(ids_of(this->db_->ListDecisions("year", 10)), (V{ids[4], ids[2], ids[0]}));
+  EXPECT_EQ(ids_of(this->db_->ListDecisions("day", 1)), V{ids[3]});
+  EXPECT_TRUE(this->db_->ListDecisions("week", 10).empty());
+  // No alias moved: the decisions only rejected.
+  EXPECT_TRUE(this->db_->ListAliases("").empty());
+}
+
+TYPED_TEST(DatabaseTest, PublishedForecastRoundTripsSortedByDate) {
+  const int64_t run = this->db_->BeginRun(MakeRun("predict", 2021, "year"));
+  const int64_t model = this->db_->RegisterModel(MakeModel(run, "year", 2021, "v")).model.id;
+  // Written out of order on purpose: readers get calendar order.
+  const std::vector<ForecastRow> rows = {
+      {"2021-01-03", 3.0, 2.0, 4.0}, {"2021-01-01", 1.0, 0.5, 1.5}, {"2021-01-02", 2.0, 1.0, 3.0}};
+  this->db_->PublishForecast(run, model, rows);
+  const auto current = this->db_->CurrentForecast(2021, "year", run);
+  ASSERT_TRUE(current.has_value());
+  EXPECT_EQ(current->run_id, run);
+  EXPECT_EQ(current->model_id, model);
+  ASSERT_EQ(current->rows.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(current->rows[i].date, "2021-01-0" + std::to_string(i + 1));
+    EXPECT_DOUBLE_EQ(current->rows[i].forecast, i + 1.0);
+  }
+  EXPECT_DOUBLE_EQ(current->rows[0].lower, 0.5);
+  EXPECT_DOUBLE_EQ(current->rows[0].upper, 1.5);
+}
+
+TYPED_TEST(DatabaseTest, PublishForecastIsAllOrNothing) {
+  const int64_t run = this->db_->BeginRun(MakeRun("predict", 2021, "year"));
+  const int64_t model = this->db_->RegisterModel(MakeModel(run, "year", 2021, "v")).model.id;
+  // The third row repeats a date: the primary key (run, date) fails after two rows went in.
+  const std::vector<ForecastRow> rows = {
+      {"2021-01-01", 1.0, 0.0, 2.0}, {"2021-01-02", 2.0, 1.0, 3.0}, {"2021-01-01", 9.0, 8.0, 10.0}};
+  EXPECT_THROW(this->db_->PublishForecast(run, model, rows), StorageError);
+  EXPECT_EQ(this->db_->CurrentForecast(2021, "year", run), std::nullopt);
+  EXPECT_EQ(this->QueryInt("SELECT COUNT(*) FROM forecasts"), 0);
+  // The rollback left the connection usable.
+  this->db_->PublishForecast(run, model, {rows[0], rows[1]});
+  EXPECT_EQ(this->db_->CurrentForecast(2021, "year", run)->rows.size(), 2u);
+}
+
+TYPED_TEST(DatabaseTest, PublishForecastRequiresAnExistingModel) {
+  const int64_t run = this->db_->BeginRun(MakeRun("predict", 2021, "year"));
+  EXPECT_THROW(this->db_->PublishForecast(run, 999, Rows({"2021-01-01"}, 1.0)), StorageError);
+  EXPECT_EQ(this->QueryInt("SELECT COUNT(*) FROM forecasts"), 0);
+}
+
+TYPED_TEST(DatabaseTest, CurrentForecastIsNulloptWhenNothingWasPublished) {
+  EXPECT_EQ(this->db_->CurrentForecast(2021, "year", 0), std::nullopt);
+}
+
+TYPED_TEST(DatabaseTest, CurrentForecastPicksTheLatestSucceededRun) {
+  this->PublishedRun(2021, "year", "succeeded", 100.0);
+  const int64_t latest = this->PublishedRun(2021, "year", "succeeded", 200.0);
+  const auto current = this->db_->CurrentForecast(2021, "year", 0);
+  ASSERT_TRUE(current.has_value());
+  EXPECT_EQ(current->run_id, latest);
+  EXPECT_DOUBLE_EQ(current->rows.at(0).forecast, 200.0);
+}
+
+TYPED_TEST(DatabaseTest, CurrentForecastIgnoresFailedRejectedAndRunningRuns) {
+  const int64_t good = this->PublishedRun(2021, "year", "succeeded", 100.0);
+  this->PublishedRun(2021, "year", "failed", 200.0);
+  this->PublishedRun(2021, "year", "rejected", 300.0);
+  this->PublishedRun(2021, "year", "running", 400.0);
+  const auto current = this->db_->CurrentForecast(2021, "year", 0);
+  ASSERT_TRUE(current.has_value());
+  EXPECT_EQ(current->run_id, good);
+  EXPECT_DOUBLE_EQ(current->rows.at(0).forecast, 100.0);
+}
+
+TYPED_TEST(DatabaseTest, CurrentForecastCountsThePendingRun) {
+  this->PublishedRun(2021, "year", "succeeded", 100.0);
+  const int64_t pending = this->PublishedRun(2021, "year", "running", 400.0);
+  const auto current = this->db_->CurrentForecast(2021, "year", pending);
+  ASSERT_TRUE(current.has_value());
+  EXPECT_EQ(current->run_id, pending);
+  EXPECT_DOUBLE_EQ(current->rows.at(0).forecast, 400.0);
+}
+
+TYPED_TEST(DatabaseTest, CurrentForecastSkipsSucceededRunsWithoutAForecast) {
+  const int64_t predicted = this->PublishedRun(2021, "year", "succeeded", 100.0);
+  // A later evaluate run for the same target publishes nothing: it must not hide the forecast.
+  const int64_t evaluate = this->db_->BeginRun(MakeRun("evaluate", 2021, "year"));
+  this->db_->FinishRun(evaluate, "succeeded", "");
+  EXPECT_EQ(this->db_->CurrentForecast(2021, "year", evaluate)->run_id, predicted);
+}
+
+TYPED_TEST(DatabaseTest, CurrentForecastIsPerTargetYearAndHorizon) {
+  const int64_t year_2021 = this->PublishedRun(2021, "year", "succeeded", 100.0);
+  const int64_t day_2021 = this->PublishedRun(2021, "day", "succeeded", 200.0);
+  const int64_t year_2022 = this->PublishedRun(2022, "year", "succeeded", 300.0);
+  EXPECT_EQ(this->db_->CurrentForecast(2021, "year", 0)->run_id, year_2021);
+  EXPECT_EQ(this->db_->CurrentForecast(2021, "day", 0)->run_id, day_2021);
+  EXPECT_EQ(this->db_->CurrentForecast(2022, "year", 0)->run_id, year_2022);
+  EXPECT_EQ(this->db_->CurrentForecast(2022, "day", 0), std::nullopt);
+}
+
+TYPED_TEST(DatabaseTest, LatestEvaluationsKeepsTheLatestSucceededYearlyScorePerTarget) {
+  const int64_t old_run = this->db_->BeginRun(MakeRun("evaluate", 2021, "year"));
+  this->db_->SaveMetrics(old_run, {Metric("year", "2021", 5.0), Metric("month", "2021-01", 4.0)});
+  this->db_->FinishRun(old_run, "succeeded", "");
+  const int64_t new_run = this->db_->BeginRun(MakeRun("evaluate", 2021, "year"));
+  this->db_->SaveMetrics(new_run, {Metric("year", "2021", 3.0), Metric("month", "2021-01", 2.0)});
+  this->db_->FinishRun(new_run, "succeeded", "");
+  // A later failed run's scores do not count.
+  const int64_t failed = this->db_->BeginRun(MakeRun("evaluate", 2021, "year"));
+  this->db_->SaveMetrics(failed, {Metric("year", "2021", 99.0)});
+  this->db_->FinishRun(failed, "failed", "boom");
+  const int64_t day_run = this->db_->BeginRun(MakeRun("evaluate", 2021, "day"));
+  this->db_->SaveMetrics(day_run, {Metric("year", "2021", 1.5)});
+  this->db_->FinishRun(day_run, "succeeded", "");
+  const int64_t y2020 = this->db_->BeginRun(MakeRun("evaluate", 2020, "year"));
+  this->db_->SaveMetrics(y2020, {Metric("year", "2020", 4.5)});
+  this->db_->FinishRun(y2020, "succeeded", "");
+
+  const auto evaluations = this->db_->LatestEvaluations();
+  ASSERT_EQ(evaluations.size(), 3u);
+  // Ordered by target year, then "year" before "day".
+  EXPECT_EQ(evaluations[0].run_id, y2020);
+  EXPECT_EQ(evaluations[1].run_id, new_run);
+  EXPECT_EQ(evaluations[1].target_year, 2021);
+  EXPECT_EQ(evaluations[1].horizon, "year");
+  EXPECT_FALSE(evaluations[1].evaluated_at.empty());
+  EXPECT_EQ(evaluations[2].run_id, day_run);
+  EXPECT_EQ(evaluations[2].horizon, "day");
+
+  const MetricRow& m = evaluations[1].metrics;
+  EXPECT_EQ(m.scope, "year");
+  EXPECT_EQ(m.period, "2021");
+  EXPECT_EQ(m.days, 31);
+  EXPECT_DOUBLE_EQ(m.mape, 3.0);
+  EXPECT_DOUBLE_EQ(m.mae, 1000.0);
+  EXPECT_DOUBLE_EQ(m.rmse, 1500.0);
+  EXPECT_DOUBLE_EQ(m.bias, -20.0);
+  EXPECT_DOUBLE_EQ(m.skill, 0.4);
+  EXPECT_DOUBLE_EQ(m.naive_mape, 6.0);
+}
+
+TYPED_TEST(DatabaseTest, LatestEvaluationsCountsTheAlertsOfTheEvaluatingRun) {
+  const int64_t quiet = this->db_->BeginRun(MakeRun("evaluate", 2020, "year"));
+  this->db_->SaveMetrics(quiet, {Metric("year", "2020", 3.0)});
+  this->db_->FinishRun(quiet, "succeeded", "");
+  const int64_t noisy = this->db_->BeginRun(MakeRun("evaluate", 2021, "year"));
+  this->db_->SaveMetrics(noisy, {Metric("year", "2021", 9.0)});
+  this->db_->AddAlert(MakeAlert(noisy, "warning", "mape_above_threshold"));
+  this->db_->AddAlert(MakeAlert(noisy, "warning", "worse_than_naive"));
+  this->db_->FinishRun(noisy, "succeeded", "");
+  // Alerts of other runs are not the evaluation's.
+  this->db_->AddAlert(MakeAlert(std::nullopt, "info", "unrelated"));
+
+  const auto evaluations = this->db_->LatestEvaluations();
+  ASSERT_EQ(evaluations.size(), 2u);
+  EXPECT_EQ(evaluations[0].run_id, quiet);
+  EXPECT_EQ(evaluations[0].alerts, 0);
+  EXPECT_EQ(evaluations[1].run_id, noisy);
+  EXPECT_EQ(evaluations[1].alerts, 2);
+  EXPECT_DOUBLE_EQ(evaluations[1].metrics.mape, 9.0);
+}
+
+TYPED_TEST(DatabaseTest, LatestEvaluationsIsEmptyWithoutYearlyScores) {
+  const int64_t run = this->db_->BeginRun(MakeRun("evaluate", 2021, "year"));
+  this->db_->SaveMetrics(run, {Metric("month", "2021-01", 2.0)});
+  this->db_->FinishRun(run, "succeeded", "");
+  EXPECT_TRUE(this->db_->LatestEvaluations().empty());
+}
+
+TYPED_TEST(DatabaseTest, SaveMetricsIsAllOrNothing) {
+  const int64_t run = this->db_->BeginRun(MakeRun("evaluate", 2021, "year"));
+  // The second row's scope violates the CHECK constraint.
+  EXPECT_THROW(
+      this->db_->SaveMetrics(run, {Metric("year", "2021", 3.0), Metric("week", "2021-W01", 1.0)}),
+      StorageError);
+  EXPECT_EQ(this->QueryInt("SELECT COUNT(*) FROM metrics"), 0);
+}
+
+TYPED_TEST(DatabaseTest, SaveChecksRoundTripsInOrder) {
+  const int64_t run = this->db_->BeginRun(MakeRun("predict", 2021, "year"));
+  const int64_t other = this->db_->BeginRun(MakeRun("predict", 2022, "year"));
+  const std::vector<CheckRow> checks = {{"one_value_per_day", "pass", "365 values"},
+                                        {"finite", "fail", "1 value not finite"},
+                                        {"interval_contains_forecast", "warn", "2 days"}};
+  this->db_->SaveChecks(run, checks);
+  this->db_->SaveChecks(other, {{"finite", "pass", ""}});
+  const auto stored = this->db_->ListChecks(run);
+  ASSERT_EQ(stored.size(), 3u);
+  for (std::size_t i = 0; i < checks.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(stored[i].check, checks[i].check);
+    EXPECT_EQ(stored[i].status, checks[i].status);
+    EXPECT_EQ(stored[i].detail, checks[i].detail);
+  }
+  EXPECT_EQ(this->db_->ListChecks(other).size(), 1u);
+  EXPECT_TRUE(this->db_->ListChecks(other + 1).empty());
+}
+
+TYPED_TEST(DatabaseTest, SaveChecksRejectsAnUnknownStatusAndWritesNothing) {
+  const int64_t run = this->db_->BeginRun(MakeRun("predict", 2021, "year"));
+  EXPECT_THROW(this->db_->SaveChecks(run, {{"finite", "pass", ""}, {"positive", "ok", ""}}),
+               StorageError);
+  EXPECT_TRUE(this->db_->ListChecks(run).empty());
+}
+
+TYPED_TEST(DatabaseTest, AlertsRoundTripNewestFirst) {
+  const int64_t run = this->db_->BeginRun(MakeRun("ingest"));
+  AlertRecord first = MakeAlert(run, "critical", "data_rejected", "files bad.csv sha256:ab");
+  first.created_at = "2021-03-01T12:00:00.000Z";
+  first.target_year = 2021;
+  first.horizon = "day";
+  first.period_start = "2021-01-01";
+  first.period_end = "2021-01-31";
+  first.value = 9.25;
+  first.threshold = 8.0;
+  const auto first_id = this->db_->AddAlert(first);
+  const auto second_id = this->db_->AddAlert(MakeAlert(std::nullopt, "info", "note"));
+  ASSERT_TRUE(first_id && second_id);
+  EXPECT_GT(*second_id, *first_id);
+
+  const auto alerts = this->db_->ListAlerts(Limit(10));
+  ASSERT_EQ(alerts.size(), 2u);
+  EXPECT_EQ(alerts[0].id, *second_id);
+  EXPECT_EQ(alerts[0].run_id, std::nullopt);
+  EXPECT_FALSE(alerts[0].created_at.empty());
+  EXPECT_EQ(alerts[0].target_year, std::nullopt);
+  EXPECT_EQ(alerts[0].value, std::nullopt);
+  EXPECT_EQ(alerts[0].threshold, std::nullopt);
+  const AlertRecord& a = alerts[1];
+  EXPECT_EQ(a.id, *first_id);
+  EXPECT_EQ(a.run_id, run);
+  EXPECT_EQ(a.created_at, "2021-03-01T12:00:00.000Z");
+  EXPECT_EQ(a.severity, "critical");
+  EXPECT_EQ(a.source, "pipeline");
+  EXPECT_EQ(a.code, "data_rejected");
+  EXPECT_EQ(a.message, "something happened");
+  EXPECT_EQ(a.target_year, 2021);
+  EXPECT_EQ(a.horizon, "day");
+  EXPECT_EQ(a.period_start, "2021-01-01");
+  EXPECT_EQ(a.period_end, "2021-01-31");
+  EXPECT_EQ(a.subject, "files bad.csv sha256:ab");
+  EXPECT_EQ(a.value, 9.25);
+  EXPECT_EQ(a.threshold, 8.0);
+  EXPECT_EQ(a.fingerprint, AlertFingerprint(first));
+  EXPECT_FALSE(a.acknowledged);
+  EXPECT_EQ(a.acknowledged_at, "");
+  EXPECT_EQ(this->db_->ListAlerts(Limit(1)).size(), 1u);
+}
+
+TYPED_TEST(DatabaseTest, TheSameAlertIsStoredOnce) {
+  const int64_t run = this->db_->BeginRun(MakeRun("monitor"));
+  const int64_t rerun = this->db_->BeginRun(MakeRun("monitor"));
+  AlertRecord alert = MakeAlert(run, "warning", "mape_above_threshold", "forecast of run 3");
+  alert.source = "performance";
+  alert.target_year = 2021;
+  alert.period_start = "2021-01-01";
+  alert.period_end = "2021-12-31";
+  alert.value = 9.0;
+  const auto id = this->db_->AddAlert(alert);
+  ASSERT_TRUE(id.has_value());
+  // Another run finding the same on the same data, in other words and another figure.
+  AlertRecord again = alert;
+  again.run_id = rerun;
+  again.message = "said differently";
+  again.value = 9.5;
+  again.created_at = "2030-01-01T00:00:00.000Z";
+  EXPECT_EQ(this->db_->AddAlert(again), std::nullopt);
+  const auto alerts = this->db_->ListAlerts(Limit(10));
+  ASSERT_EQ(alerts.size(), 1u);
+  // The alert on record is the first, untouched.
+  EXPECT_EQ(alerts[0].id, *id);
+  EXPECT_EQ(alerts[0].run_id, run);
+  EXPECT_EQ(alerts[0].message, "something happened");
+  EXPECT_EQ(alerts[0].value, 9.0);
+  EXPECT_EQ(this->db_->CountAlerts(rerun), 0);
+}
+
+TYPED_TEST(DatabaseTest, AlertsAboutSomethingElseAreDistinct) {
+  AlertRecord base = MakeAlert(std::nullopt, "warning", "drift", "window 28 days");
+  base.source = "drift";
+  base.target_year = 2021;
+  base.horizon = "year";
+  base.period_start = "2021-01-01";
+  base.period_end = "2021-01-28";
+  std::vector<AlertRecord> variants(8, base);
+  variants[1].source = "validation";
+  variants[2].code = "drift_share";
+  variants[3].target_year = 2022;
+  variants[4].horizon = "day";
+  variants[5].period_start = "2021-01-02";
+  variants[6].period_end = "2021-01-29";
+  variants[7].subject = "window 7 days";
+  for (const AlertRecord& a : variants) EXPECT_TRUE(this->db_->AddAlert(a).has_value());
+  EXPECT_EQ(this->db_->ListAlerts(Limit(100)).size(), variants.size());
+  // A severity change is not a new finding: the fingerprint leaves it out.
+  AlertRecord worse = base;
+  worse.severity = "critical";
+  EXPECT_EQ(this->db_->AddAlert(worse), std::nullopt);
+}
+
+TYPED_TEST(DatabaseTest, AGivenFingerprintIsKept) {
+  AlertRecord a = MakeAlert(std::nullopt, "info", "x");
+  a.fingerprint = "my-own-identity";
+  ASSERT_TRUE(this->db_->AddAlert(a).has_value());
+  EXPECT_EQ(this->db_->ListAlerts(Limit(1)).at(0).fingerprint, "my-own-identity");
+  AlertRecord other = MakeAlert(std::nullopt, "warning", "y");
+  other.fingerprint = "my-own-identity";
+  EXPECT_EQ(this->db_->AddAlert(other), std::nullopt);
+}
+
+TYPED_TEST(DatabaseTest, ListAlertsFiltersBySeveritySourceDateAndAcknowledgement) {
+  const auto add = [&](std::string severity, std::string source, std::string created_at) {
+    AlertRecord a = MakeAlert(std::nullopt, std::move(severity), "code", created_at);
+    a.source = std::move(source);
+    a.created_at = std::move(created_at);
+    return *this->db_->AddAlert(a);
+  };
+  const int64_t info = add("info", "pipeline", "2021-03-01T08:00:00.000Z");
+  const int64_t warning = add("warning", "drift", "2021-03-02T08:00:00.000Z");
+  const int64_t critical = add("critical", "pipeline", "2021-03-03T08:00:00.000Z");
+  const int64_t late = add("critical", "performance", "2021-03-04T23:59:59.999Z");
+  this->db_->AcknowledgeAlert(critical);
+  const auto ids = [&](const AlertFilter& filter) {
+    std::vector<int64_t> out;
+    for (const AlertRecord& a : this->db_->ListAlerts(filter)) out.push_back(a.id);
+    return out;
+  };
+  using Ids = std::vector<int64_t>;
+
+  EXPECT_EQ(ids(AlertFilter{}), (Ids{late, critical, warning, info}));
+  AlertFilter f;
+  f.severities = {"critical"};
+  EXPECT_EQ(ids(f), (Ids{late, critical}));
+  f.severities = {"warning", "critical"};
+  EXPECT_EQ(ids(f), (Ids{late, critical, warning}));
+  f = {};
+  f.sources = {"pipeline"};
+  EXPECT_EQ(ids(f), (Ids{critical, info}));
+  f.sources = {"drift", "performance"};
+  EXPECT_EQ(ids(f), (Ids{late, warning}));
+  f = {};
+  // A date means from the start of that (UTC) day.
+  f.since = "2021-03-03";
+  EXPECT_EQ(ids(f), (Ids{late, critical}));
+  f.since = "2021-03-05";
+  EXPECT_TRUE(ids(f).empty());
+  f = {};
+  f.acknowledged = true;
+  EXPECT_EQ(ids(f), Ids{critical});
+  f.acknowledged = false;
+  EXPECT_EQ(ids(f), (Ids{late, warning, info}));
+  // Filters combine, and the limit keeps the newest.
+  f.severities = {"critical"};
+  EXPECT_EQ(ids(f), Ids{late});
+  f = {};
+  f.limit = 2;
+  EXPECT_EQ(ids(f), (Ids{late, critical}));
+  // Values are bound, never spliced into the SQL.
+  f = {};
+  f.severities = {"critical' OR '1' = '1"};
+  EXPECT_TRUE(ids(f).empty());
+}
+
+TYPED_TEST(DatabaseTest, AcknowledgeAlertMarksItOnceWithTheTime) {
+  const int64_t id = *this->db_->AddAlert(MakeAlert(std::nullopt, "critical", "run_failed"));
+  const auto first = this->db_->AcknowledgeAlert(id);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_FALSE(first->already_acknowledged);
+  EXPECT_EQ(first->alert.id, id);
+  EXPECT_TRUE(first->alert.acknowledged);
+  EXPECT_TRUE(std::regex_match(first->alert.acknowledged_at,
+                               std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)")))
+      << first->alert.acknowledged_at;
+  // Again: nothing changes, and it says so.
+  const auto second = this->db_->AcknowledgeAlert(id);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_TRUE(second->already_acknowledged);
+  EXPECT_EQ(second->alert.acknowledged_at, first->alert.acknowledged_at);
+  EXPECT_TRUE(this->db_->ListAlerts(Limit(1)).at(0).acknowledged);
+  EXPECT_EQ(this->db_->AcknowledgeAlert(id + 1), std::nullopt);
+}
+
+TYPED_TEST(DatabaseTest, CountAlertsCountsOnlyThatRun) {
+  const int64_t a = this->db_->BeginRun(MakeRun("ingest"));
+  const int64_t b = this->db_->BeginRun(MakeRun("ingest"));
+  this->db_->AddAlert(MakeAlert(a, "warning", "x"));
+  this->db_->AddAlert(MakeAlert(a, "critical", "y"));
+  this->db_->AddAlert(MakeAlert(b, "info", "z"));
+  this->db_->AddAlert(MakeAlert(std::nullopt, "info", "z", "another subject"));
+  EXPECT_EQ(this->db_->CountAlerts(a), 2);
+  EXPECT_EQ(this->db_->CountAlerts(b), 1);
+  EXPECT_EQ(this->db_->CountAlerts(b + 1), 0);
+}
+
+TYPED_TEST(DatabaseTest, AddAlertRejectsAnInvalidSeverity) {
+  const int64_t run = this->db_->BeginRun(MakeRun("ingest"));
+  EXPECT_THROW(this->db_->AddAlert(MakeAlert(run, "fatal", "x")), StorageError);
+  EXPECT_THROW(this->db_->AddAlert(MakeAlert(run, "", "x")), StorageError);
+  // 'error' was a severity before migration 3; it is 'critical' now.
+  EXPECT_THROW(this->db_->AddAlert(MakeAlert(run, "error", "x")), StorageError);
+  AlertRecord unknown_source = MakeAlert(run, "warning", "x");
+  unknown_source.source = "evaluate";
+  EXPECT_THROW(this->db_->AddAlert(unknown_source), StorageError);
+  EXPECT_TRUE(this->db_->ListAlerts(Limit(10)).empty());
+}
+
+TYPED_TEST(DatabaseTest, AddAlertRequiresAnExistingRunWhenOneIsNamed) {
+  EXPECT_THROW(this->db_->AddAlert(MakeAlert(424242, "critical", "x")), StorageError);
+  EXPECT_EQ(this->db_->CountAlerts(424242), 0);
+}
+
+TYPED_TEST(DatabaseTest, SaveBacktestRoundTripsThroughListBacktestsByTargetYear) {
+  const int64_t run = this->db_->BeginRun(MakeRun("backtest", 2019, "year"));
+  const int64_t other = this->db_->BeginRun(MakeRun("backtest", 2019, "year"));
+  this->db_->SaveBacktest(run, {Backtest(2019, "year", 3.5), Backtest(2018, "year", 3.0)});
+  this->db_->SaveBacktest(other, {Backtest(2019, "year", 9.0)});
+
+  const auto rows = this->db_->ListBacktests(run);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].target_year, 2018);
+  EXPECT_EQ(rows[1].target_year, 2019);
+  const BacktestRow& r = rows[1];
+  EXPECT_EQ(r.run_id, run);
+  EXPECT_EQ(r.horizon, "year");
+  EXPECT_EQ(r.days, 365);
+  EXPECT_DOUBLE_EQ(r.mape, 3.5);
+  EXPECT_DOUBLE_EQ(r.mae, 25000.0);
+  EXPECT_DOUBLE_EQ(r.rmse, 32000.0);
+  EXPECT_DOUBLE_EQ(r.bias, -1500.0);
+  EXPECT_DOUBLE_EQ(r.skill, 0.3);
+  EXPECT_DOUBLE_EQ(r.naive_mape, 5.25);
+  EXPECT_DOUBLE_EQ(r.coverage, 88.5);
+  EXPECT_DOUBLE_EQ(r.interval_width, 12.25);
+  EXPECT_EQ(this->db_->ListBacktests(other).size(), 1u);
+  EXPECT_TRUE(this->db_->ListBacktests(other + 1).empty());
+}
+
+TYPED_TEST(DatabaseTest, SaveBacktestIsAllOrNothing) {
+  const int64_t run = this->db_->BeginRun(MakeRun("backtest", 2019, "year"));
+  // The second row repeats the target year: the primary key rejects it, and with it the first.
+  EXPECT_THROW(
+      this->db_->SaveBacktest(run, {Backtest(2018, "year", 3.0), Backtest(2018, "year", 4.0)}),
+      StorageError);
+  EXPECT_THROW(
+      this->db_->SaveBacktest(run, {Backtest(2018, "year", 3.0), Backtest(2019, "week", 4.0)}),
+      StorageError);
+  EXPECT_TRUE(this->db_->ListBacktests(run).empty());
+  EXPECT_THROW(this->db_->SaveBacktest(424242, {Backtest(2018, "year", 3.0)}), StorageError);
+}
+
+TYPED_TEST(DatabaseTest, LatestBacktestsKeepsTheLatestSucceededRowPerTargetYear) {
+  const auto backtest = [&](const std::string& horizon, const std::string& status,
+                            const std::vector<BacktestRow>& rows) {
+    const int64_t run = this->db_->BeginRun(MakeRun("backtest", rows.back().target_year, horizon));
+    this->db_->SaveBacktest(run, rows);
+    if (status != "running") this->db_->FinishRun(run, status, "");
+    return run;
+  };
+  const int64_t old_run =
+      backtest("year", "succeeded", {Backtest(2017, "year", 4.0), Backtest(2018, "year", 5.0)});
+  const int64_t new_run =
+      backtest("year", "succeeded", {Backtest(2018, "year", 3.0), Backtest(2019, "year", 3.5)});
+  // Neither a failed nor an unfinished run, nor the other horizon, counts.
+  backtest("year", "failed", {Backtest(2019, "year", 99.0)});
+  backtest("year", "running", {Backtest(2019, "year", 98.0)});
+  const int64_t day_run = backtest("day", "succeeded", {Backtest(2019, "day", 2.0)});
+
+  const auto year = this->db_->LatestBacktests("year");
+  ASSERT_EQ(year.size(), 3u);
+  EXPECT_EQ(year[0].target_year, 2017);
+  EXPECT_EQ(year[0].run_id, old_run);
+  EXPECT_EQ(year[1].target_year, 2018);
+  EXPECT_EQ(year[1].run_id, new_run);
+  EXPECT_DOUBLE_EQ(year[1].mape, 3.0);
+  EXPECT_EQ(year[2].target_year, 2019);
+  EXPECT_EQ(year[2].run_id, new_run);
+  EXPECT_DOUBLE_EQ(year[2].mape, 3.5);
+
+  const auto day = this->db_->LatestBacktests("day");
+  ASSERT_EQ(day.size(), 1u);
+  EXPECT_EQ(day[0].run_id, day_run);
+  EXPECT_EQ(day[0].horizon, "day");
+  EXPECT_TRUE(this->db_->LatestBacktests("week").empty());
+}
+
+TYPED_TEST(DatabaseTest, MonitorWindowsRoundTripAndTheLatestSucceededRunIsShown) {
+  EXPECT_EQ(this->db_->LatestMonitor(2020), std::nullopt);
+  MonitorWindowRow drift;
+  drift.kind = "drift";
+  drift.start = "2020-03-02";
+  drift.end = "2020-03-29";
+  drift.days = 28;
+  drift.value = -12.0;
+  drift.psi = 5.5;
+  drift.ks = 0.8;
+  drift.ks_p_value = 7e-10;
+  drift.wasserstein = 2.5;
+  drift.status = "critical";
+  drift.reason = "mean shift";
+  MonitorWindowRow month;
+  month.kind = "month";
+  month.horizon = "year";
+  month.start = "2020-03-01";
+  month.end = "2020-03-31";
+  month.days = 31;
+  month.value = 16.8;
+  month.warning_threshold = 6.0;
+  month.critical_threshold = 9.0;
+  month.status = "critical";
+  RunRecord monitor;
+  monitor.command = "monitor";
+  monitor.target_year = 2020;
+  const int64_t first = this->db_->BeginRun(monitor);
+  this->db_->SaveMonitorWindows(first, "2020-03-31", {drift, month});
+  this->db_->FinishRun(first, "succeeded", "");
+  const int64_t failed = this->db_->BeginRun(monitor);
+  this->db_->SaveMonitorWindows(failed, "2020-04-30", {drift});
+  this->db_->FinishRun(failed, "failed", "boom");
+
+  const auto latest = this->db_->LatestMonitor(2020);
+  ASSERT_TRUE(latest.has_value());
+  EXPECT_EQ(latest->run_id, first);
+  EXPECT_EQ(latest->as_of, "2020-03-31");
+  ASSERT_EQ(latest->windows.size(), 2u);
+  const MonitorWindowRow& d = latest->windows[0];
+  EXPECT_EQ(d.kind, "drift");
+  EXPECT_EQ(d.horizon, "");
+  EXPECT_DOUBLE_EQ(*d.ks_p_value, 7e-10);
+  EXPECT_EQ(d.warning_threshold, std::nullopt);
+  EXPECT_EQ(d.reason, "mean shift");
+  const MonitorWindowRow& m = latest->windows[1];
+  EXPECT_EQ(m.horizon, "year");
+  EXPECT_EQ(m.psi, std::nullopt);
+  EXPECT_DOUBLE_EQ(*m.critical_threshold, 9.0);
+  EXPECT_EQ(this->db_->LatestMonitor(2021), std::nullopt);
+
+  MonitorWindowRow bad = month;
+  bad.status = "fine";
+  EXPECT_THROW(this->db_->SaveMonitorWindows(first, "2020-03-31", {month, bad}), StorageError);
+  EXPECT_EQ(this->db_->LatestMonitor(2020)->windows.size(), 2u);  // nothing of the failed write
+}
+
+TYPED_TEST(DatabaseTest, AlertsFilterByADayOrTimeAsTheEndOfTheCreationPeriod) {
+  for (const char* created :
+       {"2021-03-01T10:00:00.000Z", "2021-03-02T23:59:59.999Z", "2021-03-03T00:00:00.000Z"}) {
+    AlertRecord a;
+    a.created_at = created;
+    a.severity = "warning";
+    a.source = "drift";
+    a.code = "drift.window";
+    a.message = created;
+    a.subject = created;  // three findings, not one
+    ASSERT_TRUE(this->db_->AddAlert(a).has_value());
+  }
+  AlertFilter f = Limit(10);
+  f.until = "2021-03-02";
+  EXPECT_EQ(this->db_->ListAlerts(f).size(), 2u);
+  f.since = "2021-03-02";
+  EXPECT_EQ(this->db_->ListAlerts(f).size(), 1u);
+  f.since.clear();
+  f.until = "2021-03-01T12:00:00.000Z";
+  EXPECT_EQ(this->db_->ListAlerts(f).size(), 1u);
+}
+
+TYPED_TEST(DatabaseTest, ListAlertsFiltersByTargetYearAndRun) {
+  const int64_t run = this->db_->BeginRun(MakeRun("monitor", 2020));
+  const auto add = [&](std::optional<int> year, std::string subject) {
+    AlertRecord a = MakeAlert(year == 2020 ? std::optional<int64_t>(run) : std::nullopt, "warning",
+                              "code", std::move(subject));
+    a.target_year = year;
+    return *this->db_->AddAlert(a);
+  };
+  const int64_t y2019 = add(2019, "a");
+  const int64_t y2020 = add(2020, "b");
+  add(std::nullopt, "c");
+  const int64_t again2020 = add(2020, "d");
+  AlertFilter f = Limit(10);
+  f.target_year = 2020;
+  std::vector<int64_t> ids;
+  for (const AlertRecord& a : this->db_->ListAlerts(f)) ids.push_back(a.id);
+  EXPECT_EQ(ids, (std::vector<int64_t>{again2020, y2020}));
+  f.target_year = 2019;
+  ASSERT_EQ(this->db_->ListAlerts(f).size(), 1u);
+  EXPECT_EQ(this->db_->ListAlerts(f).at(0).id, y2019);
+  f.target_year = 2018;
+  EXPECT_TRUE(this->db_->ListAlerts(f).empty());
+  // Without it, every alert.
+  EXPECT_EQ(this->db_->ListAlerts(Limit(10)).size(), 4u);
+  AlertFilter by_run = Limit(10);
+  by_run.run_id = run;
+  EXPECT_EQ(this->db_->ListAlerts(by_run).size(), 2u);
+  by_run.run_id = run + 1;
+  EXPECT_TRUE(this->db_->ListAlerts(by_run).empty());
+}
+
+TYPED_TEST(DatabaseTest, ASecondLockOnTheSameTargetTimesOutNamingIt) {
+  const auto held = this->db_->LockTarget(2021, "year", 1s);
+  ASSERT_NE(held, nullptr);
+  // Another process would open the database on its own: so does the second holder.
+  const auto other = this->backend_.Open();
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    other->LockTarget(2021, "year", 200ms);
+    FAIL() << "expected LockTimeout";
+  } catch (const LockTimeout& e) {
+    const std::string message = e.what();
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "2021", message);
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "year", message);
+    EXPECT_EQ(e.exit_code(), ExitCode::kBusy);
+  }
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 200ms);
+}
+
+TYPED_TEST(DatabaseTest, LocksOfOtherTargetsDoNotBlock) {
+  const auto held = this->db_->LockTarget(2021, "year", 1s);
+  const auto other = this->backend_.Open();
+  EXPECT_NE(other->LockTarget(2021, "day", 100ms), nullptr);
+  EXPECT_NE(other->LockTarget(2020, "year", 100ms), nullptr);
+}
+
+TYPED_TEST(DatabaseTest, ALockIsReleasedWhenDestroyed) {
+  const auto other = this->backend_.Open();
+  {
+    const auto held = this->db_->LockTarget(2021, "day", 1s);
+    EXPECT_THROW(other->LockTarget(2021, "day", 50ms), LockTimeout);
+  }
+  EXPECT_NE(other->LockTarget(2021, "day", 100ms), nullptr);
+}
+
+TYPED_TEST(DatabaseTest, AWaitingLockIsTakenOnceTheHolderReleasesIt) {
+  auto held = this->db_->LockTarget(2022, "year", 1s);
+  const auto other = this->backend_.Open();
+  std::thread release([&held] {
+    std::this_thread::sleep_for(200ms);
+    held.reset();
+  });
+  EXPECT_NE(other->LockTarget(2022, "year", 5s), nullptr);
+  release.join();
+}
+
+TYPED_TEST(DatabaseTest, NotANumberIsStoredAsNullAsSqliteDoes) {
+  const int64_t run = this->db_->BeginRun(MakeRun("evaluate", 2021, "year"));
+  MetricRow metric = Metric("year", "2021", 2.5);
+  metric.skill = std::nan("");
+  this->db_->SaveMetrics(run, {metric});
+  this->db_->FinishRun(run, "succeeded", "");
+  EXPECT_EQ(this->QueryInt("SELECT COUNT(*) FROM metrics WHERE skill IS NULL"), 1);
+  const auto evaluations = this->db_->LatestEvaluations();
+  ASSERT_EQ(evaluations.size(), 1u);
+  EXPECT_EQ(evaluations[0].metrics.skill, 0.0);
+  EXPECT_EQ(evaluations[0].metrics.mape, 2.5);
+
+  AlertRecord alert = MakeAlert(run, "warning", "nan_value");
+  alert.value = std::nan("");
+  alert.threshold = 1.0 / 3.0;
+  ASSERT_TRUE(this->db_->AddAlert(alert));
+  const auto alerts = this->db_->ListAlerts(Limit(10));
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].value, std::nullopt);
+  // Doubles come back bit for bit.
+  EXPECT_EQ(alerts[0].threshold, 1.0 / 3.0);
+}
+
+// PostgreSQL only: URLs, connections and concurrent migrations.
+
+TEST(PostgresDatabase, RefusesAPasswordInTheUrl) {
+  for (const char* url : {"postgresql://loadcast:s3cret@db.example.com:5432/loadcast",
+                          "postgres://db.example.com/loadcast?user=lc&password=s3cret"}) {
+    SCOPED_TRACE(url);
+    try {
+      PostgresDatabase db(url);
+      FAIL() << "expected ConfigError";
+    } catch (const ConfigError& e) {
+      const std::string message = e.what();
+      EXPECT_PRED_FORMAT2(::testing::IsSubstring, "PGPASSWORD", message);
+      EXPECT_PRED_FORMAT2(::testing::IsNotSubstring, "s3cret", message);
+    }
+  }
+}
+
+TEST(PostgresDatabase, AnUnreachableServerIsAStorageErrorWithoutTheSecrets) {
+  // Port 1 on loopback: refused at once, no server needed.
+  const std::string url = "postgresql://loadcast@127.0.0.1:1/loadcast?connect_timeout=2";
+  try {
+    PostgresDatabase db(url);
+    FAIL() << "expected StorageError";
+  } catch (const StorageError& e) {
+    const std::string message = e.what();
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, RedactUrl(url), message);
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "cannot connect", message);
+    EXPECT_PRED_FORMAT2(::testing::IsNotSubstring, "loadcast@", message);
+  }
+}
+
+TEST(PostgresDatabase, AnUnknownHostIsAStorageErrorWithoutThePassword) {
+  // The password comes from the environment, as in production; it must not leak either way.
+  ::setenv("PGPASSWORD", "s3cret-from-env", 1);
+  const std::string url = "postgresql://loadcast@no-such-host.invalid:5432/loadcast";
+  try {
+    PostgresDatabase db(url);
+    ::unsetenv("PGPASSWORD");
+    FAIL() << "expected StorageError";
+  } catch (const StorageError& e) {
+    ::unsetenv("PGPASSWORD");
+    const std::string message = e.what();
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "no-such-host.invalid", message);
+    EXPECT_PRED_FORMAT2(::testing::IsNotSubstring, "s3cret", message);
+  }
+}
+
+TEST(PostgresDatabase, LocationHidesTheUserInfo) {
+  auto database = ScopedPostgresDatabase::Create();
+  if (!database) GTEST_SKIP() << testing::kPostgresSkipMessage;
+  PostgresDatabase db(database->url());
+  EXPECT_EQ(db.location(), RedactUrl(database->url()));
+  EXPECT_EQ(db.location().find("postgres@"), std::string::npos);
+}
+
+TEST(PostgresDatabase, ProcessesStartingTogetherMigrateOnce) {
+  auto database = ScopedPostgresDatabase::Create();
+  if (!database) GTEST_SKIP() << testing::kPostgresSkipMessage;
+  constexpr int kStarters = 4;
+  std::vector<int> versions(kStarters, 0);
+  std::vector<std::string> errors(kStarters);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kStarters; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        PostgresDatabase db(database->url());
+        versions[i] = db.schema_version();
+      } catch (const std::exception& e) {
+        errors[i] = e.what();
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (int i = 0; i < kStarters; ++i) {
+    EXPECT_EQ(errors[i], "") << "starter " << i;
+    EXPECT_EQ(versions[i], kLatestSchema) << "starter " << i;
+  }
+  pqxx::connection conn(database->url());
+  pqxx::nontransaction txn(conn);
+  EXPECT_EQ(txn.exec("SELECT COUNT(*) FROM schema_migrations")[0][0].as<int>(), kLatestSchema);
+}
+
+}  // namespace
+}  // namespace loadcast
