@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?=
 
-.PHONY: all deps configure build demo test bench check-layers format clean
+.PHONY: all deps configure build demo test test-sanitize bench check-layers format clean
 
 all: build
 
@@ -25,6 +25,11 @@ demo: build
 test: build
 	bash scripts/run-tests.sh $(BUILD_DIR) -j $(JOBS) $(CTEST_ARGS)
 
+# The unit and integration tests under ASan, LSan and UBSan, in their own build folder
+# (build-sanitize): configures, builds and runs them (scripts/run-sanitized-tests.sh).
+test-sanitize: deps
+	JOBS=$(JOBS) bash scripts/run-sanitized-tests.sh build-sanitize -j $(JOBS) $(CTEST_ARGS)
+
 bench: build
 	$(BUILD_DIR)/bench/loadcast_bench
 
@@ -36,3 +41,26 @@ format:
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# libFuzzer runs of the CSV, config and model artifact parsers (clang; scripts/fuzz.sh), after
+# replaying the inputs of tests/fixtures/fuzz/. fuzz-smoke is the short run for CI.
+FUZZ_SECONDS ?= 600
+.PHONY: fuzz fuzz-smoke
+
+fuzz: deps
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: deps
+	bash scripts/fuzz.sh 60
+
+# What CI runs (.ci/run): the tests on both backends and a minute of fuzzing per parser.
+.PHONY: check stress
+check: test fuzz-smoke
+
+# The long checks CI leaves out (docs/reliability.md): the 200 MB input, the dashboard under load
+# for STRESS_LOAD_SECONDS, and FUZZ_SECONDS of fuzzing per parser.
+STRESS_LOAD_SECONDS ?= 300
+stress: build
+	LOADCAST_STRESS=1 LOADCAST_LOAD_SECONDS=$(STRESS_LOAD_SECONDS) ctest --test-dir $(BUILD_DIR) \
+	  --output-on-failure -R 'A200Megabyte|DashboardLoad'
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)

@@ -24,10 +24,13 @@ packages=(
   libgtest-dev
   libgmock-dev
   libbenchmark-dev
+  clang
+  libclang-rt-14-dev
   chromium
   fonts-dejavu-core
   python3
   curl
+  wrk
 )
 # The S3-compatible test server runs on Node.js: any node with npm will do (the machine's own, or
 # Debian's nodejs and npm when there is none).

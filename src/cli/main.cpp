@@ -69,6 +69,10 @@ int main(int argc, char** argv) {
   }
   try {
     return action();
+  } catch (const loadcast::StorageError& e) {
+    // The storage or database failed (full, read-only, unreachable): not a bug.
+    std::cerr << "loadcast: storage error: " << e.what() << "\n";
+    return static_cast<int>(e.exit_code());
   } catch (const loadcast::Error& e) {
     std::cerr << "loadcast: " << Label(e.exit_code()) << ": " << e.what() << "\n";
     return static_cast<int>(e.exit_code());

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <ctime>
 
+#include "core/crash_point.hpp"
 #include "core/errors.hpp"
 #include "core/hash.hpp"
 #include "core/load_csv.hpp"
@@ -205,6 +206,7 @@ Registration DataController::RegisterModel(ModelRecord record, const nlohmann::j
   // The artifact is written first: a registry row never points at a missing object. Writing it
   // again for a version on record is harmless, the content being the same.
   WithDataset(record.artifact, [&] { bucket_->Put(record.artifact, text); });
+  CrashPoint("model:artifact-written");
   return WithDataset("models", [&] { return database_->RegisterModel(record); });
 }
 
@@ -276,6 +278,13 @@ int64_t DataController::BeginRun(const RunRecord& run) {
 void DataController::FinishRun(int64_t run_id, const std::string& status,
                                const std::string& message) {
   WithDataset("runs", [&] { database_->FinishRun(run_id, status, message); });
+}
+
+std::vector<int64_t> DataController::ClaimTarget(int target_year, Horizon horizon, int64_t run_id,
+                                                 const std::string& message) {
+  return WithDataset("runs", [&] {
+    return database_->ClaimTarget(target_year, std::string(HorizonName(horizon)), run_id, message);
+  });
 }
 
 std::vector<RunRecord> DataController::ListRuns(int limit) const {

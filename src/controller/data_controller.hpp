@@ -99,6 +99,9 @@ class DataController {
   // --- Datasets in the database: runs, forecasts, metrics, backtests, checks, alerts ---
   int64_t BeginRun(const RunRecord& run);
   void FinishRun(int64_t run_id, const std::string& status, const std::string& message);
+  /// See Database::ClaimTarget.
+  std::vector<int64_t> ClaimTarget(int target_year, Horizon horizon, int64_t run_id,
+                                   const std::string& message);
   std::vector<RunRecord> ListRuns(int limit) const;
   std::optional<RunRecord> FindRun(int64_t run_id) const;
   /// Records the input objects a run read: object key -> SHA-256.

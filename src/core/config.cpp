@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cstdlib>
 #include <functional>
@@ -217,7 +218,8 @@ const std::vector<Setting>& Settings() {
   return kSettings;
 }
 
-/// A value as text; `yaml_quoted` double-quotes strings so any text reads back the same.
+/// A value as text; `yaml_quoted` double-quotes strings so any text reads back the same: quotes,
+/// backslashes and control characters (which a quoted scalar would fold or reject) are escaped.
 std::string FormatValue(const Value& v, bool yaml_quoted) {
   return std::visit(
       [yaml_quoted](auto* p) -> std::string {
@@ -226,8 +228,15 @@ std::string FormatValue(const Value& v, bool yaml_quoted) {
           if (!yaml_quoted) return *p;
           std::string quoted = "\"";
           for (char c : *p) {
-            if (c == '"' || c == '\\') quoted += '\\';
-            quoted += c;
+            const auto byte = static_cast<unsigned char>(c);
+            if (c == '"' || c == '\\') {
+              quoted += '\\';
+              quoted += c;
+            } else if (byte < 0x20 || byte == 0x7f) {
+              quoted += fmt::format("\\x{:02x}", byte);
+            } else {
+              quoted += c;
+            }
           }
           return quoted + "\"";
         } else {
@@ -237,13 +246,36 @@ std::string FormatValue(const Value& v, bool yaml_quoted) {
       v);
 }
 
-void Flatten(const YAML::Node& node, const std::string& prefix,
-             std::vector<std::pair<std::string, YAML::Node>>& out) {
+/// The most components a setting's dotted key has ("models.year.kind": 3).
+std::size_t MaxKeyDepth() {
+  static const std::size_t kDepth = [] {
+    std::size_t depth = 0;
+    for (const Setting& s : Settings()) {
+      depth = std::max(depth,
+                       static_cast<std::size_t>(std::count(s.key.begin(), s.key.end(), '.')) + 1);
+    }
+    return depth;
+  }();
+  return kDepth;
+}
+
+/// The dotted keys of a mapping and their value nodes. Mappings are descended into only as deep
+/// as the deepest setting, so an alias that makes the YAML graph cyclic ends too: a mapping
+/// found deeper is kept whole, and rejected as an unknown key.
+void Flatten(const YAML::Node& node, const std::string& prefix, std::size_t depth,
+             const std::string& file, std::vector<std::pair<std::string, YAML::Node>>& out) {
   for (const auto& item : node) {
+    if (!item.first.IsScalar()) {
+      const char* what = item.first.IsNull()       ? "null"
+                         : item.first.IsSequence() ? "a sequence"
+                                                   : "a mapping";
+      throw ConfigError(fmt::format("{}:{}: a key must be a setting name, not {}", file,
+                                    item.first.Mark().line + 1, what));
+    }
     const std::string key =
-        prefix.empty() ? item.first.as<std::string>() : prefix + "." + item.first.as<std::string>();
-    if (item.second.IsMap()) {
-      Flatten(item.second, key, out);
+        prefix.empty() ? item.first.Scalar() : prefix + "." + item.first.Scalar();
+    if (item.second.IsMap() && depth + 1 < MaxKeyDepth()) {
+      Flatten(item.second, key, depth + 1, file, out);
     } else {
       out.emplace_back(key, item.second);
     }
@@ -377,7 +409,7 @@ Config LoadConfig(const std::filesystem::path& file, const std::filesystem::path
     if (!root.IsNull() && !root.IsMap())
       throw ConfigError(fmt::format("{}: top level must be a mapping", file.string()));
     std::vector<std::pair<std::string, YAML::Node>> entries;
-    if (!root.IsNull()) Flatten(root, "", entries);
+    if (!root.IsNull()) Flatten(root, "", 0, file.string(), entries);
     for (const auto& [key, node] : entries) {
       const std::string where = fmt::format("{}:{}", file.string(), node.Mark().line + 1);
       const Setting* setting = FindSetting(key);

@@ -126,6 +126,13 @@ ParsedLoadCsv ReadLoadCsv(std::string_view text, std::string_view source) {
     parsed.findings.push_back(std::move(finding));
   };
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
+    add("file_format", 1,
+        fmt::format("file is UTF-16 text (byte-order mark {}); expected UTF-8: save it as "
+                    "\"CSV UTF-8\"",
+                    text.starts_with("\xFF\xFE") ? "FF FE" : "FE FF"));
+    return parsed;
+  }
   if (text.find('\0') != std::string_view::npos) {
     add("file_format", 1, "file contains NUL bytes; it is binary, not a CSV text file");
     return parsed;
@@ -134,10 +141,11 @@ ParsedLoadCsv ReadLoadCsv(std::string_view text, std::string_view source) {
   int line_no = 0;
   bool header_seen = false;
   while (pos < text.size()) {
-    std::size_t eol = text.find('\n', pos);
+    // A line ends with LF, CRLF or a lone CR (classic Mac).
+    std::size_t eol = text.find_first_of("\r\n", pos);
     if (eol == std::string_view::npos) eol = text.size();
     const std::string_view raw = text.substr(pos, eol - pos);
-    pos = eol + 1;
+    pos = eol + (text.substr(eol).starts_with("\r\n") ? 2 : 1);
     ++line_no;
     const std::string_view line = Trim(raw);
     if (!header_seen) {

@@ -31,9 +31,10 @@ struct ParsedLoadCsv {
 };
 
 /// Parses CSV text, reporting each structural problem as a finding of the rule it breaks:
-/// file_format (empty, binary, no rows), columns (header, field count), semicolon_separator,
-/// decimal_comma, thousands_separator, date_format, missing_value, not_a_number. A UTF-8
-/// byte-order mark, CRLF line ends, surrounding whitespace and double-quoted fields are accepted.
+/// file_format (empty, binary, UTF-16, no rows), columns (header, field count),
+/// semicolon_separator, decimal_comma, thousands_separator, date_format, missing_value,
+/// not_a_number. A UTF-8 byte-order mark, CRLF or CR line ends, surrounding whitespace and
+/// double-quoted fields are accepted.
 ParsedLoadCsv ReadLoadCsv(std::string_view text, std::string_view source);
 
 /// Parses CSV text (see ReadLoadCsv); any problem throws DataError listing "source:line: problem"

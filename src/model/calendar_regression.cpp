@@ -1,8 +1,13 @@
 #include "model/calendar_regression.hpp"
 
+#include <fmt/format.h>
+
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
 
 #include "core/errors.hpp"
 #include "model/quantile.hpp"
@@ -18,6 +23,35 @@ constexpr double kRidge = 1e-10;
 constexpr double kMinScale = 1e-4;
 constexpr double kMadToSigma = 1.4826;
 constexpr double kConvergence = 1e-9;
+// Bounds of a design loaded from a state: annual harmonics above 182 alias on daily data, and
+// the level years are those of the data's four-digit dates. They keep a corrupt state from
+// building a design of billions of columns.
+constexpr int kMaxFourierOrder = 182;
+constexpr int kMinYear = 0;
+constexpr int kMaxYear = 9999;
+
+/// The integer at `key` of a state, within [min, max]; StorageError for a fraction, a number out
+/// of range or another type (converting those to int would be undefined or silently wrong).
+int StateInt(const nlohmann::json& state, const char* key, int min, int max) {
+  const nlohmann::json& value = state.at(key);
+  std::optional<std::int64_t> number;
+  if (value.is_number_unsigned()) {
+    if (value.get<std::uint64_t>() <= static_cast<std::uint64_t>(max)) {
+      number = static_cast<std::int64_t>(value.get<std::uint64_t>());
+    }
+  } else if (value.is_number_integer()) {
+    number = value.get<std::int64_t>();
+  }
+  if (!number || *number < min || *number > max) {
+    const std::string what =
+        value.is_number() ? value.dump() : fmt::format("of type {}", value.type_name());
+    throw StorageError(
+        fmt::format("calendar_regression state has an invalid design: '{}' is {}, "
+                    "not an integer from {} to {}",
+                    key, what, min, max));
+  }
+  return static_cast<int>(*number);
+}
 
 /// Robust standard deviation (scaled median absolute value) of residuals.
 double RobustScale(const std::vector<double>& residuals) {
@@ -176,11 +210,11 @@ nlohmann::json CalendarRegression::SaveState() const {
 
 void CalendarRegression::LoadState(const nlohmann::json& state) {
   try {
-    params_.fourier_order = state.at("fourier_order").get<int>();
-    params_.level_years = state.at("level_years").get<int>();
-    const int first_year = state.at("first_year").get<int>();
-    const int last_year = state.at("last_year").get<int>();
-    if (first_year > last_year || params_.fourier_order < 0 || params_.level_years < 1) {
+    params_.fourier_order = StateInt(state, "fourier_order", 0, kMaxFourierOrder);
+    params_.level_years = StateInt(state, "level_years", 1, std::numeric_limits<int>::max());
+    const int first_year = StateInt(state, "first_year", kMinYear, kMaxYear);
+    const int last_year = StateInt(state, "last_year", kMinYear, kMaxYear);
+    if (first_year > last_year) {
       throw StorageError("calendar_regression state has an invalid design");
     }
     design_.emplace(params_.fourier_order, first_year, last_year);

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <cstdint>
 #include <functional>
+#include <limits>
 
 #include "core/errors.hpp"
 #include "core/hash.hpp"
@@ -48,18 +50,40 @@ nlohmann::json ParamsToJson(const ModelParams& p) {
 
 namespace {
 
+/// The integer at `key`: a JSON integer within int's range. Anything else (a fraction, a larger
+/// number, a boolean, text) is a StorageError prefixed with `context`, rather than a conversion
+/// that would be undefined or silently wrong.
+int IntAt(const nlohmann::json& j, const char* key, std::string_view context) {
+  constexpr auto kMin = std::numeric_limits<int>::min();
+  constexpr auto kMax = std::numeric_limits<int>::max();
+  const nlohmann::json& value = j.at(key);
+  if (value.is_number_unsigned() && value.get<std::uint64_t>() <= std::uint64_t{kMax}) {
+    return static_cast<int>(value.get<std::uint64_t>());
+  }
+  if (value.is_number_integer() && !value.is_number_unsigned() &&
+      value.get<std::int64_t>() >= kMin && value.get<std::int64_t>() <= kMax) {
+    return static_cast<int>(value.get<std::int64_t>());
+  }
+  const std::string what =
+      value.is_number() ? value.dump() : fmt::format("of type {}", value.type_name());
+  throw StorageError(
+      fmt::format("{}: '{}' is {}, not an integer from {} to {}", context, key, what, kMin, kMax));
+}
+
 ModelParams ParamsFromJson(const nlohmann::json& j) {
+  constexpr std::string_view kContext = "model artifact has malformed params";
   ModelParams p;
   p.kind = j.at("kind").get<std::string>();
-  p.training_years = j.at("training_years").get<int>();
-  p.epochs = j.at("epochs").get<int>();
-  p.fourier_order = j.at("fourier_order").get<int>();
+  p.training_years = IntAt(j, "training_years", kContext);
+  p.epochs = IntAt(j, "epochs", kContext);
+  p.fourier_order = IntAt(j, "fourier_order", kContext);
   p.huber_k = j.at("huber_k").get<double>();
-  p.level_years = j.at("level_years").get<int>();
-  p.level_days = j.at("level_days").get<int>();
+  p.level_years = IntAt(j, "level_years", kContext);
+  p.level_days = IntAt(j, "level_days", kContext);
   p.recency_halflife = j.at("recency_halflife").get<double>();
   // Artifacts written before intervals were calibrated lack the key.
-  p.calibration_years = j.value("calibration_years", ModelParams{}.calibration_years);
+  p.calibration_years = j.contains("calibration_years") ? IntAt(j, "calibration_years", kContext)
+                                                        : ModelParams{}.calibration_years;
   p.interval_coverage = j.at("interval_coverage").get<double>();
   return p;
 }
@@ -127,7 +151,7 @@ std::unique_ptr<Forecaster> LoadArtifact(const nlohmann::json& artifact) {
     if (artifact.at("format").get<std::string>() != kArtifactFormat) {
       throw StorageError("not a loadcast model artifact");
     }
-    const int version = artifact.at("format_version").get<int>();
+    const int version = IntAt(artifact, "format_version", "model artifact is malformed");
     if (version < 1 || version > kArtifactFormatVersion) {
       throw StorageError(
           fmt::format("model artifact format version {} is not supported (this "

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include "core/crash_point.hpp"
 #include "core/errors.hpp"
 #include "core/hash.hpp"
 #include "core/load_csv.hpp"
@@ -121,6 +122,7 @@ IngestReport Extractor::Store(const IngestPlan& plan) {
       data_.SaveActualYear(year, series);
       report.years_stored.push_back(year);
       spdlog::info("stored actuals of {} ({} days)", year, series.count_known());
+      CrashPoint("ingest:year-stored");
     } else {
       report.years_unchanged.push_back(year);
     }

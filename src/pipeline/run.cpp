@@ -94,11 +94,38 @@ std::unique_ptr<TargetLock> Run::LockTarget() {
   assert(target_year_ && !horizon_.empty() && "only a run of one target can lock it");
   current_step_ = "lock";
   const Horizon horizon = ParseHorizon(horizon_);
+  std::unique_ptr<TargetLock> lock;
   try {
-    return data_.LockTarget(*target_year_, horizon, std::chrono::milliseconds(0));
+    lock = data_.LockTarget(*target_year_, horizon, std::chrono::milliseconds(0));
   } catch (const LockTimeout&) {
-    // Another process works on the target: wait for it below.
+    // Another process works on the target: wait for it.
+    lock = WaitForTarget(horizon);
   }
+  ClaimTarget(horizon);
+  CrashPoint("after:lock");
+  return lock;
+}
+
+void Run::ClaimTarget(Horizon horizon) {
+  const std::string message = fmt::format(
+      "stopped without finishing: its process ended (killed, crashed or its machine lost) while "
+      "it held the lock of {} {}; what it had not committed was discarded, and run {} took the "
+      "target over",
+      *target_year_, horizon_, id_);
+  for (const int64_t abandoned : data_.ClaimTarget(*target_year_, horizon, id_, message)) {
+    AlertRecord alert;
+    alert.severity = "warning";
+    alert.source = "pipeline";
+    alert.code = "run_abandoned";
+    alert.message = fmt::format("run {} {}", abandoned, message);
+    alert.target_year = target_year_;
+    alert.horizon = horizon_;
+    alert.subject = fmt::format("run {}", abandoned);
+    Raise(std::move(alert));
+  }
+}
+
+std::unique_ptr<TargetLock> Run::WaitForTarget(Horizon horizon) {
   const double timeout = config_.runs_lock_timeout_seconds;
   spdlog::info("run {}: another process is working on {} {}; waiting up to {} s for it", id_,
                *target_year_, horizon_, timeout);

@@ -13,6 +13,7 @@
 
 #include "controller/data_controller.hpp"
 #include "core/config.hpp"
+#include "core/crash_point.hpp"
 #include "core/errors.hpp"
 
 namespace loadcast {
@@ -37,6 +38,7 @@ class Run {
   template <typename F>
   auto Step(const std::string& name, F&& body) -> decltype(body()) {
     current_step_ = name;
+    CrashPoint("before:" + name);
     spdlog::debug("run {}: step {} started", id_, name);
     const auto start = std::chrono::steady_clock::now();
     auto record = [&] {
@@ -44,6 +46,7 @@ class Run {
           std::chrono::steady_clock::now() - start;
       timings_.push_back({name, elapsed.count()});
       spdlog::info("run {}: step {} finished in {:.1f} ms", id_, name, elapsed.count());
+      CrashPoint("after:" + name);
     };
     if constexpr (std::is_void_v<decltype(body())>) {
       body();
@@ -69,7 +72,8 @@ class Run {
   void SetSubject(std::string subject) { subject_ = std::move(subject); }
   /// Takes the lock of the run's target year and horizon (step "lock"), logging at info when
   /// another process holds it and the run has to wait; LockTimeout naming the target when it
-  /// stayed held for runs.lock_timeout_seconds.
+  /// stayed held for runs.lock_timeout_seconds. Once it holds the lock, earlier runs of the
+  /// target still recorded as running are marked failed, each with a run_abandoned warning.
   std::unique_ptr<TargetLock> LockTarget();
   /// Marks the run succeeded.
   void Succeed(const std::string& message = "");
@@ -80,6 +84,9 @@ class Run {
   void Fail(const std::exception& error) noexcept;
 
  private:
+  std::unique_ptr<TargetLock> WaitForTarget(Horizon horizon);
+  void ClaimTarget(Horizon horizon);
+
   /// The alert of a failure: about the data for a rejection, about the day otherwise.
   AlertRecord FailureAlert(std::string code, std::string message, bool rejected) const;
 

@@ -49,6 +49,12 @@ class Database {
 
   virtual int64_t BeginRun(const RunRecord& run) = 0;
   virtual void FinishRun(int64_t run_id, const std::string& status, const std::string& message) = 0;
+  /// Called by run `run_id` once it holds the lock of the target year and horizon: records that
+  /// it holds it (runs.locked_at), and marks failed, with `message`, the runs of the target that
+  /// held it before and are still 'running' (their process died holding it), in one transaction.
+  /// Returns the ids of those runs.
+  virtual std::vector<int64_t> ClaimTarget(int target_year, const std::string& horizon,
+                                           int64_t run_id, const std::string& message) = 0;
   virtual std::vector<RunRecord> ListRuns(int limit) const = 0;
   virtual std::optional<RunRecord> FindRun(int64_t run_id) const = 0;
   /// Records the input objects a run read (JSON object key -> SHA-256).

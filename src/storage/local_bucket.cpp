@@ -8,16 +8,14 @@
 
 #include "core/errors.hpp"
 #include "storage/local_files.hpp"
+#include "storage/object_key.hpp"
 
 namespace loadcast {
 
 LocalBucket::LocalBucket(std::filesystem::path root) : root_(std::move(root)) {}
 
 std::filesystem::path LocalBucket::PathOf(const std::string& key) const {
-  if (key.empty() || key.front() == '/' || key.find("..") != std::string::npos ||
-      key.find('\0') != std::string::npos) {
-    throw StorageError(fmt::format("invalid object key '{}'", key));
-  }
+  CheckObjectKey(key);
   return root_ / key;
 }
 

@@ -35,8 +35,14 @@ std::string ReadInputFile(const std::filesystem::path& path, std::size_t max_byt
   if (!in) throw DataError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
   std::string bytes(static_cast<std::size_t>(size), '\0');
   in.read(bytes.data(), static_cast<std::streamsize>(size));
-  if (in.gcount() != static_cast<std::streamsize>(size)) {
-    throw DataError(fmt::format("{}: short read", path.string()));
+  // A file still being written reads shorter or longer than its size a moment ago: it is taken
+  // whole or not at all.
+  if (in.gcount() != static_cast<std::streamsize>(size) ||
+      in.peek() != std::char_traits<char>::eof()) {
+    throw DataError(fmt::format(
+        "{}: the file changed while it was read (is it still being written?); try again once it "
+        "is complete",
+        path.string()));
   }
   return bytes;
 }

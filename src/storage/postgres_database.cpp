@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -10,6 +11,7 @@
 #include <thread>
 #include <utility>
 
+#include "core/crash_point.hpp"
 #include "core/errors.hpp"
 #include "core/url.hpp"
 #include "storage/alerts.hpp"
@@ -214,6 +216,10 @@ CREATE TABLE monitor_windows (
   reason TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX monitor_windows_by_run ON monitor_windows(run_id);
+)sql",
+    // As SQLite's migration 6: when a run took its target's lock.
+    R"sql(
+ALTER TABLE runs ADD COLUMN locked_at TEXT COLLATE "C";
 )sql",
 };
 
@@ -655,6 +661,25 @@ void PostgresDatabase::FinishRun(int64_t run_id, const std::string& status,
   });
 }
 
+std::vector<int64_t> PostgresDatabase::ClaimTarget(int target_year, const std::string& horizon,
+                                                   int64_t run_id, const std::string& message) {
+  std::vector<int64_t> ids;
+  InTransaction([&](pqxx::transaction_base& txn) {
+    ids.clear();
+    const std::string now = UtcNow();
+    const auto finished =
+        P(now, message, target_year, horizon, run_id)
+            .Exec(txn,
+                  "UPDATE runs SET finished_at = $1, status = 'failed', message = $2 WHERE "
+                  "status = 'running' AND locked_at IS NOT NULL AND target_year = $3 AND "
+                  "horizon = $4 AND id <> $5 RETURNING id");
+    for (const auto& row : finished) ids.push_back(row[0].as<int64_t>());
+    std::sort(ids.begin(), ids.end());
+    P(now, run_id).Exec(txn, "UPDATE runs SET locked_at = $1 WHERE id = $2");
+  });
+  return ids;
+}
+
 std::vector<RunRecord> PostgresDatabase::ListRuns(int limit) const {
   std::vector<RunRecord> runs;
   InTransaction([&](pqxx::transaction_base& txn) {
@@ -796,6 +821,7 @@ int64_t PostgresDatabase::RecordDecision(const ModelDecision& d, const AliasChan
                                         "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
                                         "RETURNING id",
                                         kDecisionFields))[0][0]);
+    CrashPoint("decision:written");
     if (change.champion) PointAlias(txn, d.horizon, "champion", *change.champion, now);
     if (change.challenger) PointAlias(txn, d.horizon, "challenger", *change.challenger, now);
     if (change.clear_challenger) {
@@ -824,7 +850,9 @@ std::vector<ModelDecision> PostgresDatabase::ListDecisions(const std::string& ho
 void PostgresDatabase::PublishForecast(int64_t run_id, int64_t model_id,
                                        const std::vector<ForecastRow>& rows) {
   InTransaction([&](pqxx::transaction_base& txn) {
-    for (const ForecastRow& r : rows) {
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const ForecastRow& r = rows[i];
+      if (i == rows.size() / 2) CrashPoint("forecast:half-written");
       P(run_id, model_id, r.date, r.forecast, r.lower, r.upper)
           .Exec(txn,
                 "INSERT INTO forecasts (run_id, model_id, date, forecast, lower, upper) "

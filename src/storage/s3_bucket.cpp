@@ -14,6 +14,7 @@
 
 #include "core/errors.hpp"
 #include "core/hash.hpp"
+#include "storage/object_key.hpp"
 
 namespace loadcast {
 namespace {
@@ -206,9 +207,7 @@ S3Bucket::S3Bucket(S3Options options) : options_(std::move(options)) {
 }
 
 std::string S3Bucket::ObjectKey(const std::string& key) const {
-  if (key.empty() || key.find('\0') != std::string::npos) {
-    throw StorageError(fmt::format("invalid object key '{}'", key));
-  }
+  CheckObjectKey(key);
   return options_.prefix.empty() ? key : options_.prefix + "/" + key;
 }
 

@@ -6,17 +6,38 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <string_view>
 #include <thread>
 
+#include "core/crash_point.hpp"
 #include "core/errors.hpp"
 #include "storage/alerts.hpp"
 
 namespace loadcast {
 namespace {
+
+/// Why the database's folder cannot be written to ("; its folder ... cannot be written:
+/// Read-only file system"), or nothing when it can: SQLite in WAL mode needs to create files
+/// beside the database, and its own error does not say why it could not.
+std::string UnwritableFolder(const std::filesystem::path& db) {
+  const std::filesystem::path folder = db.has_parent_path() ? db.parent_path() : ".";
+  if (::access(folder.c_str(), W_OK) == 0) return "";
+  return fmt::format("; its folder {} cannot be written: {}", folder.string(),
+                     std::strerror(errno));
+}
+
+/// SQLite's message for the connection's last error, with the operating system's reason when
+/// there is one ("disk I/O error (No space left on device)").
+std::string ErrorOf(sqlite3* db) {
+  std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+  const int os_error = db ? sqlite3_system_errno(db) : 0;
+  if (os_error != 0) message += fmt::format(" ({})", std::strerror(os_error));
+  return message;
+}
 
 constexpr int kBusyTimeoutMs = 10000;
 // How often a held target lock is tried again.
@@ -232,6 +253,11 @@ CREATE TABLE monitor_windows (
 );
 CREATE INDEX monitor_windows_by_run ON monitor_windows(run_id);
 )sql",
+    // When a run took its target's lock: a run still 'running' that took it, seen by the next
+    // holder of the lock, died holding it.
+    R"sql(
+ALTER TABLE runs ADD COLUMN locked_at TEXT;
+)sql",
 };
 
 /// A prepared statement, finalized on scope exit. Binds by 1-based position.
@@ -239,7 +265,7 @@ class Statement {
  public:
   Statement(sqlite3* db, const char* sql) : db_(db) {
     if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
-      throw StorageError(fmt::format("SQL prepare failed: {}", sqlite3_errmsg(db)));
+      throw StorageError(fmt::format("SQL prepare failed: {}", ErrorOf(db)));
     }
   }
   ~Statement() { sqlite3_finalize(stmt_); }
@@ -279,7 +305,7 @@ class Statement {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    throw StorageError(fmt::format("SQL step failed: {}", sqlite3_errmsg(db_)));
+    throw StorageError(fmt::format("SQL step failed: {}", ErrorOf(db_)));
   }
   void Reset() {
     sqlite3_reset(stmt_);
@@ -295,8 +321,7 @@ class Statement {
 
  private:
   void Check(int rc) const {
-    if (rc != SQLITE_OK)
-      throw StorageError(fmt::format("SQL bind failed: {}", sqlite3_errmsg(db_)));
+    if (rc != SQLITE_OK) throw StorageError(fmt::format("SQL bind failed: {}", ErrorOf(db_)));
   }
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
@@ -492,10 +517,11 @@ SqliteDatabase::SqliteDatabase(std::filesystem::path path) : path_(std::move(pat
   if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path(), ec);
   if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
       SQLITE_OK) {
-    const std::string error = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    const std::string error = ErrorOf(db_);
     sqlite3_close(db_);
     db_ = nullptr;
-    throw StorageError(fmt::format("{}: cannot open database: {}", path_.string(), error));
+    throw StorageError(fmt::format("{}: cannot open database: {}{}", path_.string(), error,
+                                   UnwritableFolder(path_)));
   }
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   try {
@@ -505,7 +531,7 @@ SqliteDatabase::SqliteDatabase(std::filesystem::path path) : path_(std::move(pat
   } catch (const StorageError& e) {
     sqlite3_close(db_);
     db_ = nullptr;
-    throw StorageError(fmt::format("{}: {}", path_.string(), e.what()));
+    throw StorageError(fmt::format("{}: {}{}", path_.string(), e.what(), UnwritableFolder(path_)));
   }
 }
 
@@ -520,10 +546,8 @@ void SqliteDatabase::EnableWal() {
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
   while (true) {
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db_, "PRAGMA journal_mode = WAL", nullptr, nullptr, &error);
-    const std::string message = error ? error : "unknown error";
-    sqlite3_free(error);
+    const int rc = sqlite3_exec(db_, "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr);
+    const std::string message = ErrorOf(db_);
     if (rc == SQLITE_OK) return;
     if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) ||
         std::chrono::steady_clock::now() >= deadline) {
@@ -579,9 +603,8 @@ std::unique_ptr<TargetLock> SqliteDatabase::LockTarget(int target_year, const st
 void SqliteDatabase::Execute(const char* sql) const {
   char* error = nullptr;
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
-    const std::string message = error ? error : "unknown error";
     sqlite3_free(error);
-    throw StorageError(fmt::format("SQL failed: {}", message));
+    throw StorageError(fmt::format("SQL failed: {}", ErrorOf(db_)));
   }
 }
 
@@ -641,6 +664,28 @@ void SqliteDatabase::FinishRun(int64_t run_id, const std::string& status,
     Statement s(db_, "UPDATE runs SET finished_at = ?, status = ?, message = ? WHERE id = ?");
     s.Bind(1, UtcNow()).Bind(2, status).Bind(3, message).Bind(4, run_id).Step();
   });
+}
+
+std::vector<int64_t> SqliteDatabase::ClaimTarget(int target_year, const std::string& horizon,
+                                                 int64_t run_id, const std::string& message) {
+  std::vector<int64_t> ids;
+  InTransaction([&] {
+    const std::string now = UtcNow();
+    Statement find(db_,
+                   "SELECT id FROM runs WHERE status = 'running' AND locked_at IS NOT NULL AND "
+                   "target_year = ? AND horizon = ? AND id <> ? ORDER BY id");
+    find.Bind(1, target_year).Bind(2, horizon).Bind(3, run_id);
+    while (find.Step()) ids.push_back(find.Int(0));
+    Statement finish(
+        db_, "UPDATE runs SET finished_at = ?, status = 'failed', message = ? WHERE id = ?");
+    for (const int64_t id : ids) {
+      finish.Bind(1, now).Bind(2, message).Bind(3, id).Step();
+      finish.Reset();
+    }
+    Statement claim(db_, "UPDATE runs SET locked_at = ? WHERE id = ?");
+    claim.Bind(1, now).Bind(2, run_id).Step();
+  });
+  return ids;
 }
 
 std::vector<RunRecord> SqliteDatabase::ListRuns(int limit) const {
@@ -774,6 +819,7 @@ int64_t SqliteDatabase::RecordDecision(const ModelDecision& d, const AliasChange
     s.Bind(11, d.champion_value).Bind(12, d.improvement).Bind(13, d.min_improvement);
     s.Bind(14, d.validation).Bind(15, d.reason).Step();
     id = sqlite3_last_insert_rowid(db_);
+    CrashPoint("decision:written");
     if (change.champion) PointAlias(db_, d.horizon, "champion", *change.champion, now);
     if (change.challenger) PointAlias(db_, d.horizon, "challenger", *change.challenger, now);
     if (change.clear_challenger) {
@@ -803,7 +849,9 @@ void SqliteDatabase::PublishForecast(int64_t run_id, int64_t model_id,
     Statement s(db_,
                 "INSERT INTO forecasts (run_id, model_id, date, forecast, lower, upper) "
                 "VALUES (?, ?, ?, ?, ?, ?)");
-    for (const ForecastRow& r : rows) {
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const ForecastRow& r = rows[i];
+      if (i == rows.size() / 2) CrashPoint("forecast:half-written");
       s.Bind(1, run_id).Bind(2, model_id).Bind(3, r.date).Bind(4, r.forecast);
       s.Bind(5, r.lower).Bind(6, r.upper).Step();
       s.Reset();

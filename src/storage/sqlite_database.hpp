@@ -24,6 +24,8 @@ class SqliteDatabase final : public Database {
                                          std::chrono::milliseconds timeout) override;
   int64_t BeginRun(const RunRecord& run) override;
   void FinishRun(int64_t run_id, const std::string& status, const std::string& message) override;
+  std::vector<int64_t> ClaimTarget(int target_year, const std::string& horizon, int64_t run_id,
+                                   const std::string& message) override;
   std::vector<RunRecord> ListRuns(int limit) const override;
   std::optional<RunRecord> FindRun(int64_t run_id) const override;
   void SetRunInputs(int64_t run_id, const std::string& inputs) override;

@@ -4,12 +4,18 @@
 #include <httplib.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
 #include <ctime>
+#include <deque>
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <regex>
 #include <thread>
@@ -25,6 +31,73 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kJson = "application/json; charset=utf-8";
+
+// How the server holds its connections (docs/dashboard.md, "Under load").
+/// Connections served at once: an open connection keeps one thread until it closes; more
+/// connections are accepted and wait for a thread in arrival order.
+constexpr std::size_t kThreads = 256;
+/// Requests a connection may make before the server closes it, so that connections waiting for a
+/// thread get their turn.
+constexpr std::size_t kKeepAliveMaxRequests = 100;
+/// Seconds an idle connection is kept open for its next request.
+constexpr time_t kKeepAliveSeconds = 5;
+/// Seconds a request may take to arrive, and an answer to be sent, before the connection is closed.
+constexpr time_t kReadTimeoutSeconds = 5;
+constexpr time_t kWriteTimeoutSeconds = 5;
+/// The largest request body read (413 beyond); no route takes one.
+constexpr std::size_t kMaxPayloadBytes = 16 * 1024;
+/// Connections the kernel queues before the server accepts them (the kernel caps it at
+/// net.core.somaxconn).
+constexpr int kListenBacklog = 1024;
+/// Answers kept for reuse by requests that wait for the same one, and for how long.
+constexpr std::size_t kKeptAnswers = 64;
+constexpr std::chrono::seconds kKeptAnswerAge{10};
+
+/// A lock granted in the order it was asked for, so that no request waits behind later ones.
+class FifoLock {
+ public:
+  void lock() {
+    std::unique_lock guard(mutex_);
+    if (!held_) {
+      held_ = true;
+      return;
+    }
+    Waiter waiter;
+    waiters_.push_back(&waiter);
+    waiter.turn.wait(guard, [&] { return waiter.granted; });
+  }
+  /// Hands the lock to the longest waiting thread, if any.
+  void unlock() {
+    const std::lock_guard guard(mutex_);
+    if (waiters_.empty()) {
+      held_ = false;
+      return;
+    }
+    Waiter* next = waiters_.front();
+    waiters_.pop_front();
+    next->granted = true;
+    next->turn.notify_one();
+  }
+
+ private:
+  struct Waiter {
+    std::condition_variable turn;
+    bool granted = false;
+  };
+  std::mutex mutex_;
+  bool held_ = false;
+  std::deque<Waiter*> waiters_;
+};
+
+/// httplib's server, with a deeper accept queue than the library's own (5 connections).
+class HttpServer : public httplib::Server {
+ public:
+  /// Sets the accept queue of the bound socket to `backlog` connections.
+  void SetBacklog(int backlog) {
+    const socket_t sock = svr_sock_;
+    if (sock != INVALID_SOCKET) ::listen(sock, backlog);
+  }
+};
 
 /// A path the server answers, and the methods it takes there (for 405 and Allow).
 struct Route {
@@ -102,6 +175,13 @@ AlertFilter AlertFilterOf(const httplib::Request& req) {
   return filter;
 }
 
+/// What identifies a GET's answer: its method, path and parameters, unambiguously.
+std::string AnswerKey(const httplib::Request& req) {
+  json key = {req.method, req.path};
+  for (const auto& [name, value] : req.params) key.push_back({name, value});
+  return key.dump();
+}
+
 std::optional<Horizon> OptionalHorizon(const httplib::Request& req) {
   const std::string text = req.get_param_value("horizon");
   if (text.empty()) return std::nullopt;
@@ -133,10 +213,20 @@ struct DashboardServer::Impl {
   const Config& config;
   ServerOptions options;
   bool loopback = true;
-  httplib::Server server;
+  HttpServer server;
   // httplib answers requests on a pool of threads; the controller (and SQLite connection) is
-  // used by one at a time.
-  std::mutex data_mutex;
+  // used by one at a time, in the order the requests asked for it.
+  FifoLock data_mutex;
+
+  /// The latest answer to a GET (by AnswerKey), and when its computation started.
+  struct Answer {
+    std::chrono::steady_clock::time_point started;
+    std::shared_ptr<const std::string> body;
+  };
+  /// Guarded by data_mutex. A request takes an answer from here only when its computation
+  /// started after the request arrived: it is then as fresh as one computed for the request
+  /// alone, and requests waiting for the lock with the same question share one computation.
+  std::map<std::string, Answer> answers;
 
   Impl(DataController& d, const Config& c, ServerOptions o)
       : data(d), config(c), options(std::move(o)), loopback(IsLoopback(options.host)) {}
@@ -155,13 +245,27 @@ struct DashboardServer::Impl {
       return;
     }
     try {
-      json body;
+      const auto arrived = std::chrono::steady_clock::now();
+      const std::string key = AnswerKey(req);
+      std::shared_ptr<const std::string> body;
       {
         const std::lock_guard lock(data_mutex);
-        body = answer();
+        const auto kept = writes ? answers.end() : answers.find(key);
+        if (kept != answers.end() && kept->second.started > arrived) {
+          body = kept->second.body;
+        } else {
+          const auto started = std::chrono::steady_clock::now();
+          body = std::make_shared<const std::string>(answer().dump());
+          if (!writes) Keep(key, Answer{started, body});
+        }
       }
       res.status = 200;
-      res.set_content(body.dump(), kJson);
+      // Written from the shared answer itself: requests that share an answer share its memory.
+      res.set_content_provider(
+          body->size(), kJson,
+          [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+            return sink.write(body->data() + offset, length);
+          });
     } catch (const NotFoundError& e) {
       SendError(res, 404, e.what());
     } catch (const MethodNotAllowed& e) {
@@ -174,6 +278,19 @@ struct DashboardServer::Impl {
     } catch (const std::exception& e) {
       spdlog::error("{} {}: internal error: {}", req.method, req.path, e.what());
       SendError(res, 500, fmt::format("internal error: {}", e.what()));
+    }
+  }
+
+  /// Keeps `answer` under `key`, dropping answers older than kKeptAnswerAge and, beyond
+  /// kKeptAnswers, the oldest. With data_mutex held.
+  void Keep(const std::string& key, Answer answer) {
+    const auto oldest = answer.started - kKeptAnswerAge;
+    answers.insert_or_assign(key, std::move(answer));
+    std::erase_if(answers, [&](const auto& kept) { return kept.second.started < oldest; });
+    while (answers.size() > kKeptAnswers) {
+      answers.erase(std::min_element(
+          answers.begin(), answers.end(),
+          [](const auto& a, const auto& b) { return a.second.started < b.second.started; }));
     }
   }
 
@@ -214,6 +331,25 @@ struct DashboardServer::Impl {
     } catch (const NotFoundError& e) {
       SendError(res, 404, e.what());
     }
+  }
+
+  /// The connection handling of "Under load" in docs/dashboard.md.
+  void Configure() {
+    server.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
+    server.set_keep_alive_max_count(kKeepAliveMaxRequests);
+    server.set_keep_alive_timeout(kKeepAliveSeconds);
+    server.set_read_timeout(kReadTimeoutSeconds, 0);
+    server.set_write_timeout(kWriteTimeoutSeconds, 0);
+    server.set_payload_max_length(kMaxPayloadBytes);
+    // Answers go out as soon as they are written, not held back waiting for the client's
+    // acknowledgement of the headers.
+    server.set_tcp_nodelay(true);
+    // SO_REUSEADDR only: a port another server listens on stays refused (SO_REUSEPORT, httplib's
+    // default, would let two servers share it).
+    server.set_socket_options([](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
   }
 
   void Register() {
@@ -304,6 +440,7 @@ DashboardServer::DashboardServer(DataController& data, const Config& config, Ser
   if (impl_->options.port < 0 || impl_->options.port > 65535) {
     throw UsageError(fmt::format("serve: port {} is not within 0..65535", impl_->options.port));
   }
+  impl_->Configure();
   impl_->Register();
 }
 
@@ -321,6 +458,7 @@ int DashboardServer::Bind() {
     throw UsageError(fmt::format("serve: cannot listen on {}:{} (address in use or not local?)",
                                  o.host, o.port));
   }
+  impl_->server.SetBacklog(kListenBacklog);
   return port;
 }
 

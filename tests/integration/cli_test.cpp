@@ -13,6 +13,7 @@
 #include "core/date.hpp"
 #include "core/hash.hpp"
 #include "support/cli_runner.hpp"
+#include "support/snapshot.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
@@ -23,42 +24,11 @@ using testing::BundledData;
 using testing::TempDir;
 
 using Result = testing::CliResult;
+using testing::DataTables;
+using testing::HashTree;
 using testing::Json;
 using testing::Loadcast;
 using testing::Slurp;
-
-/// SHA-256 of every file under a folder, by relative path.
-std::map<std::string, std::string> HashTree(const fs::path& root) {
-  std::map<std::string, std::string> hashes;
-  if (!fs::exists(root)) return hashes;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file()) {
-      hashes[fs::relative(entry.path(), root).string()] = Sha256Hex(Slurp(entry.path()));
-    }
-  }
-  return hashes;
-}
-
-/// The content of the tables that hold data (not the run log and alerts), as text.
-std::string DataTables(const fs::path& db_path) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  std::string dump;
-  for (const char* table : {"models", "forecasts", "metrics", "checks", "schema_migrations"}) {
-    const std::string sql = std::string("SELECT * FROM ") + table + " ORDER BY 1, 2";
-    sqlite3_exec(
-        db, sql.c_str(),
-        [](void* text, int n, char** values, char**) {
-          auto* out = static_cast<std::string*>(text);
-          for (int i = 0; i < n; ++i) *out += std::string(values[i] ? values[i] : "NULL") + "|";
-          *out += "\n";
-          return 0;
-        },
-        &dump, nullptr);
-  }
-  sqlite3_close(db);
-  return dump;
-}
 
 int CountLines(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));

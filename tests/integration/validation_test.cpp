@@ -13,13 +13,15 @@
 
 #include "core/hash.hpp"
 #include "support/cli_runner.hpp"
+#include "support/ingested_workspace.hpp"
+#include "support/snapshot.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::BundledData;
+using testing::DataTables;
 using testing::Json;
 using testing::Loadcast;
 using testing::Slurp;
@@ -35,35 +37,10 @@ struct Bucket {
 
 Bucket HashBucket(const fs::path& root) {
   Bucket bucket;
-  if (!fs::exists(root)) return bucket;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (!entry.is_regular_file()) continue;
-    const std::string key = fs::relative(entry.path(), root).generic_string();
-    const std::string hash = Sha256Hex(Slurp(entry.path()));
-    (key.starts_with("quarantine/") ? bucket.quarantine : bucket.data)[key] = hash;
+  for (auto& [key, hash] : testing::HashTree(root)) {
+    (key.starts_with("quarantine/") ? bucket.quarantine : bucket.data)[key] = std::move(hash);
   }
   return bucket;
-}
-
-/// The content of the tables that hold data (not the run log and alerts), as text.
-std::string DataTables(const fs::path& db_path) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  std::string dump;
-  for (const char* table : {"models", "forecasts", "metrics", "checks", "schema_migrations"}) {
-    const std::string sql = std::string("SELECT * FROM ") + table + " ORDER BY 1, 2";
-    sqlite3_exec(
-        db, sql.c_str(),
-        [](void* text, int n, char** values, char**) {
-          auto* out = static_cast<std::string*>(text);
-          for (int i = 0; i < n; ++i) *out += std::string(values[i] ? values[i] : "NULL") + "|";
-          *out += "\n";
-          return 0;
-        },
-        &dump, nullptr);
-  }
-  sqlite3_close(db);
-  return dump;
 }
 
 /// The alerts whose code is `code`.
@@ -76,29 +53,17 @@ std::vector<nlohmann::json> AlertsWithCode(const nlohmann::json& alerts, const s
 }
 
 /// Each test works in a copy of a folder that holds the bundled data (2006-2021), ingested once.
-class ValidationTest : public ::testing::Test {
+class ValidationTest : public testing::IngestedWorkspaceTest {
  protected:
-  static void SetUpTestSuite() {
-    workspace_ = new TempDir;
-    const Result r = Loadcast(workspace_->path(), {"ingest", BundledData().string()});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
-  static void TearDownTestSuite() {
-    delete workspace_;
-    workspace_ = nullptr;
-  }
   void SetUp() override {
     LOADCAST_SKIP_ON_REMOTE_BACKENDS("the bucket folder and the SQLite file");
-    fs::copy(workspace_->path() / "var", dir_ / "var", fs::copy_options::recursive);
+    CopyIngested(dir_ / "var");
   }
   fs::path BucketRoot() const { return dir_ / "var/bucket"; }
   fs::path Database() const { return dir_ / "var/loadcast.db"; }
 
-  static TempDir* workspace_;
   TempDir dir_;
 };
-
-TempDir* ValidationTest::workspace_ = nullptr;
 
 struct BadInput {
   std::string name;  // the test's name, and the file's (with .csv)

@@ -77,10 +77,20 @@ class BackgroundProcess {
     return "";
   }
 
+  /// The process id while it runs (-1 once it was waited for or could not start).
+  pid_t pid() const { return pid_; }
+
   /// Sends SIGTERM and waits; the exit code (-1 when it did not exit normally or ran no more).
   int Stop() {
     if (pid_ <= 0) return exit_code_;
     kill(pid_, SIGTERM);
+    return Wait();
+  }
+
+  /// Sends `signal` (SIGKILL: no chance to clean up) and waits; the exit code as for Wait.
+  int Kill(int signal = SIGKILL) {
+    if (pid_ <= 0) return exit_code_;
+    kill(pid_, signal);
     return Wait();
   }
 
@@ -91,13 +101,18 @@ class BackgroundProcess {
     waitpid(pid_, &status, 0);
     pid_ = -1;
     exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    signal_ = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     return exit_code_;
   }
+
+  /// The signal that ended the process (0 when it exited, or has not ended yet).
+  int TermSignal() const { return signal_; }
 
  private:
   pid_t pid_ = -1;
   int out_ = -1;
   int exit_code_ = -1;
+  int signal_ = 0;
 };
 
 }  // namespace loadcast::testing

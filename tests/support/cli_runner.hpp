@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -35,12 +36,16 @@ inline std::string ShellQuote(const std::string& s) {
   return out + "'";
 }
 
-/// Runs build/loadcast with `args` in `cwd`, capturing its exit code and both streams.
-inline CliResult Loadcast(const std::filesystem::path& cwd, const std::vector<std::string>& args) {
+/// Runs build/loadcast with `args` in `cwd`, with `env` set on top of this environment,
+/// capturing its exit code and both streams.
+inline CliResult Loadcast(const std::filesystem::path& cwd, const std::vector<std::string>& args,
+                          const std::map<std::string, std::string>& env = {}) {
   const auto out = cwd / ".stdout";
   const auto err = cwd / ".stderr";
   std::string command = "cd " + ShellQuote(cwd.string()) + " && env";
-  for (const auto& [name, value] : BackendEnv(cwd)) command += " " + name + "=" + ShellQuote(value);
+  std::map<std::string, std::string> environment = BackendEnv(cwd);
+  for (const auto& [name, value] : env) environment[name] = value;
+  for (const auto& [name, value] : environment) command += " " + name + "=" + ShellQuote(value);
   command += " " + ShellQuote(LOADCAST_BINARY);
   for (const auto& a : args) {
     command += ' ';

@@ -345,6 +345,22 @@ TEST(LoadConfig, RejectsMalformedYamlNamingFileAndLine) {
   EXPECT_TRUE(Contains(message, "invalid YAML"));
 }
 
+TEST(LoadConfig, RejectsKeysThatAreNotNamesNamingFileAndLine) {
+  TempDir dir;
+  const std::string message = LoadError(dir, "storage:\n  [url]: var/bucket\n");
+  EXPECT_TRUE(Contains(message, (dir / "loadcast.yaml").string() + ":2:"));
+  EXPECT_TRUE(Contains(message, "a key must be a setting name, not a sequence"));
+  EXPECT_TRUE(Contains(LoadError(dir, "{logging: 1}: 2\n"), "not a mapping"));
+  EXPECT_TRUE(Contains(LoadError(dir, "~: 1\n"), "not null"));
+}
+
+TEST(LoadConfig, RejectsAMappingThatContainsItselfAsUnknownKey) {
+  // An alias inside its own anchored mapping makes the YAML graph cyclic; reading it ends.
+  TempDir dir;
+  EXPECT_TRUE(Contains(LoadError(dir, "a: &x\n  b: *x\n"), "unknown key 'a.b.b'"));
+  EXPECT_TRUE(Contains(LoadError(dir, "storage: &s\n  s3: *s\n"), "unknown key 'storage.s3.s3'"));
+}
+
 TEST(LoadConfig, RejectsNonMappingTopLevel) {
   TempDir dir;
   EXPECT_TRUE(Contains(LoadError(dir, "- storage\n- database\n"), "top level must be a mapping"));
@@ -413,6 +429,17 @@ TEST(DumpConfig, ReloadsToTheSameNonDefaultValues) {
   const Config reloaded = LoadConfig(dir.Write("dump.yaml", dump), dir.path());
   ExpectSameConfig(reloaded, c);
   // The dump of the reloaded config is byte-identical: it is recorded with each run and compared.
+  EXPECT_EQ(DumpConfig(reloaded), dump);
+}
+
+TEST(DumpConfig, ReloadsStringsWithControlCharacters) {
+  TempDir dir;
+  Config c = DefaultConfig(dir.path());
+  static constexpr char kText[] = "line\none\ttab\rcr\x01\x7f \"quoted\" back\\slash\0nul\n";
+  c.storage_url = std::string(kText, sizeof kText - 1);  // the NUL included
+  const std::string dump = DumpConfig(c);
+  const Config reloaded = LoadConfig(dir.Write("dump.yaml", dump), dir.path());
+  EXPECT_EQ(reloaded.storage_url, c.storage_url);
   EXPECT_EQ(DumpConfig(reloaded), dump);
 }
 

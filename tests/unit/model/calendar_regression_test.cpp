@@ -366,6 +366,24 @@ TEST(CalendarRegression, LoadStateRejectsInvalidDesignParameters) {
   }
 }
 
+TEST(CalendarRegression, LoadStateRejectsHugeOrFractionalDesignNumbers) {
+  // A corrupt state must neither build a design of billions of columns nor convert numbers that
+  // do not fit an int.
+  CalendarRegression model(Params(2));
+  model.Fit(BuildFrame(SyntheticSeries(2017, 2018, 2, 0.01), YearStart(2017), YearStart(2019)));
+  const nlohmann::json good = model.SaveState();
+  const std::vector<std::pair<std::string, nlohmann::json>> bad = {
+      {"fourier_order", 200000000}, {"fourier_order", 183},       {"fourier_order", 1e300},
+      {"first_year", -2000000000},  {"first_year", 2017.5},       {"last_year", 2147483647},
+      {"last_year", 10000},         {"level_years", 4294967297U}, {"level_years", 2.5}};
+  for (const auto& [key, value] : bad) {
+    nlohmann::json state = good;
+    state[key] = value;
+    CalendarRegression fresh(Params(2));
+    EXPECT_THROW(fresh.LoadState(state), StorageError) << key << " = " << value.dump();
+  }
+}
+
 TEST(CalendarRegression, StaysAccurateOnNoiseFreeDataWithManyEpochs) {
   // A near-perfect fit has a robust scale near zero; without a floor, the Huber reweighting then
   // down-weights almost every day and the later epochs diverge from the exact solution.

@@ -240,6 +240,28 @@ TEST(LoadArtifact, RejectsFutureFormatVersion) {
   EXPECT_TRUE(Contains(LoadError(artifact), "malformed"));
 }
 
+TEST(LoadArtifact, RejectsIntegersThatAreFractionsOrBeyondInt) {
+  // Converting these to int would be undefined (1e300) or wrap around to a valid version (2^32+2).
+  const nlohmann::json good =
+      SaveArtifact(*Trained("seasonal_naive"), Params("seasonal_naive"), kInfo);
+  for (const nlohmann::json& version : {nlohmann::json(1e300), nlohmann::json(1.5),
+                                        nlohmann::json(4294967298U), nlohmann::json(-4294967294)}) {
+    nlohmann::json artifact = good;
+    artifact["format_version"] = version;
+    EXPECT_TRUE(Contains(LoadError(artifact), "malformed: 'format_version' is " + version.dump()));
+  }
+  nlohmann::json boolean = good;
+  boolean["format_version"] = true;
+  EXPECT_TRUE(Contains(LoadError(boolean), "'format_version' is of type boolean"));
+  nlohmann::json epochs = good;
+  epochs["params"]["epochs"] = 1e300;
+  EXPECT_TRUE(Contains(LoadError(epochs), "malformed params: 'epochs' is 1e+300"));
+  EXPECT_THROW(ArtifactParams(epochs), StorageError);
+  nlohmann::json calibration = good;
+  calibration["params"]["calibration_years"] = 3.5;
+  EXPECT_THROW(ArtifactParams(calibration), StorageError);
+}
+
 TEST(LoadArtifact, RejectsUnknownKindAsStorageError) {
   // A bad kind in a stored artifact is a corrupt object, not a usage mistake.
   nlohmann::json artifact =

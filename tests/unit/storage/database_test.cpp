@@ -86,7 +86,7 @@ AlertRecord MakeAlert(std::optional<int64_t> run_id, std::string severity, std::
   return a;
 }
 
-constexpr int kLatestSchema = 5;
+constexpr int kLatestSchema = 6;
 
 AlertFilter Limit(int limit) {
   AlertFilter filter;
@@ -310,6 +310,35 @@ TYPED_TEST(DatabaseTest, FinishRunRejectsAnUnknownStatus) {
   EXPECT_THROW(this->db_->FinishRun(id, "done", ""), StorageError);
   // The failed update was rolled back: the run is still running.
   EXPECT_EQ(this->db_->ListRuns(1).at(0).status, "running");
+}
+
+TYPED_TEST(DatabaseTest, ClaimTargetFailsOnlyTheRunsThatHeldTheTargetAndStillRun) {
+  auto* db = this->db_.get();
+  // A run that took the lock of 2021 year and died, one that finished, one that never took the
+  // lock (it was waiting), and a dead holder of another target.
+  const int64_t finished = db->BeginRun(MakeRun("train", 2021, "year"));
+  EXPECT_TRUE(db->ClaimTarget(2021, "year", finished, "-").empty());
+  db->FinishRun(finished, "succeeded", "");
+  const int64_t died = db->BeginRun(MakeRun("run", 2021, "year"));
+  EXPECT_TRUE(db->ClaimTarget(2021, "year", died, "-").empty());
+  const int64_t waiting = db->BeginRun(MakeRun("predict", 2021, "year"));
+  const int64_t other = db->BeginRun(MakeRun("run", 2021, "day"));
+  db->ClaimTarget(2021, "day", other, "-");
+
+  const int64_t next = db->BeginRun(MakeRun("run", 2021, "year"));
+  EXPECT_EQ(db->ClaimTarget(2021, "year", next, "stopped without finishing"),
+            std::vector<int64_t>{died});
+  const auto status = [&](int64_t id) { return db->FindRun(id)->status; };
+  EXPECT_EQ(status(died), "failed");
+  EXPECT_EQ(db->FindRun(died)->message, "stopped without finishing");
+  EXPECT_FALSE(db->FindRun(died)->finished_at.empty());
+  EXPECT_EQ(status(finished), "succeeded");
+  EXPECT_EQ(status(waiting), "running");
+  EXPECT_EQ(status(other), "running");
+  EXPECT_EQ(status(next), "running");
+  // The claimer is now the holder on record: were it to die, the next claim would fail it.
+  const int64_t after = db->BeginRun(MakeRun("run", 2021, "year"));
+  EXPECT_EQ(db->ClaimTarget(2021, "year", after, "-"), std::vector<int64_t>{next});
 }
 
 TYPED_TEST(DatabaseTest, ListRunsIsNewestFirstAndLimited) {

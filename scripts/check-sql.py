@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Checks that every SQL statement in the sources is prepared, its values bound as parameters.
+
+Rules, over src/ (usage: scripts/check-sql.py SRC_DIR):
+  1. Only the database DAOs (src/storage/*_database.cpp) call a database API.
+  2. Raw execution (sqlite3_exec, Execute, txn.exec without parameters) takes constant text only:
+     a string literal or a migration of kMigrations.
+  3. SQL text built with fmt::format interpolates only constants (kName), the `rest` of
+     SelectModels, and the placeholder lists of InClause; SelectModels is given literals only.
+  4. SQL text grown with `sql +=` grows by literals, InClause(...) or a PostgreSQL placeholder
+     numbered by the parameter counter (fmt::format(" AND x = ${}", next++)) only.
+Exits 1 listing every violation as file:line: problem.
+"""
+import pathlib
+import re
+import sys
+
+DAOS = {"sqlite_database.cpp", "postgres_database.cpp"}
+API = re.compile(r"\bsqlite3_(exec|prepare\w*)\s*\(|\bexec_params\s*\(|\btxn\.exec\s*\(|PQexec")
+SQL_WORD = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|WHERE|VALUES|FROM)\b")
+
+
+def call_args(text, start):
+    """The argument list text of the call whose '(' is at `start`, and where it ends."""
+    depth, i, in_str = 0, start, None
+    while i < len(text):
+        c = text[i]
+        if in_str:
+            if c == "\\":
+                i += 2
+                continue
+            if c == in_str:
+                in_str = None
+        elif c in "\"'":
+            in_str = c
+        elif text.startswith('R"sql(', i):
+            i = text.index(')sql"', i) + 5
+            continue
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return text[start + 1 : i], i
+        i += 1
+    return text[start + 1 :], len(text)
+
+
+def split_args(args):
+    out, depth, cur, in_str, i = [], 0, "", None, 0
+    while i < len(args):
+        c = args[i]
+        if in_str:
+            cur += c
+            if c == "\\":
+                cur += args[i + 1]
+                i += 2
+                continue
+            if c == in_str:
+                in_str = None
+        elif c in "\"'":
+            in_str = c
+            cur += c
+        elif c in "([{":
+            depth += 1
+            cur += c
+        elif c in ")]}":
+            depth -= 1
+            cur += c
+        elif c == "," and depth == 0:
+            out.append(cur.strip())
+            cur = ""
+        else:
+            cur += c
+        i += 1
+    if cur.strip():
+        out.append(cur.strip())
+    return out
+
+
+def is_literal(arg):
+    return re.fullmatch(r'("([^"\\]|\\.)*"\s*)+', arg) is not None
+
+
+def check(path, problems):
+    text = path.read_text()
+    line_of = lambda pos: text.count("\n", 0, pos) + 1
+    where = lambda pos: f"{path}:{line_of(pos)}"
+    if path.name not in DAOS:
+        for m in API.finditer(text):
+            problems.append(f"{where(m.start())}: database API outside the DAOs")
+        return
+    # Rule 2: raw execution of constant text only.
+    for m in re.finditer(r"\b(sqlite3_exec|Execute|txn\.exec)\s*\(", text):
+        args, _ = call_args(text, m.end() - 1)
+        parts = split_args(args)
+        sql = parts[1] if m.group(1) == "sqlite3_exec" else (parts[0] if parts else "")
+        if m.group(1) == "Execute" and text[: m.start()].rstrip().endswith("::"):
+            continue  # the definition
+        if "const char* sql" in args:
+            continue  # a declaration
+        if m.group(1) == "sqlite3_exec" and sql == "sql":
+            # Only inside SqliteDatabase::Execute, whose callers rule 2 checks.
+            head = text.rfind("::Execute(const char* sql)", 0, m.start())
+            if head != -1 and text.count("\n}\n", head, m.start()) == 0:
+                continue
+        if not (is_literal(sql) or re.fullmatch(r"kMigrations\[[^\]]+\]", sql)):
+            problems.append(f"{where(m.start())}: raw SQL execution of non-constant text '{sql}'")
+    # Rule 3: formatted SQL interpolates constants only.
+    for m in re.finditer(r"\bfmt::format\s*\(", text):
+        args, _ = call_args(text, m.end() - 1)
+        parts = split_args(args)
+        if not parts or not SQL_WORD.search(parts[0]):
+            continue
+        for arg in parts[1:]:
+            if re.fullmatch(r"k[A-Z]\w*", arg) or is_literal(arg) or arg == "rest":
+                continue
+            problems.append(f"{where(m.start())}: SQL formatted with '{arg}', not a constant")
+    for m in re.finditer(r"\bSelectModels\s*\(", text):
+        args, _ = call_args(text, m.end() - 1)
+        if args.strip().startswith("std::string_view rest"):
+            continue
+        if not is_literal(args.strip()):
+            problems.append(f"{where(m.start())}: SelectModels with non-literal '{args.strip()}'")
+    for m in re.finditer(r"\bInClause\s*\(", text):
+        args, _ = call_args(text, m.end() - 1)
+        parts = split_args(args)
+        if parts and not is_literal(parts[0]) and not parts[0].startswith(("std::", "const ")):
+            problems.append(f"{where(m.start())}: InClause column '{parts[0]}' is not a literal")
+    # Rule 4: SQL grown by literals or InClause only.
+    for m in re.finditer(r"\bsql\s*\+=\s*([^;]+);", text):
+        added = m.group(1).strip()
+        if is_literal(added) or re.fullmatch(r"InClause\([^;]*\)", added):
+            continue
+        # A PostgreSQL placeholder numbered by the running parameter counter: " AND x = $3".
+        placeholder = re.fullmatch(r'fmt::format\(("[^"]*\$\{\}[^"]*")\s*,\s*next(\+\+)?\)', added)
+        if placeholder:
+            continue
+        problems.append(f"{where(m.start())}: SQL grown with '{added}'")
+
+
+def main():
+    root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "src")
+    problems = []
+    files = sorted(p for p in root.rglob("*") if p.suffix in {".cpp", ".hpp"})
+    for path in files:
+        check(path, problems)
+    for p in problems:
+        print(p)
+    if problems:
+        print(f"check-sql: {len(problems)} statement(s) not prepared with bound values")
+        return 1
+    print(f"check-sql: every SQL statement in {len(files)} files is prepared, values bound")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

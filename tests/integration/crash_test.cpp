@@ -1,0 +1,256 @@
+// Crash safety of the real binary: `loadcast run` (and `ingest`) killed with SIGKILL at each
+// crash point of its write path (LOADCAST_CRASH_AT) and at spread-out moments from outside. After
+// every kill the SQLite file passes its integrity check, each published forecast is whole, each
+// model row (the champion's included) points at an artifact that is there with the content its
+// version names, and the next run succeeds, marks the killed run failed with a run_abandoned
+// warning, and ends where a run never interrupted ends.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/hash.hpp"
+#include "support/background_process.hpp"
+#include "support/cli_runner.hpp"
+#include "support/ingested_workspace.hpp"
+#include "support/snapshot.hpp"
+#include "support/temp_dir.hpp"
+
+namespace loadcast {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::BackgroundProcess;
+using testing::BundledData;
+using testing::HashTree;
+using testing::IntegrityCheck;
+using testing::Json;
+using testing::Loadcast;
+using testing::Slurp;
+using testing::TempDir;
+using Result = testing::CliResult;
+
+/// Rows of a query on the database, each as its columns' text.
+std::vector<std::vector<std::string>> Query(const fs::path& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  std::vector<std::vector<std::string>> rows;
+  const int status = sqlite3_exec(
+      db, sql.c_str(),
+      [](void* out, int n, char** values, char**) {
+        std::vector<std::string> row;
+        for (int i = 0; i < n; ++i) row.emplace_back(values[i] ? values[i] : "NULL");
+        static_cast<std::vector<std::vector<std::string>>*>(out)->push_back(std::move(row));
+        return 0;
+      },
+      &rows, nullptr);
+  EXPECT_EQ(status, SQLITE_OK) << sql << ": " << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  return rows;
+}
+
+/// What a run of 2020 leaves that must not depend on whether an earlier run was killed.
+struct Outcome {
+  std::string champion;         // the champion's version
+  nlohmann::json metrics;       // `metrics --json`
+  std::string forecast_sha256;  // the current forecast's rows
+  bool operator==(const Outcome&) const = default;
+};
+
+void PrintTo(const Outcome& o, std::ostream* os) {
+  *os << "champion " << o.champion << ", forecast " << o.forecast_sha256 << ", metrics "
+      << o.metrics.dump();
+}
+
+class CrashTest : public testing::IngestedWorkspaceTest {
+ protected:
+  static void SetUpTestSuite() {
+    IngestedWorkspaceTest::SetUpTestSuite();
+    // The outcome of a run never interrupted, in a copy.
+    TempDir clean;
+    CopyIngested(clean.path() / "var");
+    const Result run = Loadcast(clean.path(), {"run", "--target-year", "2020"});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    reference_ = new Outcome(OutcomeIn(clean.path()));
+  }
+  static void TearDownTestSuite() {
+    delete reference_;
+    reference_ = nullptr;
+    IngestedWorkspaceTest::TearDownTestSuite();
+  }
+  void SetUp() override {
+    LOADCAST_SKIP_ON_REMOTE_BACKENDS("the SQLite file and the bucket folder");
+    CopyIngested(dir_ / "var");
+  }
+
+  fs::path Database() const { return dir_ / "var/loadcast.db"; }
+  fs::path Bucket() const { return dir_ / "var/bucket"; }
+
+  static Outcome OutcomeIn(const fs::path& dir) {
+    Outcome o;
+    const fs::path db = dir / "var/loadcast.db";
+    const auto champion = Query(db,
+                                "SELECT m.version FROM model_aliases a JOIN models m ON m.id = "
+                                "a.model_id WHERE a.horizon = 'year' AND a.alias = 'champion'");
+    if (!champion.empty()) o.champion = champion[0][0];
+    o.metrics = Json(Loadcast(dir, {"metrics", "--json"}));
+    // The scores, not when or by which run they were made, nor the run's alerts.
+    for (auto& m : o.metrics) {
+      for (const char* key : {"evaluated_at", "run_id", "alerts"}) m.erase(key);
+    }
+    // The current forecast: the latest succeeded run of 2020 that published one.
+    std::string rows;
+    for (const auto& row :
+         Query(db,
+               "SELECT date, forecast, lower, upper FROM forecasts WHERE run_id = (SELECT "
+               "MAX(r.id) FROM runs r WHERE r.status = 'succeeded' AND r.target_year = 2020 AND "
+               "EXISTS (SELECT 1 FROM forecasts f WHERE f.run_id = r.id)) ORDER BY date")) {
+      for (const auto& column : row) rows += column + ",";
+      rows += "\n";
+    }
+    o.forecast_sha256 = Sha256Hex(rows);
+    return o;
+  }
+
+  /// What must hold after any kill: a sound database, whole forecasts, and every model row (so
+  /// every alias) pointing at its artifact, whose bytes hash to the model's version.
+  void ExpectIntact() {
+    EXPECT_EQ(IntegrityCheck(Database()), "ok");
+    for (const auto& row :
+         Query(Database(), "SELECT run_id, COUNT(*) FROM forecasts GROUP BY run_id")) {
+      EXPECT_EQ(row[1], "366") << "run " << row[0] << " has a partial forecast of 2020";
+    }
+    for (const auto& row : Query(Database(), "SELECT id, version, artifact FROM models")) {
+      const fs::path artifact = Bucket() / row[2];
+      ASSERT_TRUE(fs::exists(artifact)) << "model " << row[0] << " points at missing " << row[2];
+      EXPECT_EQ(Sha256Hex(Slurp(artifact)).substr(0, 16), row[1]) << artifact;
+    }
+    EXPECT_TRUE(Query(Database(),
+                      "SELECT horizon, alias FROM model_aliases WHERE model_id NOT IN (SELECT id "
+                      "FROM models)")
+                    .empty());
+    // No temporary file of an interrupted write is taken for an object.
+    for (const auto& [key, hash] : HashTree(Bucket())) {
+      EXPECT_FALSE(fs::path(key).filename().string().starts_with(".")) << key;
+    }
+  }
+
+  /// The next run succeeds, records the killed runs as failed with a run_abandoned warning
+  /// each, and ends as a run never interrupted does.
+  void ExpectNextRunRecovers() {
+    const std::size_t running =
+        Query(Database(), "SELECT id FROM runs WHERE status = 'running' AND locked_at IS NOT NULL")
+            .size();
+    const std::size_t abandoned_before = AbandonedAlerts();
+    const Result r = Loadcast(dir_.path(), {"run", "--target-year", "2020"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ExpectIntact();
+    // A run killed before it took the lock (in its first milliseconds) held nothing: it stays
+    // on record as running, and is no run's concern.
+    for (const auto& row :
+         Query(Database(), "SELECT id, locked_at FROM runs WHERE status = 'running'")) {
+      EXPECT_EQ(row[1], "NULL") << "run " << row[0] << " held the lock and is still running";
+    }
+    EXPECT_EQ(AbandonedAlerts() - abandoned_before, running);
+    EXPECT_EQ(OutcomeIn(dir_.path()), *reference_);
+  }
+
+  std::size_t AbandonedAlerts() const {
+    std::size_t n = 0;
+    for (const auto& a : Json(Loadcast(dir_.path(), {"alerts", "--json", "--limit", "1000"}))) {
+      n += a["code"] == "run_abandoned";
+    }
+    return n;
+  }
+
+  static Outcome* reference_;
+  TempDir dir_;
+};
+
+Outcome* CrashTest::reference_ = nullptr;
+
+class KilledAtCrashPoint : public CrashTest, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(KilledAtCrashPoint, LeavesEverythingIntactAndTheNextRunRecovers) {
+  BackgroundProcess run(dir_.path(), {"run", "--target-year", "2020"},
+                        {{"LOADCAST_CRASH_AT", GetParam()}});
+  run.Wait();
+  ASSERT_EQ(run.TermSignal(), SIGKILL) << "the run did not reach " << GetParam() << ":\n"
+                                       << Slurp(dir_.path() / ".background.stderr");
+  ExpectIntact();
+  const auto killed = Query(Database(), "SELECT status FROM runs ORDER BY id DESC LIMIT 1");
+  ASSERT_EQ(killed.size(), 1u);
+  EXPECT_EQ(killed[0][0], "running");
+  ExpectNextRunRecovers();
+  const auto runs = Json(Loadcast(dir_.path(), {"runs", "--json"}));
+  ASSERT_GE(runs.size(), 2u);
+  EXPECT_EQ(runs[1]["status"], "failed");
+  EXPECT_NE(runs[1]["message"].get<std::string>().find("stopped without finishing"),
+            std::string::npos)
+      << runs[1].dump(2);
+}
+
+// The steps of `run` (before: as a step starts, after: once it is done) and the points inside
+// its writes: between a model's artifact and its registry row, inside the gate's transaction
+// (decision written, aliases not yet), halfway through the forecast rows.
+INSTANTIATE_TEST_SUITE_P(Run, KilledAtCrashPoint,
+                         ::testing::Values("after:lock", "after:extract", "after:validate",
+                                           "after:enrich", "before:train", "model:artifact-written",
+                                           "after:train", "decision:written", "after:gate",
+                                           "after:predict", "after:check", "forecast:half-written",
+                                           "after:publish", "after:evaluate"),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           for (char& c : name)
+                             c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           return name;
+                         });
+
+TEST_F(CrashTest, KilledAtSpreadOutMomentsFromOutsideEverythingStaysIntact) {
+  // Kills from outside, at moments spread over a run's length, one after another in the same
+  // folder: each leaves the database and bucket intact, and then a run recovers.
+  const auto start = std::chrono::steady_clock::now();
+  {
+    TempDir timing;
+    fs::copy(dir_.path() / "var", timing.path() / "var", fs::copy_options::recursive);
+    ASSERT_EQ(Loadcast(timing.path(), {"run", "--target-year", "2020"}).exit_code, 0);
+  }
+  const auto length = std::chrono::steady_clock::now() - start;
+  constexpr int kKills = 12;
+  int killed = 0;
+  for (int i = 0; i < kKills; ++i) {
+    BackgroundProcess run(dir_.path(), {"run", "--target-year", "2020"});
+    std::this_thread::sleep_for(length * (i + 1) / (kKills + 1));
+    run.Kill(SIGKILL);
+    killed += run.TermSignal() == SIGKILL;
+    SCOPED_TRACE("kill " + std::to_string(i));
+    ExpectIntact();
+  }
+  EXPECT_GT(killed, kKills / 2) << "most kills should land while the run works";
+  ExpectNextRunRecovers();
+}
+
+TEST_F(CrashTest, IngestKilledBetweenYearsKeepsEachYearWholeAndIngestingAgainCompletes) {
+  // A fresh bucket: the 16 years are written one object at a time.
+  TempDir fresh;
+  BackgroundProcess ingest(fresh.path(), {"ingest", BundledData().string()},
+                           {{"LOADCAST_CRASH_AT", "ingest:year-stored"}});
+  ingest.Wait();
+  ASSERT_EQ(ingest.TermSignal(), SIGKILL) << Slurp(fresh.path() / ".background.stderr");
+  EXPECT_EQ(IntegrityCheck(fresh.path() / "var/loadcast.db"), "ok");
+  const auto partial = HashTree(fresh.path() / "var/bucket");
+  EXPECT_EQ(partial.size(), 1u) << "one year object written, whole";
+  const Result again = Loadcast(fresh.path(), {"ingest", BundledData().string()});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(HashTree(fresh.path() / "var/bucket"), HashTree(Bucket()));
+}
+
+}  // namespace
+}  // namespace loadcast
