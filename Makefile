@@ -53,9 +53,10 @@ fuzz: deps
 fuzz-smoke: deps
 	bash scripts/fuzz.sh 60
 
-# What CI runs (.ci/run): the tests on both backends and a minute of fuzzing per parser.
+# What CI runs (.ci/run): the tests on both backends, the unit and integration tests again under
+# the sanitizers, and a minute of fuzzing per parser.
 .PHONY: check stress
-check: test fuzz-smoke
+check: test test-sanitize fuzz-smoke
 
 # The long checks CI leaves out (docs/reliability.md): the 200 MB input, the dashboard under load
 # for STRESS_LOAD_SECONDS, and FUZZ_SECONDS of fuzzing per parser.

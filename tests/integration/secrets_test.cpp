@@ -153,7 +153,9 @@ TEST_F(SecretsTest, HostileFilterTextIsDataNotSql) {
     for (const std::string& option : {"--severity", "--source", "--since"}) {
       const Result r = Run({"alerts", option, text, "--json"});
       EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 2) << option << ": " << r.err;
-      if (r.exit_code == 0) EXPECT_EQ(Json(r), nlohmann::json::array()) << option;
+      if (r.exit_code == 0) {
+        EXPECT_EQ(Json(r), nlohmann::json::array()) << option;
+      }
     }
     EXPECT_EQ(Run({"models", "show", text}).exit_code, 2);
   }
@@ -167,7 +169,9 @@ TEST_F(SecretsTest, HostileFilterTextIsDataNotSql) {
           client.Get("/api/alerts", {{"severity", text}, {"source", text}}, httplib::Headers{});
       ASSERT_TRUE(res);
       EXPECT_TRUE(res->status == 200 || res->status == 400) << res->status << " " << res->body;
-      if (res->status == 200) EXPECT_EQ(nlohmann::json::parse(res->body)["alerts"].size(), 0u);
+      if (res->status == 200) {
+        EXPECT_EQ(nlohmann::json::parse(res->body)["alerts"].size(), 0u);
+      }
     }
   }
   // Nothing was dropped or deleted.
