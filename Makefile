@@ -30,8 +30,12 @@ test: build
 test-sanitize: deps
 	JOBS=$(JOBS) bash scripts/run-sanitized-tests.sh build-sanitize -j $(JOBS) $(CTEST_ARGS)
 
+# The hot paths, then the whole commands in child processes beside the Python reference
+# (docs/performance.md). BENCH_ARGS go to both, e.g. BENCH_ARGS=--benchmark_filter=run_.
+BENCH_ARGS ?=
 bench: build
-	$(BUILD_DIR)/bench/loadcast_bench
+	$(BUILD_DIR)/bench/loadcast_micro_bench $(BENCH_ARGS)
+	$(BUILD_DIR)/bench/loadcast_macro_bench $(BENCH_ARGS)
 
 check-layers:
 	bash scripts/check-layers.sh src

@@ -29,6 +29,8 @@ packages=(
   chromium
   fonts-dejavu-core
   python3
+  python3-pandas           # the Python reference of make bench (bench/python_reference.py) only
+  python3-sklearn
   curl
   wrk
 )

@@ -3,7 +3,10 @@
 // bend the calendar effects.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <span>
+#include <vector>
 
 #include "model/calendar_design.hpp"
 #include "model/forecaster.hpp"
@@ -44,9 +47,38 @@ class CalendarRegression final : public Forecaster {
   double upper_residual_ = 0.0;
 };
 
+/// A design matrix as compressed rows: each row's nonzero values with their columns, in column
+/// order. The calendar design is mostly indicators (about 20 nonzeros in 130 columns a day).
+class SparseRows {
+ public:
+  explicit SparseRows(std::size_t cols) : cols_(cols) {}
+
+  /// Appends a row given densely (`cols` values); its zeros are not stored.
+  void AppendDense(std::span<const double> row);
+
+  std::size_t rows() const { return row_start_.size() - 1; }
+  std::size_t cols() const { return cols_; }
+  /// The positions in index() and value() of row `r`: [begin(r), end(r)).
+  std::uint32_t begin(std::size_t r) const { return row_start_[r]; }
+  std::uint32_t end(std::size_t r) const { return row_start_[r + 1]; }
+  const std::vector<std::uint32_t>& index() const { return index_; }
+  const std::vector<double>& value() const { return value_; }
+
+ private:
+  std::size_t cols_;
+  std::vector<std::uint32_t> row_start_{0};
+  std::vector<std::uint32_t> index_;
+  std::vector<double> value_;
+};
+
 /// Weighted least squares with Huber reweighting: returns coefficients and fills `residuals`.
 /// `epochs` bounds the reweighting iterations; a tiny ridge keeps unused columns at zero.
 /// `prior_weights` (empty: all 1) multiply the Huber weights, e.g. to favour recent days.
+std::vector<double> FitHuber(const SparseRows& x, const std::vector<double>& y, int epochs,
+                             double huber_k, std::vector<double>& residuals,
+                             const std::vector<double>& prior_weights = {});
+
+/// The same with the design given densely, row after row.
 std::vector<double> FitHuber(const std::vector<double>& x_rowmajor, std::size_t rows,
                              std::size_t cols, const std::vector<double>& y, int epochs,
                              double huber_k, std::vector<double>& residuals,

@@ -24,11 +24,22 @@ BacktestRow Backtester::BacktestYear(int target_year) const {
   validator_.ValidateSeries(extracted.actuals,
                             fmt::format("actuals {}-{}", extracted.first_year, target_year));
   const EnrichedData enriched = Enrich(extracted, horizon_);
-  const auto model = FitModel(enriched, params);
-  Forecast forecast = model->Predict(enriched.targets, enriched.known);
+  // The year and the calibration years before it, as folds: the target year's fold is the fit a
+  // run of the year makes (same training window, targets and known days).
+  std::vector<BacktestFold> folds =
+      BacktestFolds(enriched.history, params, horizon_, target_year + 1,
+                    std::max(params.calibration_years, 0) + 1, &folds_);
+  Forecast forecast;
+  if (!folds.empty() && folds.back().year == target_year) {
+    forecast = std::move(folds.back().forecast);
+    folds.pop_back();
+  } else {
+    forecast = FitModel(enriched, params)->Predict(enriched.targets, enriched.known);
+  }
   // As Train does for the model predict uses, so that the coverage scored is the one served.
   if (const auto calibration =
-          CalibrateIntervals(enriched.history, params, horizon_, target_year)) {
+          CalibrateFromResiduals(FoldResiduals(folds, target_year - params.calibration_years),
+                                 params, horizon_, target_year)) {
     ApplyCalibration(*calibration, forecast);
   }
 

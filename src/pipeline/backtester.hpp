@@ -9,6 +9,7 @@
 
 #include "controller/data_controller.hpp"
 #include "core/config.hpp"
+#include "pipeline/interval_calibrator.hpp"
 #include "pipeline/validator.hpp"
 
 namespace loadcast {
@@ -28,6 +29,8 @@ class Backtester {
   const Config& config_;
   Horizon horizon_;
   Validator validator_;
+  // Year y's fold is year y's forecast and a calibration year of y+1 .. y+3: each is fitted once.
+  mutable FoldCache folds_;
 };
 
 /// The unweighted mean of the yearly rows' scores, each year counting once; days is their total

@@ -105,8 +105,24 @@ IntervalCalibration CalibrationFromResiduals(const std::vector<Date>& dates,
   return out;
 }
 
+const BacktestFold* FoldCache::Find(int year, const TimeSeries& slice) const {
+  const auto it = folds_.find(year);
+  if (it == folds_.end()) return nullptr;
+  const TimeSeries& held = it->second.slice;
+  if (held.start() != slice.start() || held.size() != slice.size()) return nullptr;
+  const bool same =
+      std::equal(held.values().begin(), held.values().end(), slice.values().begin(),
+                 [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); });
+  return same ? &it->second.fold : nullptr;
+}
+
+void FoldCache::Add(TimeSeries slice, const BacktestFold& fold) {
+  folds_.insert_or_assign(fold.year, Entry{std::move(slice), fold});
+}
+
 std::vector<BacktestFold> BacktestFolds(const TimeSeries& history, const ModelParams& params,
-                                        Horizon horizon, int target_year, int years) {
+                                        Horizon horizon, int target_year, int years,
+                                        FoldCache* cache) {
   std::vector<BacktestFold> folds;
   if (years <= 0 || history.empty()) return folds;
   for (int year = target_year - years; year < target_year; ++year) {
@@ -118,9 +134,16 @@ std::vector<BacktestFold> BacktestFolds(const TimeSeries& history, const ModelPa
     extracted.first_year = first_year;
     extracted.actuals =
         history.slice(Date::FromYmd(first_year, 1, 1), Date::FromYmd(year + 1, 1, 1));
+    if (cache != nullptr) {
+      if (const BacktestFold* known = cache->Find(year, extracted.actuals)) {
+        folds.push_back(*known);
+        continue;
+      }
+    }
     BacktestFold fold{year, Enrich(extracted, horizon), {}};
     fold.forecast =
         FitModel(fold.enriched, params)->Predict(fold.enriched.targets, fold.enriched.known);
+    if (cache != nullptr) cache->Add(std::move(extracted.actuals), fold);
     folds.push_back(std::move(fold));
   }
   return folds;

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstddef>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
@@ -69,11 +70,32 @@ struct BacktestFold {
   Forecast forecast;
 };
 
+/// The folds a caller already backtested, for one that backtests many target years with the
+/// same model settings and horizon (the backtester): a fold depends only on its year's slice of
+/// the history, so each year is fitted once. A fold is reused only when the slice it was fitted
+/// on equals, value for value, the one asked for.
+class FoldCache {
+ public:
+  /// The fold of `year` fitted on `slice`, or null.
+  const BacktestFold* Find(int year, const TimeSeries& slice) const;
+  void Add(TimeSeries slice, const BacktestFold& fold);
+
+ private:
+  struct Entry {
+    TimeSeries slice;
+    BacktestFold fold;
+  };
+  std::map<int, Entry> folds_;
+};
+
 /// Backtests each of the `years` years before `target_year` on `history` that it holds enough
 /// training data for (each fitted on the `params.training_years` years before it, at least two,
-/// as a run would be) under the horizon's information set; by year.
+/// as a run would be) under the horizon's information set; by year. With a cache, folds fitted
+/// before on the same data are taken from it and new ones added to it; the cache must only ever
+/// see one model setting and horizon.
 std::vector<BacktestFold> BacktestFolds(const TimeSeries& history, const ModelParams& params,
-                                        Horizon horizon, int target_year, int years);
+                                        Horizon horizon, int target_year, int years,
+                                        FoldCache* cache = nullptr);
 
 /// The residuals of the folds of years at or after `from_year`.
 BacktestResiduals FoldResiduals(const std::vector<BacktestFold>& folds, int from_year);

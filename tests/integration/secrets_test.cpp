@@ -150,7 +150,7 @@ TEST_F(SecretsTest, HostileFilterTextIsDataNotSql) {
                                                "\" OR 1=1 --", "1; DELETE FROM runs"};
   for (const std::string& text : injections) {
     SCOPED_TRACE(text);
-    for (const std::string& option : {"--severity", "--source", "--since"}) {
+    for (const char* option : {"--severity", "--source", "--since"}) {
       const Result r = Run({"alerts", option, text, "--json"});
       EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 2) << option << ": " << r.err;
       if (r.exit_code == 0) {

@@ -45,8 +45,14 @@ inline CliResult Loadcast(const std::filesystem::path& cwd, const std::vector<st
   std::string command = "cd " + ShellQuote(cwd.string()) + " && env";
   std::map<std::string, std::string> environment = BackendEnv(cwd);
   for (const auto& [name, value] : env) environment[name] = value;
-  for (const auto& [name, value] : environment) command += " " + name + "=" + ShellQuote(value);
-  command += " " + ShellQuote(LOADCAST_BINARY);
+  for (const auto& [name, value] : environment) {
+    command += ' ';
+    command += name;
+    command += '=';
+    command += ShellQuote(value);
+  }
+  command += ' ';
+  command += ShellQuote(LOADCAST_BINARY);
   for (const auto& a : args) {
     command += ' ';
     command += ShellQuote(a);

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -330,6 +332,68 @@ TEST(FitHuber, KeepsUnusedColumnsAtZero) {
   const auto beta = FitHuber(x, 10, 2, y, 5, 1.5, residuals);
   EXPECT_NEAR(beta[0], 4.0, 1e-3);
   EXPECT_EQ(beta[1], 0.0);
+}
+
+TEST(SparseRows, KeepsEachRowsNonzerosInColumnOrder) {
+  SparseRows x(4);
+  x.AppendDense(std::vector<double>{0.0, 2.0, 0.0, -1.0});
+  x.AppendDense(std::vector<double>{0.0, 0.0, 0.0, 0.0});
+  x.AppendDense(std::vector<double>{5.0, 0.0, 0.5, 0.0});
+  ASSERT_EQ(x.rows(), 3u);
+  EXPECT_EQ(x.cols(), 4u);
+  EXPECT_EQ(x.index(), (std::vector<std::uint32_t>{1, 3, 0, 2}));
+  EXPECT_EQ(x.value(), (std::vector<double>{2.0, -1.0, 5.0, 0.5}));
+  EXPECT_EQ(x.end(0) - x.begin(0), 2u);
+  EXPECT_EQ(x.begin(1), x.end(1));  // an empty row
+  EXPECT_EQ(x.end(2), 4u);
+}
+
+TEST(FitHuber, OneEpochOnASparseDesignSolvesTheWeightedNormalEquations) {
+  // A design like the calendar's (an intercept, one-hot groups, a dense harmonic) with outliers
+  // and prior weights: one epoch is weighted least squares, as solved directly and densely.
+  const std::size_t rows = 400;
+  const std::size_t cols = 6;
+  std::vector<double> x(rows * cols, 0.0);
+  std::vector<double> y(rows);
+  std::vector<double> prior(rows);
+  testing::Noise noise(7);
+  for (std::size_t r = 0; r < rows; ++r) {
+    double* row = &x[r * cols];
+    row[0] = 1.0;
+    row[1 + r % 3] = 1.0;  // one of three groups (column 1, 2 or 3)
+    row[4] = std::sin(static_cast<double>(r) / 20.0);
+    row[5] = r % 7 == 0 ? 1.0 : 0.0;
+    y[r] = 2.0 + 0.3 * row[2] - 0.2 * row[3] + 0.5 * row[4] + 0.1 * row[5] + 0.02 * noise.Next();
+    if (r % 50 == 0) y[r] += 1.0;
+    prior[r] = std::exp2(-static_cast<double>(rows - r) / 200.0);
+  }
+  SparseRows sparse(cols);
+  for (std::size_t r = 0; r < rows; ++r) {
+    sparse.AppendDense(std::span<const double>(&x[r * cols], cols));
+  }
+  Eigen::MatrixXd xtwx = Eigen::MatrixXd::Zero(cols, cols);
+  Eigen::VectorXd xtwy = Eigen::VectorXd::Zero(cols);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const Eigen::Map<const Eigen::VectorXd> row(&x[r * cols], static_cast<Eigen::Index>(cols));
+    xtwx += prior[r] * row * row.transpose();
+    xtwy += prior[r] * y[r] * row;
+  }
+  // Columns 1-3 sum to the intercept: the tiny ridge picks the minimum-norm solution, so compare
+  // fitted values, which the collinearity does not affect.
+  xtwx.diagonal().array() += 1e-10 * static_cast<double>(rows);
+  const Eigen::VectorXd direct = xtwx.ldlt().solve(xtwy);
+  std::vector<double> ols_residuals;
+  const auto ols = FitHuber(sparse, y, 1, 1.5, ols_residuals, prior);
+  for (std::size_t r = 0; r < rows; r += 37) {
+    double fitted = 0.0;
+    double expected = 0.0;
+    for (std::size_t c = 0; c < cols; ++c) {
+      fitted += x[r * cols + c] * ols[c];
+      expected += x[r * cols + c] * direct[static_cast<Eigen::Index>(c)];
+    }
+    EXPECT_NEAR(fitted, expected, 1e-9) << "row " << r;
+    EXPECT_NEAR(ols_residuals[r], y[r] - expected, 1e-9) << "row " << r;
+  }
 }
 
 TEST(CalendarRegression, LoadStateRejectsFirstYearAfterLastYear) {

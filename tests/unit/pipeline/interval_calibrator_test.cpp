@@ -197,5 +197,56 @@ TEST(CalibrateIntervals, IsDeterministicForBothHorizons) {
   }
 }
 
+TEST(BacktestFolds, ACacheFitsEachYearOnceAndGivesTheSameFolds) {
+  const TimeSeries history = SyntheticLoad(D(2012, 1, 1), D(2022, 1, 1));
+  for (Horizon h : {Horizon::kYear, Horizon::kDay}) {
+    const ModelParams params = NaiveParams(3);
+    const auto uncached = BacktestFolds(history, params, h, 2021, 5);
+    FoldCache cache;
+    const auto first = BacktestFolds(history, params, h, 2021, 5, &cache);
+    // Later targets ask for overlapping years: 2017-2020 come from the cache.
+    const auto second = BacktestFolds(history, params, h, 2022, 5, &cache);
+    ASSERT_EQ(uncached.size(), first.size());
+    for (std::size_t i = 0; i < first.size(); ++i) {
+      EXPECT_EQ(first[i].year, uncached[i].year);
+      EXPECT_EQ(first[i].forecast.mean, uncached[i].forecast.mean);
+      EXPECT_EQ(first[i].forecast.dates, uncached[i].forecast.dates);
+    }
+    ASSERT_EQ(second.size(), 5u);
+    EXPECT_EQ(second.front().year, 2017);
+    EXPECT_EQ(second.back().year, 2021);
+    EXPECT_EQ(second.front().forecast.mean, first[1].forecast.mean);
+  }
+}
+
+TEST(FoldCache, ReusesAFoldOnlyForTheSameSliceOfHistory) {
+  const TimeSeries history = SyntheticLoad(D(2014, 1, 1), D(2021, 1, 1));
+  const ModelParams params = NaiveParams(3);
+  FoldCache cache;
+  const auto folds = BacktestFolds(history, params, Horizon::kYear, 2020, 1, &cache);
+  ASSERT_EQ(folds.size(), 1u);
+  const TimeSeries slice = history.slice(D(2017, 1, 1), D(2020, 1, 1));
+  ASSERT_NE(cache.Find(2019, slice), nullptr);
+  EXPECT_EQ(cache.Find(2018, slice), nullptr);
+
+  // A changed training day, a missing day, a longer slice: not the same data, not the same fold.
+  TimeSeries changed = slice;
+  changed.set(D(2018, 3, 1), slice.at(D(2018, 3, 1)) * 1.01);
+  EXPECT_EQ(cache.Find(2019, changed), nullptr);
+  TimeSeries holed = slice;
+  holed.set(D(2018, 3, 1), kMissing);
+  EXPECT_EQ(cache.Find(2019, holed), nullptr);
+  EXPECT_EQ(cache.Find(2019, history.slice(D(2016, 1, 1), D(2020, 1, 1))), nullptr);
+
+  // Refitted on the changed data, the fold is the new data's, and replaces the old one.
+  TimeSeries edited = history;
+  edited.set(D(2018, 3, 1), history.at(D(2018, 3, 1)) * 1.5);
+  const auto refitted = BacktestFolds(edited, params, Horizon::kYear, 2020, 1, &cache);
+  const auto fresh = BacktestFolds(edited, params, Horizon::kYear, 2020, 1);
+  ASSERT_EQ(refitted.size(), 1u);
+  EXPECT_EQ(refitted.front().forecast.mean, fresh.front().forecast.mean);
+  EXPECT_NE(refitted.front().forecast.mean, folds.front().forecast.mean);
+}
+
 }  // namespace
 }  // namespace loadcast

@@ -1,13 +1,18 @@
-// Speed of the hot paths on the bundled data: parsing, feature building, fitting, forecasting.
-// Run with `make bench`.
+// Speed of the hot paths on the bundled data: reading a CSV, validating it, building the calendar
+// features, fitting and forecasting with each forecaster, and the drift statistics. Run with
+// `make bench` (with the command benchmarks) or build/bench/loadcast_micro_bench alone.
 #include <benchmark/benchmark.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
+#include "core/config.hpp"
+#include "core/drift_stats.hpp"
 #include "core/frame.hpp"
 #include "core/load_csv.hpp"
 #include "model/registry.hpp"
+#include "pipeline/validator.hpp"
 
 namespace loadcast {
 namespace {
@@ -37,6 +42,25 @@ void BM_ParseLoadCsv(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * BundledText().size()));
 }
 BENCHMARK(BM_ParseLoadCsv)->Unit(benchmark::kMicrosecond);
+
+/// The bundled rows of `year` as the yearly object ingest stores (header date,load).
+std::string YearText(int year) {
+  std::string text = "date,load\n";
+  for (Date d = Date::FromYmd(year, 1, 1); d < Date::FromYmd(year + 1, 1, 1); ++d) {
+    text += d.ToIso() + "," + std::to_string(Bundled().at(d)) + "\n";
+  }
+  return text;
+}
+
+/// The whole validation suite on one year's file against the years before it, as ingest runs it.
+void BM_ValidateYearFile(benchmark::State& state) {
+  const Validator validator(DefaultConfig("."), Date::FromYmd(2022, 1, 1));
+  const std::string text = YearText(2021);
+  const TimeSeries history = Bundled().slice(Bundled().start(), Date::FromYmd(2021, 1, 1));
+  for (auto _ : state) benchmark::DoNotOptimize(validator.CheckFile(text, "2021.csv", history));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_ValidateYearFile)->Unit(benchmark::kMicrosecond);
 
 void BM_BuildFrame(benchmark::State& state) {
   for (auto _ : state) {
@@ -68,6 +92,20 @@ BENCHMARK_CAPTURE(FitAndPredict, calendar_ar, "calendar_ar")
     ->Arg(4)
     ->Arg(10)
     ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(FitAndPredict, seasonal_naive, "seasonal_naive")
+    ->Arg(4)
+    ->Unit(benchmark::kMillisecond);
+
+/// Log load of 2021 against that of the three years before it, the samples monitor compares.
+void BM_DriftStatistics(benchmark::State& state) {
+  std::vector<double> reference;
+  std::vector<double> current;
+  for (Date d = Date::FromYmd(2018, 1, 1); d < Date::FromYmd(2022, 1, 1); ++d) {
+    (d.year() < 2021 ? reference : current).push_back(std::log(Bundled().at(d)));
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(CompareDistributions(reference, current));
+}
+BENCHMARK(BM_DriftStatistics)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace loadcast
