@@ -12,6 +12,7 @@ namespace loadcast::cli {
 struct GlobalOptions {
   std::string config_path;
   std::string log_level;
+  unsigned jobs = 0;  // 0: the number of processors
 };
 
 class Context {

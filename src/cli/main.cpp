@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "core/errors.hpp"
+#include "core/parallel.hpp"
 
 namespace {
 
@@ -41,6 +42,10 @@ int main(int argc, char** argv) {
   app.add_option("--config", options.config_path, "YAML config file (defaults apply without one)");
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  app.add_option("--jobs", options.jobs,
+                 "Threads for independent work such as backtest folds (default: the number of "
+                 "processors); results do not depend on it")
+      ->check(CLI::Range(1, 1024));
   app.set_version_flag("--version", std::string("loadcast ") + LOADCAST_VERSION);
 
   loadcast::cli::Context context(options);
@@ -67,6 +72,7 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : static_cast<int>(ExitCode::kUsage);
   }
+  loadcast::SetJobs(options.jobs);
   try {
     return action();
   } catch (const loadcast::StorageError& e) {

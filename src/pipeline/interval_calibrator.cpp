@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "core/errors.hpp"
+#include "core/parallel.hpp"
 #include "model/quantile.hpp"
 #include "pipeline/enricher.hpp"
 #include "pipeline/trainer.hpp"
@@ -125,26 +126,39 @@ std::vector<BacktestFold> BacktestFolds(const TimeSeries& history, const ModelPa
                                         FoldCache* cache) {
   std::vector<BacktestFold> folds;
   if (years <= 0 || history.empty()) return folds;
+  // The slices first, then the folds the cache lacks, fitted in parallel: each is independent.
+  std::vector<TimeSeries> slices;
+  std::vector<int> first_years;
+  std::vector<std::size_t> missing;
   for (int year = target_year - years; year < target_year; ++year) {
     const int first_year = std::max(year - params.training_years, history.start().year());
     if (!CanBacktest(history, first_year, year)) continue;
     // The same extract a run for `year` would get, from the history already in memory.
-    ExtractedData extracted;
-    extracted.target_year = year;
-    extracted.first_year = first_year;
-    extracted.actuals =
+    TimeSeries slice =
         history.slice(Date::FromYmd(first_year, 1, 1), Date::FromYmd(year + 1, 1, 1));
-    if (cache != nullptr) {
-      if (const BacktestFold* known = cache->Find(year, extracted.actuals)) {
-        folds.push_back(*known);
-        continue;
-      }
+    const BacktestFold* known = cache != nullptr ? cache->Find(year, slice) : nullptr;
+    if (known != nullptr) {
+      folds.push_back(*known);
+    } else {
+      folds.push_back(BacktestFold{year, {}, {}});
+      missing.push_back(folds.size() - 1);
     }
-    BacktestFold fold{year, Enrich(extracted, horizon), {}};
+    slices.push_back(std::move(slice));
+    first_years.push_back(first_year);
+  }
+  ParallelFor(missing.size(), [&](std::size_t m) {
+    const std::size_t i = missing[m];
+    BacktestFold& fold = folds[i];
+    ExtractedData extracted;
+    extracted.target_year = fold.year;
+    extracted.first_year = first_years[i];
+    extracted.actuals = slices[i];
+    fold.enriched = Enrich(extracted, horizon);
     fold.forecast =
         FitModel(fold.enriched, params)->Predict(fold.enriched.targets, fold.enriched.known);
-    if (cache != nullptr) cache->Add(std::move(extracted.actuals), fold);
-    folds.push_back(std::move(fold));
+  });
+  if (cache != nullptr) {
+    for (const std::size_t i : missing) cache->Add(std::move(slices[i]), folds[i]);
   }
   return folds;
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/parallel.hpp"
 #include "core/version.hpp"
 #include "model/registry.hpp"
 #include "pipeline/interval_calibrator.hpp"
@@ -19,13 +20,19 @@ std::unique_ptr<Forecaster> FitModel(const EnrichedData& enriched, const ModelPa
 TrainedModel Train(DataController& data, int64_t run_id, const EnrichedData& enriched,
                    const ModelParams& params, const TrainingContext& context) {
   const int target = enriched.target_year;
-  const auto model = FitModel(enriched, params);
-
-  // One rolling-origin backtest serves both the intervals (the calibration years) and the
-  // gate's validation scores (the validation years).
+  // The model, and one rolling-origin backtest that serves both the intervals (the calibration
+  // years) and the gate's validation scores (the validation years), at the same time.
   const int validation_years = std::max(context.validation_years, 0);
-  const auto folds = BacktestFolds(enriched.history, params, enriched.horizon, target,
-                                   std::max(params.calibration_years, validation_years));
+  std::unique_ptr<Forecaster> model;
+  std::vector<BacktestFold> folds;
+  ParallelFor(2, [&](std::size_t task) {
+    if (task == 0) {
+      model = FitModel(enriched, params);
+    } else {
+      folds = BacktestFolds(enriched.history, params, enriched.horizon, target,
+                            std::max(params.calibration_years, validation_years));
+    }
+  });
   nlohmann::json extras = nlohmann::json::object();
   // Calibrated with the model so that predict, which has only the artifact, serves the same
   // intervals a backtest of this year scores.
