@@ -3,15 +3,18 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 
 #include "core/crash_point.hpp"
 #include "core/errors.hpp"
 #include "core/hash.hpp"
 #include "core/load_csv.hpp"
+#include "core/series_csv.hpp"
 #include "storage/alerts.hpp"
 #include "storage/backends.hpp"
 #include "storage/local_files.hpp"
@@ -22,7 +25,10 @@ namespace {
 // A load file holds one value a day: a century of it is a few megabytes. Anything far larger is
 // not a load file, and reading it whole would only waste memory.
 constexpr std::size_t kMaxInputBytes = 64u << 20;
+// A many-series file carries thousands of series: 10,000 series of a year are about 110 MB.
+constexpr std::size_t kMaxSeriesInputBytes = std::size_t{4} << 30;
 constexpr std::string_view kActualsPrefix = "actuals/";
+constexpr std::string_view kSeriesPrefix = "series/";
 constexpr std::string_view kQuarantinePrefix = "quarantine/";
 constexpr std::string_view kReasonSuffix = ".reason.json";
 
@@ -95,7 +101,7 @@ DataController::DataController(std::unique_ptr<ObjectStore> bucket,
       database_(std::move(database)),
       notifier_(std::move(notifier)),
       lock_timeout_(std::chrono::milliseconds(
-          static_cast<int64_t>(std::llround(Config{}.runs_lock_timeout_seconds * 1000.0)))) {}
+          static_cast<int64_t>(std::llround(kDefaultLockTimeoutSeconds * 1000.0)))) {}
 
 std::string DataController::ReadInputFile(const std::filesystem::path& path) const {
   return loadcast::ReadInputFile(path, kMaxInputBytes);
@@ -171,6 +177,48 @@ std::string DataController::ActualYearHash(int year) const {
     const auto bytes = bucket_->Get(key);
     return bytes ? Sha256Hex(*bytes) : std::string();
   });
+}
+
+std::string DataController::ReadSeriesInputFile(const std::filesystem::path& path) const {
+  return loadcast::ReadInputFile(path, kMaxSeriesInputBytes);
+}
+
+std::string DataController::SeriesKey(int year) {
+  return fmt::format("{}{}.csv", kSeriesPrefix, year);
+}
+
+std::vector<int> DataController::SeriesYears() const {
+  return WithDataset("series", [&] {
+    std::vector<int> years;
+    for (const std::string& key : bucket_->List(std::string(kSeriesPrefix))) {
+      int year = 0;
+      if (std::sscanf(key.c_str() + kSeriesPrefix.size(), "%d.csv", &year) == 1 &&
+          SeriesKey(year) == key) {
+        years.push_back(year);
+      }
+    }
+    std::sort(years.begin(), years.end());
+    return years;
+  });
+}
+
+SeriesTable DataController::LoadSeriesYear(int year, const SeriesCsvRules& rules) const {
+  const std::string key = SeriesKey(year);
+  return WithDataset(key, [&] {
+    const auto bytes = bucket_->Get(key);
+    if (!bytes) return SeriesTable{bucket_->Locate(key), {}, {}, 0};
+    try {
+      return ParseSeriesCsv(*bytes, bucket_->Locate(key), rules);
+    } catch (const DataError& e) {
+      throw DataError(fmt::format("stored object is not valid: {}", e.what()));
+    }
+  });
+}
+
+void DataController::SaveSeriesYear(int year, const std::vector<std::string>& names,
+                                    const std::vector<TimeSeries>& loads) {
+  const std::string key = SeriesKey(year);
+  WithDataset(key, [&] { bucket_->Put(key, FormatSeriesCsv(names, loads)); });
 }
 
 std::string DataController::QuarantineFile(const std::string& name, std::string_view bytes,
@@ -397,6 +445,18 @@ void DataController::SaveMonitorWindows(int64_t run_id, const std::string& as_of
 
 std::optional<MonitorSnapshot> DataController::LatestMonitor(int target_year) const {
   return WithDataset("monitor_windows", [&] { return database_->LatestMonitor(target_year); });
+}
+
+void DataController::SaveSeriesResults(int64_t run_id, const std::vector<SeriesResultRow>& rows) {
+  WithDataset("series_results", [&] { database_->SaveSeriesResults(run_id, rows); });
+}
+
+std::optional<int64_t> DataController::LatestSeriesRun(std::optional<int> target_year) const {
+  return WithDataset("series_results", [&] { return database_->LatestSeriesRun(target_year); });
+}
+
+std::vector<SeriesResultRow> DataController::ListSeriesResults(const SeriesQuery& query) const {
+  return WithDataset("series_results", [&] { return database_->ListSeriesResults(query); });
 }
 
 }  // namespace loadcast

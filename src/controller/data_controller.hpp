@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/series_csv.hpp"
 #include "core/time_series.hpp"
 #include "storage/alert_notifier.hpp"
 #include "storage/database.hpp"
@@ -54,6 +55,20 @@ class DataController {
   void SaveActualYear(int year, const TimeSeries& series);
   /// Content hash of a year's stored object (empty when absent).
   std::string ActualYearHash(int year) const;
+
+  // --- Dataset "series": many series, one object per year (series/<year>.csv) ---
+  /// Bytes of a many-series input file; DataError naming the path when it cannot be used. Such
+  /// files hold thousands of series, so their size limit is far above ReadInputFile's.
+  std::string ReadSeriesInputFile(const std::filesystem::path& path) const;
+  /// Years with a series object, ascending.
+  std::vector<int> SeriesYears() const;
+  /// The series stored for a year (none when the year has no object); DataError when the stored
+  /// object breaks a rule.
+  SeriesTable LoadSeriesYear(int year, const SeriesCsvRules& rules) const;
+  /// Stores a year's series (atomic replace of the year's object) in canonical form.
+  void SaveSeriesYear(int year, const std::vector<std::string>& names,
+                      const std::vector<TimeSeries>& loads);
+  static std::string SeriesKey(int year);
 
   // --- Dataset "quarantine": rejected input files, kept in the bucket for inspection ---
   /// Keeps a rejected input file as quarantine/<UTC time>-<name>, with `reason` (the findings,
@@ -135,6 +150,10 @@ class DataController {
   void SaveMonitorWindows(int64_t run_id, const std::string& as_of,
                           const std::vector<MonitorWindowRow>& windows);
   std::optional<MonitorSnapshot> LatestMonitor(int target_year) const;
+  /// See Database::SaveSeriesResults, LatestSeriesRun and ListSeriesResults.
+  void SaveSeriesResults(int64_t run_id, const std::vector<SeriesResultRow>& rows);
+  std::optional<int64_t> LatestSeriesRun(std::optional<int> target_year) const;
+  std::vector<SeriesResultRow> ListSeriesResults(const SeriesQuery& query) const;
 
   std::string DatabaseLocation() const { return database_->location(); }
   std::string BucketLocation(const std::string& key) const { return bucket_->Locate(key); }

@@ -69,6 +69,9 @@ struct S3Settings {
   int max_retries = 4;
 };
 
+/// How long a run waits for another process on its target by default (runs.lock_timeout_seconds).
+inline constexpr double kDefaultLockTimeoutSeconds = 600.0;
+
 struct Config {
   std::string storage_url = "var/bucket";
   S3Settings storage_s3;
@@ -102,7 +105,7 @@ struct Config {
   std::string alerts_webhook_url;
   double alerts_webhook_timeout_seconds = 5.0;
   // How long a command waits for another process working on the same target year and horizon.
-  double runs_lock_timeout_seconds = 600.0;
+  double runs_lock_timeout_seconds = kDefaultLockTimeoutSeconds;
   MonitorSettings monitor;
   RegistrySettings registry;
   /// Relative paths are resolved against this directory (the working directory).

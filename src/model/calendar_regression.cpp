@@ -16,13 +16,6 @@
 namespace loadcast {
 namespace {
 
-// A ridge just large enough to pin columns that never fire (a holiday that fell on a weekend in
-// every training year) at zero, far too small to shrink the used ones.
-constexpr double kRidge = 1e-10;
-// Residuals below this (log units, 0.01%) are exact for our purposes: a floor on the robust scale
-// keeps near-perfect fits from down-weighting everything else into divergence.
-constexpr double kMinScale = 1e-4;
-constexpr double kMadToSigma = 1.4826;
 constexpr double kConvergence = 1e-9;
 // Bounds of a design loaded from a state: annual harmonics above 182 alias on daily data, and
 // the level years are those of the data's four-digit dates. They keep a corrupt state from
@@ -54,14 +47,43 @@ int StateInt(const nlohmann::json& state, const char* key, int min, int max) {
   return static_cast<int>(*number);
 }
 
-/// Robust standard deviation (scaled median absolute value) of residuals.
+}  // namespace
+
 double RobustScale(const std::vector<double>& residuals) {
   std::vector<double> abs_resid = residuals;
   for (double& r : abs_resid) r = std::abs(r);
   return kMadToSigma * Quantile(std::move(abs_resid), 0.5);
 }
 
-}  // namespace
+std::vector<double> RecencyWeights(std::span<const Date> days, double halflife) {
+  std::vector<double> prior;
+  if (halflife <= 0.0 || days.empty()) return prior;
+  prior.reserve(days.size());
+  for (const Date day : days) {
+    const double age = (days.back() - day) / 365.25;
+    prior.push_back(std::exp2(-age / halflife));
+  }
+  return prior;
+}
+
+ResidualSummary SummarizeResiduals(const std::vector<double>& residuals,
+                                   const ModelParams& params) {
+  ResidualSummary out;
+  if (params.level_days > 0) {
+    // The mean deviation over the last days, Huber-clipped so that a few odd days do not move it.
+    const std::size_t n =
+        std::min<std::size_t>(static_cast<std::size_t>(params.level_days), residuals.size());
+    std::vector<double> recent(residuals.end() - static_cast<std::ptrdiff_t>(n), residuals.end());
+    const double clip = params.huber_k * std::max(RobustScale(recent), kHuberMinScale);
+    double sum = 0.0;
+    for (double r : recent) sum += std::clamp(r, -clip, clip);
+    out.level_shift = n > 0 ? sum / static_cast<double>(n) : 0.0;
+  }
+  out.scale = RobustScale(residuals);
+  out.lower = Quantile(residuals, (1.0 - params.interval_coverage) / 2.0);
+  out.upper = Quantile(residuals, (1.0 + params.interval_coverage) / 2.0);
+  return out;
+}
 
 void SparseRows::AppendDense(std::span<const double> row) {
   assert(row.size() == cols_);
@@ -99,7 +121,7 @@ std::vector<double> FitHuber(const SparseRows& x, const std::vector<double>& y, 
   Eigen::VectorXd beta = Eigen::VectorXd::Zero(n);
   std::vector<double> resid = y;
   std::vector<double> abs_resid(rows);
-  const double ridge = kRidge * static_cast<double>(rows);
+  const double ridge = kHuberRidge * static_cast<double>(rows);
   // Huber weights equal the prior weights except on the rows with large residuals (a fifth or
   // so), so X'WX and X'Wy are those of the prior weights, computed once, less the outliers'
   // share: an iteration only visits the rows whose weight is cut.
@@ -137,7 +159,7 @@ std::vector<double> FitHuber(const SparseRows& x, const std::vector<double>& y, 
       resid[r] = y[r] - fitted;
       abs_resid[r] = std::abs(resid[r]);
     }
-    const double scale = std::max(kMadToSigma * Quantile(abs_resid, 0.5), kMinScale);
+    const double scale = std::max(kMadToSigma * Quantile(abs_resid, 0.5), kHuberMinScale);
     for (std::size_t r = 0; r < rows; ++r) {
       const double a = abs_resid[r];
       weights[r] = prior[r] * (a <= huber_k * scale ? 1.0 : huber_k * scale / a);
@@ -173,29 +195,17 @@ void CalendarRegression::Fit(const Frame& training) {
     x.AppendDense(row);
     y[r] = std::log(training.load[rows[r]]);
   }
-  std::vector<double> prior;
-  if (params_.recency_halflife > 0.0) {
-    for (std::size_t r : rows) {
-      const double age = (training.days[rows.back()].date - training.days[r].date) / 365.25;
-      prior.push_back(std::exp2(-age / params_.recency_halflife));
-    }
-  }
+  std::vector<Date> dates;
+  dates.reserve(rows.size());
+  for (std::size_t r : rows) dates.push_back(training.days[r].date);
+  const std::vector<double> prior = RecencyWeights(dates, params_.recency_halflife);
   std::vector<double> residuals;
   coefficients_ = FitHuber(x, y, params_.epochs, params_.huber_k, residuals, prior);
-  level_shift_ = 0.0;
-  if (params_.level_days > 0) {
-    // The mean deviation over the last days, Huber-clipped so that a few odd days do not move it.
-    const std::size_t n =
-        std::min<std::size_t>(static_cast<std::size_t>(params_.level_days), residuals.size());
-    std::vector<double> recent(residuals.end() - static_cast<std::ptrdiff_t>(n), residuals.end());
-    const double clip = params_.huber_k * std::max(RobustScale(recent), 1e-4);
-    double sum = 0.0;
-    for (double r : recent) sum += std::clamp(r, -clip, clip);
-    level_shift_ = n > 0 ? sum / static_cast<double>(n) : 0.0;
-  }
-  residual_scale_ = RobustScale(residuals);
-  lower_residual_ = Quantile(residuals, (1.0 - params_.interval_coverage) / 2.0);
-  upper_residual_ = Quantile(residuals, (1.0 + params_.interval_coverage) / 2.0);
+  const ResidualSummary summary = SummarizeResiduals(residuals, params_);
+  level_shift_ = summary.level_shift;
+  residual_scale_ = summary.scale;
+  lower_residual_ = summary.lower;
+  upper_residual_ = summary.upper;
 }
 
 double CalendarRegression::Dot(const CalendarDay& day,

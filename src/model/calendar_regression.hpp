@@ -71,6 +71,31 @@ class SparseRows {
   std::vector<double> value_;
 };
 
+/// A ridge just large enough to pin columns that never fire (a holiday that fell on a weekend in
+/// every training year) at zero, far too small to shrink the used ones; times the rows.
+inline constexpr double kHuberRidge = 1e-10;
+/// Residuals below this (log units, 0.01%) are exact for our purposes: a floor on the robust
+/// scale keeps near-perfect fits from down-weighting everything else into divergence.
+inline constexpr double kHuberMinScale = 1e-4;
+/// The median absolute residual times this estimates the standard deviation of normal errors.
+inline constexpr double kMadToSigma = 1.4826;
+
+/// Robust standard deviation (scaled median absolute value) of residuals.
+double RobustScale(const std::vector<double>& residuals);
+
+/// The prior weight of each training day: halving every `halflife` years before the last day
+/// (empty, meaning all 1, when the half-life is not positive).
+std::vector<double> RecencyWeights(std::span<const Date> days, double halflife);
+
+/// What a fit's residuals, in training-day order, say about its forecasts.
+struct ResidualSummary {
+  double scale = 0.0;        // robust residual scale
+  double level_shift = 0.0;  // Huber-clipped mean of the last params.level_days residuals
+  double lower = 0.0;        // residual quantiles of the interval of params.interval_coverage
+  double upper = 0.0;
+};
+ResidualSummary SummarizeResiduals(const std::vector<double>& residuals, const ModelParams& params);
+
 /// Weighted least squares with Huber reweighting: returns coefficients and fills `residuals`.
 /// `epochs` bounds the reweighting iterations; a tiny ridge keeps unused columns at zero.
 /// `prior_weights` (empty: all 1) multiply the Huber weights, e.g. to favour recent days.

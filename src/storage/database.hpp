@@ -118,6 +118,13 @@ class Database {
   /// The windows of the latest succeeded monitor run of a target year that measured any.
   virtual std::optional<MonitorSnapshot> LatestMonitor(int target_year) const = 0;
 
+  /// Writes the per-series results of a many-series run (all or none).
+  virtual void SaveSeriesResults(int64_t run_id, const std::vector<SeriesResultRow>& rows) = 0;
+  /// The latest succeeded many-series run that stored results, of one target year or any.
+  virtual std::optional<int64_t> LatestSeriesRun(std::optional<int> target_year) const = 0;
+  /// A run's series results, by series name.
+  virtual std::vector<SeriesResultRow> ListSeriesResults(const SeriesQuery& query) const = 0;
+
   /// Where the database is, for people.
   virtual std::string location() const = 0;
 };

@@ -15,6 +15,7 @@
 #include "core/errors.hpp"
 #include "core/url.hpp"
 #include "storage/alerts.hpp"
+#include "storage/value_list.hpp"
 
 namespace loadcast {
 namespace {
@@ -220,6 +221,27 @@ CREATE INDEX monitor_windows_by_run ON monitor_windows(run_id);
     // As SQLite's migration 6: when a run took its target's lock.
     R"sql(
 ALTER TABLE runs ADD COLUMN locked_at TEXT COLLATE "C";
+)sql",
+    // As SQLite's migration 7: many-series runs, one row per series.
+    R"sql(
+CREATE TABLE series_results (
+  run_id BIGINT NOT NULL REFERENCES runs(id),
+  series TEXT COLLATE "C" NOT NULL,
+  target_year INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('ok', 'warning', 'failed')),
+  message TEXT NOT NULL DEFAULT '',
+  train_from TEXT COLLATE "C" NOT NULL DEFAULT '',
+  train_to TEXT COLLATE "C" NOT NULL DEFAULT '',
+  iterations INTEGER NOT NULL DEFAULT 0,
+  days INTEGER NOT NULL DEFAULT 0,
+  mape DOUBLE PRECISION, mae DOUBLE PRECISION, rmse DOUBLE PRECISION, bias DOUBLE PRECISION,
+  forecast_start TEXT COLLATE "C" NOT NULL DEFAULT '',
+  forecast TEXT NOT NULL DEFAULT '',
+  lower TEXT NOT NULL DEFAULT '',
+  upper TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run_id, series)
+);
+CREATE INDEX series_results_by_series ON series_results(series, run_id);
 )sql",
 };
 
@@ -1114,6 +1136,78 @@ std::optional<MonitorSnapshot> PostgresDatabase::LatestMonitor(int target_year) 
       snapshot.windows.push_back(std::move(w));
     }
     out = std::move(snapshot);
+  });
+  return out;
+}
+
+constexpr const char* kSeriesColumns =
+    "run_id, series, target_year, status, message, train_from, train_to, iterations, days, mape, "
+    "mae, rmse, bias, forecast_start";
+constexpr const char* kSeriesWhere =
+    "WHERE run_id = $1 AND ($2 = '' OR series = $2) AND ($3 = '' OR status = $3) "
+    "ORDER BY series";
+
+void PostgresDatabase::SaveSeriesResults(int64_t run_id, const std::vector<SeriesResultRow>& rows) {
+  InTransaction([&](pqxx::transaction_base& txn) {
+    const std::string sql =
+        "INSERT INTO series_results (run_id, series, target_year, status, message, train_from, "
+        "train_to, iterations, days, mape, mae, rmse, bias, forecast_start, forecast, lower, "
+        "upper) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+        "$17)";
+    for (const SeriesResultRow& r : rows) {
+      P(run_id, r.series, r.target_year, r.status, r.message, r.train_from, r.train_to,
+        r.iterations, r.days, r.mape, r.mae, r.rmse, r.bias, r.forecast_start,
+        EncodeValueList(r.forecast), EncodeValueList(r.lower), EncodeValueList(r.upper))
+          .Exec(txn, sql);
+    }
+  });
+}
+
+std::optional<int64_t> PostgresDatabase::LatestSeriesRun(std::optional<int> target_year) const {
+  std::optional<int64_t> out;
+  InTransaction([&](pqxx::transaction_base& txn) {
+    const auto rows = P(target_year)
+                          .Exec(txn,
+                                "SELECT r.id FROM runs r WHERE r.status = 'succeeded' "
+                                "AND ($1::INTEGER IS NULL OR r.target_year = $1::INTEGER) "
+                                "AND EXISTS (SELECT 1 FROM series_results x WHERE x.run_id = r.id) "
+                                "ORDER BY r.id DESC LIMIT 1");
+    if (!rows.empty()) out = Int(rows[0][0]);
+  });
+  return out;
+}
+
+std::vector<SeriesResultRow> PostgresDatabase::ListSeriesResults(const SeriesQuery& query) const {
+  std::vector<SeriesResultRow> out;
+  InTransaction([&](pqxx::transaction_base& txn) {
+    // The day-by-day arrays are read only when asked for: a listing of 10,000 series needs none.
+    const std::string sql =
+        query.with_forecast
+            ? fmt::format("SELECT {}, forecast, lower, upper FROM series_results {}",
+                          kSeriesColumns, kSeriesWhere)
+            : fmt::format("SELECT {}, '', '', '' FROM series_results {}", kSeriesColumns,
+                          kSeriesWhere);
+    for (const auto& row : P(query.run_id, query.series, query.status).Exec(txn, sql)) {
+      SeriesResultRow r;
+      r.run_id = Int(row[0]);
+      r.series = Text(row[1]);
+      r.target_year = static_cast<int>(Int(row[2]));
+      r.status = Text(row[3]);
+      r.message = Text(row[4]);
+      r.train_from = Text(row[5]);
+      r.train_to = Text(row[6]);
+      r.iterations = static_cast<int>(Int(row[7]));
+      r.days = static_cast<int>(Int(row[8]));
+      r.mape = OptionalReal(row[9]);
+      r.mae = OptionalReal(row[10]);
+      r.rmse = OptionalReal(row[11]);
+      r.bias = OptionalReal(row[12]);
+      r.forecast_start = Text(row[13]);
+      r.forecast = DecodeValueList(Text(row[14]));
+      r.lower = DecodeValueList(Text(row[15]));
+      r.upper = DecodeValueList(Text(row[16]));
+      out.push_back(std::move(r));
+    }
   });
   return out;
 }

@@ -64,6 +64,9 @@ class PostgresDatabase final : public Database {
   void SaveMonitorWindows(int64_t run_id, const std::string& as_of,
                           const std::vector<MonitorWindowRow>& windows) override;
   std::optional<MonitorSnapshot> LatestMonitor(int target_year) const override;
+  void SaveSeriesResults(int64_t run_id, const std::vector<SeriesResultRow>& rows) override;
+  std::optional<int64_t> LatestSeriesRun(std::optional<int> target_year) const override;
+  std::vector<SeriesResultRow> ListSeriesResults(const SeriesQuery& query) const override;
   /// The URL without its user info.
   std::string location() const override { return location_; }
 

@@ -140,6 +140,36 @@ struct BacktestRow {
   double interval_width = 0.0;  // mean of (upper - lower) / forecast, in percent
 };
 
+/// One series of a many-series run: how it went, its year-ahead forecast and, when the target
+/// year's actuals exist, its scores.
+struct SeriesResultRow {
+  int64_t run_id = 0;
+  std::string series;
+  int target_year = 0;
+  std::string status;  // ok, warning (forecast stored, a check warned), failed (no forecast)
+  std::string message;
+  std::string train_from;  // first training day
+  std::string train_to;    // day after the last training day
+  int iterations = 0;      // of the robust fit
+  int days = 0;            // target days scored against actuals
+  std::optional<double> mape;
+  std::optional<double> mae;
+  std::optional<double> rmse;
+  std::optional<double> bias;
+  std::string forecast_start;  // the day of forecast[0]
+  std::vector<double> forecast;
+  std::vector<double> lower;
+  std::vector<double> upper;
+};
+
+/// Which series results to list: those of one run, optionally one series or one status.
+struct SeriesQuery {
+  int64_t run_id = 0;
+  std::string series;          // exact name; empty: every series
+  std::string status;          // empty: every status
+  bool with_forecast = false;  // also read the day-by-day forecast arrays
+};
+
 struct CheckRow {
   std::string check;
   std::string status;  // pass, warn, fail

@@ -16,6 +16,7 @@
 #include "core/crash_point.hpp"
 #include "core/errors.hpp"
 #include "storage/alerts.hpp"
+#include "storage/value_list.hpp"
 
 namespace loadcast {
 namespace {
@@ -257,6 +258,27 @@ CREATE INDEX monitor_windows_by_run ON monitor_windows(run_id);
     // holder of the lock, died holding it.
     R"sql(
 ALTER TABLE runs ADD COLUMN locked_at TEXT;
+)sql",
+    // Many-series runs: one row per series, its forecast as value lists (value_list.hpp).
+    R"sql(
+CREATE TABLE series_results (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  series TEXT NOT NULL,
+  target_year INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('ok', 'warning', 'failed')),
+  message TEXT NOT NULL DEFAULT '',
+  train_from TEXT NOT NULL DEFAULT '',
+  train_to TEXT NOT NULL DEFAULT '',
+  iterations INTEGER NOT NULL DEFAULT 0,
+  days INTEGER NOT NULL DEFAULT 0,
+  mape REAL, mae REAL, rmse REAL, bias REAL,
+  forecast_start TEXT NOT NULL DEFAULT '',
+  forecast TEXT NOT NULL DEFAULT '',
+  lower TEXT NOT NULL DEFAULT '',
+  upper TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run_id, series)
+);
+CREATE INDEX series_results_by_series ON series_results(series, run_id);
 )sql",
 };
 
@@ -1094,6 +1116,80 @@ std::optional<MonitorSnapshot> SqliteDatabase::LatestMonitor(int target_year) co
     w.status = s.Text(12);
     w.reason = s.Text(13);
     out.windows.push_back(std::move(w));
+  }
+  return out;
+}
+
+constexpr const char* kSeriesColumns =
+    "run_id, series, target_year, status, message, train_from, train_to, iterations, days, mape, "
+    "mae, rmse, bias, forecast_start";
+constexpr const char* kSeriesWhere =
+    "WHERE run_id = ? AND (? = '' OR series = ?) AND (? = '' OR status = ?) ORDER BY series";
+
+void SqliteDatabase::SaveSeriesResults(int64_t run_id, const std::vector<SeriesResultRow>& rows) {
+  InTransaction([&] {
+    Statement s(
+        db_,
+        "INSERT INTO series_results (run_id, series, target_year, status, message, "
+        "train_from, train_to, iterations, days, mape, mae, rmse, bias, forecast_start, "
+        "forecast, lower, upper) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const SeriesResultRow& r : rows) {
+      s.Bind(1, run_id).Bind(2, r.series).Bind(3, r.target_year).Bind(4, r.status);
+      s.Bind(5, r.message).Bind(6, r.train_from).Bind(7, r.train_to).Bind(8, r.iterations);
+      s.Bind(9, r.days).Bind(10, r.mape).Bind(11, r.mae).Bind(12, r.rmse).Bind(13, r.bias);
+      s.Bind(14, r.forecast_start).Bind(15, EncodeValueList(r.forecast));
+      s.Bind(16, EncodeValueList(r.lower)).Bind(17, EncodeValueList(r.upper)).Step();
+      s.Reset();
+    }
+  });
+}
+
+std::optional<int64_t> SqliteDatabase::LatestSeriesRun(std::optional<int> target_year) const {
+  Statement s(db_,
+              "SELECT r.id FROM runs r WHERE r.status = 'succeeded' "
+              "AND (? IS NULL OR r.target_year = ?) "
+              "AND EXISTS (SELECT 1 FROM series_results x WHERE x.run_id = r.id) "
+              "ORDER BY r.id DESC LIMIT 1");
+  s.Bind(1, target_year).Bind(2, target_year);
+  if (!s.Step()) return std::nullopt;
+  return s.Int(0);
+}
+
+std::vector<SeriesResultRow> SqliteDatabase::ListSeriesResults(const SeriesQuery& query) const {
+  // The day-by-day arrays are read only when asked for: a listing of 10,000 series needs none.
+  const std::string sql =
+      query.with_forecast ? fmt::format("SELECT {}, forecast, lower, upper FROM series_results {}",
+                                        kSeriesColumns, kSeriesWhere)
+                          : fmt::format("SELECT {}, '', '', '' FROM series_results {}",
+                                        kSeriesColumns, kSeriesWhere);
+  Statement s(db_, sql.c_str());
+  s.Bind(1, query.run_id).Bind(2, query.series).Bind(3, query.series);
+  s.Bind(4, query.status).Bind(5, query.status);
+  auto optional = [&](int col) -> std::optional<double> {
+    if (s.IsNull(col)) return std::nullopt;
+    return s.Real(col);
+  };
+  std::vector<SeriesResultRow> out;
+  while (s.Step()) {
+    SeriesResultRow r;
+    r.run_id = s.Int(0);
+    r.series = s.Text(1);
+    r.target_year = static_cast<int>(s.Int(2));
+    r.status = s.Text(3);
+    r.message = s.Text(4);
+    r.train_from = s.Text(5);
+    r.train_to = s.Text(6);
+    r.iterations = static_cast<int>(s.Int(7));
+    r.days = static_cast<int>(s.Int(8));
+    r.mape = optional(9);
+    r.mae = optional(10);
+    r.rmse = optional(11);
+    r.bias = optional(12);
+    r.forecast_start = s.Text(13);
+    r.forecast = DecodeValueList(s.Text(14));
+    r.lower = DecodeValueList(s.Text(15));
+    r.upper = DecodeValueList(s.Text(16));
+    out.push_back(std::move(r));
   }
   return out;
 }

@@ -57,6 +57,9 @@ class SqliteDatabase final : public Database {
   void SaveMonitorWindows(int64_t run_id, const std::string& as_of,
                           const std::vector<MonitorWindowRow>& windows) override;
   std::optional<MonitorSnapshot> LatestMonitor(int target_year) const override;
+  void SaveSeriesResults(int64_t run_id, const std::vector<SeriesResultRow>& rows) override;
+  std::optional<int64_t> LatestSeriesRun(std::optional<int> target_year) const override;
+  std::vector<SeriesResultRow> ListSeriesResults(const SeriesQuery& query) const override;
   std::string location() const override { return path_.string(); }
   /// The folder of the target lock files.
   std::filesystem::path lock_dir() const;

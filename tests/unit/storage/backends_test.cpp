@@ -91,7 +91,7 @@ TEST(OpenDatabase, DefaultConfigOpensSqliteUnderTheBaseDir) {
   ASSERT_NE(sqlite, nullptr);
   EXPECT_EQ(db->location(), (dir / "var/loadcast.db").string());
   EXPECT_TRUE(std::filesystem::is_regular_file(dir / "var/loadcast.db"));
-  EXPECT_EQ(sqlite->schema_version(), 6);
+  EXPECT_EQ(sqlite->schema_version(), 7);
 }
 
 TEST(OpenDatabase, SqliteUrlWithAnAbsolutePathOpensThatFile) {

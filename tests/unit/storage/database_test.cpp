@@ -86,7 +86,7 @@ AlertRecord MakeAlert(std::optional<int64_t> run_id, std::string severity, std::
   return a;
 }
 
-constexpr int kLatestSchema = 6;
+constexpr int kLatestSchema = 7;
 
 AlertFilter Limit(int limit) {
   AlertFilter filter;
@@ -1106,6 +1106,81 @@ TYPED_TEST(DatabaseTest, SaveBacktestRoundTripsThroughListBacktestsByTargetYear)
   EXPECT_DOUBLE_EQ(r.interval_width, 12.25);
   EXPECT_EQ(this->db_->ListBacktests(other).size(), 1u);
   EXPECT_TRUE(this->db_->ListBacktests(other + 1).empty());
+}
+
+SeriesResultRow SeriesResult(const std::string& series, const std::string& status,
+                             std::optional<double> mape) {
+  SeriesResultRow r;
+  r.series = series;
+  r.target_year = 2021;
+  r.status = status;
+  r.message = status == "ok" ? "" : "checked";
+  r.train_from = "2011-01-01";
+  r.train_to = "2021-01-01";
+  r.iterations = 12;
+  r.days = mape ? 365 : 0;
+  r.mape = mape;
+  r.mae = mape ? std::optional<double>(410.5) : std::nullopt;
+  r.forecast_start = "2021-01-01";
+  r.forecast = {1000.26, 1100.0, 987.6};
+  r.lower = {900.0, 950.5, 880.0};
+  r.upper = {1100.0, 1200.0, 1090.0};
+  return r;
+}
+
+TYPED_TEST(DatabaseTest, SeriesResultsRoundTripByRunSeriesAndStatus) {
+  const int64_t run = this->db_->BeginRun(MakeRun("series-run", 2021, "year"));
+  this->db_->SaveSeriesResults(
+      run, {SeriesResult("b", "warning", 4.5), SeriesResult("a", "ok", std::nullopt)});
+  SeriesQuery query;
+  query.run_id = run;
+  const auto rows = this->db_->ListSeriesResults(query);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].series, "a");
+  EXPECT_EQ(rows[0].run_id, run);
+  EXPECT_FALSE(rows[0].mape.has_value());
+  EXPECT_TRUE(rows[0].forecast.empty()) << "arrays are read only when asked for";
+  EXPECT_EQ(rows[1].series, "b");
+  EXPECT_EQ(rows[1].status, "warning");
+  EXPECT_EQ(rows[1].message, "checked");
+  EXPECT_EQ(rows[1].train_from, "2011-01-01");
+  EXPECT_EQ(rows[1].train_to, "2021-01-01");
+  EXPECT_EQ(rows[1].iterations, 12);
+  EXPECT_EQ(rows[1].days, 365);
+  EXPECT_DOUBLE_EQ(*rows[1].mape, 4.5);
+  EXPECT_DOUBLE_EQ(*rows[1].mae, 410.5);
+  query.series = "b";
+  query.with_forecast = true;
+  const auto one = this->db_->ListSeriesResults(query);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].forecast_start, "2021-01-01");
+  // Stored to a tenth of a MWh.
+  EXPECT_EQ(one[0].forecast, (std::vector<double>{1000.3, 1100.0, 987.6}));
+  EXPECT_EQ(one[0].lower, (std::vector<double>{900.0, 950.5, 880.0}));
+  EXPECT_EQ(one[0].upper, (std::vector<double>{1100.0, 1200.0, 1090.0}));
+  query = SeriesQuery{run, "", "ok", false};
+  ASSERT_EQ(this->db_->ListSeriesResults(query).size(), 1u);
+  EXPECT_THROW(this->db_->SaveSeriesResults(run, {SeriesResult("a", "ok", 1.0)}), StorageError);
+  EXPECT_THROW(this->db_->SaveSeriesResults(run, {SeriesResult("c", "great", 1.0)}), StorageError);
+  EXPECT_EQ(this->db_->ListSeriesResults(SeriesQuery{run, "", "", false}).size(), 2u);
+}
+
+TYPED_TEST(DatabaseTest, LatestSeriesRunIsTheLatestSucceededOneOfItsYear) {
+  EXPECT_FALSE(this->db_->LatestSeriesRun(std::nullopt).has_value());
+  const auto series_run = [&](int year, const std::string& status) {
+    const int64_t run = this->db_->BeginRun(MakeRun("series-run", year, "year"));
+    this->db_->SaveSeriesResults(run, {SeriesResult("a", "ok", 1.0)});
+    if (status != "running") this->db_->FinishRun(run, status, "");
+    return run;
+  };
+  const int64_t first = series_run(2020, "succeeded");
+  const int64_t second = series_run(2021, "succeeded");
+  series_run(2021, "failed");
+  series_run(2020, "running");
+  EXPECT_EQ(this->db_->LatestSeriesRun(std::nullopt), second);
+  EXPECT_EQ(this->db_->LatestSeriesRun(2021), second);
+  EXPECT_EQ(this->db_->LatestSeriesRun(2020), first);
+  EXPECT_FALSE(this->db_->LatestSeriesRun(2019).has_value());
 }
 
 TYPED_TEST(DatabaseTest, SaveBacktestIsAllOrNothing) {

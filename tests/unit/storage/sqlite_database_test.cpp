@@ -81,7 +81,7 @@ AlertRecord MakeAlert(std::optional<int64_t> run_id, std::string severity, std::
   return a;
 }
 
-constexpr int kLatestSchema = 6;
+constexpr int kLatestSchema = 7;
 
 AlertFilter Limit(int limit) {
   AlertFilter filter;
@@ -89,9 +89,11 @@ AlertFilter Limit(int limit) {
   return filter;
 }
 
-/// Undoes migrations 6, 5 and 4, to build databases of older builds: the runs' lock times, the
-/// monitor's windows and the registry's tables and columns go.
+/// Undoes migrations 7, 6, 5 and 4, to build databases of older builds: the series results, the
+/// runs' lock times, the monitor's windows and the registry's tables and columns go.
 constexpr const char* kBackToVersion3 = R"sql(
+DROP TABLE series_results;
+DELETE FROM schema_migrations WHERE version = 7;
 ALTER TABLE runs DROP COLUMN locked_at;
 DELETE FROM schema_migrations WHERE version = 6;
 DROP TABLE monitor_windows;

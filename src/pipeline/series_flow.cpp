@@ -1,0 +1,416 @@
+#include "pipeline/series_flow.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <span>
+#include <unordered_map>
+
+#include "core/errors.hpp"
+#include "core/hash.hpp"
+#include "core/metrics.hpp"
+#include "core/parallel.hpp"
+#include "core/problem_list.hpp"
+#include "model/calendar_batch.hpp"
+#include "pipeline/validation_outcome.hpp"
+
+namespace loadcast {
+namespace {
+
+// A series needs two whole years of consecutive days before the target year: the level, the
+// weekly pattern by season and the holidays cannot be told apart in less.
+constexpr int kMinTrainingDays = 730;
+// Series per unit of work of the thread pool: enough to keep a block of lanes full.
+constexpr std::size_t kChunkSeries = 64;
+
+/// A series' days across the years read, gaps (a year it was missing from) as NaN.
+struct History {
+  Date start;
+  std::vector<double> load;
+  Date end() const { return start + static_cast<int>(load.size()); }
+};
+
+/// Appends a year's part of a series to its history.
+void Append(History& history, const TimeSeries& part) {
+  if (part.empty()) return;
+  if (history.load.empty()) history.start = part.start();
+  if (part.start() < history.end()) {
+    throw DataError(fmt::format("series objects overlap at {}", part.start().ToIso()));
+  }
+  history.load.resize(static_cast<std::size_t>(part.start() - history.start), kMissing);
+  history.load.insert(history.load.end(), part.values().begin(), part.values().end());
+}
+
+/// The series of the stored years [first, last], by name.
+struct Panel {
+  std::vector<std::string> names;
+  std::vector<History> histories;
+  std::map<int, std::string> object_hashes;  // year -> content hash, for the run's subject
+};
+
+Panel Extract(DataController& data, const Config& config, int first, int last) {
+  Panel panel;
+  std::unordered_map<std::string, std::size_t> index;
+  const SeriesCsvRules rules{config.max_daily_jump};
+  for (const int year : data.SeriesYears()) {
+    if (year < first || year > last) continue;
+    SeriesTable table = data.LoadSeriesYear(year, rules);
+    panel.object_hashes[year] = fmt::format("{} series", table.size());
+    for (std::size_t i = 0; i < table.size(); ++i) {
+      auto [it, inserted] = index.try_emplace(table.names[i], panel.names.size());
+      if (inserted) {
+        panel.names.push_back(table.names[i]);
+        panel.histories.emplace_back();
+      }
+      Append(panel.histories[it->second], table.loads[i]);
+    }
+  }
+  return panel;
+}
+
+/// The training days of a series: the consecutive known days that end on the day before the
+/// target year and start at most `training_years` years before it. Empty when the series does not
+/// reach the target year's eve.
+struct Window {
+  Date from;
+  Date to;
+  int days() const { return to - from; }
+};
+
+std::optional<Window> TrainingWindow(const History& history, int target_year, int training_years) {
+  const Date to = Date::FromYmd(target_year, 1, 1);
+  const Date earliest = Date::FromYmd(target_year - training_years, 1, 1);
+  if (history.load.empty() || history.end() < to || to - 1 < history.start) return std::nullopt;
+  Date from = to;
+  while (from > earliest && from - 1 >= history.start &&
+         !std::isnan(history.load[static_cast<std::size_t>(from - 1 - history.start)])) {
+    from = from - 1;
+  }
+  if (from == to) return std::nullopt;
+  return Window{from, to};
+}
+
+std::span<const double> Days(const History& history, Date from, Date to) {
+  return {history.load.data() + (from - history.start), static_cast<std::size_t>(to - from)};
+}
+
+/// Checks a series' forecast against its own history: every value finite and above zero (else
+/// failed), inside the history's range widened by checks.envelope_margin and with a yearly total
+/// within checks.annual_total_fail of the last training year's (else a warning).
+void CheckForecast(const Config& config, std::span<const double> training, SeriesResultRow& row) {
+  const auto bad = std::find_if(row.forecast.begin(), row.forecast.end(),
+                                [](double v) { return !std::isfinite(v) || v <= 0.0; });
+  if (bad != row.forecast.end()) {
+    row.status = "failed";
+    row.message = fmt::format("the forecast of day {} is {}", bad - row.forecast.begin() + 1, *bad);
+    return;
+  }
+  const auto [lo, hi] = std::minmax_element(training.begin(), training.end());
+  const double low = *lo * (1.0 - config.envelope_margin);
+  const double high = *hi * (1.0 + config.envelope_margin);
+  const auto outside = std::count_if(row.forecast.begin(), row.forecast.end(),
+                                     [&](double v) { return v < low || v > high; });
+  std::vector<std::string> warnings;
+  if (outside > 0) {
+    warnings.push_back(fmt::format(
+        "{} forecast day(s) outside the history's range [{:.0f}, {:.0f}]", outside, low, high));
+  }
+  const std::size_t last_year = std::min<std::size_t>(365, training.size());
+  const double recent = std::accumulate(training.end() - static_cast<std::ptrdiff_t>(last_year),
+                                        training.end(), 0.0) /
+                        static_cast<double>(last_year);
+  const double mean = std::accumulate(row.forecast.begin(), row.forecast.end(), 0.0) /
+                      static_cast<double>(row.forecast.size());
+  const double change = mean / recent - 1.0;
+  if (std::abs(change) > config.annual_total_fail) {
+    warnings.push_back(
+        fmt::format("the forecast's daily mean is {:+.1f}% off the last year's", change * 100.0));
+  }
+  if (!warnings.empty()) {
+    row.status = "warning";
+    row.message = fmt::format("{}", fmt::join(warnings, "; "));
+  }
+}
+
+AlertRecord SeriesAlert(const Run& run, int target_year, const SeriesResultRow& row) {
+  AlertRecord alert;
+  alert.run_id = run.id();
+  alert.severity = row.status == "failed" ? "critical" : "warning";
+  alert.source = row.iterations == 0 && row.status == "failed" ? "validation" : "prediction";
+  alert.code = row.iterations == 0 && row.status == "failed" ? "series_history" : "series_forecast";
+  alert.message = fmt::format("series {}: {}", row.series, row.message);
+  alert.target_year = target_year;
+  alert.horizon = "year";
+  alert.subject = "series " + row.series;
+  return alert;
+}
+
+std::optional<double> Median(std::vector<double> values) {
+  if (values.empty()) return std::nullopt;
+  const auto mid = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+  std::nth_element(values.begin(), mid, values.end());
+  if (values.size() % 2 == 1) return *mid;
+  return (*mid + *std::max_element(values.begin(), mid)) / 2.0;
+}
+
+}  // namespace
+
+SeriesIngestResult SeriesIngestFlow(DataController& data, const Config& config,
+                                    const std::vector<std::filesystem::path>& files) {
+  SeriesIngestResult result;
+  ExecuteRun(data, config, "series-ingest", std::nullopt, std::nullopt, [&](Run& run) {
+    result.run_id = run.id();
+    const SeriesCsvRules rules{config.max_daily_jump};
+    // Every file is read and checked before anything is stored.
+    const std::vector<SeriesTable> tables = run.Step("validate", [&] {
+      std::vector<SeriesTable> parsed_tables;
+      std::vector<std::string> subjects;
+      std::string rejection;
+      for (const auto& file : files) {
+        const std::string bytes = run.data().ReadSeriesInputFile(file);
+        const std::string name = file.filename().string();
+        const std::string subject =
+            fmt::format("file {} sha256:{}", name, Sha256Hex(bytes).substr(0, 16));
+        subjects.push_back(subject);
+        ParsedSeriesCsv parsed = ReadSeriesCsv(bytes, file.string(), rules);
+        RaiseFindingAlerts(run, parsed.findings, subject);
+        if (parsed.problems > 0) {
+          ProblemList problems(file.string());
+          for (const Finding& f : parsed.findings) problems.Add(f.line, f.problem);
+          for (std::size_t i = parsed.findings.size(); i < parsed.problems; ++i) {
+            problems.Add(0, "");
+          }
+          try {
+            problems.ThrowIfAny();
+          } catch (const DataError& e) {
+            const nlohmann::json reason = {{"file", file.string()},
+                                           {"run_id", run.id()},
+                                           {"problems", parsed.problems},
+                                           {"message", e.what()}};
+            const std::string key = run.data().QuarantineFile(name, bytes, reason.dump(2));
+            rejection += fmt::format("{}{}\n{} kept as {}", rejection.empty() ? "" : "\n", e.what(),
+                                     file.string(), run.data().BucketLocation(key));
+          }
+        }
+        parsed_tables.push_back(std::move(parsed.table));
+      }
+      run.SetSubject(fmt::format("{}", fmt::join(subjects, ", ")));
+      if (!rejection.empty()) throw DataError(rejection);
+      return parsed_tables;
+    });
+    run.Step("store", [&] {
+      // Each year's object gets every series of the files that has days in it, merged over the
+      // series it holds already.
+      std::map<int, std::vector<std::pair<const std::string*, TimeSeries>>> by_year;
+      std::unordered_map<std::string, bool> names;
+      for (const SeriesTable& table : tables) {
+        result.rows += table.rows;
+        for (std::size_t i = 0; i < table.size(); ++i) {
+          names.emplace(table.names[i], true);
+          const TimeSeries& load = table.loads[i];
+          for (int year = load.start().year(); year <= (load.end() - 1).year(); ++year) {
+            by_year[year].emplace_back(&table.names[i], load.slice(Date::FromYmd(year, 1, 1),
+                                                                   Date::FromYmd(year + 1, 1, 1)));
+          }
+        }
+      }
+      result.series = names.size();
+      for (auto& [year, parts] : by_year) {
+        SeriesTable stored = run.data().LoadSeriesYear(year, rules);
+        std::unordered_map<std::string, std::size_t> index;
+        for (std::size_t i = 0; i < stored.size(); ++i) index.emplace(stored.names[i], i);
+        for (auto& [name, part] : parts) {
+          auto [it, inserted] = index.try_emplace(*name, stored.names.size());
+          if (inserted) {
+            stored.names.push_back(*name);
+            stored.loads.push_back(std::move(part));
+            continue;
+          }
+          TimeSeries& merged = stored.loads[it->second];
+          for (std::size_t d = 0; d < part.size(); ++d)
+            merged.set(part.date_at(d), part.values()[d]);
+          if (merged.count_known() != merged.size()) {
+            throw DataError(fmt::format(
+                "series {}: {} would have missing days between the stored days and the file's "
+                "({} to {} stored)",
+                *name, year, merged.start().ToIso(), (merged.end() - 1).ToIso()));
+          }
+        }
+        run.data().SaveSeriesYear(year, stored.names, stored.loads);
+        result.years.push_back(year);
+      }
+    });
+  });
+  return result;
+}
+
+SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int target_year) {
+  SeriesRunResult result;
+  result.target_year = target_year;
+  const ModelParams& params = config.model(Horizon::kYear);
+  ExecuteRun(data, config, "series-run", target_year, Horizon::kYear, [&](Run& run) {
+    result.run_id = run.id();
+    const Panel panel = run.Step("extract", [&] {
+      Panel read = Extract(run.data(), config, target_year - params.training_years, target_year);
+      std::string hashes;
+      for (const auto& [year, hash] : read.object_hashes) hashes += fmt::format("{} ", year);
+      run.SetSubject(fmt::format("series objects {}", hashes));
+      if (read.names.empty()) {
+        throw DataError(
+            fmt::format("no series stored for {}-{}: ingest them first (loadcast series ingest)",
+                        target_year - params.training_years, target_year - 1));
+      }
+      return read;
+    });
+    const Date target_from = Date::FromYmd(target_year, 1, 1);
+    const Date target_to = Date::FromYmd(target_year + 1, 1, 1);
+    // Validate: every series needs consecutive history up to the target year.
+    std::vector<std::optional<Window>> windows(panel.names.size());
+    result.series.resize(panel.names.size());
+    run.Step("validate", [&] {
+      for (std::size_t i = 0; i < panel.names.size(); ++i) {
+        SeriesResultRow& row = result.series[i];
+        row.series = panel.names[i];
+        row.target_year = target_year;
+        row.status = "ok";
+        windows[i] = TrainingWindow(panel.histories[i], target_year, params.training_years);
+        if (!windows[i]) {
+          row.status = "failed";
+          row.message = fmt::format("no load for {}, the day before the target year",
+                                    (target_from - 1).ToIso());
+        } else if (windows[i]->days() < kMinTrainingDays) {
+          row.status = "failed";
+          row.message = fmt::format(
+              "{} consecutive days of history before {} ({} to {}); at least {} are needed",
+              windows[i]->days(), target_year, windows[i]->from.ToIso(),
+              (windows[i]->to - 1).ToIso(), kMinTrainingDays);
+          windows[i].reset();
+        } else {
+          row.train_from = windows[i]->from.ToIso();
+          row.train_to = windows[i]->to.ToIso();
+        }
+      }
+    });
+    run.Step("train_and_forecast", [&] {
+      // One design per distinct training window (usually one for all series).
+      std::map<int32_t, std::size_t> batch_of_start;
+      std::vector<Date> starts;
+      for (const auto& w : windows) {
+        if (w && batch_of_start.emplace(w->from.days(), starts.size()).second) {
+          starts.push_back(w->from);
+        }
+      }
+      std::vector<std::optional<CalendarBatch>> batches(starts.size());
+      ParallelFor(starts.size(), [&](std::size_t b) {
+        batches[b].emplace(params, starts[b], target_from, target_from, target_to);
+      });
+      // Chunks of series of one design, spread over the threads; each chunk is fitted lanes at
+      // a time (CalendarBatch::FitPredictMany).
+      struct Chunk {
+        std::size_t batch = 0;
+        std::vector<std::size_t> series;
+      };
+      std::vector<Chunk> chunks;
+      std::vector<std::size_t> open_chunk(starts.size(), SIZE_MAX);
+      for (std::size_t i = 0; i < windows.size(); ++i) {
+        if (!windows[i]) continue;
+        const std::size_t b = batch_of_start.at(windows[i]->from.days());
+        if (open_chunk[b] == SIZE_MAX || chunks[open_chunk[b]].series.size() == kChunkSeries) {
+          open_chunk[b] = chunks.size();
+          chunks.push_back({b, {}});
+        }
+        chunks[open_chunk[b]].series.push_back(i);
+      }
+      ParallelFor(chunks.size(), [&](std::size_t c) {
+        const Chunk& chunk = chunks[c];
+        std::vector<std::span<const double>> loads;
+        for (const std::size_t i : chunk.series) {
+          loads.push_back(Days(panel.histories[i], windows[i]->from, windows[i]->to));
+        }
+        std::vector<SeriesForecast> forecasts = batches[chunk.batch]->FitPredictMany(loads);
+        for (std::size_t k = 0; k < chunk.series.size(); ++k) {
+          SeriesResultRow& row = result.series[chunk.series[k]];
+          row.iterations = forecasts[k].iterations;
+          row.forecast_start = target_from.ToIso();
+          row.forecast = std::move(forecasts[k].mean);
+          row.lower = std::move(forecasts[k].lower);
+          row.upper = std::move(forecasts[k].upper);
+        }
+      });
+    });
+    run.Step("check", [&] {
+      for (std::size_t i = 0; i < panel.names.size(); ++i) {
+        if (!windows[i]) continue;
+        CheckForecast(config, Days(panel.histories[i], windows[i]->from, windows[i]->to),
+                      result.series[i]);
+        if (result.series[i].status == "failed") {
+          result.series[i].forecast.clear();
+          result.series[i].lower.clear();
+          result.series[i].upper.clear();
+          result.series[i].forecast_start.clear();
+        }
+      }
+    });
+    run.Step("evaluate", [&] {
+      std::vector<double> mapes;
+      std::vector<double> total_actual(static_cast<std::size_t>(target_to - target_from), 0.0);
+      std::vector<double> total_forecast(total_actual.size(), 0.0);
+      std::vector<int> counted(total_actual.size(), 0);
+      for (std::size_t i = 0; i < panel.names.size(); ++i) {
+        SeriesResultRow& row = result.series[i];
+        const History& history = panel.histories[i];
+        if (row.forecast.empty() || history.end() <= target_from) continue;
+        std::vector<double> actual(row.forecast.size(), kMissing);
+        for (std::size_t d = 0; d < actual.size(); ++d) {
+          const Date day = target_from + static_cast<int>(d);
+          if (day >= history.start && day < history.end()) {
+            actual[d] = history.load[static_cast<std::size_t>(day - history.start)];
+          }
+        }
+        const Scores scores = Score(actual, row.forecast);
+        if (scores.days == 0) continue;
+        row.days = static_cast<int>(scores.days);
+        row.mape = scores.mape;
+        row.mae = scores.mae;
+        row.rmse = scores.rmse;
+        row.bias = scores.bias;
+        mapes.push_back(scores.mape);
+        for (std::size_t d = 0; d < actual.size(); ++d) {
+          if (std::isnan(actual[d])) continue;
+          total_actual[d] += actual[d];
+          total_forecast[d] += row.forecast[d];
+          ++counted[d];
+        }
+      }
+      result.scored = mapes.size();
+      result.median_mape = Median(mapes);
+      // The aggregate only over days every scored series has.
+      for (std::size_t d = 0; d < counted.size(); ++d) {
+        if (counted[d] != static_cast<int>(result.scored)) total_actual[d] = kMissing;
+      }
+      if (result.scored > 0) result.aggregate_mape = Score(total_actual, total_forecast).mape;
+    });
+    run.Step("publish", [&] {
+      for (const SeriesResultRow& row : result.series) {
+        if (row.status == "ok") {
+          ++result.ok;
+          continue;
+        }
+        ++(row.status == "warning" ? result.warning : result.failed);
+        run.Raise(SeriesAlert(run, target_year, row));
+      }
+      for (SeriesResultRow& row : result.series) row.run_id = run.id();
+      run.data().SaveSeriesResults(run.id(), result.series);
+    });
+    result.timings = run.timings();
+  });
+  return result;
+}
+
+}  // namespace loadcast
