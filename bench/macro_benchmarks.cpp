@@ -3,8 +3,9 @@
 // run side by side with the Python reference (bench/python_reference.py: pandas and
 // scikit-learn). Each timed command starts from a fresh copy of a workspace the bundled data was
 // ingested into, so a run trains, gates, publishes and scores as the first run of its year does.
-// Times are wall times of the process; peak_MB is its maximum resident memory. Run with
-// `make bench` or build/bench/loadcast_macro_bench.
+// Times are wall times of the process; peak_MB is its maximum resident memory. SeriesRun scales
+// `series run` from 1 to 10,000 synthetic series of 16 years (`series generate`) on 1 and 2
+// threads. Run with `make bench` or build/bench/loadcast_macro_bench.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -112,6 +113,71 @@ LOADCAST_COMMAND_BENCHMARK(backtest_2010_2021_day,
 LOADCAST_COMMAND_BENCHMARK(backtest_2010_2021_both_horizons,
                            {"backtest", "--from", "2010", "--to", "2021", "--horizon", "year"},
                            {"backtest", "--from", "2010", "--to", "2021", "--horizon", "day"});
+
+/// A workspace holding `count` synthetic series of 2006-2021, generated from the bundled data and
+/// ingested, made once per count.
+const fs::path& SeriesWorkspace(int count) {
+  static std::map<int, std::unique_ptr<TempFolder>> folders;
+  auto& folder = folders[count];
+  if (folder) return folder->path();
+  folder = std::make_unique<TempFolder>();
+  const fs::path& path = folder->path();
+  const auto check = [](const ProcessResult& r, const std::string& what) {
+    if (r.exit_code != 0) throw std::runtime_error("loadcast " + what + " failed: " + r.err);
+  };
+  check(Loadcast(path, {"ingest", (kSourceDir / "data/italian-power-load/load.csv").string()}),
+        "ingest");
+  check(Loadcast(path, {"series", "generate", "--count", std::to_string(count), "--from", "2006",
+                        "--to", "2021", "--out", "generated"}),
+        "series generate");
+  std::vector<std::string> ingest = {"series", "ingest"};
+  for (int year = 2006; year <= 2021; ++year) {
+    ingest.push_back((path / "generated" / ("series-" + std::to_string(year) + ".csv")).string());
+  }
+  check(Loadcast(path, ingest), "series ingest");
+  fs::remove_all(path / "generated");
+  return path;
+}
+
+/// `series run --target-year 2021` of state.range(0) series on state.range(1) threads: wall time,
+/// series per second of it, the fit-and-forecast step's own rate, and peak memory.
+void SeriesRun(benchmark::State& state) {
+  const auto count = static_cast<int>(state.range(0));
+  const std::string jobs = std::to_string(state.range(1));
+  const fs::path& workspace = SeriesWorkspace(count);
+  double peak = 0.0;
+  std::vector<double> fit_seconds;
+  for (auto _ : state) {
+    const ProcessResult r =
+        Loadcast(workspace, {"--jobs", jobs, "series", "run", "--target-year", "2021", "--json"});
+    if (!Succeeded(state, r, "loadcast series run")) return;
+    state.SetIterationTime(r.seconds);
+    peak = std::max(peak, r.peak_mb);
+    const nlohmann::json printed = nlohmann::json::parse(r.out);
+    for (const auto& t : printed.at("timings")) {
+      if (t.at("step") == "train_and_forecast") {
+        fit_seconds.push_back(t.at("ms").get<double>() / 1e3);
+      }
+    }
+    if (fit_seconds.empty()) {
+      state.SkipWithError("series run printed no train_and_forecast timing");
+      return;
+    }
+  }
+  state.counters["series_per_s"] =
+      benchmark::Counter(static_cast<double>(count), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["fit_series_per_s"] = static_cast<double>(count) / Median(fit_seconds);
+  state.counters["peak_MB"] = peak;
+}
+BENCHMARK(SeriesRun)
+    ->ArgNames({"series", "jobs"})
+    ->ArgsProduct({{1, 10, 100, 1000, 10000}, {1, 2}})
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->Repetitions(3)
+    ->ReportAggregatesOnly(true)
+    ->ComputeStatistics("max", Max);
 
 /// The year's MAPE (%) in the workspace's latest evaluation, from `loadcast metrics --json`.
 double LoadcastMape(const fs::path& workspace, int year) {

@@ -111,6 +111,7 @@ class CalendarBatch::Lanes {
     std::vector<double> y;  // log load
     int iterations = 0;
     double inside = 1.0;  // prior-weighted share of rows inside the clip at the last step
+    double median_hint = 0.0;  // the last median absolute residual (0: none yet)
   };
 
   /// Gives the lane the next series, if any: its log load, and psi = y so that the coming
@@ -127,6 +128,7 @@ class CalendarBatch::Lanes {
     lane.state = State::kStarting;
     lane.series = next;
     lane.iterations = 0;
+    lane.median_hint = 0.0;
     lane.y.resize(rows_);
     for (std::size_t r = 0; r < rows_; ++r) {
       lane.y[r] = std::log(loads[next][r]);
@@ -178,14 +180,20 @@ class CalendarBatch::Lanes {
   /// psi' = 1: dividing the step by it (Huber and Dutter's correction) makes up for the clipped
   /// rows' missing curvature, so that steps are nearly Newton steps.
   void Psi(std::size_t l) {
-    const double scale = std::max(kMadToSigma * Quantile(abs_resid_, 0.5), kHuberMinScale);
+    Lane& lane = lanes_[l];
+    if (lane.median_hint <= 0.0) {
+      lane.median_hint = std::accumulate(abs_resid_.begin(), abs_resid_.end(), 0.0) /
+                         static_cast<double>(rows_);
+    }
+    lane.median_hint = MedianOfNonNegative(abs_resid_, lane.median_hint, scratch_);
+    const double scale = std::max(kMadToSigma * lane.median_hint, kHuberMinScale);
     const double clip = batch_.params_.huber_k * scale;
     double inside = 0.0;
     for (std::size_t r = 0; r < rows_; ++r) {
       psi_[r * kLanes + l] = std::clamp(resid_[r], -clip, clip);
       if (abs_resid_[r] <= clip) inside += batch_.prior_[r];
     }
-    lanes_[l].inside = inside / batch_.prior_sum_;
+    lane.inside = inside / batch_.prior_sum_;
   }
 
   void Step(std::size_t l) {
@@ -242,6 +250,7 @@ class CalendarBatch::Lanes {
   std::vector<double> gradient_;  // as beta_
   std::vector<double> resid_;     // of the lane at hand
   std::vector<double> abs_resid_;
+  std::vector<double> scratch_;   // of the median
   std::array<Lane, kLanes> lanes_;
 };
 

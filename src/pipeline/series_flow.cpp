@@ -58,10 +58,17 @@ Panel Extract(DataController& data, const Config& config, int first, int last) {
   Panel panel;
   std::unordered_map<std::string, std::size_t> index;
   const SeriesCsvRules rules{config.max_daily_jump};
+  std::vector<int> years;
   for (const int year : data.SeriesYears()) {
-    if (year < first || year > last) continue;
-    SeriesTable table = data.LoadSeriesYear(year, rules);
-    panel.object_hashes[year] = fmt::format("{} series", table.size());
+    if (year >= first && year <= last) years.push_back(year);
+  }
+  // The years' objects are read and parsed side by side, then joined in year order.
+  std::vector<SeriesTable> tables(years.size());
+  ParallelFor(years.size(),
+              [&](std::size_t y) { tables[y] = data.LoadSeriesYear(years[y], rules); });
+  for (std::size_t y = 0; y < years.size(); ++y) {
+    SeriesTable& table = tables[y];
+    panel.object_hashes[years[y]] = fmt::format("{} series", table.size());
     for (std::size_t i = 0; i < table.size(); ++i) {
       auto [it, inserted] = index.try_emplace(table.names[i], panel.names.size());
       if (inserted) {
@@ -70,6 +77,7 @@ Panel Extract(DataController& data, const Config& config, int first, int last) {
       }
       Append(panel.histories[it->second], table.loads[i]);
     }
+    table = SeriesTable();
   }
   return panel;
 }

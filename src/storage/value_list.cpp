@@ -9,12 +9,21 @@
 namespace loadcast {
 
 std::string EncodeValueList(const std::vector<double>& values, int decimals) {
-  fmt::memory_buffer out;
+  std::string out;
+  out.reserve(values.size() * 12);
+  char buffer[64];
   for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    fmt::format_to(std::back_inserter(out), "{:.{}f}", values[i], decimals);
+    if (i > 0) out += ',';
+    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, values[i],
+                                         std::chars_format::fixed, decimals);
+    // Only a value beyond 1e60 overflows the buffer; it is kept in scientific notation.
+    if (ec == std::errc()) {
+      out.append(buffer, end);
+    } else {
+      out += fmt::format("{}", values[i]);
+    }
   }
-  return fmt::to_string(out);
+  return out;
 }
 
 std::vector<double> DecodeValueList(std::string_view text) {

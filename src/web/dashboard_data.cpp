@@ -483,4 +483,101 @@ json AcknowledgeAlert(DataController& data, int64_t id) {
           {"already_acknowledged", done->already_acknowledged}};
 }
 
+namespace {
+
+json SeriesRowJson(const SeriesResultRow& r) {
+  return {{"series", r.series},
+          {"status", r.status},
+          {"message", r.message},
+          {"train_from", TextOrNull(r.train_from)},
+          {"train_to", TextOrNull(r.train_to)},
+          {"iterations", r.iterations},
+          {"days", r.days},
+          {"mape", Optional(r.mape)},
+          {"mae", Optional(r.mae)},
+          {"rmse", Optional(r.rmse)},
+          {"bias", Optional(r.bias)}};
+}
+
+/// The run a series page reads: the one asked for, else the latest succeeded series run.
+std::optional<int64_t> SeriesRun(const DataController& data, int64_t run_id,
+                                 std::optional<int> target_year) {
+  if (run_id > 0) return run_id;
+  return data.LatestSeriesRun(target_year);
+}
+
+}  // namespace
+
+json SeriesList(const DataController& data, const SeriesListQuery& query) {
+  if (!query.status.empty() && query.status != "ok" && query.status != "warning" &&
+      query.status != "failed") {
+    throw UsageError(fmt::format("status '{}' is not ok, warning or failed", query.status));
+  }
+  if (query.sort != "series" && query.sort != "mape") {
+    throw UsageError(fmt::format("sort '{}' is not series or mape", query.sort));
+  }
+  if (query.limit <= 0) throw UsageError(fmt::format("limit {} is not positive", query.limit));
+  const std::optional<int64_t> run = SeriesRun(data, query.run_id, query.target_year);
+  json out = {{"run_id", nullptr}, {"target_year", nullptr}, {"counts", json::object()},
+              {"scored", 0},       {"median_mape", nullptr}, {"matched", 0},
+              {"series", json::array()}};
+  if (!run) return out;
+  std::vector<SeriesResultRow> rows = data.ListSeriesResults(SeriesQuery{*run, "", "", false});
+  if (rows.empty() && query.run_id > 0) {
+    throw NotFoundError(fmt::format("run {} has no series results", query.run_id));
+  }
+  out["run_id"] = *run;
+  std::map<std::string, int> counts = {{"ok", 0}, {"warning", 0}, {"failed", 0}};
+  std::vector<double> mapes;
+  for (const SeriesResultRow& r : rows) {
+    ++counts[r.status];
+    if (r.mape) mapes.push_back(*r.mape);
+    out["target_year"] = r.target_year;
+  }
+  out["counts"] = counts;
+  out["scored"] = mapes.size();
+  if (!mapes.empty()) {
+    const auto mid = mapes.begin() + static_cast<std::ptrdiff_t>(mapes.size() / 2);
+    std::nth_element(mapes.begin(), mid, mapes.end());
+    out["median_mape"] = *mid;
+  }
+  std::erase_if(rows, [&](const SeriesResultRow& r) {
+    return (!query.status.empty() && r.status != query.status) ||
+           (!query.search.empty() && r.series.find(query.search) == std::string::npos);
+  });
+  out["matched"] = rows.size();
+  if (query.sort == "mape") {
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+      return a.mape.value_or(-1.0) > b.mape.value_or(-1.0);
+    });
+  }
+  if (rows.size() > static_cast<std::size_t>(query.limit)) {
+    rows.resize(static_cast<std::size_t>(query.limit));
+  }
+  for (const SeriesResultRow& r : rows) out["series"].push_back(SeriesRowJson(r));
+  return out;
+}
+
+json SeriesDetail(const DataController& data, const std::string& name, int64_t run_id) {
+  const std::optional<int64_t> run = SeriesRun(data, run_id, std::nullopt);
+  if (!run) throw NotFoundError("there is no series run on record");
+  const std::vector<SeriesResultRow> rows =
+      data.ListSeriesResults(SeriesQuery{*run, name, "", true});
+  if (rows.empty()) throw NotFoundError(fmt::format("run {} has no series '{}'", *run, name));
+  const SeriesResultRow& r = rows.front();
+  json out = SeriesRowJson(r);
+  out["run_id"] = *run;
+  out["target_year"] = r.target_year;
+  json days = json::array();
+  const std::optional<Date> start = Date::ParseIso(r.forecast_start);
+  for (std::size_t d = 0; start && d < r.forecast.size(); ++d) {
+    days.push_back({{"date", (*start + static_cast<int>(d)).ToIso()},
+                    {"forecast", r.forecast[d]},
+                    {"lower", d < r.lower.size() ? json(r.lower[d]) : json(nullptr)},
+                    {"upper", d < r.upper.size() ? json(r.upper[d]) : json(nullptr)}});
+  }
+  out["forecast"] = days;
+  return out;
+}
+
 }  // namespace loadcast::web

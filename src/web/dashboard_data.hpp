@@ -54,6 +54,30 @@ nlohmann::json Runs(const DataController& data, const Config& config, int limit)
 /// NotFoundError when there is no such run.
 nlohmann::json RunDetail(const DataController& data, const Config& config, int64_t id);
 
+/// The series a `GET /api/series` lists by default.
+inline constexpr int kDefaultSeriesLimit = 500;
+
+/// What `GET /api/series` asks for: a series run (0: the latest succeeded one, of `target_year`
+/// when given), the series whose name contains `search`, of one status, worst MAPE first or by
+/// name, at most `limit` of them.
+struct SeriesListQuery {
+  int64_t run_id = 0;
+  std::optional<int> target_year;
+  std::string search;
+  std::string status;
+  std::string sort = "series";  // series or mape
+  int limit = kDefaultSeriesLimit;
+};
+
+/// GET /api/series: a many-series run's counts by status, its score summary and the series the
+/// query selects ({"run_id": null, ...} when no series run is on record). UsageError for a
+/// status or sort that does not exist.
+nlohmann::json SeriesList(const DataController& data, const SeriesListQuery& query);
+
+/// GET /api/series/{name}?run=: one series' result with its forecast day by day. NotFoundError
+/// when the run has no such series.
+nlohmann::json SeriesDetail(const DataController& data, const std::string& name, int64_t run_id);
+
 /// POST /api/alerts/{id}/ack: acknowledges an alert. NotFoundError when there is no such alert.
 nlohmann::json AcknowledgeAlert(DataController& data, int64_t id);
 

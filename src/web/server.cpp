@@ -117,6 +117,8 @@ const std::vector<Route>& Routes() {
       {std::regex("/api/models"), "GET"},
       {std::regex("/api/runs"), "GET"},
       {std::regex("/api/runs/[0-9]+"), "GET"},
+      {std::regex("/api/series"), "GET"},
+      {std::regex("/api/series/[A-Za-z0-9_.-]+"), "GET"},
   };
   return routes;
 }
@@ -410,6 +412,24 @@ struct DashboardServer::Impl {
     });
     get("/api/runs/([0-9]+)", [this](const httplib::Request& req) {
       return RunDetail(data, config, ParseInteger(req.matches[1].str(), "run id"));
+    });
+    get("/api/series", [this](const httplib::Request& req) {
+      SeriesListQuery query;
+      if (req.has_param("run")) query.run_id = ParseInteger(req.get_param_value("run"), "run id");
+      if (req.has_param("target_year")) {
+        query.target_year =
+            static_cast<int>(ParseInteger(req.get_param_value("target_year"), "target year"));
+      }
+      query.search = req.get_param_value("q");
+      query.status = req.get_param_value("status");
+      if (req.has_param("sort")) query.sort = req.get_param_value("sort");
+      query.limit = ParseLimit(req, kDefaultSeriesLimit);
+      return SeriesList(data, query);
+    });
+    get("/api/series/([A-Za-z0-9_.-]+)", [this](const httplib::Request& req) {
+      const int64_t run = req.has_param("run") ? ParseInteger(req.get_param_value("run"), "run id")
+                                               : 0;
+      return SeriesDetail(data, req.matches[1].str(), run);
     });
     server.Post("/api/alerts/([0-9]+)/ack",
                 [this](const httplib::Request& req, httplib::Response& res) {

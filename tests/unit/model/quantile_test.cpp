@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include "unit/model/model_test_data.hpp"
@@ -38,6 +39,27 @@ TEST(Quantile, MatchesTheSortedDefinitionOnNoise) {
       EXPECT_NEAR(Quantile(values, q), SortedQuantile(values, q), 1e-12) << n << " " << q;
     }
   }
+}
+
+TEST(MedianOfNonNegative, IsQuantileOfOneHalfToTheBitWhateverTheHint) {
+  std::vector<double> scratch;
+  uint64_t state = 42;
+  const auto next = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(state >> 11) / 9007199254740992.0;
+  };
+  for (const std::size_t n : {1u, 2u, 3u, 10u, 365u, 3652u}) {
+    std::vector<double> values;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double u = next();
+      values.push_back(u < 0.1 ? 0.0 : u < 0.2 ? 0.25 : u * u * u * 0.1);  // ties, zeros, skew
+    }
+    const double expected = Quantile(values, 0.5);
+    for (const double hint : {0.0, 1e-12, 0.01, expected, 1.0, 1e9}) {
+      EXPECT_EQ(MedianOfNonNegative(values, hint, scratch), expected) << n << " " << hint;
+    }
+  }
+  EXPECT_EQ(MedianOfNonNegative({}, 1.0, scratch), 0.0);
 }
 
 }  // namespace
