@@ -1,5 +1,6 @@
 // Speed of the hot paths on the bundled data: reading a CSV, validating it, building the calendar
-// features, fitting and forecasting with each forecaster, and the drift statistics. Run with
+// features, fitting and forecasting with each forecaster, the drift statistics, and the many-series
+// paths (reading a date,series,load file; fitting series on a shared design). Run with
 // `make bench` (with the command benchmarks) or build/bench/loadcast_micro_bench alone.
 #include <benchmark/benchmark.h>
 
@@ -11,7 +12,10 @@
 #include "core/drift_stats.hpp"
 #include "core/frame.hpp"
 #include "core/load_csv.hpp"
+#include "core/series_csv.hpp"
+#include "model/calendar_batch.hpp"
 #include "model/registry.hpp"
+#include "pipeline/series_generator.hpp"
 #include "pipeline/validator.hpp"
 
 namespace loadcast {
@@ -106,6 +110,41 @@ void BM_DriftStatistics(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(CompareDistributions(reference, current));
 }
 BENCHMARK(BM_DriftStatistics)->Unit(benchmark::kMicrosecond);
+
+/// 100 synthetic series of 2021 (as `series generate` writes them), read and checked.
+void BM_ParseSeriesCsv(benchmark::State& state) {
+  const std::string text =
+      GenerateSeries(Bundled(), {.count = 100, .first_year = 2021, .last_year = 2021}).at(2021);
+  for (auto _ : state) benchmark::DoNotOptimize(ParseSeriesCsv(text, "series-2021.csv", {}));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_ParseSeriesCsv)->Unit(benchmark::kMillisecond);
+
+/// The year-ahead model of state.range(0) synthetic series, 10 training years, one thread: the
+/// design and its factorization, then every series fitted and forecast, eight at a time.
+void BM_CalendarBatch(benchmark::State& state) {
+  const auto count = static_cast<int>(state.range(0));
+  const std::map<int, std::string> years =
+      GenerateSeries(Bundled(), {.count = count, .first_year = 2011, .last_year = 2020});
+  std::vector<std::vector<double>> loads(static_cast<std::size_t>(count));
+  for (const auto& [year, text] : years) {
+    const SeriesTable table = ParseSeriesCsv(text, "generated", {.max_daily_jump = 10.0});
+    for (std::size_t i = 0; i < table.size(); ++i) {
+      loads[i].insert(loads[i].end(), table.loads[i].values().begin(),
+                      table.loads[i].values().end());
+    }
+  }
+  const std::vector<std::span<const double>> spans(loads.begin(), loads.end());
+  ModelParams params = Config().model(Horizon::kYear);
+  for (auto _ : state) {
+    const CalendarBatch batch(params, Date::FromYmd(2011, 1, 1), Date::FromYmd(2021, 1, 1),
+                              Date::FromYmd(2021, 1, 1), Date::FromYmd(2022, 1, 1));
+    benchmark::DoNotOptimize(batch.FitPredictMany(spans));
+  }
+  state.counters["series_per_s"] =
+      benchmark::Counter(static_cast<double>(count), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_CalendarBatch)->Arg(1)->Arg(8)->Arg(100)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace loadcast

@@ -110,7 +110,7 @@ class CalendarBatch::Lanes {
     std::size_t series = 0;
     std::vector<double> y;  // log load
     int iterations = 0;
-    double inside = 1.0;  // prior-weighted share of rows inside the clip at the last step
+    double inside = 1.0;       // prior-weighted share of rows inside the clip at the last step
     double median_hint = 0.0;  // the last median absolute residual (0: none yet)
   };
 
@@ -182,8 +182,8 @@ class CalendarBatch::Lanes {
   void Psi(std::size_t l) {
     Lane& lane = lanes_[l];
     if (lane.median_hint <= 0.0) {
-      lane.median_hint = std::accumulate(abs_resid_.begin(), abs_resid_.end(), 0.0) /
-                         static_cast<double>(rows_);
+      lane.median_hint =
+          std::accumulate(abs_resid_.begin(), abs_resid_.end(), 0.0) / static_cast<double>(rows_);
     }
     lane.median_hint = MedianOfNonNegative(abs_resid_, lane.median_hint, scratch_);
     const double scale = std::max(kMadToSigma * lane.median_hint, kHuberMinScale);
@@ -225,6 +225,7 @@ class CalendarBatch::Lanes {
     out.iterations = lanes_[l].iterations;
     const ResidualSummary summary = SummarizeResiduals(resid_, batch_.params_);
     out.residual_scale = summary.scale;
+    out.level_shift = summary.level_shift;
     const SparseRows& target = batch_.target_;
     const auto& index = target.index();
     const auto& value = target.value();
@@ -250,7 +251,7 @@ class CalendarBatch::Lanes {
   std::vector<double> gradient_;  // as beta_
   std::vector<double> resid_;     // of the lane at hand
   std::vector<double> abs_resid_;
-  std::vector<double> scratch_;   // of the median
+  std::vector<double> scratch_;  // of the median
   std::array<Lane, kLanes> lanes_;
 };
 

@@ -29,6 +29,7 @@ struct SeriesForecast {
   std::vector<double> upper;
   int iterations = 0;         // fixed-Hessian iterations the fit took
   double residual_scale = 0;  // robust residual scale of the fit, in log units
+  double level_shift = 0;     // mean deviation of the last level_days training days, log units
 };
 
 class CalendarBatch {

@@ -146,16 +146,17 @@ void CheckForecast(const Config& config, std::span<const double> training, Serie
   }
 }
 
-AlertRecord SeriesAlert(const Run& run, int target_year, const SeriesResultRow& row) {
+/// An alert about one series of the run: its subject is "series NAME".
+AlertRecord SeriesAlert(int target_year, const std::string& series, const char* severity,
+                        const char* source, const char* code, const std::string& message) {
   AlertRecord alert;
-  alert.run_id = run.id();
-  alert.severity = row.status == "failed" ? "critical" : "warning";
-  alert.source = row.iterations == 0 && row.status == "failed" ? "validation" : "prediction";
-  alert.code = row.iterations == 0 && row.status == "failed" ? "series_history" : "series_forecast";
-  alert.message = fmt::format("series {}: {}", row.series, row.message);
+  alert.severity = severity;
+  alert.source = source;
+  alert.code = code;
+  alert.message = fmt::format("series {}: {}", series, message);
   alert.target_year = target_year;
   alert.horizon = "year";
-  alert.subject = "series " + row.series;
+  alert.subject = "series " + series;
   return alert;
 }
 
@@ -345,6 +346,7 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
         for (std::size_t k = 0; k < chunk.series.size(); ++k) {
           SeriesResultRow& row = result.series[chunk.series[k]];
           row.iterations = forecasts[k].iterations;
+          row.drift = std::expm1(forecasts[k].level_shift) * 100.0;
           row.forecast_start = target_from.ToIso();
           row.forecast = std::move(forecasts[k].mean);
           row.lower = std::move(forecasts[k].lower);
@@ -352,17 +354,51 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
         }
       });
     });
+    // Alerts are raised in the publish step, with the results.
+    std::vector<AlertRecord> alerts;
+    for (const SeriesResultRow& row : result.series) {
+      if (row.status == "failed") {
+        alerts.push_back(SeriesAlert(target_year, row.series, "critical", "validation",
+                                     "series_history", row.message));
+      }
+    }
     run.Step("check", [&] {
       for (std::size_t i = 0; i < panel.names.size(); ++i) {
         if (!windows[i]) continue;
-        CheckForecast(config, Days(panel.histories[i], windows[i]->from, windows[i]->to),
-                      result.series[i]);
-        if (result.series[i].status == "failed") {
-          result.series[i].forecast.clear();
-          result.series[i].lower.clear();
-          result.series[i].upper.clear();
-          result.series[i].forecast_start.clear();
+        SeriesResultRow& row = result.series[i];
+        CheckForecast(config, Days(panel.histories[i], windows[i]->from, windows[i]->to), row);
+        if (row.status == "ok") continue;
+        alerts.push_back(SeriesAlert(target_year, row.series,
+                                     row.status == "failed" ? "critical" : "warning", "prediction",
+                                     "series_forecast", row.message));
+        if (row.status == "failed") {
+          row.forecast.clear();
+          row.lower.clear();
+          row.upper.clear();
+          row.forecast_start.clear();
+          row.drift.reset();
         }
+      }
+    });
+    // Drift: how far each series' last level_days training days ran from its calendar fit,
+    // against the monitor's mean-shift thresholds.
+    run.Step("monitor", [&] {
+      const MonitorSettings& monitor = config.monitor;
+      for (SeriesResultRow& row : result.series) {
+        if (!row.drift || std::abs(*row.drift) < monitor.drift_shift_warning) continue;
+        const bool critical = std::abs(*row.drift) >= monitor.drift_shift_critical;
+        const std::string message =
+            fmt::format("the last {} training days ran {:+.1f}% from the calendar fit",
+                        params.level_days, *row.drift);
+        AlertRecord alert = SeriesAlert(target_year, row.series, critical ? "critical" : "warning",
+                                        "drift", "series_drift", message);
+        alert.period_start = (target_from - params.level_days).ToIso();
+        alert.period_end = (target_from - 1).ToIso();
+        alert.value = *row.drift;
+        alert.threshold = critical ? monitor.drift_shift_critical : monitor.drift_shift_warning;
+        alerts.push_back(std::move(alert));
+        if (row.status == "ok") row.status = "warning";
+        row.message += (row.message.empty() ? "" : "; ") + message;
       }
     });
     run.Step("evaluate", [&] {
@@ -389,6 +425,15 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
         row.rmse = scores.rmse;
         row.bias = scores.bias;
         mapes.push_back(scores.mape);
+        if (scores.mape > config.mape_warning) {
+          AlertRecord alert =
+              SeriesAlert(target_year, row.series, "warning", "performance", "series_performance",
+                          fmt::format("the forecast's MAPE over {} days is {:.2f}%, above {:.2f}%",
+                                      scores.days, scores.mape, config.mape_warning));
+          alert.value = scores.mape;
+          alert.threshold = config.mape_warning;
+          alerts.push_back(std::move(alert));
+        }
         for (std::size_t d = 0; d < actual.size(); ++d) {
           if (std::isnan(actual[d])) continue;
           total_actual[d] += actual[d];
@@ -406,12 +451,13 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
     });
     run.Step("publish", [&] {
       for (const SeriesResultRow& row : result.series) {
-        if (row.status == "ok") {
-          ++result.ok;
-          continue;
-        }
-        ++(row.status == "warning" ? result.warning : result.failed);
-        run.Raise(SeriesAlert(run, target_year, row));
+        ++(row.status == "ok"        ? result.ok
+           : row.status == "warning" ? result.warning
+                                     : result.failed);
+      }
+      for (AlertRecord& alert : alerts) {
+        alert.run_id = run.id();
+        run.Raise(std::move(alert));
       }
       for (SeriesResultRow& row : result.series) row.run_id = run.id();
       run.data().SaveSeriesResults(run.id(), result.series);

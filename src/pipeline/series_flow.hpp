@@ -1,6 +1,7 @@
 // Many series at once: market zones, substations or customers, each with its own daily load.
 //   series ingest: read -> validate -> store (one object per year, every series in it)
-//   series run:    extract -> validate -> train and forecast -> check -> evaluate -> publish
+//   series run:    extract -> validate -> train and forecast -> check -> monitor -> evaluate ->
+//                  publish
 // Each series is validated, fitted, forecast, checked and scored on its own, with the year-ahead
 // model's hyper-parameters (models.year); its results are stored under its name. Series trained
 // on the same days share the calendar design (model/calendar_batch.hpp), and the series are

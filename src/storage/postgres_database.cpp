@@ -233,6 +233,7 @@ CREATE TABLE series_results (
   train_from TEXT COLLATE "C" NOT NULL DEFAULT '',
   train_to TEXT COLLATE "C" NOT NULL DEFAULT '',
   iterations INTEGER NOT NULL DEFAULT 0,
+  drift DOUBLE PRECISION,
   days INTEGER NOT NULL DEFAULT 0,
   mape DOUBLE PRECISION, mae DOUBLE PRECISION, rmse DOUBLE PRECISION, bias DOUBLE PRECISION,
   forecast_start TEXT COLLATE "C" NOT NULL DEFAULT '',
@@ -1142,7 +1143,7 @@ std::optional<MonitorSnapshot> PostgresDatabase::LatestMonitor(int target_year) 
 
 constexpr const char* kSeriesColumns =
     "run_id, series, target_year, status, message, train_from, train_to, iterations, days, mape, "
-    "mae, rmse, bias, forecast_start";
+    "mae, rmse, bias, forecast_start, drift";
 constexpr const char* kSeriesWhere =
     "WHERE run_id = $1 AND ($2 = '' OR series = $2) AND ($3 = '' OR status = $3) "
     "ORDER BY series";
@@ -1152,12 +1153,12 @@ void PostgresDatabase::SaveSeriesResults(int64_t run_id, const std::vector<Serie
     const std::string sql =
         "INSERT INTO series_results (run_id, series, target_year, status, message, train_from, "
         "train_to, iterations, days, mape, mae, rmse, bias, forecast_start, forecast, lower, "
-        "upper) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-        "$17)";
+        "upper, drift) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+        "$16, $17, $18)";
     for (const SeriesResultRow& r : rows) {
       P(run_id, r.series, r.target_year, r.status, r.message, r.train_from, r.train_to,
         r.iterations, r.days, r.mape, r.mae, r.rmse, r.bias, r.forecast_start,
-        EncodeValueList(r.forecast), EncodeValueList(r.lower), EncodeValueList(r.upper))
+        EncodeValueList(r.forecast), EncodeValueList(r.lower), EncodeValueList(r.upper), r.drift)
           .Exec(txn, sql);
     }
   });
@@ -1203,9 +1204,10 @@ std::vector<SeriesResultRow> PostgresDatabase::ListSeriesResults(const SeriesQue
       r.rmse = OptionalReal(row[11]);
       r.bias = OptionalReal(row[12]);
       r.forecast_start = Text(row[13]);
-      r.forecast = DecodeValueList(Text(row[14]));
-      r.lower = DecodeValueList(Text(row[15]));
-      r.upper = DecodeValueList(Text(row[16]));
+      r.drift = OptionalReal(row[14]);
+      r.forecast = DecodeValueList(Text(row[15]));
+      r.lower = DecodeValueList(Text(row[16]));
+      r.upper = DecodeValueList(Text(row[17]));
       out.push_back(std::move(r));
     }
   });

@@ -151,6 +151,9 @@ struct SeriesResultRow {
   std::string train_from;  // first training day
   std::string train_to;    // day after the last training day
   int iterations = 0;      // of the robust fit
+  // Percent by which the last models.year.level_days training days ran above (below) the fit:
+  // how far the series has drifted from its calendar pattern lately.
+  std::optional<double> drift;
   int days = 0;            // target days scored against actuals
   std::optional<double> mape;
   std::optional<double> mae;

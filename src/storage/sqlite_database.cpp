@@ -270,6 +270,7 @@ CREATE TABLE series_results (
   train_from TEXT NOT NULL DEFAULT '',
   train_to TEXT NOT NULL DEFAULT '',
   iterations INTEGER NOT NULL DEFAULT 0,
+  drift REAL,
   days INTEGER NOT NULL DEFAULT 0,
   mape REAL, mae REAL, rmse REAL, bias REAL,
   forecast_start TEXT NOT NULL DEFAULT '',
@@ -1122,7 +1123,7 @@ std::optional<MonitorSnapshot> SqliteDatabase::LatestMonitor(int target_year) co
 
 constexpr const char* kSeriesColumns =
     "run_id, series, target_year, status, message, train_from, train_to, iterations, days, mape, "
-    "mae, rmse, bias, forecast_start";
+    "mae, rmse, bias, forecast_start, drift";
 constexpr const char* kSeriesWhere =
     "WHERE run_id = ? AND (? = '' OR series = ?) AND (? = '' OR status = ?) ORDER BY series";
 
@@ -1132,13 +1133,15 @@ void SqliteDatabase::SaveSeriesResults(int64_t run_id, const std::vector<SeriesR
         db_,
         "INSERT INTO series_results (run_id, series, target_year, status, message, "
         "train_from, train_to, iterations, days, mape, mae, rmse, bias, forecast_start, "
-        "forecast, lower, upper) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "forecast, lower, upper, drift) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?)");
     for (const SeriesResultRow& r : rows) {
       s.Bind(1, run_id).Bind(2, r.series).Bind(3, r.target_year).Bind(4, r.status);
       s.Bind(5, r.message).Bind(6, r.train_from).Bind(7, r.train_to).Bind(8, r.iterations);
       s.Bind(9, r.days).Bind(10, r.mape).Bind(11, r.mae).Bind(12, r.rmse).Bind(13, r.bias);
       s.Bind(14, r.forecast_start).Bind(15, EncodeValueList(r.forecast));
-      s.Bind(16, EncodeValueList(r.lower)).Bind(17, EncodeValueList(r.upper)).Step();
+      s.Bind(16, EncodeValueList(r.lower)).Bind(17, EncodeValueList(r.upper)).Bind(18, r.drift);
+      s.Step();
       s.Reset();
     }
   });
@@ -1186,9 +1189,10 @@ std::vector<SeriesResultRow> SqliteDatabase::ListSeriesResults(const SeriesQuery
     r.rmse = optional(11);
     r.bias = optional(12);
     r.forecast_start = s.Text(13);
-    r.forecast = DecodeValueList(s.Text(14));
-    r.lower = DecodeValueList(s.Text(15));
-    r.upper = DecodeValueList(s.Text(16));
+    r.drift = optional(14);
+    r.forecast = DecodeValueList(s.Text(15));
+    r.lower = DecodeValueList(s.Text(16));
+    r.upper = DecodeValueList(s.Text(17));
     out.push_back(std::move(r));
   }
   return out;

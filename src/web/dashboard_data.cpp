@@ -492,6 +492,7 @@ json SeriesRowJson(const SeriesResultRow& r) {
           {"train_from", TextOrNull(r.train_from)},
           {"train_to", TextOrNull(r.train_to)},
           {"iterations", r.iterations},
+          {"drift", Optional(r.drift)},
           {"days", r.days},
           {"mape", Optional(r.mape)},
           {"mae", Optional(r.mae)},
@@ -518,9 +519,9 @@ json SeriesList(const DataController& data, const SeriesListQuery& query) {
   }
   if (query.limit <= 0) throw UsageError(fmt::format("limit {} is not positive", query.limit));
   const std::optional<int64_t> run = SeriesRun(data, query.run_id, query.target_year);
-  json out = {{"run_id", nullptr}, {"target_year", nullptr}, {"counts", json::object()},
-              {"scored", 0},       {"median_mape", nullptr}, {"matched", 0},
-              {"series", json::array()}};
+  json out = {
+      {"run_id", nullptr},      {"target_year", nullptr}, {"counts", json::object()}, {"scored", 0},
+      {"median_mape", nullptr}, {"matched", 0},           {"series", json::array()}};
   if (!run) return out;
   std::vector<SeriesResultRow> rows = data.ListSeriesResults(SeriesQuery{*run, "", "", false});
   if (rows.empty() && query.run_id > 0) {

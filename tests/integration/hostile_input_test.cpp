@@ -4,6 +4,7 @@
 // the bucket's data objects and every data table of the database keep the same SHA-256.
 // Also: a directory, symlinks, a file name that tries to leave the bucket, and (under
 // LOADCAST_STRESS=1, as `make stress` runs it) a 200 MB file.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -103,7 +104,9 @@ class HostileInputTest : public testing::IngestedWorkspaceTest {
     const Holdings before = Hold();
     const Result r = Loadcast(dir_.path(), {"ingest", input.string()});
     EXPECT_EQ(r.exit_code, 3) << r.err;
-    const std::string where = input.string() + (line > 0 ? ":" + std::to_string(line) : "") + ": ";
+    std::string where = input.string();
+    if (line > 0) where += fmt::format(":{}", line);
+    where += ": ";
     EXPECT_NE(r.err.find(where), std::string::npos) << where << "\n" << r.err;
     EXPECT_NE(r.err.find(problem), std::string::npos) << problem << "\n" << r.err;
     // However long or binary the input, the report stays readable.

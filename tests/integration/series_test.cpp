@@ -71,7 +71,7 @@ TEST_F(SeriesTest, TrainsForecastsAndScoresEverySeries) {
   std::vector<std::string> steps;
   for (const auto& t : run["timings"]) steps.push_back(t["step"]);
   EXPECT_EQ(steps, (std::vector<std::string>{"extract", "validate", "train_and_forecast", "check",
-                                             "evaluate", "publish"}));
+                                             "monitor", "evaluate", "publish"}));
 
   const nlohmann::json list = RunJson({"series", "list"});
   EXPECT_EQ(list["run_id"], run["run_id"]);
@@ -171,6 +171,37 @@ TEST_F(SeriesTest, ASeriesWithTooLittleHistoryFailsAloneWithAnAlert) {
   bool found = false;
   for (const auto& a : alerts) found = found || a["code"] == "series_history";
   EXPECT_TRUE(found) << alerts.dump();
+}
+
+TEST_F(SeriesTest, ASeriesWhoseLoadShiftedLatelyIsFlaggedAsDrifting) {
+  ASSERT_EQ(IngestGenerated().exit_code, 0);
+  // S3's last 60 days of 2020 a fifth higher: a new large customer. The file's days replace the
+  // stored ones.
+  std::istringstream in(Slurp(Generated()[10]));  // series-2020.csv
+  std::string line;
+  std::getline(in, line);
+  std::string text = line + "\n";
+  while (std::getline(in, line)) {
+    if (line.find(",S3,") == std::string::npos || line < "2020-11-02") continue;
+    const std::size_t comma = line.rfind(',');
+    text +=
+        line.substr(0, comma + 1) + std::to_string(std::stod(line.substr(comma + 1)) * 1.2) + "\n";
+  }
+  const fs::path shifted = dir_ / "shifted.csv";
+  std::ofstream(shifted) << text;
+  const Result ingest = Run({"series", "ingest", shifted.string()});
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  const nlohmann::json run = RunJson({"series", "run", "--target-year", "2021"});
+  EXPECT_EQ(run["warning"], 1);
+  const nlohmann::json warned = RunJson({"series", "list", "--status", "warning"});
+  ASSERT_EQ(warned["series"].size(), 1u);
+  EXPECT_EQ(warned["series"][0]["series"], "S3");
+  EXPECT_GT(warned["series"][0]["drift"].get<double>(), 5.0);
+  bool found = false;
+  for (const auto& a : RunJson({"alerts", "--source", "drift"})) {
+    found = found || (a["code"] == "series_drift" && a["subject"] == "series S3");
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST_F(SeriesTest, NoStoredSeriesIsRejected) {

@@ -23,12 +23,19 @@ nlohmann::json Optional(const std::optional<double>& v) {
 std::string OptionalPct(const std::optional<double>& v) { return v ? Pct(*v) : "-"; }
 
 nlohmann::json ResultJson(const SeriesResultRow& r, bool with_forecast) {
-  nlohmann::json j = {{"series", r.series},       {"status", r.status},
-                      {"message", r.message},     {"train_from", r.train_from},
-                      {"train_to", r.train_to},   {"iterations", r.iterations},
-                      {"days", r.days},           {"mape", Optional(r.mape)},
-                      {"mae", Optional(r.mae)},   {"rmse", Optional(r.rmse)},
-                      {"bias", Optional(r.bias)}, {"forecast_start", r.forecast_start}};
+  nlohmann::json j = {{"series", r.series},
+                      {"status", r.status},
+                      {"message", r.message},
+                      {"train_from", r.train_from},
+                      {"train_to", r.train_to},
+                      {"iterations", r.iterations},
+                      {"drift", Optional(r.drift)},
+                      {"days", r.days},
+                      {"mape", Optional(r.mape)},
+                      {"mae", Optional(r.mae)},
+                      {"rmse", Optional(r.rmse)},
+                      {"bias", Optional(r.bias)},
+                      {"forecast_start", r.forecast_start}};
   if (with_forecast) {
     nlohmann::json days = nlohmann::json::array();
     const auto start = Date::ParseIso(r.forecast_start);
@@ -44,12 +51,14 @@ nlohmann::json ResultJson(const SeriesResultRow& r, bool with_forecast) {
 }
 
 std::string ResultTable(const std::vector<SeriesResultRow>& rows) {
-  Table table({"series", "status", "trained", "iter", "days", "MAPE", "MAE", "bias", "message"});
+  Table table(
+      {"series", "status", "trained", "iter", "drift", "days", "MAPE", "MAE", "bias", "message"});
   for (const SeriesResultRow& r : rows) {
     table.Add({r.series, r.status,
                r.train_from.empty() ? "-" : fmt::format("{}..{}", r.train_from, r.train_to),
-               std::to_string(r.iterations), std::to_string(r.days), OptionalPct(r.mape),
-               r.mae ? Num(*r.mae, 0) : "-", r.bias ? Num(*r.bias, 0) : "-", r.message});
+               std::to_string(r.iterations), r.drift ? fmt::format("{:+.1f}%", *r.drift) : "-",
+               std::to_string(r.days), OptionalPct(r.mape), r.mae ? Num(*r.mae, 0) : "-",
+               r.bias ? Num(*r.bias, 0) : "-", r.message});
   }
   return table.Render();
 }
@@ -270,7 +279,6 @@ void AddGenerate(CLI::App& series, Context& context, Action& action) {
       DataController& data = context.data();
       const TimeSeries base = data.LoadActuals(options->first_year, options->last_year);
       const std::filesystem::path folder(*out);
-      std::filesystem::create_directories(folder);
       for (const auto& [year, text] : GenerateSeries(base, *options)) {
         data.WriteExport(folder / fmt::format("series-{}.csv", year), text);
       }
