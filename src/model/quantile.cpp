@@ -28,9 +28,10 @@ double MedianOfNonNegative(std::span<const double> values, double hint,
   const std::size_t lo = (n - 1) / 2;
   const std::size_t hi = n / 2;
   const double scale = kBins / (hint > 0.0 && std::isfinite(hint) ? 4.0 * hint : 1.0);
-  // Branch-free: the bin of a value, kBins for those at or beyond 4 * hint.
+  // The bin of a value: kBins for those at or beyond 4 * hint (and NaN).
   const auto bin = [scale](double v) {
-    return static_cast<std::size_t>(std::min(v * scale, static_cast<double>(kBins)));
+    const double b = v * scale;
+    return b < static_cast<double>(kBins) ? static_cast<std::size_t>(b) : kBins;
   };
   std::array<std::size_t, kBins + 1> counts{};
   for (const double v : values) ++counts[bin(v)];
