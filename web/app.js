@@ -9,6 +9,8 @@ const TOKEN = new URLSearchParams(location.search).get('token');
 const HORIZONS = ['year', 'day'];
 const SEVERITIES = ['critical', 'warning', 'info'];
 const SOURCES = ['validation', 'drift', 'performance', 'prediction', 'pipeline'];
+const SERIES_STATUSES = ['ok', 'warning', 'failed'];
+const SERIES_LIMIT = 500;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const DASH = '–';
 const THIN_SPACE = '\u2009';
@@ -65,7 +67,11 @@ async function request(method, path) {
 
 // A report embeds each list once, unfiltered; the filtered paths a view asks for are answered
 // from it here, the way the server would answer them.
-const REPORT_FILTERS = { '/api/alerts': filterAlerts, '/api/models': filterModels };
+const REPORT_FILTERS = {
+  '/api/alerts': filterAlerts,
+  '/api/models': filterModels,
+  '/api/series': filterSeries,
+};
 
 function reportHas(path) {
   return Object.prototype.hasOwnProperty.call(REPORT.data || {}, path);
@@ -118,6 +124,28 @@ function filterModels(body, params) {
     models: body.models.filter(keep),
     aliases: body.aliases.filter(keep),
     decisions: body.decisions.filter(keep),
+  };
+}
+
+/** A report's `/api/series`, when it holds one: one series run, its first series by name. */
+function filterSeries(body, params) {
+  const run = params.get('run');
+  if (run && Number(run) !== body.run_id) {
+    throw new ApiError(null, `Series run #${run} is not part of this report.`);
+  }
+  const q = params.get('q') || '';
+  const status = params.get('status') || '';
+  const limit = Number(params.get('limit')) || SERIES_LIMIT;
+  const series = body.series.filter(
+    (row) => (!status || row.status === status) && row.series.includes(q),
+  );
+  // Array sort is stable: equal MAPEs keep their order by name, as on the server.
+  if (params.get('sort') === 'mape') series.sort((a, b) => (b.mape ?? -1) - (a.mape ?? -1));
+  return {
+    ...body,
+    matched: series.length,
+    series: series.slice(0, limit),
+    partial: body.matched > body.series.length,
   };
 }
 
@@ -266,6 +294,7 @@ function badge(text, tone, title) {
 }
 
 const STATUS_TONES = {
+  ok: 'ok',
   pass: 'ok',
   succeeded: 'ok',
   warn: 'warning',
@@ -475,29 +504,34 @@ function zeroBasedRange(extraValues) {
   return (u, min, max) => [0, Math.max(max, ...extraValues) * 1.15 || 1];
 }
 
-function forecastChart(days) {
+/** The forecast in its interval band, and the actuals unless `actuals` is false. */
+function forecastChart(days, { actuals = true } = {}) {
   const column = (key) => days.map((d) => d[key]);
   const mwh = (v) => formatNumber(v, 0);
+  const series = [
+    dateSeries(),
+    lineSeries('Lower', COLORS.bandEdge, 1, mwh),
+    lineSeries('Upper', COLORS.bandEdge, 1, mwh),
+    lineSeries('Forecast', COLORS.forecast, 1.5, mwh),
+  ];
+  const data = [
+    days.map((d) => dateSeconds(d.date)),
+    column('lower'),
+    column('upper'),
+    column('forecast'),
+  ];
+  if (actuals) {
+    series.push(lineSeries('Actual', COLORS.actual, 1.25, mwh));
+    data.push(column('actual'));
+  }
   return {
     options: {
       ...timeOptions(),
-      series: [
-        dateSeries(),
-        lineSeries('Lower', COLORS.bandEdge, 1, mwh),
-        lineSeries('Upper', COLORS.bandEdge, 1, mwh),
-        lineSeries('Forecast', COLORS.forecast, 1.5, mwh),
-        lineSeries('Actual', COLORS.actual, 1.25, mwh),
-      ],
+      series,
       bands: [{ series: [2, 1], fill: COLORS.bandFill }],
       axes: [axis(), valueAxis(mwh)],
     },
-    data: [
-      days.map((d) => dateSeconds(d.date)),
-      column('lower'),
-      column('upper'),
-      column('forecast'),
-      column('actual'),
-    ],
+    data,
   };
 }
 
@@ -1218,6 +1252,332 @@ function fact(term, value) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Series: the result of a many-series run (`loadcast series run`), and one series' forecast.
+
+/** The list filters of a series address; `run` pins the series run, else the latest. */
+function seriesFilters(params) {
+  return {
+    run: params.get('run') || '',
+    target_year: params.get('target_year') || '',
+    q: params.get('q') || '',
+    status: params.get('status') || '',
+    sort: params.get('sort') === 'mape' ? 'mape' : '',
+  };
+}
+
+function seriesListHref(filters) {
+  return withQuery('#/series', filters);
+}
+
+/** A series' page, in `run`, keeping the list filters its selector walks through. */
+function seriesHref(name, run, filters) {
+  const { q, status, sort } = filters || {};
+  return withQuery(`#/series/${encodeURIComponent(name)}`, { run, q, status, sort });
+}
+
+function seriesApiPath(name, run) {
+  return withQuery(`/api/series/${encodeURIComponent(name)}`, { run });
+}
+
+function seriesLink(name, run, filters) {
+  return viewLink(seriesHref(name, run, filters), seriesApiPath(name, run), name);
+}
+
+const SERIES_METRICS = METRICS.filter((m) => ['mape', 'mae', 'rmse', 'bias'].includes(m.key));
+
+function seriesColumns(run, filters) {
+  return [
+    { label: 'Series', cell: (s) => seriesLink(s.series, run, filters) },
+    { label: 'Status', cell: (s) => statusBadge(s.status, s.message || null) },
+    { label: 'MAPE', cell: (s) => formatPercent(s.mape), numeric: true },
+    { label: 'MAE', cell: (s) => formatMwh(s.mae), numeric: true },
+    { label: 'Bias', cell: (s) => formatMwh(s.bias), numeric: true },
+    { label: 'Iterations', cell: (s) => formatText(s.iterations), numeric: true },
+    { label: 'Trained on', cell: (s) => period(s.train_from, s.train_to) },
+    { label: 'Message', cell: (s) => h('span.text', null, formatText(s.message)) },
+  ];
+}
+
+/**
+ * The series selector: picking a name opens its page. `current` is the series shown, kept as an
+ * option when the list does not hold it; null when a report holds no series' page.
+ */
+function seriesPicker(rows, run, filters, current = '') {
+  const names = rows.map((row) => row.series);
+  if (current && !names.includes(current)) names.unshift(current);
+  if (!names.length || !available(seriesApiPath(names[0], run))) return null;
+  return h(
+    'label.field.series-picker',
+    null,
+    'Series',
+    h(
+      'select',
+      {
+        name: 'series',
+        onchange: (e) => {
+          if (e.target.value) location.hash = seriesHref(e.target.value, run, filters);
+        },
+      },
+      current ? null : h('option', { value: '', selected: true }, 'Open a series…'),
+      names.map((name) => h('option', { value: name, selected: name === current }, name)),
+    ),
+  );
+}
+
+function noSeriesRun(filters) {
+  if (REPORT) {
+    return section(
+      'No series run',
+      empty(`No series run of ${REPORT.target_year} was on record when this report was written.`),
+    );
+  }
+  if (filters.run || filters.target_year) {
+    return section('No series run', empty('No series run matches this address.'));
+  }
+  return section(
+    'No series run yet',
+    h(
+      'p',
+      null,
+      'This view shows a many-series run: one forecast per zone, substation or customer. ',
+      'Store the series and forecast them all:',
+    ),
+    h(
+      'ol.steps',
+      null,
+      h(
+        'li',
+        null,
+        h('code', null, 'loadcast series ingest FILE...'),
+        ' reads CSV files with a ',
+        h('code', null, 'date,series,load'),
+        ' header (',
+        h('code', null, 'loadcast series generate --count 100 --out DIR'),
+        ' writes synthetic ones from the stored actuals);',
+      ),
+      h(
+        'li',
+        null,
+        h('code', null, 'loadcast series run --target-year YEAR'),
+        ' trains each series on the years before and forecasts the year.',
+      ),
+    ),
+  );
+}
+
+async function renderSeriesList(params) {
+  const filters = seriesFilters(params);
+  if (!available('/api/series')) {
+    return [
+      pageHead('Series'),
+      section('Series', empty('The series are not included in this report.')),
+    ];
+  }
+  const form = seriesFilterForm(filters);
+  let body;
+  try {
+    body = await load(withQuery('/api/series', filters));
+  } catch (error) {
+    return [pageHead('Series'), form, errorBox(error)];
+  }
+  if (body.run_id === null) return [pageHead('Series'), noSeriesRun(filters)];
+  const run = body.run_id;
+  const shown = body.series.length;
+  const noun = filters.q || filters.status ? 'matching series' : 'series';
+  const count =
+    shown < body.matched
+      ? `The first ${shown} of ${body.matched} ${noun}`
+      : `${body.matched} ${noun}`;
+  return [
+    pageHead(
+      'Series',
+      h(
+        'span.meta',
+        null,
+        'Series run ',
+        runLink(run),
+        ` · target year ${formatText(body.target_year)}`,
+      ),
+      seriesPicker(body.series, run, filters),
+    ),
+    seriesSummary(body, filters),
+    form,
+    section(
+      'Series',
+      h('p.meta', null, count, body.partial ? `, among the first ${SERIES_LIMIT} by name` : ''),
+      table(seriesColumns(run, filters), body.series, 'No series match these filters.'),
+      REPORT ? h('p.caption', null, "The series' forecasts are not part of this report.") : null,
+    ),
+  ];
+}
+
+function seriesSummary(body, filters) {
+  const total = SERIES_STATUSES.reduce((sum, status) => sum + (body.counts[status] ?? 0), 0);
+  const tiles = SERIES_STATUSES.map((status) =>
+    h(
+      'a.tile',
+      {
+        class: `tone-${STATUS_TONES[status]}`,
+        dataset: { status },
+        href: seriesListHref({ ...filters, status }),
+      },
+      h('span.tile-count', null, String(body.counts[status] ?? 0)),
+      h('span.tile-label', null, status),
+    ),
+  );
+  return h(
+    'div.tiles.series-summary',
+    null,
+    tiles,
+    h(
+      'a.tile.tile-total',
+      { href: seriesListHref({ ...filters, status: '' }) },
+      h('span.tile-count', null, String(total)),
+      h('span.tile-label', null, 'series in the run'),
+    ),
+    h(
+      'div.tile.tile-total',
+      { dataset: { median: String(body.median_mape) } },
+      h('span.tile-count', null, formatPercent(body.median_mape)),
+      h('span.tile-label', null, `median MAPE of ${body.scored} scored`),
+    ),
+  );
+}
+
+function seriesFilterForm(filters) {
+  const statuses = ['', ...SERIES_STATUSES];
+  if (filters.status && !statuses.includes(filters.status)) statuses.push(filters.status);
+  const form = h(
+    'form.filters',
+    {
+      onchange: () => applySeriesFilters(form, filters),
+      onsubmit: (e) => {
+        e.preventDefault();
+        applySeriesFilters(form, filters);
+      },
+    },
+    h(
+      'label.field',
+      null,
+      'Name contains',
+      h('input', { type: 'search', name: 'q', value: filters.q || null, spellcheck: 'false' }),
+    ),
+    h(
+      'label.field',
+      null,
+      'Status',
+      h(
+        'select',
+        { name: 'status' },
+        statuses.map((s) =>
+          h('option', { value: s, selected: s === filters.status }, s || 'all statuses'),
+        ),
+      ),
+    ),
+    h(
+      'label.field',
+      null,
+      'Sort',
+      h(
+        'select',
+        { name: 'sort' },
+        h('option', { value: '', selected: !filters.sort }, 'by name'),
+        h('option', { value: 'mape', selected: filters.sort === 'mape' }, 'worst MAPE first'),
+      ),
+    ),
+    h('a.reset', { href: seriesListHref({ run: filters.run }) }, 'Clear'),
+  );
+  return form;
+}
+
+function applySeriesFilters(form, filters) {
+  const values = new FormData(form);
+  location.hash = seriesListHref({
+    run: filters.run,
+    target_year: filters.target_year,
+    q: values.get('q').trim(),
+    status: values.get('status'),
+    sort: values.get('sort'),
+  });
+}
+
+async function renderSeries(params, name) {
+  const filters = seriesFilters(params);
+  const back = h('a', { href: seriesListHref(filters) }, '← All series');
+  const path = seriesApiPath(name, filters.run);
+  if (!available(path)) {
+    return [
+      pageHead(`Series ${name}`, back),
+      section(
+        'Forecast',
+        empty(`The forecast of ${name} is not included in this report; loadcast serve shows it.`),
+      ),
+    ];
+  }
+  // The list the selector and the pager walk through; the page does without it.
+  const list = load(withQuery('/api/series', filters)).catch(() => null);
+  let series;
+  try {
+    series = await load(path);
+  } catch (error) {
+    return [pageHead(`Series ${name}`, back), errorBox(error)];
+  }
+  const listed = await list;
+  const rows = listed?.run_id === series.run_id ? listed.series : [];
+  const days = series.forecast || [];
+  return [
+    pageHead(
+      `Series ${series.series}`,
+      statusBadge(series.status, series.message || null),
+      seriesPager(rows, series, filters),
+      seriesPicker(rows, series.run_id, filters, series.series),
+      back,
+    ),
+    h(
+      'dl.facts',
+      null,
+      fact('Series run', runLink(series.run_id)),
+      fact('Target year', formatText(series.target_year)),
+      fact('Trained on', period(series.train_from, series.train_to)),
+      fact('Fit iterations', formatText(series.iterations)),
+      fact('Days scored', formatText(series.days)),
+      fact('Message', h('span.text', null, formatText(series.message))),
+    ),
+    h(
+      'div.cards',
+      null,
+      SERIES_METRICS.map((m) => metricCard(m, series, 'series', series.target_year)),
+    ),
+    series.days || series.status === 'failed'
+      ? null
+      : empty(`Not scored: no actual of ${series.target_year} is stored for this series.`),
+    section(
+      'Forecast',
+      days.length
+        ? chartBox('series-forecast', () => forecastChart(days, { actuals: false }))
+        : empty('This series has no forecast (it failed before forecasting).'),
+      h('p.caption', null, 'Daily load in MWh; the band is the prediction interval.'),
+    ),
+  ];
+}
+
+/** Links to the series before and after this one in the selector's list. */
+function seriesPager(rows, series, filters) {
+  const at = rows.findIndex((row) => row.series === series.series);
+  const step = (row, text) =>
+    row ? h('a', { href: seriesHref(row.series, series.run_id, filters) }, text) : null;
+  const previous = at > 0 ? rows[at - 1] : null;
+  const next = at >= 0 ? rows[at + 1] : null;
+  if (!previous && !next) return null;
+  return h(
+    'div.pager',
+    null,
+    step(previous, `← ${previous?.series}`),
+    step(next, `${next?.series} →`),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Router
 
 const ROUTES = [
@@ -1228,6 +1588,13 @@ const ROUTES = [
   { pattern: /^\/alerts$/, name: 'alerts', render: renderAlerts },
   { pattern: /^\/models$/, name: 'models', render: renderModels },
   { pattern: /^\/runs\/(\d+)$/, name: 'run', render: renderRun },
+  { pattern: /^\/series$/, name: 'series', render: renderSeriesList },
+  {
+    pattern: /^\/series\/([A-Za-z0-9_.-]+)$/,
+    name: 'series-detail',
+    nav: 'series',
+    render: renderSeries,
+  },
 ];
 
 let currentRoute = 0;
@@ -1240,7 +1607,7 @@ async function route() {
   const main = document.getElementById('view');
 
   delete document.body.dataset.ready;
-  markNav(name);
+  markNav(match?.nav || name);
   destroyCharts();
   main.replaceChildren(h('p.loading', null, 'Loading…'));
 

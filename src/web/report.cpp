@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -132,6 +133,11 @@ nlohmann::json ReportData(const DataController& data, const Config& config,
   alerts.limit = kDefaultAlertLimit;
   answers["/api/alerts"] = Alerts(data, config, alerts);
   answers["/api/models"] = Models(data, config, std::nullopt);
+  // The series of the year's latest series run, all of them, without their day-by-day forecasts.
+  SeriesListQuery series;
+  series.target_year = request.target_year;
+  series.limit = std::numeric_limits<int>::max();
+  answers["/api/series"] = SeriesList(data, series);
   return {{"data", answers}, {"target_year", request.target_year}, {"horizons", horizons}};
 }
 

@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <regex>
 #include <string>
+#include <vector>
 
 #include "support/background_process.hpp"
 #include "support/cli_runner.hpp"
@@ -288,6 +290,135 @@ TEST_F(DashboardTest, ReportIsOneSelfContainedFile) {
   const auto none = Loadcast(dir_->path(), {"report", "--target-year", "2019", "--out", "x.html"});
   EXPECT_EQ(none.exit_code, 2) << none.err;
   EXPECT_FALSE(std::filesystem::exists(dir_->path() / "x.html"));
+}
+
+TEST_F(DashboardTest, SeriesListIsEmptyWithoutASeriesRun) {
+  Server server(dir_->path());
+  const json list = server.Get("/api/series");
+  EXPECT_TRUE(list["run_id"].is_null());
+  EXPECT_TRUE(list["target_year"].is_null());
+  EXPECT_TRUE(list["median_mape"].is_null());
+  EXPECT_EQ(list["matched"], 0);
+  EXPECT_TRUE(list["series"].empty());
+  EXPECT_EQ(server.Get("/api/series/S1", 404)["error"]["status"], 404);
+}
+
+/// A workspace with a series run of 2021 over three synthetic series.
+class DashboardSeriesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    const auto run = [](const std::vector<std::string>& args) {
+      const auto r = Loadcast(dir_->path(), args);
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+    };
+    run({"ingest", BundledData().string()});
+    run({"series", "generate", "--count", "3", "--from", "2010", "--to", "2021", "--out", "gen"});
+    std::vector<std::string> ingest = {"series", "ingest"};
+    for (int year = 2010; year <= 2021; ++year) {
+      ingest.push_back("gen/series-" + std::to_string(year) + ".csv");
+    }
+    run(ingest);
+    run({"series", "run", "--target-year", "2021"});
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+
+  static TempDir* dir_;
+};
+
+TempDir* DashboardSeriesTest::dir_ = nullptr;
+
+TEST_F(DashboardSeriesTest, SeriesListHasTheCountsAndScoresOfTheLatestSeriesRun) {
+  Server server(dir_->path());
+  const json list = server.Get("/api/series");
+  const json cli = Json(Loadcast(dir_->path(), {"series", "list", "--json"}));
+  EXPECT_EQ(list["run_id"], cli["run_id"]);
+  EXPECT_EQ(list["target_year"], 2021);
+  EXPECT_EQ(list["counts"]["ok"].get<int>() + list["counts"]["warning"].get<int>() +
+                list["counts"]["failed"].get<int>(),
+            3);
+  EXPECT_EQ(list["matched"], 3);
+  EXPECT_EQ(list["scored"], 3);
+  ASSERT_EQ(list["series"].size(), 3u);
+  const std::vector<std::string> names = {"S1", "S2", "S3"};  // by name
+  std::vector<double> mapes;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const json& row = list["series"][i];
+    EXPECT_EQ(row["series"], names[i]);
+    EXPECT_EQ(row["mape"], cli["series"][i]["mape"]) << row["series"];
+    EXPECT_EQ(row["days"], 365) << row["series"];
+    for (const char* key :
+         {"status", "message", "train_from", "train_to", "iterations", "mae", "rmse", "bias"}) {
+      EXPECT_TRUE(row.contains(key)) << key;
+    }
+    mapes.push_back(row["mape"].get<double>());
+  }
+  std::sort(mapes.begin(), mapes.end());
+  EXPECT_EQ(list["median_mape"], mapes[1]);
+}
+
+TEST_F(DashboardSeriesTest, SeriesListFiltersSortsAndRefusesBadParameters) {
+  Server server(dir_->path());
+  const json one = server.Get("/api/series?q=2");
+  EXPECT_EQ(one["matched"], 1);
+  ASSERT_EQ(one["series"].size(), 1u);
+  EXPECT_EQ(one["series"][0]["series"], "S2");
+  // The counts and the median are the run's, whatever the filter.
+  EXPECT_EQ(one["scored"], 3);
+  EXPECT_TRUE(server.Get("/api/series?q=nothing")["series"].empty());
+
+  const json worst = server.Get("/api/series?sort=mape");
+  ASSERT_EQ(worst["series"].size(), 3u);
+  for (std::size_t i = 1; i < 3; ++i) {
+    EXPECT_GE(worst["series"][i - 1]["mape"].get<double>(),
+              worst["series"][i]["mape"].get<double>());
+  }
+  const json limited = server.Get("/api/series?sort=mape&limit=1");
+  ASSERT_EQ(limited["series"].size(), 1u);
+  EXPECT_EQ(limited["series"][0], worst["series"][0]);
+  EXPECT_EQ(limited["matched"], 3);
+
+  const json ok = server.Get("/api/series?status=ok");
+  EXPECT_EQ(ok["matched"], ok["counts"]["ok"]);
+  for (const json& row : ok["series"]) EXPECT_EQ(row["status"], "ok");
+  const int64_t run = ok["run_id"];
+  EXPECT_EQ(server.Get("/api/series?run=" + std::to_string(run))["run_id"], run);
+  EXPECT_EQ(server.Get("/api/series?target_year=2021")["run_id"], run);
+  EXPECT_TRUE(server.Get("/api/series?target_year=2020")["run_id"].is_null());
+
+  EXPECT_EQ(server.Get("/api/series?status=broken", 400)["error"]["status"], 400);
+  EXPECT_EQ(server.Get("/api/series?sort=size", 400)["error"]["status"], 400);
+  EXPECT_EQ(server.Get("/api/series?limit=0", 400)["error"]["status"], 400);
+  EXPECT_EQ(server.Get("/api/series?run=999999", 404)["error"]["status"], 404);
+}
+
+TEST_F(DashboardSeriesTest, SeriesDetailHasAForecastForEveryDayOfTheYear) {
+  Server server(dir_->path());
+  const json detail = server.Get("/api/series/S2");
+  const json cli = Json(Loadcast(dir_->path(), {"series", "show", "S2", "--json"}));
+  EXPECT_EQ(detail["series"], "S2");
+  EXPECT_EQ(detail["target_year"], 2021);
+  EXPECT_EQ(detail["run_id"], server.Get("/api/series")["run_id"]);
+  EXPECT_EQ(detail["mape"], cli["mape"]);
+  const json& days = detail["forecast"];
+  ASSERT_EQ(days.size(), 365u);
+  EXPECT_EQ(days.front()["date"], "2021-01-01");
+  EXPECT_EQ(days.back()["date"], "2021-12-31");
+  EXPECT_EQ(days, cli["forecast"]);
+  for (const json& day : days) {
+    EXPECT_LE(day["lower"].get<double>(), day["forecast"].get<double>()) << day["date"];
+    EXPECT_GE(day["upper"].get<double>(), day["forecast"].get<double>()) << day["date"];
+  }
+  const int64_t run = detail["run_id"];
+  EXPECT_EQ(server.Get("/api/series/S2?run=" + std::to_string(run))["forecast"], days);
+
+  const json missing = server.Get("/api/series/S9", 404);
+  EXPECT_EQ(missing["error"]["status"], 404);
+  EXPECT_NE(missing["error"]["message"].get<std::string>().find("S9"), std::string::npos);
+  EXPECT_EQ(server.Get("/api/series/S2?run=999999", 404)["error"]["status"], 404);
 }
 
 }  // namespace

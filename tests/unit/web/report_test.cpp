@@ -42,8 +42,9 @@ TEST_F(ReportTest, DataIsKeyedByThePathsAppJsAsksFor) {
   EXPECT_EQ(report["horizons"], json::array({"year"}));
   std::set<std::string> keys;
   for (const auto& [key, value] : report["data"].items()) keys.insert(key);
-  EXPECT_EQ(keys, (std::set<std::string>{"/api/overview", "/api/years/2020?horizon=year",
-                                         "/api/backtests", "/api/alerts", "/api/models"}));
+  EXPECT_EQ(keys,
+            (std::set<std::string>{"/api/overview", "/api/years/2020?horizon=year",
+                                   "/api/backtests", "/api/alerts", "/api/models", "/api/series"}));
   EXPECT_EQ(report["data"]["/api/years/2020?horizon=year"]["days"].size(), 366u);
   EXPECT_FALSE(report["data"]["/api/alerts"]["alerts"].empty());
 }
