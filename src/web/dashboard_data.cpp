@@ -485,21 +485,6 @@ json AcknowledgeAlert(DataController& data, int64_t id) {
 
 namespace {
 
-json SeriesRowJson(const SeriesResultRow& r) {
-  return {{"series", r.series},
-          {"status", r.status},
-          {"message", r.message},
-          {"train_from", TextOrNull(r.train_from)},
-          {"train_to", TextOrNull(r.train_to)},
-          {"iterations", r.iterations},
-          {"drift", Optional(r.drift)},
-          {"days", r.days},
-          {"mape", Optional(r.mape)},
-          {"mae", Optional(r.mae)},
-          {"rmse", Optional(r.rmse)},
-          {"bias", Optional(r.bias)}};
-}
-
 /// The run a series page reads: the one asked for, else the latest succeeded series run.
 std::optional<int64_t> SeriesRun(const DataController& data, int64_t run_id,
                                  std::optional<int> target_year) {
@@ -508,6 +493,34 @@ std::optional<int64_t> SeriesRun(const DataController& data, int64_t run_id,
 }
 
 }  // namespace
+
+json SeriesResultJson(const SeriesResultRow& r, bool with_forecast) {
+  json out = {{"run_id", r.run_id},
+              {"series", r.series},
+              {"target_year", r.target_year},
+              {"status", r.status},
+              {"message", r.message},
+              {"train_from", TextOrNull(r.train_from)},
+              {"train_to", TextOrNull(r.train_to)},
+              {"iterations", r.iterations},
+              {"drift", Optional(r.drift)},
+              {"days", r.days},
+              {"mape", Optional(r.mape)},
+              {"mae", Optional(r.mae)},
+              {"rmse", Optional(r.rmse)},
+              {"bias", Optional(r.bias)}};
+  if (!with_forecast) return out;
+  json days = json::array();
+  const std::optional<Date> start = Date::ParseIso(r.forecast_start);
+  for (std::size_t d = 0; start && d < r.forecast.size(); ++d) {
+    days.push_back({{"date", (*start + static_cast<int>(d)).ToIso()},
+                    {"forecast", r.forecast[d]},
+                    {"lower", d < r.lower.size() ? json(r.lower[d]) : json(nullptr)},
+                    {"upper", d < r.upper.size() ? json(r.upper[d]) : json(nullptr)}});
+  }
+  out["forecast"] = days;
+  return out;
+}
 
 json SeriesList(const DataController& data, const SeriesListQuery& query) {
   if (!query.status.empty() && query.status != "ok" && query.status != "warning" &&
@@ -555,7 +568,7 @@ json SeriesList(const DataController& data, const SeriesListQuery& query) {
   if (rows.size() > static_cast<std::size_t>(query.limit)) {
     rows.resize(static_cast<std::size_t>(query.limit));
   }
-  for (const SeriesResultRow& r : rows) out["series"].push_back(SeriesRowJson(r));
+  for (const SeriesResultRow& r : rows) out["series"].push_back(SeriesResultJson(r, false));
   return out;
 }
 
@@ -566,19 +579,7 @@ json SeriesDetail(const DataController& data, const std::string& name, int64_t r
       data.ListSeriesResults(SeriesQuery{*run, name, "", true});
   if (rows.empty()) throw NotFoundError(fmt::format("run {} has no series '{}'", *run, name));
   const SeriesResultRow& r = rows.front();
-  json out = SeriesRowJson(r);
-  out["run_id"] = *run;
-  out["target_year"] = r.target_year;
-  json days = json::array();
-  const std::optional<Date> start = Date::ParseIso(r.forecast_start);
-  for (std::size_t d = 0; start && d < r.forecast.size(); ++d) {
-    days.push_back({{"date", (*start + static_cast<int>(d)).ToIso()},
-                    {"forecast", r.forecast[d]},
-                    {"lower", d < r.lower.size() ? json(r.lower[d]) : json(nullptr)},
-                    {"upper", d < r.upper.size() ? json(r.upper[d]) : json(nullptr)}});
-  }
-  out["forecast"] = days;
-  return out;
+  return SeriesResultJson(r, true);
 }
 
 }  // namespace loadcast::web

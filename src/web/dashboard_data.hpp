@@ -69,6 +69,10 @@ struct SeriesListQuery {
   int limit = kDefaultSeriesLimit;
 };
 
+/// One series' result as the API and `loadcast series --json` give it, with its forecast day by
+/// day when `with_forecast`.
+nlohmann::json SeriesResultJson(const SeriesResultRow& row, bool with_forecast);
+
 /// GET /api/series: a many-series run's counts by status, its score summary and the series the
 /// query selects ({"run_id": null, ...} when no series run is on record). UsageError for a
 /// status or sort that does not exist.

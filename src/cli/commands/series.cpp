@@ -13,6 +13,7 @@
 #include "cli/table.hpp"
 #include "pipeline/series_flow.hpp"
 #include "pipeline/series_generator.hpp"
+#include "web/dashboard_data.hpp"
 
 namespace loadcast::cli {
 namespace {
@@ -21,34 +22,6 @@ nlohmann::json Optional(const std::optional<double>& v) {
   return v ? Nullable(*v) : nlohmann::json(nullptr);
 }
 std::string OptionalPct(const std::optional<double>& v) { return v ? Pct(*v) : "-"; }
-
-nlohmann::json ResultJson(const SeriesResultRow& r, bool with_forecast) {
-  nlohmann::json j = {{"series", r.series},
-                      {"status", r.status},
-                      {"message", r.message},
-                      {"train_from", r.train_from},
-                      {"train_to", r.train_to},
-                      {"iterations", r.iterations},
-                      {"drift", Optional(r.drift)},
-                      {"days", r.days},
-                      {"mape", Optional(r.mape)},
-                      {"mae", Optional(r.mae)},
-                      {"rmse", Optional(r.rmse)},
-                      {"bias", Optional(r.bias)},
-                      {"forecast_start", r.forecast_start}};
-  if (with_forecast) {
-    nlohmann::json days = nlohmann::json::array();
-    const auto start = Date::ParseIso(r.forecast_start);
-    for (std::size_t d = 0; start && d < r.forecast.size(); ++d) {
-      days.push_back({{"date", (*start + static_cast<int>(d)).ToIso()},
-                      {"forecast", r.forecast[d]},
-                      {"lower", d < r.lower.size() ? Nullable(r.lower[d]) : nullptr},
-                      {"upper", d < r.upper.size() ? Nullable(r.upper[d]) : nullptr}});
-    }
-    j["forecast"] = days;
-  }
-  return j;
-}
 
 std::string ResultTable(const std::vector<SeriesResultRow>& rows) {
   Table table(
@@ -203,7 +176,7 @@ void AddList(CLI::App& series, Context& context, Action& action) {
         rows.resize(static_cast<std::size_t>(options->limit));
       }
       nlohmann::json series = nlohmann::json::array();
-      for (const auto& r : rows) series.push_back(ResultJson(r, false));
+      for (const auto& r : rows) series.push_back(web::SeriesResultJson(r, false));
       Print(options->json, {{"run_id", query.run_id}, {"series", series}},
             fmt::format("series run {}\n{}", query.run_id, ResultTable(rows)));
       return 0;
@@ -250,7 +223,7 @@ void AddShow(CLI::App& series, Context& context, Action& action) {
                    d < r.lower.size() ? Num(r.lower[d], 1) : "-",
                    d < r.upper.size() ? Num(r.upper[d], 1) : "-"});
       }
-      Print(options->json, ResultJson(r, true), text + table.Render());
+      Print(options->json, web::SeriesResultJson(r, true), text + table.Render());
       return 0;
     };
   });
