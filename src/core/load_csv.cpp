@@ -162,8 +162,14 @@ ParsedLoadCsv ReadLoadCsv(std::string_view text, std::string_view source) {
       const auto fields = Split(line, ',');
       if (fields.size() != 2 || Lower(Field(fields[0])) != "date" ||
           Lower(Field(fields[1])) != "load") {
+        const bool has_series = std::any_of(fields.begin(), fields.end(), [](std::string_view f) {
+          return Lower(Field(f)) == "series";
+        });
         add("columns", line_no,
-            fmt::format("header {} must be exactly the columns 'date,load'", Quote(line)));
+            fmt::format("header {} must be exactly the columns 'date,load'{}", Quote(line),
+                        has_series ? " (a file with a series column goes to 'loadcast series "
+                                     "ingest')"
+                                   : ""));
         break;
       }
       continue;

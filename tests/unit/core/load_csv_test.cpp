@@ -166,6 +166,16 @@ TEST(LoadCsv, RejectsWrongHeader) {
   }
 }
 
+TEST(LoadCsv, SendsAFileWithASeriesColumnToSeriesIngest) {
+  const std::string message = ParseError("date,series,load\n2021-01-01,north,5\n");
+  EXPECT_TRUE(Contains(message,
+                       "upload.csv:1: header 'date,series,load' must be exactly the "
+                       "columns 'date,load' (a file with a series column goes to "
+                       "'loadcast series ingest')"))
+      << message;
+  EXPECT_FALSE(Contains(ParseError("date,value\n2021-01-01,5\n"), "series"));
+}
+
 TEST(LoadCsv, RejectsDuplicateHeaderColumns) {
   EXPECT_TRUE(Contains(ParseError("date,date\n2021-01-01,2021-01-02\n"),
                        "upload.csv:1: header 'date,date'"));
