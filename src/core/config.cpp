@@ -7,6 +7,8 @@
 #include <cassert>
 #include <cstdlib>
 #include <functional>
+#include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <variant>
@@ -393,13 +395,45 @@ void ApplyEnvironment(Config& config) {
 
 }  // namespace
 
+std::optional<std::string> ModelParamsProblem(const ModelParams& params) {
+  Config config;
+  config.year_model = params;
+  constexpr std::string_view kPrefix = "models.year.";
+  for (const Setting& setting :
+       ModelSettings(std::string(kPrefix.substr(0, kPrefix.size() - 1)), &Config::year_model)) {
+    std::optional<std::string> problem;
+    std::visit(
+        [&](auto* p) {
+          using T = std::remove_pointer_t<decltype(p)>;
+          if constexpr (std::is_same_v<T, int> || std::is_same_v<T, double>) {
+            if (!(*p >= setting.min && *p <= setting.max)) {  // NaN fails too
+              problem =
+                  fmt::format("'{}' = {} is outside [{}, {}]", setting.key.substr(kPrefix.size()),
+                              *p, setting.min, setting.max);
+            }
+          }
+        },
+        setting.field(config));
+    if (problem) return problem;
+  }
+  return std::nullopt;
+}
+
 Config LoadConfig(const std::filesystem::path& file, const std::filesystem::path& base_dir) {
   Config config = DefaultConfig(base_dir);
   const std::string origin = file.empty() ? std::string("configuration") : file.string();
   if (!file.empty()) {
     YAML::Node root;
     try {
-      root = YAML::LoadFile(file.string());
+      const std::vector<YAML::Node> documents = YAML::LoadAllFromFile(file.string());
+      if (documents.size() > 1) {
+        const int line = documents[1].Mark().line + 1;
+        throw ConfigError(
+            fmt::format("{}{}: a second YAML document ('---'): a config file "
+                        "holds one",
+                        file.string(), line > 0 ? fmt::format(":{}", line) : ""));
+      }
+      if (!documents.empty()) root = documents.front();
     } catch (const YAML::BadFile&) {
       throw ConfigError(fmt::format("{}: cannot read config file", file.string()));
     } catch (const YAML::Exception& e) {
@@ -410,6 +444,17 @@ Config LoadConfig(const std::filesystem::path& file, const std::filesystem::path
       throw ConfigError(fmt::format("{}: top level must be a mapping", file.string()));
     std::vector<std::pair<std::string, YAML::Node>> entries;
     if (!root.IsNull()) Flatten(root, "", 0, file.string(), entries);
+    // YAML forbids a key twice in one mapping, but the parser keeps both: the later would win
+    // silently. A setting given twice (also through repeated sections) is refused instead.
+    std::map<std::string, int> first_line;
+    for (const auto& [key, node] : entries) {
+      const int line = node.Mark().line + 1;
+      const auto [it, inserted] = first_line.emplace(key, line);
+      if (!inserted) {
+        throw ConfigError(fmt::format("{}:{}: '{}' is set twice (first at line {})", file.string(),
+                                      line, key, it->second));
+      }
+    }
     for (const auto& [key, node] : entries) {
       const std::string where = fmt::format("{}:{}", file.string(), node.Mark().line + 1);
       const Setting* setting = FindSetting(key);

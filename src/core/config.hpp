@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -127,6 +128,11 @@ struct EnvironmentOverride {
 };
 /// The environment variables that override settings, applied over the file.
 const std::vector<EnvironmentOverride>& EnvironmentOverrides();
+
+/// The first model parameter outside the range a config file allows (the `models.*` settings),
+/// as "'epochs' = 5000 is outside [1, 1000]"; nothing when all are inside. A model artifact read
+/// back must pass it too, so that a corrupt one cannot ask for a billion iterations.
+std::optional<std::string> ModelParamsProblem(const ModelParams& params);
 
 /// Loads the effective config: a YAML config file (none when `file` is empty) over the defaults,
 /// then the environment variables of EnvironmentOverrides over both, then validates it. Unknown

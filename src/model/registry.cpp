@@ -7,6 +7,7 @@
 #include <functional>
 #include <limits>
 
+#include "core/config.hpp"
 #include "core/errors.hpp"
 #include "core/hash.hpp"
 #include "model/calendar_ar.hpp"
@@ -85,6 +86,9 @@ ModelParams ParamsFromJson(const nlohmann::json& j) {
   p.calibration_years = j.contains("calibration_years") ? IntAt(j, "calibration_years", kContext)
                                                         : ModelParams{}.calibration_years;
   p.interval_coverage = j.at("interval_coverage").get<double>();
+  if (const auto problem = ModelParamsProblem(p)) {
+    throw StorageError(fmt::format("model artifact has params no config allows: {}", *problem));
+  }
   return p;
 }
 

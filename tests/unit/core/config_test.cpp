@@ -260,6 +260,32 @@ TEST(LoadConfig, RejectsUnknownKeyNamingFileAndLine) {
   EXPECT_TRUE(Contains(message, "unknown key 'storage.urll'"));
 }
 
+TEST(LoadConfig, RejectsASettingGivenTwice) {
+  TempDir dir;
+  const std::string file = (dir / "loadcast.yaml").string();
+  EXPECT_TRUE(Contains(LoadError(dir, "logging:\n  level: info\n  level: debug\n"),
+                       file + ":3: 'logging.level' is set twice (first at line 2)"));
+  // Through a repeated section too: the later one would replace the whole section's keys.
+  EXPECT_TRUE(Contains(LoadError(dir,
+                                 "models:\n  year:\n    epochs: 5\n"
+                                 "drift:\n  window_days: 14\n"
+                                 "models:\n  year:\n    epochs: 7\n"),
+                       file + ":8: 'models.year.epochs' is set twice (first at line 3)"));
+  // Each setting once loads.
+  const Config c = LoadConfig(dir.Write("ok.yaml", "logging:\n  level: warn\n"), dir.path());
+  EXPECT_EQ(c.log_level, "warn");
+}
+
+TEST(LoadConfig, RejectsASecondDocument) {
+  TempDir dir;
+  const std::string file = (dir / "loadcast.yaml").string();
+  EXPECT_TRUE(Contains(LoadError(dir, "logging:\n  level: info\n---\nlogging:\n  level: off\n"),
+                       file + ":4: a second YAML document ('---'): a config file holds one"));
+  // A document start marker before the only document is fine.
+  const Config c = LoadConfig(dir.Write("ok.yaml", "---\nlogging:\n  level: error\n"), dir.path());
+  EXPECT_EQ(c.log_level, "error");
+}
+
 TEST(LoadConfig, RejectsUnknownSectionAndMisnestedKeys) {
   TempDir dir;
   EXPECT_TRUE(Contains(LoadError(dir, "model:\n  year:\n    kind: calendar_ar\n"),

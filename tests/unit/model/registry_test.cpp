@@ -262,6 +262,24 @@ TEST(LoadArtifact, RejectsIntegersThatAreFractionsOrBeyondInt) {
   EXPECT_THROW(ArtifactParams(calibration), StorageError);
 }
 
+TEST(LoadArtifact, RejectsParamsNoConfigAllows) {
+  // Integers that fit but that a config file would refuse: a corrupt artifact must not make a
+  // gate re-fit iterate a billion times or build thousands of harmonics.
+  const nlohmann::json good =
+      SaveArtifact(*Trained("seasonal_naive"), Params("seasonal_naive"), kInfo);
+  const std::vector<std::pair<std::string, nlohmann::json>> cases = {
+      {"epochs", 1000000000}, {"fourier_order", 5000},    {"training_years", 0},
+      {"huber_k", -1.0},      {"interval_coverage", 2.0}, {"level_days", 100000}};
+  for (const auto& [key, value] : cases) {
+    nlohmann::json artifact = good;
+    artifact["params"][key] = value;
+    const std::string message = LoadError(artifact);
+    EXPECT_TRUE(Contains(message, "params no config allows: '" + key + "' = ")) << message;
+    EXPECT_THROW(ArtifactParams(artifact), StorageError) << key;
+  }
+  EXPECT_NO_THROW(ArtifactParams(good));
+}
+
 TEST(LoadArtifact, RejectsUnknownKindAsStorageError) {
   // A bad kind in a stored artifact is a corrupt object, not a usage mistake.
   nlohmann::json artifact =
