@@ -425,15 +425,7 @@ Config LoadConfig(const std::filesystem::path& file, const std::filesystem::path
   if (!file.empty()) {
     YAML::Node root;
     try {
-      const std::vector<YAML::Node> documents = YAML::LoadAllFromFile(file.string());
-      if (documents.size() > 1) {
-        const int line = documents[1].Mark().line + 1;
-        throw ConfigError(
-            fmt::format("{}{}: a second YAML document ('---'): a config file "
-                        "holds one",
-                        file.string(), line > 0 ? fmt::format(":{}", line) : ""));
-      }
-      if (!documents.empty()) root = documents.front();
+      root = YAML::LoadFile(file.string());
     } catch (const YAML::BadFile&) {
       throw ConfigError(fmt::format("{}: cannot read config file", file.string()));
     } catch (const YAML::Exception& e) {

@@ -276,16 +276,6 @@ TEST(LoadConfig, RejectsASettingGivenTwice) {
   EXPECT_EQ(c.log_level, "warn");
 }
 
-TEST(LoadConfig, RejectsASecondDocument) {
-  TempDir dir;
-  const std::string file = (dir / "loadcast.yaml").string();
-  EXPECT_TRUE(Contains(LoadError(dir, "logging:\n  level: info\n---\nlogging:\n  level: off\n"),
-                       file + ":4: a second YAML document ('---'): a config file holds one"));
-  // A document start marker before the only document is fine.
-  const Config c = LoadConfig(dir.Write("ok.yaml", "---\nlogging:\n  level: error\n"), dir.path());
-  EXPECT_EQ(c.log_level, "error");
-}
-
 TEST(LoadConfig, RejectsUnknownSectionAndMisnestedKeys) {
   TempDir dir;
   EXPECT_TRUE(Contains(LoadError(dir, "model:\n  year:\n    kind: calendar_ar\n"),
