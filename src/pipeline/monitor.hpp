@@ -14,12 +14,11 @@
 #include "core/config.hpp"
 #include "core/drift_stats.hpp"
 #include "core/time_series.hpp"
+#include "core/vocabulary.hpp"
 #include "pipeline/interval_calibrator.hpp"
 
 namespace loadcast {
 
-/// pass, warning or critical.
-enum class WindowStatus { kPass, kWarning, kCritical };
 std::string_view WindowStatusName(WindowStatus status);
 
 struct DriftWindow {
