@@ -2,6 +2,8 @@
 # Fails when a source file includes a header from a layer above its own. The layers, bottom up:
 #   core <- model, core <- storage <- controller <- pipeline <- web <- cli
 # model may use core only; pipeline may use model, controller, storage and core.
+# The compiler refuses such an include too (each layer target sees only its own headers and
+# those of the layers it links: docs/architecture.md); this script names every offending line.
 set -euo pipefail
 src=${1:-"$(dirname "$0")/../src"}
 
