@@ -66,9 +66,9 @@ std::vector<std::string> StepNames(const FlowResult& result) {
 /// a smaller fit keeps the binary fast.
 Config FastConfig(const std::filesystem::path& base_dir) {
   Config config = DefaultConfig(base_dir);
-  for (ModelParams* params : {&config.year_model, &config.day_model}) {
-    params->training_years = 2;
-    params->epochs = 3;
+  for (ModelSection* model : {&config.year_model, &config.day_model}) {
+    model->Set("training_years", "2");
+    model->Set("epochs", "3");
   }
   return config;
 }
@@ -571,7 +571,7 @@ TEST_F(FlowsTest, AWeakerCandidateStaysChallengerAndTheChampionKeepsForecasting)
 TEST_F(FlowsTest, ABetterCandidateIsPromotedAndRollbackRestoresThePreviousChampion) {
   const ModelRecord first = *db().FindAliased(Horizon::kYear, "champion");
   Config better = config_;
-  better.year_model.training_years = 6;
+  better.year_model.Set("training_years", "6");
   const FlowResult trained = TrainFlow(*data_, better, 2021, Horizon::kYear);
   ASSERT_TRUE(trained.gate && trained.gate->decision);
   const ModelDecision& d = *trained.gate->decision;
