@@ -15,7 +15,9 @@ void AddConfigCommand(CLI::App& app, Context& context, Action& action) {
   command->callback([&context, &action, reference] {
     action = [&context, reference] {
       if (*reference) {
-        std::cout << ConfigReference() << "\n" << ModelKindsReference();
+        // docs/configuration.md is this text; docs/models.md holds the kinds' part too.
+        std::cout << ConfigReference() << "\n## Model kinds and their parameters\n\n"
+                  << ModelKindsReference();
         return 0;
       }
       const Config& config = context.config();

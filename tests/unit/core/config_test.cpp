@@ -379,11 +379,11 @@ TEST(DumpConfig, ReloadsToTheSameNonDefaultValues) {
   c.storage_url = "file:///mnt/load cast/bucket";
   c.database_url = "/var/lib/loadcast/runs.db";
   c.log_level = "warn";
-  c.year_model = {.kind = "seasonal_naive",
-                  .settings = {{"training_years", "9", ""},
-                               {"calibration_years", "7", ""},
-                               {"interval_coverage", "0.8", ""}},
-                  .kind_where = ""};
+  // As a config file would: the kind, and settings over the horizon's defaults.
+  c.year_model.kind = "seasonal_naive";
+  c.year_model.Set("training_years", "9");
+  c.year_model.Set("calibration_years", "7");
+  c.year_model.Set("interval_coverage", "0.8");
   c.day_model.Set("epochs", "1");
   c.day_model.Set("huber_k", "0.3333333333333333");
   c.day_model.Set("interval_coverage", "0.999");
@@ -514,7 +514,7 @@ TEST(DumpConfig, WritesStringsDoubleQuoted) {
   EXPECT_TRUE(Contains(dump, "storage:\n  url: \"var/my #1 bucket\"\n"));
   EXPECT_TRUE(Contains(dump, "    kind: \"calendar_regression\"\n"));
   // Numbers stay plain.
-  EXPECT_TRUE(Contains(dump, "    epochs: 20\n"));
+  EXPECT_TRUE(Contains(dump, "    training_years: 10\n"));
 }
 
 TEST(DumpConfig, ReloadsAwkwardStringsExactly) {

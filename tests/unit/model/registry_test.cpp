@@ -344,7 +344,8 @@ TEST(LoadArtifact, ReadsArtifactsWrittenWithFlatParams) {
     const ModelSpec spec = ArtifactParams(artifact);
     EXPECT_EQ(spec.kind(), kind);
     // The kind's own parameters read back; the others a flat artifact listed are ignored.
-    for (const auto& [key, value] : ParamsToJson(spec).items()) {
+    const nlohmann::json params = ParamsToJson(spec);
+    for (const auto& [key, value] : params.items()) {
       EXPECT_EQ(value, artifact.at("params").at(key)) << key;
     }
   }
