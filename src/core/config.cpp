@@ -504,10 +504,15 @@ std::string DumpSettings(const Config& config, const std::string& prefix) {
     out << std::string(static_cast<std::size_t>(indent), ' ') << s.key.substr(dot + 1) << ": "
         << FormatValue(value, /*yaml_quoted=*/true) << "\n";
     if (s.model != nullptr) {
-      // Numbers as the model layer checked and wrote them (ResolveModels); as given otherwise.
+      // Numbers plain, as the model layer writes them (ResolveModels), so that the text, and the
+      // hashes over it, are those of the typed settings; any other text quoted, so that it reads
+      // back the same.
       for (const ModelSetting& m : (copy.*s.model).settings) {
-        out << std::string(static_cast<std::size_t>(indent), ' ') << m.key << ": " << m.value
-            << "\n";
+        const std::optional<double> number = ParseConfigDouble(m.value);
+        std::string text = m.value;
+        const bool plain = number && fmt::format("{}", *number) == m.value;
+        out << std::string(static_cast<std::size_t>(indent), ' ') << m.key << ": "
+            << (plain ? m.value : FormatValue(&text, /*yaml_quoted=*/true)) << "\n";
       }
     }
   }

@@ -406,6 +406,21 @@ TEST(DumpConfig, ReloadsToTheSameNonDefaultValues) {
   EXPECT_EQ(DumpConfig(reloaded), dump);
 }
 
+TEST(DumpConfig, QuotesModelSettingsThatAreNotPlainNumbers) {
+  // The model layer refuses such values, but the dump of what a file gave must still read back.
+  TempDir dir;
+  Config c = DefaultConfig(dir.path());
+  c.year_model.Set("epochs", "x: #y");
+  c.year_model.Set("huber_k", ".nan");
+  const std::string dump = DumpConfig(c);
+  EXPECT_TRUE(Contains(dump, "    fourier_order: 6\n"));
+  EXPECT_TRUE(Contains(dump, "    epochs: \"x: #y\"\n"));
+  EXPECT_TRUE(Contains(dump, "    huber_k: \".nan\"\n"));
+  const Config reloaded = LoadConfig(dir.Write("dump.yaml", dump), dir.path());
+  EXPECT_EQ(reloaded.year_model.Find("epochs")->value, "x: #y");
+  EXPECT_EQ(DumpConfig(reloaded), dump);
+}
+
 TEST(DumpConfig, ReloadsStringsWithControlCharacters) {
   TempDir dir;
   Config c = DefaultConfig(dir.path());

@@ -18,6 +18,7 @@
 
 #include "core/errors.hpp"
 #include "core/hash.hpp"
+#include "model/kinds.hpp"
 #include "pipeline/model_registry.hpp"
 #include "support/temp_dir.hpp"
 
@@ -122,8 +123,9 @@ TEST(IngestFlow, StoresTheBundledDataInASucceededRun) {
   EXPECT_EQ(run.status, "succeeded");
   EXPECT_EQ(run.target_year, std::nullopt);
   EXPECT_EQ(run.horizon, "");
-  // Each run records the configuration it ran with.
-  EXPECT_EQ(run.config, DumpConfig(config));
+  // Each run records the configuration it ran with, every parameter of each model's kind listed.
+  EXPECT_EQ(run.config, DumpConfig(ResolveModels(config)));
+  EXPECT_NE(run.config.find("    epochs: 20\n"), std::string::npos);
   EXPECT_EQ(data.CountAlerts(result.run_id), 0);
 }
 
