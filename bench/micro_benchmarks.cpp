@@ -14,6 +14,7 @@
 #include "core/load_csv.hpp"
 #include "core/series_csv.hpp"
 #include "model/calendar_batch.hpp"
+#include "model/kinds.hpp"
 #include "model/registry.hpp"
 #include "pipeline/series_generator.hpp"
 #include "pipeline/validator.hpp"
@@ -75,12 +76,11 @@ BENCHMARK(BM_BuildFrame)->Unit(benchmark::kMicrosecond);
 
 /// Fits a model of `kind` on the training years before 2021 and forecasts 2021.
 void FitAndPredict(benchmark::State& state, const char* kind) {
-  ModelParams params;
-  params.kind = kind;
-  params.training_years = static_cast<int>(state.range(0));
+  ModelSpec params = DefaultModelSpec(kind);
+  params.common.training_years = static_cast<int>(state.range(0));
   const Date cut = Date::FromYmd(2021, 1, 1);
   const Frame training =
-      BuildFrame(Bundled(), Date::FromYmd(2021 - params.training_years, 1, 1), cut);
+      BuildFrame(Bundled(), Date::FromYmd(2021 - params.common.training_years, 1, 1), cut);
   const Frame targets = BuildFrame(Bundled(), cut, Date::FromYmd(2022, 1, 1));
   for (auto _ : state) {
     auto model = MakeForecaster(params);
@@ -135,10 +135,11 @@ void BM_CalendarBatch(benchmark::State& state) {
     }
   }
   const std::vector<std::span<const double>> spans(loads.begin(), loads.end());
-  ModelParams params = Config().model(Horizon::kYear);
+  const ModelSpec params = ModelSpecOf(Config(), Horizon::kYear);
   for (auto _ : state) {
-    const CalendarBatch batch(params, Date::FromYmd(2011, 1, 1), Date::FromYmd(2021, 1, 1),
-                              Date::FromYmd(2021, 1, 1), Date::FromYmd(2022, 1, 1));
+    const CalendarBatch batch(params.common, CalendarParamsOf(params), Date::FromYmd(2011, 1, 1),
+                              Date::FromYmd(2021, 1, 1), Date::FromYmd(2021, 1, 1),
+                              Date::FromYmd(2022, 1, 1));
     benchmark::DoNotOptimize(batch.FitPredictMany(spans));
   }
   state.counters["series_per_s"] =

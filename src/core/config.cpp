@@ -1,6 +1,7 @@
 #include "core/config.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -44,35 +45,19 @@ struct Setting {
   // The value may carry a credential (a token in a URL): DumpConfig, whose text is recorded with
   // every run, shows it redacted.
   bool secret = false;
+  // A models.<horizon>.kind setting: the section whose other settings follow it.
+  ModelSection Config::*model = nullptr;
 };
 
-std::vector<Setting> ModelSettings(const std::string& prefix, ModelParams Config::*member) {
-  auto field = [member](auto ModelParams::*f) {
-    return [member, f](Config& c) -> Value { return &((c.*member).*f); };
-  };
-  return {
-      {prefix + ".kind", field(&ModelParams::kind), 0, 0,
-       "Model kind: seasonal_naive, calendar_regression or calendar_ar."},
-      {prefix + ".training_years", field(&ModelParams::training_years), 2, 30,
-       "Years before the target year used for training."},
-      {prefix + ".epochs", field(&ModelParams::epochs), 1, 1000,
-       "Iterations of the iteratively reweighted (Huber) least-squares fit."},
-      {prefix + ".fourier_order", field(&ModelParams::fourier_order), 0, 12,
-       "Annual Fourier harmonics in the calendar model."},
-      {prefix + ".huber_k", field(&ModelParams::huber_k), 0.1, 100,
-       "Huber threshold, in robust standard deviations of the residuals."},
-      {prefix + ".level_years", field(&ModelParams::level_years), 1, 10,
-       "Most recent training years whose mean level the forecast starts from."},
-      {prefix + ".level_days", field(&ModelParams::level_days), 0, 366,
-       "Last training days whose mean deviation from the fit shifts the forecast level (0: off)."},
-      {prefix + ".recency_halflife", field(&ModelParams::recency_halflife), 0, 100,
-       "Half-life in years of the weight of training days, newest weighing most (0: equal)."},
-      {prefix + ".calibration_years", field(&ModelParams::calibration_years), 0, 10,
-       "Years before the target year backtested to calibrate the prediction interval from their "
-       "forecast errors (0: the model's own training-residual interval)."},
-      {prefix + ".interval_coverage", field(&ModelParams::interval_coverage), 0.5, 0.999,
-       "Nominal coverage of the prediction interval."},
-  };
+// The model of a horizon is known here only by its kind: the model layer's table
+// (model/kinds.hpp) knows the kinds and the parameters of each, which the section keeps as given.
+Setting ModelKindSetting(const std::string& horizon, ModelSection Config::*member) {
+  Setting kind{"models." + horizon + ".kind",
+               [member](Config& c) -> Value { return &(c.*member).kind; }, 0, 0,
+               "Model kind of the " + horizon + " horizon; the other models." + horizon +
+                   ".* keys are its parameters (see the model kinds below)."};
+  kind.model = member;
+  return kind;
 }
 
 std::vector<Setting> MonitorSettingsTable() {
@@ -211,8 +196,8 @@ const std::vector<Setting>& Settings() {
          "after it the command fails with exit code 5 (0: fail at once when the target is "
          "busy)."},
     };
-    for (auto& m : ModelSettings("models.year", &Config::year_model)) s.push_back(m);
-    for (auto& m : ModelSettings("models.day", &Config::day_model)) s.push_back(m);
+    s.push_back(ModelKindSetting("year", &Config::year_model));
+    s.push_back(ModelKindSetting("day", &Config::day_model));
     for (auto& m : MonitorSettingsTable()) s.push_back(m);
     for (auto& m : RegistrySettingsTable()) s.push_back(m);
     return s;
@@ -316,16 +301,7 @@ void Assign(Config& config, const Setting& setting, const YAML::Node& node,
 }
 
 void CheckConsistency(const Config& c, const std::string& origin) {
-  static const std::set<std::string> kKinds = {"seasonal_naive", "calendar_regression",
-                                               "calendar_ar"};
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};
-  for (const auto* m : {&c.year_model, &c.day_model}) {
-    if (!kKinds.contains(m->kind)) {
-      throw ConfigError(fmt::format(
-          "{}: unknown model kind '{}' (valid: calendar_ar, calendar_regression, seasonal_naive)",
-          origin, m->kind));
-    }
-  }
   if (c.registry.metric != "mape" && c.registry.metric != "mae" && c.registry.metric != "rmse") {
     throw ConfigError(fmt::format("{}: unknown registry.metric '{}' (valid: mape, mae, rmse)",
                                   origin, c.registry.metric));
@@ -395,29 +371,55 @@ void ApplyEnvironment(Config& config) {
 
 }  // namespace
 
-std::optional<std::string> ModelParamsProblem(const ModelParams& params) {
-  Config config;
-  config.year_model = params;
-  constexpr std::string_view kPrefix = "models.year.";
-  for (const Setting& setting :
-       ModelSettings(std::string(kPrefix.substr(0, kPrefix.size() - 1)), &Config::year_model)) {
-    std::optional<std::string> problem;
-    std::visit(
-        [&](auto* p) {
-          using T = std::remove_pointer_t<decltype(p)>;
-          if constexpr (std::is_same_v<T, int> || std::is_same_v<T, double>) {
-            if (!(*p >= setting.min && *p <= setting.max)) {  // NaN fails too
-              problem =
-                  fmt::format("'{}' = {} is outside [{}, {}]", setting.key.substr(kPrefix.size()),
-                              *p, setting.min, setting.max);
-            }
-          }
-        },
-        setting.field(config));
-    if (problem) return problem;
-  }
-  return std::nullopt;
+const ModelSetting* ModelSection::Find(std::string_view key) const {
+  const auto it = std::find_if(settings.begin(), settings.end(),
+                               [&](const ModelSetting& s) { return s.key == key; });
+  return it == settings.end() ? nullptr : &*it;
 }
+
+void ModelSection::Set(const std::string& key, const std::string& value, const std::string& where) {
+  for (ModelSetting& s : settings) {
+    if (s.key == key) {
+      s.value = value;
+      s.where = where;
+      return;
+    }
+  }
+  settings.push_back({key, value, where});
+}
+
+std::optional<int> ParseConfigInt(const std::string& text) {
+  try {
+    return YAML::Node(text).as<int>();
+  } catch (const YAML::BadConversion&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<double> ParseConfigDouble(const std::string& text) {
+  try {
+    return YAML::Node(text).as<double>();
+  } catch (const YAML::BadConversion&) {
+    return std::nullopt;
+  }
+}
+
+namespace {
+
+/// The section a models.<horizon>.<key> setting belongs to, or nullptr for any other key.
+ModelSection* ModelSectionOf(Config& config, const std::string& key) {
+  for (const Setting& s : Settings()) {
+    if (s.model == nullptr) continue;
+    const std::string prefix = s.key.substr(0, s.key.rfind('.') + 1);
+    if (key.starts_with(prefix) && key.find('.', prefix.size()) == std::string::npos &&
+        key.size() > prefix.size()) {
+      return &(config.*s.model);
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
 
 Config LoadConfig(const std::filesystem::path& file, const std::filesystem::path& base_dir) {
   Config config = DefaultConfig(base_dir);
@@ -450,8 +452,17 @@ Config LoadConfig(const std::filesystem::path& file, const std::filesystem::path
     for (const auto& [key, node] : entries) {
       const std::string where = fmt::format("{}:{}", file.string(), node.Mark().line + 1);
       const Setting* setting = FindSetting(key);
-      if (setting == nullptr) throw ConfigError(fmt::format("{}: unknown key '{}'", where, key));
-      Assign(config, *setting, node, where);
+      if (setting != nullptr) {
+        Assign(config, *setting, node, where);
+        if (setting->model != nullptr) (config.*setting->model).kind_where = where;
+        continue;
+      }
+      ModelSection* section = ModelSectionOf(config, key);
+      if (section == nullptr) throw ConfigError(fmt::format("{}: unknown key '{}'", where, key));
+      if (!node.IsScalar()) {
+        throw ConfigError(fmt::format("{}: '{}' must be a scalar value", where, key));
+      }
+      section->Set(key.substr(key.rfind('.') + 1), node.Scalar(), where);
     }
   }
   ApplyEnvironment(config);
@@ -492,6 +503,18 @@ std::string DumpSettings(const Config& config, const std::string& prefix) {
     }
     out << std::string(static_cast<std::size_t>(indent), ' ') << s.key.substr(dot + 1) << ": "
         << FormatValue(value, /*yaml_quoted=*/true) << "\n";
+    if (s.model != nullptr) {
+      // Numbers plain, as the model layer writes them (ResolveModels), so that the text, and the
+      // hashes over it, are those of the typed settings; any other text quoted, so that it reads
+      // back the same.
+      for (const ModelSetting& m : (copy.*s.model).settings) {
+        const std::optional<double> number = ParseConfigDouble(m.value);
+        std::string text = m.value;
+        const bool plain = number && fmt::format("{}", *number) == m.value;
+        out << std::string(static_cast<std::size_t>(indent), ' ') << m.key << ": "
+            << (plain ? m.value : FormatValue(&text, /*yaml_quoted=*/true)) << "\n";
+      }
+    }
   }
   return out.str();
 }
@@ -513,7 +536,16 @@ std::string ConfigReference() {
     // An empty default is shown as YAML writes it: an empty code span does not render.
     std::string value = FormatValue(s.field(defaults), /*yaml_quoted=*/false);
     if (value.empty()) value = "\"\"";
-    out << "| `" << s.key << "` | `" << value << "` | " << range << " | " << s.doc << " |\n";
+    std::string doc = s.doc;
+    if (s.model != nullptr && !(defaults.*s.model).settings.empty()) {
+      std::vector<std::string> given;
+      for (const ModelSetting& m : (defaults.*s.model).settings) {
+        given.push_back(fmt::format("`{}: {}`", m.key, m.value));
+      }
+      doc += fmt::format(" Defaults of this horizon that differ from the kind's: {}.",
+                         fmt::join(given, ", "));
+    }
+    out << "| `" << s.key << "` | `" << value << "` | " << range << " | " << doc << " |\n";
   }
   return out.str();
 }

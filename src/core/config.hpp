@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace loadcast {
@@ -15,18 +16,27 @@ std::string_view HorizonName(Horizon horizon);
 /// Parses "year" or "day"; throws UsageError listing the valid names otherwise.
 Horizon ParseHorizon(std::string_view text);
 
-/// Hyper-parameters of the model trained for one horizon.
-struct ModelParams {
+/// One `models.<horizon>.<key>` setting as the config gave it. The config does not know the
+/// model kinds or their parameters: the model layer does (model/kinds.hpp), and core cannot depend
+/// on it. So the config keeps the text, and where it came from, for the model layer to check
+/// with errors that name file and line.
+struct ModelSetting {
+  std::string key;    // without the models.<horizon>. prefix
+  std::string value;  // the YAML scalar's text
+  std::string where;  // "file:line"; empty for a default
+};
+
+/// The model of a horizon: its kind and the settings given for it (see ModelSpecOf in
+/// model/kinds.hpp for what they mean).
+struct ModelSection {
   std::string kind;
-  int training_years = 4;
-  int epochs = 20;                // iterations of the robust (IRLS) fit
-  int fourier_order = 4;          // annual harmonics
-  double huber_k = 1.5;           // Huber threshold in robust standard deviations
-  int level_years = 1;            // recent years whose level the forecast starts from
-  int level_days = 0;             // last training days whose mean deviation shifts that level
-  double recency_halflife = 0.0;  // years; training days weigh half as much this much earlier
-  int calibration_years = 3;      // years before the target backtested to calibrate the intervals
-  double interval_coverage = 0.9;
+  std::vector<ModelSetting> settings;
+  std::string kind_where;  // "file:line" of the kind; empty for the default
+
+  /// The setting `key`, or nullptr.
+  const ModelSetting* Find(std::string_view key) const;
+  /// Sets `key`, replacing its value where it is already set.
+  void Set(const std::string& key, const std::string& value, const std::string& where = "");
 };
 
 /// Thresholds of the monitor: distribution drift of the load against the calendar model, and the
@@ -78,16 +88,19 @@ struct Config {
   S3Settings storage_s3;
   std::string database_url = "var/loadcast.db";
   std::string log_level = "info";
-  ModelParams year_model{.kind = "calendar_regression",
-                         .training_years = 10,
-                         .fourier_order = 6,
-                         .level_days = 90,
-                         .recency_halflife = 4.0};
-  ModelParams day_model{.kind = "calendar_ar",
-                        .training_years = 10,
-                        .fourier_order = 6,
-                        .level_days = 90,
-                        .recency_halflife = 1.0};
+  // The horizons' defaults: the kind and the settings that differ from the kind's own defaults.
+  ModelSection year_model{.kind = "calendar_regression",
+                          .settings = {{"training_years", "10", ""},
+                                       {"fourier_order", "6", ""},
+                                       {"level_days", "90", ""},
+                                       {"recency_halflife", "4", ""}},
+                          .kind_where = ""};
+  ModelSection day_model{.kind = "calendar_ar",
+                         .settings = {{"training_years", "10", ""},
+                                      {"fourier_order", "6", ""},
+                                      {"level_days", "90", ""},
+                                      {"recency_halflife", "1", ""}},
+                         .kind_where = ""};
   double min_load = 200000.0;    // MWh/day; below is implausible for Italy
   double max_load = 1500000.0;   // MWh/day; above is implausible for Italy
   double max_daily_jump = 0.7;   // relative day-to-day change that rejects a file
@@ -114,7 +127,7 @@ struct Config {
   /// The settings an environment variable set, key -> variable (see EnvironmentOverrides).
   std::map<std::string, std::string> from_environment;
 
-  const ModelParams& model(Horizon horizon) const {
+  const ModelSection& model(Horizon horizon) const {
     return horizon == Horizon::kYear ? year_model : day_model;
   }
   /// Makes a relative path from the config absolute against base_dir.
@@ -129,15 +142,16 @@ struct EnvironmentOverride {
 /// The environment variables that override settings, applied over the file.
 const std::vector<EnvironmentOverride>& EnvironmentOverrides();
 
-/// The first model parameter outside the range a config file allows (the `models.*` settings),
-/// as "'epochs' = 5000 is outside [1, 1000]"; nothing when all are inside. A model artifact read
-/// back must pass it too, so that a corrupt one cannot ask for a billion iterations.
-std::optional<std::string> ModelParamsProblem(const ModelParams& params);
+/// A config value as YAML reads it: an integer, or a number (.inf and .nan included); nothing
+/// when the text is not one. The model layer reads the models.* settings with them.
+std::optional<int> ParseConfigInt(const std::string& text);
+std::optional<double> ParseConfigDouble(const std::string& text);
 
 /// Loads the effective config: a YAML config file (none when `file` is empty) over the defaults,
 /// then the environment variables of EnvironmentOverrides over both, then validates it. Unknown
 /// keys, wrong types and out-of-range values are ConfigErrors naming file, line and key (or the
-/// variable).
+/// variable). The models.<horizon>.* settings other than the kind are kept as given: the model
+/// layer checks them (ResolveModels in model/kinds.hpp).
 Config LoadConfig(const std::filesystem::path& file, const std::filesystem::path& base_dir);
 /// The defaults, with base_dir set.
 Config DefaultConfig(const std::filesystem::path& base_dir);

@@ -36,7 +36,8 @@ const std::array<std::string_view, CalendarAr::kTerms> kArTerms = {"intercept",
 
 }  // namespace
 
-CalendarAr::CalendarAr(const ModelParams& params) : params_(params), base_(params) {}
+CalendarAr::CalendarAr(const CommonModelParams& common, const CalendarArParams& params)
+    : params_(params), interval_coverage_(common.interval_coverage), base_(common, params) {}
 
 TimeSeries CalendarAr::Deviations(const TimeSeries& known, Date from, Date to,
                                   bool as_forecast) const {
@@ -124,8 +125,8 @@ void CalendarAr::Fit(const Frame& training) {
   std::vector<double> residuals;
   const auto phi = FitHuber(x, y.size(), kTerms, y, params_.epochs, params_.huber_k, residuals);
   std::copy(phi.begin(), phi.end(), phi_.begin());
-  lower_residual_ = Quantile(residuals, (1.0 - params_.interval_coverage) / 2.0);
-  upper_residual_ = Quantile(residuals, (1.0 + params_.interval_coverage) / 2.0);
+  lower_residual_ = Quantile(residuals, (1.0 - interval_coverage_) / 2.0);
+  upper_residual_ = Quantile(residuals, (1.0 + interval_coverage_) / 2.0);
 }
 
 Forecast CalendarAr::Predict(const Frame& targets, const TimeSeries& known) const {

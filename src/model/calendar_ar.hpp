@@ -19,7 +19,7 @@ class CalendarAr final : public Forecaster {
   // latest ordinary day of today's kind (working day or weekend).
   static constexpr std::size_t kTerms = 12;
 
-  explicit CalendarAr(const ModelParams& params);
+  CalendarAr(const CommonModelParams& common, const CalendarArParams& params);
   std::string_view kind() const override { return kKind; }
   void Fit(const Frame& training) override;
   Forecast Predict(const Frame& targets, const TimeSeries& known) const override;
@@ -36,7 +36,8 @@ class CalendarAr final : public Forecaster {
   /// autoregression learns from carry level errors like those it meets when forecasting.
   TimeSeries Deviations(const TimeSeries& known, Date from, Date to, bool as_forecast) const;
 
-  ModelParams params_;
+  CalendarArParams params_;
+  double interval_coverage_;
   CalendarRegression base_;
   std::array<double, kTerms> phi_{};
   double lower_residual_ = 0.0;

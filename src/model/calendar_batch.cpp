@@ -37,9 +37,11 @@ SparseRows DesignRows(const CalendarDesign& design, Date from, Date to, int leve
 
 }  // namespace
 
-CalendarBatch::CalendarBatch(const ModelParams& params, Date train_from, Date train_to,
+CalendarBatch::CalendarBatch(const CommonModelParams& common,
+                             const CalendarRegressionParams& params, Date train_from, Date train_to,
                              Date target_from, Date target_to)
     : params_(params),
+      interval_coverage_(common.interval_coverage),
       design_(params.fourier_order, train_from.year(), (train_to - 1).year()),
       x_(DesignRows(design_, train_from, train_to, 0, params.level_years)),
       target_(DesignRows(design_, target_from, target_to, target_from.year(), params.level_years)) {
@@ -223,7 +225,8 @@ class CalendarBatch::Lanes {
   SeriesForecast Finish(std::size_t l) const {
     SeriesForecast out;
     out.iterations = lanes_[l].iterations;
-    const ResidualSummary summary = SummarizeResiduals(resid_, batch_.params_);
+    const ResidualSummary summary =
+        SummarizeResiduals(resid_, batch_.params_, batch_.interval_coverage_);
     out.residual_scale = summary.scale;
     out.level_shift = summary.level_shift;
     const SparseRows& target = batch_.target_;

@@ -19,6 +19,7 @@
 #include "core/date.hpp"
 #include "model/calendar_design.hpp"
 #include "model/calendar_regression.hpp"
+#include "model/kinds.hpp"
 
 namespace loadcast {
 
@@ -36,8 +37,8 @@ class CalendarBatch {
  public:
   /// Prepares the design of the training days [train_from, train_to) and of the target days
   /// [target_from, target_to), which must follow the training days' last year.
-  CalendarBatch(const ModelParams& params, Date train_from, Date train_to, Date target_from,
-                Date target_to);
+  CalendarBatch(const CommonModelParams& common, const CalendarRegressionParams& params,
+                Date train_from, Date train_to, Date target_from, Date target_to);
 
   std::size_t training_days() const { return x_.rows(); }
   std::size_t target_days() const { return target_.rows(); }
@@ -55,7 +56,8 @@ class CalendarBatch {
  private:
   class Lanes;
 
-  ModelParams params_;
+  CalendarRegressionParams params_;
+  double interval_coverage_;
   CalendarDesign design_;
   SparseRows x_;
   SparseRows target_;

@@ -67,7 +67,8 @@ std::vector<double> RecencyWeights(std::span<const Date> days, double halflife) 
 }
 
 ResidualSummary SummarizeResiduals(const std::vector<double>& residuals,
-                                   const ModelParams& params) {
+                                   const CalendarRegressionParams& params,
+                                   double interval_coverage) {
   ResidualSummary out;
   if (params.level_days > 0) {
     // The mean deviation over the last days, Huber-clipped so that a few odd days do not move it.
@@ -80,8 +81,8 @@ ResidualSummary SummarizeResiduals(const std::vector<double>& residuals,
     out.level_shift = n > 0 ? sum / static_cast<double>(n) : 0.0;
   }
   out.scale = RobustScale(residuals);
-  out.lower = Quantile(residuals, (1.0 - params.interval_coverage) / 2.0);
-  out.upper = Quantile(residuals, (1.0 + params.interval_coverage) / 2.0);
+  out.lower = Quantile(residuals, (1.0 - interval_coverage) / 2.0);
+  out.upper = Quantile(residuals, (1.0 + interval_coverage) / 2.0);
   return out;
 }
 
@@ -170,7 +171,9 @@ std::vector<double> FitHuber(const SparseRows& x, const std::vector<double>& y, 
   return {beta.data(), beta.data() + beta.size()};
 }
 
-CalendarRegression::CalendarRegression(const ModelParams& params) : params_(params) {}
+CalendarRegression::CalendarRegression(const CommonModelParams& common,
+                                       const CalendarRegressionParams& params)
+    : params_(params), interval_coverage_(common.interval_coverage) {}
 
 void CalendarRegression::Fit(const Frame& training) {
   int first_year = 0;
@@ -201,7 +204,7 @@ void CalendarRegression::Fit(const Frame& training) {
   const std::vector<double> prior = RecencyWeights(dates, params_.recency_halflife);
   std::vector<double> residuals;
   coefficients_ = FitHuber(x, y, params_.epochs, params_.huber_k, residuals, prior);
-  const ResidualSummary summary = SummarizeResiduals(residuals, params_);
+  const ResidualSummary summary = SummarizeResiduals(residuals, params_, interval_coverage_);
   level_shift_ = summary.level_shift;
   residual_scale_ = summary.scale;
   lower_residual_ = summary.lower;

@@ -10,6 +10,7 @@
 
 #include "model/calendar_design.hpp"
 #include "model/forecaster.hpp"
+#include "model/kinds.hpp"
 
 namespace loadcast {
 
@@ -17,7 +18,7 @@ class CalendarRegression final : public Forecaster {
  public:
   static constexpr std::string_view kKind = "calendar_regression";
 
-  explicit CalendarRegression(const ModelParams& params);
+  CalendarRegression(const CommonModelParams& common, const CalendarRegressionParams& params);
   std::string_view kind() const override { return kKind; }
   void Fit(const Frame& training) override;
   Forecast Predict(const Frame& targets, const TimeSeries& known) const override;
@@ -35,7 +36,8 @@ class CalendarRegression final : public Forecaster {
   double residual_scale() const { return residual_scale_; }
 
  private:
-  ModelParams params_;
+  CalendarRegressionParams params_;
+  double interval_coverage_;
   std::optional<CalendarDesign> design_;
   std::vector<double> coefficients_;
   double Dot(const CalendarDay& day, std::span<const double> level_weights) const;
@@ -91,10 +93,12 @@ std::vector<double> RecencyWeights(std::span<const Date> days, double halflife);
 struct ResidualSummary {
   double scale = 0.0;        // robust residual scale
   double level_shift = 0.0;  // Huber-clipped mean of the last params.level_days residuals
-  double lower = 0.0;        // residual quantiles of the interval of params.interval_coverage
+  double lower = 0.0;        // residual quantiles of the interval of `interval_coverage`
   double upper = 0.0;
 };
-ResidualSummary SummarizeResiduals(const std::vector<double>& residuals, const ModelParams& params);
+ResidualSummary SummarizeResiduals(const std::vector<double>& residuals,
+                                   const CalendarRegressionParams& params,
+                                   double interval_coverage);
 
 /// Weighted least squares with Huber reweighting: returns coefficients and fills `residuals`.
 /// `epochs` bounds the reweighting iterations; a tiny ridge keeps unused columns at zero.

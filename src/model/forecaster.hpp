@@ -1,6 +1,7 @@
 // The extension point for forecasting models. A forecaster learns from a frame of past days and
 // forecasts target days; it never does I/O. Its learned state round-trips through JSON, apart
-// from its hyper-parameters (ModelParams), which come from the config.
+// from its hyper-parameters (its kind's params in a ModelSpec, model/kinds.hpp), which come
+// from the config.
 #pragma once
 
 #include <nlohmann/json.hpp>

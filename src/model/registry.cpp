@@ -4,49 +4,21 @@
 #include <fmt/ranges.h>
 
 #include <cstdint>
-#include <functional>
 #include <limits>
 
 #include "core/config.hpp"
 #include "core/errors.hpp"
 #include "core/hash.hpp"
-#include "model/calendar_ar.hpp"
-#include "model/calendar_regression.hpp"
-#include "model/seasonal_naive.hpp"
 
 namespace loadcast {
-namespace {
 
-struct KindRegistration {
-  std::string_view kind;
-  std::function<std::unique_ptr<Forecaster>(const ModelParams&)> make;
-};
-
-// Adding a model: one new file and one line here (see docs/architecture.md).
-const std::vector<KindRegistration>& Registrations() {
-  static const std::vector<KindRegistration> kRegistry = {
-      {SeasonalNaive::kKind,
-       [](const ModelParams& p) { return std::make_unique<SeasonalNaive>(p); }},
-      {CalendarRegression::kKind,
-       [](const ModelParams& p) { return std::make_unique<CalendarRegression>(p); }},
-      {CalendarAr::kKind, [](const ModelParams& p) { return std::make_unique<CalendarAr>(p); }},
-  };
-  return kRegistry;
-}
-
-}  // namespace
-
-nlohmann::json ParamsToJson(const ModelParams& p) {
-  return {{"kind", p.kind},
-          {"training_years", p.training_years},
-          {"epochs", p.epochs},
-          {"fourier_order", p.fourier_order},
-          {"huber_k", p.huber_k},
-          {"level_years", p.level_years},
-          {"level_days", p.level_days},
-          {"recency_halflife", p.recency_halflife},
-          {"calibration_years", p.calibration_years},
-          {"interval_coverage", p.interval_coverage}};
+nlohmann::json ParamsToJson(const ModelSpec& spec) {
+  nlohmann::json params = {{"kind", std::string(spec.kind())}};
+  ModelSpec copy = spec;
+  for (const ParamDef& def : KindOf(spec).params) {
+    std::visit([&](auto* p) { params[def.key] = *p; }, def.field(copy));
+  }
+  return params;
 }
 
 namespace {
@@ -71,45 +43,48 @@ int IntAt(const nlohmann::json& j, const char* key, std::string_view context) {
       fmt::format("{}: '{}' is {}, not an integer from {} to {}", context, key, what, kMin, kMax));
 }
 
-ModelParams ParamsFromJson(const nlohmann::json& j) {
+ModelSpec ParamsFromJson(std::string_view kind_name, const nlohmann::json& j) {
   constexpr std::string_view kContext = "model artifact has malformed params";
-  ModelParams p;
-  p.kind = j.at("kind").get<std::string>();
-  p.training_years = IntAt(j, "training_years", kContext);
-  p.epochs = IntAt(j, "epochs", kContext);
-  p.fourier_order = IntAt(j, "fourier_order", kContext);
-  p.huber_k = j.at("huber_k").get<double>();
-  p.level_years = IntAt(j, "level_years", kContext);
-  p.level_days = IntAt(j, "level_days", kContext);
-  p.recency_halflife = j.at("recency_halflife").get<double>();
-  // Artifacts written before intervals were calibrated lack the key.
-  p.calibration_years = j.contains("calibration_years") ? IntAt(j, "calibration_years", kContext)
-                                                        : ModelParams{}.calibration_years;
-  p.interval_coverage = j.at("interval_coverage").get<double>();
-  if (const auto problem = ModelParamsProblem(p)) {
+  const ModelKind* kind = FindModelKind(kind_name);
+  if (kind == nullptr) {
+    throw StorageError(fmt::format("model artifact: unknown model kind '{}' (valid: {})", kind_name,
+                                   ModelKindNames()));
+  }
+  ModelSpec spec{.common = {}, .params = kind->defaults};
+  for (const ParamDef& def : kind->params) {
+    // Artifacts written before intervals were calibrated lack the key: the default applies.
+    if (def.key == "calibration_years" && !j.contains(def.key)) continue;
+    std::visit(
+        [&](auto* p) {
+          using T = std::remove_pointer_t<decltype(p)>;
+          if constexpr (std::is_same_v<T, int>) {
+            *p = IntAt(j, def.key.c_str(), kContext);
+          } else {
+            *p = j.at(def.key).get<double>();
+          }
+        },
+        def.field(spec));
+  }
+  if (const auto problem = ModelSpecProblem(spec)) {
     throw StorageError(fmt::format("model artifact has params no config allows: {}", *problem));
   }
-  return p;
+  return spec;
 }
 
 }  // namespace
 
 std::vector<std::string_view> ForecasterKinds() {
   std::vector<std::string_view> kinds;
-  for (const auto& r : Registrations()) kinds.push_back(r.kind);
+  for (const ModelKind& kind : ModelKinds()) kinds.push_back(kind.name);
   return kinds;
 }
 
-std::unique_ptr<Forecaster> MakeForecaster(const ModelParams& params) {
-  for (const auto& r : Registrations()) {
-    if (r.kind == params.kind) return r.make(params);
-  }
-  throw UsageError(fmt::format("unknown model kind '{}' (valid: {})", params.kind,
-                               fmt::join(ForecasterKinds(), ", ")));
+std::unique_ptr<Forecaster> MakeForecaster(const ModelSpec& spec) {
+  return KindOf(spec).make(spec);
 }
 
-nlohmann::json SaveArtifact(const Forecaster& model, const ModelParams& params,
-                            const ModelInfo& info, const nlohmann::json& extras) {
+nlohmann::json SaveArtifact(const Forecaster& model, const ModelSpec& spec, const ModelInfo& info,
+                            const nlohmann::json& extras) {
   nlohmann::json artifact = {{"format", kArtifactFormat},
                              {"format_version", kArtifactFormatVersion},
                              {"kind", model.kind()},
@@ -118,8 +93,8 @@ nlohmann::json SaveArtifact(const Forecaster& model, const ModelParams& params,
                              {"trained_from", info.trained_from.ToIso()},
                              {"trained_to", info.trained_to.ToIso()},
                              {"features", model.Features()},
-                             {"params", ParamsToJson(params)},
-                             {"spec_hash", SpecHash(params)},
+                             {"params", ParamsToJson(spec)},
+                             {"spec_hash", SpecHash(spec)},
                              {"config_hash", info.config_hash},
                              {"inputs", info.inputs},
                              {"data_hash", InputsHash(info.inputs)},
@@ -129,18 +104,16 @@ nlohmann::json SaveArtifact(const Forecaster& model, const ModelParams& params,
   return artifact;
 }
 
-ModelParams ArtifactParams(const nlohmann::json& artifact) {
+ModelSpec ArtifactParams(const nlohmann::json& artifact) {
   try {
-    ModelParams params = ParamsFromJson(artifact.at("params"));
-    params.kind = artifact.at("kind").get<std::string>();
-    return params;
+    return ParamsFromJson(artifact.at("kind").get<std::string>(), artifact.at("params"));
   } catch (const nlohmann::json::exception& e) {
     throw StorageError(fmt::format("model artifact has malformed params: {}", e.what()));
   }
 }
 
-std::string SpecHash(const ModelParams& params) {
-  return Sha256Hex(ParamsToJson(params).dump()).substr(0, 16);
+std::string SpecHash(const ModelSpec& spec) {
+  return Sha256Hex(ParamsToJson(spec).dump()).substr(0, 16);
 }
 
 std::string InputsHash(const std::map<std::string, std::string>& inputs) {
@@ -162,13 +135,7 @@ std::unique_ptr<Forecaster> LoadArtifact(const nlohmann::json& artifact) {
                       "build reads versions 1 to {})",
                       version, kArtifactFormatVersion));
     }
-    const ModelParams params = ArtifactParams(artifact);
-    std::unique_ptr<Forecaster> model;
-    try {
-      model = MakeForecaster(params);
-    } catch (const UsageError& e) {
-      throw StorageError(fmt::format("model artifact: {}", e.what()));
-    }
+    std::unique_ptr<Forecaster> model = MakeForecaster(ArtifactParams(artifact));
     model->LoadState(artifact.at("state"));
     return model;
   } catch (const nlohmann::json::exception& e) {

@@ -9,7 +9,8 @@
 
 namespace loadcast {
 
-SeasonalNaive::SeasonalNaive(const ModelParams& params) : coverage_(params.interval_coverage) {}
+SeasonalNaive::SeasonalNaive(const CommonModelParams& common)
+    : coverage_(common.interval_coverage) {}
 
 void SeasonalNaive::Fit(const Frame& training) {
   std::vector<double> log_ratios;

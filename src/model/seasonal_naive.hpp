@@ -3,6 +3,7 @@
 #pragma once
 
 #include "model/forecaster.hpp"
+#include "model/kinds.hpp"
 
 namespace loadcast {
 
@@ -11,7 +12,7 @@ class SeasonalNaive final : public Forecaster {
   static constexpr std::string_view kKind = "seasonal_naive";
   static constexpr int kLagDays = 364;
 
-  explicit SeasonalNaive(const ModelParams& params = {});
+  explicit SeasonalNaive(const CommonModelParams& common = {});
   std::string_view kind() const override { return kKind; }
   void Fit(const Frame& training) override;
   Forecast Predict(const Frame& targets, const TimeSeries& known) const override;

@@ -5,6 +5,7 @@
 
 #include "core/errors.hpp"
 #include "core/metrics.hpp"
+#include "model/kinds.hpp"
 #include "pipeline/enricher.hpp"
 #include "pipeline/evaluator.hpp"
 #include "pipeline/extractor.hpp"
@@ -17,10 +18,10 @@ Backtester::Backtester(DataController& data, const Config& config, Horizon horiz
     : data_(data), config_(config), horizon_(horizon), validator_(config, Date::Today()) {}
 
 BacktestRow Backtester::BacktestYear(int target_year) const {
-  const ModelParams& params = config_.model(horizon_);
+  const ModelSpec params = ModelSpecOf(config_, horizon_);
   const ExtractedData extracted =
       Extractor(data_, validator_)
-          .Extract(target_year, params.training_years, params.calibration_years);
+          .Extract(target_year, params.common.training_years, params.common.calibration_years);
   validator_.ValidateSeries(extracted.actuals,
                             fmt::format("actuals {}-{}", extracted.first_year, target_year));
   const EnrichedData enriched = Enrich(extracted, horizon_);
@@ -28,7 +29,7 @@ BacktestRow Backtester::BacktestYear(int target_year) const {
   // run of the year makes (same training window, targets and known days).
   std::vector<BacktestFold> folds =
       BacktestFolds(enriched.history, params, horizon_, target_year + 1,
-                    std::max(params.calibration_years, 0) + 1, &folds_);
+                    std::max(params.common.calibration_years, 0) + 1, &folds_);
   Forecast forecast;
   if (!folds.empty() && folds.back().year == target_year) {
     forecast = std::move(folds.back().forecast);
@@ -37,9 +38,9 @@ BacktestRow Backtester::BacktestYear(int target_year) const {
     forecast = FitModel(enriched, params)->Predict(enriched.targets, enriched.known);
   }
   // As Train does for the model predict uses, so that the coverage scored is the one served.
-  if (const auto calibration =
-          CalibrateFromResiduals(FoldResiduals(folds, target_year - params.calibration_years),
-                                 params, horizon_, target_year)) {
+  if (const auto calibration = CalibrateFromResiduals(
+          FoldResiduals(folds, target_year - params.common.calibration_years), params, horizon_,
+          target_year)) {
     ApplyCalibration(*calibration, forecast);
   }
 

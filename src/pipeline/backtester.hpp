@@ -16,7 +16,7 @@ namespace loadcast {
 
 class Backtester {
  public:
-  /// Backtests `horizon` with the model settings `config.model(horizon)`.
+  /// Backtests `horizon` with the model settings `ModelSpecOf(config, horizon)`.
   Backtester(DataController& data, const Config& config, Horizon horizon);
 
   /// Extracts, validates and enriches the actuals for `target_year` as a run does, fits a new

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "core/hash.hpp"
+#include "model/kinds.hpp"
 #include "pipeline/backtester.hpp"
 #include "pipeline/enricher.hpp"
 #include "pipeline/prediction_checker.hpp"
@@ -55,13 +56,14 @@ class Steps {
       : run_(run), result_(result), validator_(run.config(), Date::Today()) {}
 
   EnrichedData ExtractValidateEnrich() {
-    const ModelParams& params = run_.config().model(result_.horizon);
+    const ModelSpec params = ModelSpecOf(run_.config(), result_.horizon);
     const ExtractedData extracted = run_.Step("extract", [&] {
       // The extra years feed the backtests of training (interval calibration and the gate's
       // validation); predict reads only the window.
       return Extractor(run_.data(), validator_)
-          .Extract(result_.target_year, params.training_years,
-                   std::max(params.calibration_years, run_.config().registry.validation_years));
+          .Extract(
+              result_.target_year, params.common.training_years,
+              std::max(params.common.calibration_years, run_.config().registry.validation_years));
     });
     objects_ = extracted.object_hashes;
     std::map<std::string, std::string> inputs;
@@ -83,9 +85,10 @@ class Steps {
     const Config& config = run_.config();
     const TrainedModel trained = run_.Step("train", [&] {
       const TrainingContext context{
-          objects_, Sha256Hex(DumpModelConfig(config, result_.horizon)).substr(0, 16),
+          objects_,
+          Sha256Hex(DumpModelConfig(ResolveModels(config), result_.horizon)).substr(0, 16),
           config.registry.validation_years};
-      return loadcast::Train(run_.data(), run_.id(), enriched, config.model(result_.horizon),
+      return loadcast::Train(run_.data(), run_.id(), enriched, ModelSpecOf(config, result_.horizon),
                              context);
     });
     result_.trained = trained.registration.model;

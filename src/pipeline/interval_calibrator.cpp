@@ -121,7 +121,7 @@ void FoldCache::Add(TimeSeries slice, const BacktestFold& fold) {
   folds_.insert_or_assign(fold.year, Entry{std::move(slice), fold});
 }
 
-std::vector<BacktestFold> BacktestFolds(const TimeSeries& history, const ModelParams& params,
+std::vector<BacktestFold> BacktestFolds(const TimeSeries& history, const ModelSpec& params,
                                         Horizon horizon, int target_year, int years,
                                         FoldCache* cache) {
   std::vector<BacktestFold> folds;
@@ -131,7 +131,7 @@ std::vector<BacktestFold> BacktestFolds(const TimeSeries& history, const ModelPa
   std::vector<int> first_years;
   std::vector<std::size_t> missing;
   for (int year = target_year - years; year < target_year; ++year) {
-    const int first_year = std::max(year - params.training_years, history.start().year());
+    const int first_year = std::max(year - params.common.training_years, history.start().year());
     if (!CanBacktest(history, first_year, year)) continue;
     // The same extract a run for `year` would get, from the history already in memory.
     TimeSeries slice =
@@ -185,26 +185,26 @@ BacktestResiduals FoldResiduals(const std::vector<BacktestFold>& folds, int from
   return out;
 }
 
-BacktestResiduals BacktestYearsBefore(const TimeSeries& history, const ModelParams& params,
+BacktestResiduals BacktestYearsBefore(const TimeSeries& history, const ModelSpec& params,
                                       Horizon horizon, int target_year) {
-  if (params.calibration_years <= 0) return {};
+  if (params.common.calibration_years <= 0) return {};
   return FoldResiduals(
-      BacktestFolds(history, params, horizon, target_year, params.calibration_years),
-      target_year - params.calibration_years);
+      BacktestFolds(history, params, horizon, target_year, params.common.calibration_years),
+      target_year - params.common.calibration_years);
 }
 
 std::optional<IntervalCalibration> CalibrateIntervals(const TimeSeries& history,
-                                                      const ModelParams& params, Horizon horizon,
+                                                      const ModelSpec& params, Horizon horizon,
                                                       int target_year) {
-  if (params.calibration_years <= 0 || history.empty()) return std::nullopt;
+  if (params.common.calibration_years <= 0 || history.empty()) return std::nullopt;
   return CalibrateFromResiduals(BacktestYearsBefore(history, params, horizon, target_year), params,
                                 horizon, target_year);
 }
 
 std::optional<IntervalCalibration> CalibrateFromResiduals(BacktestResiduals backtest,
-                                                          const ModelParams& params,
-                                                          Horizon horizon, int target_year) {
-  if (params.calibration_years <= 0) return std::nullopt;
+                                                          const ModelSpec& params, Horizon horizon,
+                                                          int target_year) {
+  if (params.common.calibration_years <= 0) return std::nullopt;
   const std::vector<Date>& dates = backtest.dates;
   const std::vector<double>& residuals = backtest.log_residuals;
   std::vector<int>& years = backtest.years;
@@ -214,7 +214,7 @@ std::optional<IntervalCalibration> CalibrateFromResiduals(BacktestResiduals back
     return std::nullopt;
   }
   IntervalCalibration calibration =
-      CalibrationFromResiduals(dates, residuals, params.interval_coverage, std::move(years));
+      CalibrationFromResiduals(dates, residuals, params.common.interval_coverage, std::move(years));
   spdlog::debug("calibrated {} intervals for {} from {} residuals of {} years",
                 HorizonName(horizon), target_year, calibration.residuals, calibration.years.size());
   return calibration;

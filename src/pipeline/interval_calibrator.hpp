@@ -16,6 +16,7 @@
 #include "core/calendar.hpp"
 #include "core/config.hpp"
 #include "model/forecaster.hpp"
+#include "model/kinds.hpp"
 #include "pipeline/enricher.hpp"
 
 namespace loadcast {
@@ -89,35 +90,37 @@ class FoldCache {
 };
 
 /// Backtests each of the `years` years before `target_year` on `history` that it holds enough
-/// training data for (each fitted on the `params.training_years` years before it, at least two,
-/// as a run would be) under the horizon's information set; by year. With a cache, folds fitted
+/// training data for (each fitted on the `params.common.training_years` years before it, at least
+/// two, as a run would be) under the horizon's information set; by year. With a cache, folds fitted
 /// before on the same data are taken from it and new ones added to it; the cache must only ever
 /// see one model setting and horizon.
-std::vector<BacktestFold> BacktestFolds(const TimeSeries& history, const ModelParams& params,
+std::vector<BacktestFold> BacktestFolds(const TimeSeries& history, const ModelSpec& params,
                                         Horizon horizon, int target_year, int years,
                                         FoldCache* cache = nullptr);
 
 /// The residuals of the folds of years at or after `from_year`.
 BacktestResiduals FoldResiduals(const std::vector<BacktestFold>& folds, int from_year);
 
-/// Backtests the `params.calibration_years` years before `target_year` on `history` (each fitted
-/// on the `params.training_years` years before it, at least two, as a run would be) under the
-/// horizon's information set. Empty when calibration is off or no year has enough history.
-BacktestResiduals BacktestYearsBefore(const TimeSeries& history, const ModelParams& params,
+/// Backtests the `params.common.calibration_years` years before `target_year` on `history` (each
+/// fitted on the `params.common.training_years` years before it, at least two, as a run would be)
+/// under the horizon's information set. Empty when calibration is off or no year has enough
+/// history.
+BacktestResiduals BacktestYearsBefore(const TimeSeries& history, const ModelSpec& params,
                                       Horizon horizon, int target_year);
 
 /// The calibration from residuals of backtests of the years before `target_year` (see
 /// CalibrateIntervals); nullopt when there are none.
 std::optional<IntervalCalibration> CalibrateFromResiduals(BacktestResiduals backtest,
-                                                          const ModelParams& params,
-                                                          Horizon horizon, int target_year);
+                                                          const ModelSpec& params, Horizon horizon,
+                                                          int target_year);
 
-/// Backtests the `params.calibration_years` years before `target_year` on `history` (each fitted
-/// on the `params.training_years` years before it, at least two, as a run would be) under the
-/// horizon's information set, and calibrates from their residuals. nullopt when calibration is
-/// off (calibration_years 0) or no year has enough history, and the model's intervals stand.
+/// Backtests the `params.common.calibration_years` years before `target_year` on `history` (each
+/// fitted on the `params.common.training_years` years before it, at least two, as a run would be)
+/// under the horizon's information set, and calibrates from their residuals. nullopt when
+/// calibration is off (calibration_years 0) or no year has enough history, and the model's
+/// intervals stand.
 std::optional<IntervalCalibration> CalibrateIntervals(const TimeSeries& history,
-                                                      const ModelParams& params, Horizon horizon,
+                                                      const ModelSpec& params, Horizon horizon,
                                                       int target_year);
 
 /// Replaces the forecast's intervals with the calibrated ones.

@@ -56,15 +56,16 @@ std::string_view WindowStatusName(WindowStatus status) {
 }
 
 DriftReport MeasureDrift(const TimeSeries& actuals, int target_year, Date as_of,
-                         const ModelParams& params, const MonitorSettings& settings) {
+                         const ModelSpec& params, const MonitorSettings& settings) {
   DriftReport report;
   if (actuals.empty()) return report;
   const Date year_start = Date::FromYmd(target_year, 1, 1);
-  const int first_year = std::max(target_year - params.training_years, actuals.start().year());
+  const int first_year =
+      std::max(target_year - params.common.training_years, actuals.start().year());
   if (first_year >= target_year) return report;
   for (int y = first_year; y < target_year; ++y) report.reference_years.push_back(y);
 
-  CalendarRegression model(params);
+  CalendarRegression model(params.common, CalendarParamsOf(params));
   model.Fit(BuildFrame(actuals, Date::FromYmd(first_year, 1, 1), year_start));
   // Log load over the model's expectation: in-sample in the reference years (each at its own
   // level), out of sample in the target year (at the level the forecast starts from).

@@ -67,7 +67,7 @@ struct PerformanceReport {
 /// Drift of `actuals` (the target year's days from Jan 1 to `as_of`, plus the reference years
 /// before it) against the calendar model fitted on the years before `target_year`.
 DriftReport MeasureDrift(const TimeSeries& actuals, int target_year, Date as_of,
-                         const ModelParams& params, const MonitorSettings& settings);
+                         const ModelSpec& params, const MonitorSettings& settings);
 
 /// Thresholds from the backtests of the calibration years before the target.
 std::optional<ErrorThresholds> DeriveErrorThresholds(const BacktestResiduals& backtest,

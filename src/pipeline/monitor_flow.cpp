@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/errors.hpp"
+#include "model/kinds.hpp"
 #include "pipeline/extractor.hpp"
 #include "pipeline/validator.hpp"
 
@@ -142,10 +143,12 @@ MonitorResult MonitorFlow(DataController& data, const Config& config, int target
   ExecuteRun(data, config, "monitor", target_year, horizon, [&](Run& run) {
     result.run_id = run.id();
     const Validator validator(config, Date::Today());
+    const ModelSpec year_spec = ModelSpecOf(config, Horizon::kYear);
+    const ModelSpec day_spec = ModelSpecOf(config, Horizon::kDay);
     const int extra_years =
-        std::max(config.year_model.calibration_years, config.day_model.calibration_years);
+        std::max(year_spec.common.calibration_years, day_spec.common.calibration_years);
     const int training_years =
-        std::max(config.year_model.training_years, config.day_model.training_years);
+        std::max(year_spec.common.training_years, day_spec.common.training_years);
     ExtractedData extracted = run.Step("extract", [&] {
       return Extractor(run.data(), validator).Extract(target_year, training_years, extra_years);
     });
@@ -163,9 +166,8 @@ MonitorResult MonitorFlow(DataController& data, const Config& config, int target
     run.Step("validate", [&] {
       validator.ValidateSeries(actuals, fmt::format("actuals up to {}", as_of->ToIso()));
     });
-    result.drift = run.Step("drift", [&] {
-      return MeasureDrift(actuals, target_year, *as_of, config.year_model, settings);
-    });
+    result.drift = run.Step(
+        "drift", [&] { return MeasureDrift(actuals, target_year, *as_of, year_spec, settings); });
     run.Step("performance", [&] {
       for (Horizon h : kHorizons) {
         if (horizon && *horizon != h) continue;
@@ -175,7 +177,7 @@ MonitorResult MonitorFlow(DataController& data, const Config& config, int target
         report.published = published.has_value();
         if (published) {
           const BacktestResiduals backtest = BacktestYearsBefore(
-              actuals.slice(actuals.start(), year_start), config.model(h), h, target_year);
+              actuals.slice(actuals.start(), year_start), ModelSpecOf(config, h), h, target_year);
           if (const auto thresholds = DeriveErrorThresholds(backtest, settings)) {
             report.thresholds = *thresholds;
             std::vector<Date> dates;

@@ -85,8 +85,8 @@ GateChampion ScoreChampion(const DataController& data, const StoredModel& champi
       return out;
     }
   }
-  const ModelParams params = ArtifactParams(champion.artifact);
-  const int first = years.front() - std::max(params.training_years, 2);
+  const ModelSpec params = ArtifactParams(champion.artifact);
+  const int first = years.front() - std::max(params.common.training_years, 2);
   const int last = target_year - 1;
   const TimeSeries history = data.LoadActuals(first, last);
   const auto folds =

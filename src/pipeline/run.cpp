@@ -6,6 +6,7 @@
 
 #include "core/date.hpp"
 #include "core/hash.hpp"
+#include "model/kinds.hpp"
 
 namespace loadcast {
 namespace {
@@ -38,7 +39,8 @@ Run::Run(DataController& data, const Config& config, std::string command,
   record.command = command_;
   record.target_year = target_year_;
   record.horizon = horizon_;
-  record.config = DumpConfig(config);
+  // Every model parameter, defaults included, so that the record shows what the run used.
+  record.config = DumpConfig(ResolveModels(config));
   record.config_hash = Sha256Hex(record.config).substr(0, 16);
   id_ = data_.BeginRun(record);
   spdlog::info("run {}: {} started", id_, record.command);

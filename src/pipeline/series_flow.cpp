@@ -18,6 +18,7 @@
 #include "core/parallel.hpp"
 #include "core/problem_list.hpp"
 #include "model/calendar_batch.hpp"
+#include "model/kinds.hpp"
 #include "pipeline/validation_outcome.hpp"
 
 namespace loadcast {
@@ -262,18 +263,19 @@ SeriesIngestResult SeriesIngestFlow(DataController& data, const Config& config,
 SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int target_year) {
   SeriesRunResult result;
   result.target_year = target_year;
-  const ModelParams& params = config.model(Horizon::kYear);
+  const ModelSpec params = ModelSpecOf(config, Horizon::kYear);
   ExecuteRun(data, config, "series-run", target_year, Horizon::kYear, [&](Run& run) {
     result.run_id = run.id();
     const Panel panel = run.Step("extract", [&] {
-      Panel read = Extract(run.data(), config, target_year - params.training_years, target_year);
+      Panel read =
+          Extract(run.data(), config, target_year - params.common.training_years, target_year);
       std::string hashes;
       for (const auto& [year, hash] : read.object_hashes) hashes += fmt::format("{} ", year);
       run.SetSubject(fmt::format("series objects {}", hashes));
       if (read.names.empty()) {
         throw DataError(
             fmt::format("no series stored for {}-{}: ingest them first (loadcast series ingest)",
-                        target_year - params.training_years, target_year - 1));
+                        target_year - params.common.training_years, target_year - 1));
       }
       return read;
     });
@@ -288,7 +290,7 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
         row.series = panel.names[i];
         row.target_year = target_year;
         row.status = "ok";
-        windows[i] = TrainingWindow(panel.histories[i], target_year, params.training_years);
+        windows[i] = TrainingWindow(panel.histories[i], target_year, params.common.training_years);
         if (!windows[i]) {
           row.status = "failed";
           row.message = fmt::format("no load for {}, the day before the target year",
@@ -317,7 +319,8 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
       }
       std::vector<std::optional<CalendarBatch>> batches(starts.size());
       ParallelFor(starts.size(), [&](std::size_t b) {
-        batches[b].emplace(params, starts[b], target_from, target_from, target_to);
+        batches[b].emplace(params.common, CalendarParamsOf(params), starts[b], target_from,
+                           target_from, target_to);
       });
       // Chunks of series of one design, spread over the threads; each chunk is fitted lanes at
       // a time (CalendarBatch::FitPredictMany).
@@ -389,10 +392,10 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
         const bool critical = std::abs(*row.drift) >= monitor.drift_shift_critical;
         const std::string message =
             fmt::format("the last {} training days ran {:+.1f}% from the calendar fit",
-                        params.level_days, *row.drift);
+                        CalendarParamsOf(params).level_days, *row.drift);
         AlertRecord alert = SeriesAlert(target_year, row.series, critical ? "critical" : "warning",
                                         "drift", "series_drift", message);
-        alert.period_start = (target_from - params.level_days).ToIso();
+        alert.period_start = (target_from - CalendarParamsOf(params).level_days).ToIso();
         alert.period_end = (target_from - 1).ToIso();
         alert.value = *row.drift;
         alert.threshold = critical ? monitor.drift_shift_critical : monitor.drift_shift_warning;

@@ -11,14 +11,14 @@
 
 namespace loadcast {
 
-std::unique_ptr<Forecaster> FitModel(const EnrichedData& enriched, const ModelParams& params) {
+std::unique_ptr<Forecaster> FitModel(const EnrichedData& enriched, const ModelSpec& params) {
   auto model = MakeForecaster(params);
   model->Fit(enriched.training);
   return model;
 }
 
 TrainedModel Train(DataController& data, int64_t run_id, const EnrichedData& enriched,
-                   const ModelParams& params, const TrainingContext& context) {
+                   const ModelSpec& params, const TrainingContext& context) {
   const int target = enriched.target_year;
   // The model, and one rolling-origin backtest that serves both the intervals (the calibration
   // years) and the gate's validation scores (the validation years), at the same time.
@@ -30,15 +30,15 @@ TrainedModel Train(DataController& data, int64_t run_id, const EnrichedData& enr
       model = FitModel(enriched, params);
     } else {
       folds = BacktestFolds(enriched.history, params, enriched.horizon, target,
-                            std::max(params.calibration_years, validation_years));
+                            std::max(params.common.calibration_years, validation_years));
     }
   });
   nlohmann::json extras = nlohmann::json::object();
   // Calibrated with the model so that predict, which has only the artifact, serves the same
   // intervals a backtest of this year scores.
   if (const auto calibration =
-          CalibrateFromResiduals(FoldResiduals(folds, target - params.calibration_years), params,
-                                 enriched.horizon, target)) {
+          CalibrateFromResiduals(FoldResiduals(folds, target - params.common.calibration_years),
+                                 params, enriched.horizon, target)) {
     extras["intervals"] = CalibrationToJson(*calibration);
   }
   const int validation_from = target - validation_years;
@@ -47,7 +47,7 @@ TrainedModel Train(DataController& data, int64_t run_id, const EnrichedData& enr
   for (const auto& [year, hash] : context.objects) {
     if (year >= target) continue;  // the target year's actuals are not the model's input
     inputs[DataController::ActualsKey(year)] = hash;
-    if (year >= validation_from - std::max(params.training_years, 2)) {
+    if (year >= validation_from - std::max(params.common.training_years, 2)) {
       validation_inputs[year] = hash;
     }
   }

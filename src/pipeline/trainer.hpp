@@ -10,13 +10,14 @@
 
 #include "controller/data_controller.hpp"
 #include "model/forecaster.hpp"
+#include "model/kinds.hpp"
 #include "pipeline/enricher.hpp"
 #include "pipeline/promotion_gate.hpp"
 
 namespace loadcast {
 
 /// A new model of `params.kind`, fitted on the training frame. Touches no storage.
-std::unique_ptr<Forecaster> FitModel(const EnrichedData& enriched, const ModelParams& params);
+std::unique_ptr<Forecaster> FitModel(const EnrichedData& enriched, const ModelSpec& params);
 
 /// Where the training data came from and what shaped the model, for its artifact.
 struct TrainingContext {
@@ -37,6 +38,6 @@ struct TrainedModel {
 /// version, validation scores and calibrated intervals. The same data, config and code make the
 /// same artifact, registered once.
 TrainedModel Train(DataController& data, int64_t run_id, const EnrichedData& enriched,
-                   const ModelParams& params, const TrainingContext& context);
+                   const ModelSpec& params, const TrainingContext& context);
 
 }  // namespace loadcast

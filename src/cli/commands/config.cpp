@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "model/kinds.hpp"
 
 namespace loadcast::cli {
 
@@ -9,11 +10,14 @@ void AddConfigCommand(CLI::App& app, Context& context, Action& action) {
   auto* command = app.add_subcommand(
       "config", "Print the effective configuration (environment over file over defaults) as YAML");
   command->add_flag("--reference", *reference,
-                    "Print the reference table of every setting (Markdown) instead");
+                    "Print the reference of every setting and of each model kind's parameters "
+                    "(Markdown) instead");
   command->callback([&context, &action, reference] {
     action = [&context, reference] {
       if (*reference) {
-        std::cout << ConfigReference();
+        // docs/configuration.md is this text; docs/models.md holds the kinds' part too.
+        std::cout << ConfigReference() << "\n## Model kinds and their parameters\n\n"
+                  << ModelKindsReference();
         return 0;
       }
       const Config& config = context.config();

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,25 +52,7 @@ const std::vector<std::string> kAllKeys = {
     "alerts.webhook_timeout_seconds",
     "runs.lock_timeout_seconds",
     "models.year.kind",
-    "models.year.training_years",
-    "models.year.epochs",
-    "models.year.fourier_order",
-    "models.year.huber_k",
-    "models.year.level_years",
-    "models.year.level_days",
-    "models.year.recency_halflife",
-    "models.year.calibration_years",
-    "models.year.interval_coverage",
     "models.day.kind",
-    "models.day.training_years",
-    "models.day.epochs",
-    "models.day.fourier_order",
-    "models.day.huber_k",
-    "models.day.level_years",
-    "models.day.level_days",
-    "models.day.recency_halflife",
-    "models.day.calibration_years",
-    "models.day.interval_coverage",
     "drift.window_days",
     "drift.step_days",
     "drift.ks_p_value",
@@ -89,25 +72,24 @@ const std::vector<std::string> kAllKeys = {
     "registry.min_skill",
 };
 
-void ExpectSameParams(const ModelParams& a, const ModelParams& b, const std::string& what) {
+/// The settings of a model section by key (where they came from aside).
+std::map<std::string, std::string> Values(const ModelSection& section) {
+  std::map<std::string, std::string> values;
+  for (const ModelSetting& s : section.settings) values[s.key] = s.value;
+  return values;
+}
+
+void ExpectSameModel(const ModelSection& a, const ModelSection& b, const std::string& what) {
   EXPECT_EQ(a.kind, b.kind) << what;
-  EXPECT_EQ(a.training_years, b.training_years) << what;
-  EXPECT_EQ(a.epochs, b.epochs) << what;
-  EXPECT_EQ(a.fourier_order, b.fourier_order) << what;
-  EXPECT_EQ(a.huber_k, b.huber_k) << what;
-  EXPECT_EQ(a.level_years, b.level_years) << what;
-  EXPECT_EQ(a.level_days, b.level_days) << what;
-  EXPECT_EQ(a.recency_halflife, b.recency_halflife) << what;
-  EXPECT_EQ(a.calibration_years, b.calibration_years) << what;
-  EXPECT_EQ(a.interval_coverage, b.interval_coverage) << what;
+  EXPECT_EQ(Values(a), Values(b)) << what;
 }
 
 void ExpectSameConfig(const Config& a, const Config& b) {
   EXPECT_EQ(a.storage_url, b.storage_url);
   EXPECT_EQ(a.database_url, b.database_url);
   EXPECT_EQ(a.log_level, b.log_level);
-  ExpectSameParams(a.year_model, b.year_model, "year model");
-  ExpectSameParams(a.day_model, b.day_model, "day model");
+  ExpectSameModel(a.year_model, b.year_model, "year model");
+  ExpectSameModel(a.day_model, b.day_model, "day model");
   EXPECT_EQ(a.min_load, b.min_load);
   EXPECT_EQ(a.max_load, b.max_load);
   EXPECT_EQ(a.max_daily_jump, b.max_daily_jump);
@@ -145,18 +127,16 @@ TEST(DefaultConfig, HasDocumentedDefaults) {
   EXPECT_EQ(c.log_level, "info");
   EXPECT_EQ(c.year_model.kind, "calendar_regression");
   EXPECT_EQ(c.day_model.kind, "calendar_ar");
-  for (const ModelParams* m : {&c.year_model, &c.day_model}) {
-    EXPECT_EQ(m->training_years, 10);
-    EXPECT_EQ(m->epochs, 20);
-    EXPECT_EQ(m->fourier_order, 6);
-    EXPECT_EQ(m->level_days, 90);
-    EXPECT_EQ(m->huber_k, 1.5);
-    EXPECT_EQ(m->level_years, 1);
-    EXPECT_EQ(m->calibration_years, 3);
-    EXPECT_EQ(m->interval_coverage, 0.9);
-  }
-  EXPECT_EQ(c.year_model.recency_halflife, 4.0);
-  EXPECT_EQ(c.day_model.recency_halflife, 1.0);
+  // The settings in which the horizons' defaults differ from their kinds' (the model layer's
+  // tests check the parameters they give).
+  EXPECT_EQ(Values(c.year_model), (std::map<std::string, std::string>{{"training_years", "10"},
+                                                                      {"fourier_order", "6"},
+                                                                      {"level_days", "90"},
+                                                                      {"recency_halflife", "4"}}));
+  EXPECT_EQ(Values(c.day_model), (std::map<std::string, std::string>{{"training_years", "10"},
+                                                                     {"fourier_order", "6"},
+                                                                     {"level_days", "90"},
+                                                                     {"recency_halflife", "1"}}));
   EXPECT_EQ(c.min_load, 200000.0);
   EXPECT_EQ(c.max_load, 1500000.0);
   EXPECT_EQ(c.max_daily_jump, 0.7);
@@ -166,12 +146,24 @@ TEST(DefaultConfig, HasDocumentedDefaults) {
 
 TEST(Config, ModelSelectsTheHorizonsParameters) {
   Config c = DefaultConfig(".");
-  c.year_model.epochs = 3;
-  c.day_model.epochs = 7;
-  EXPECT_EQ(c.model(Horizon::kYear).epochs, 3);
-  EXPECT_EQ(c.model(Horizon::kDay).epochs, 7);
+  c.year_model.Set("epochs", "3");
+  c.day_model.Set("epochs", "7");
+  EXPECT_EQ(c.model(Horizon::kYear).Find("epochs")->value, "3");
+  EXPECT_EQ(c.model(Horizon::kDay).Find("epochs")->value, "7");
+  EXPECT_EQ(c.model(Horizon::kYear).Find("huber_k"), nullptr);
   EXPECT_EQ(&c.model(Horizon::kYear), &c.year_model);
   EXPECT_EQ(&c.model(Horizon::kDay), &c.day_model);
+}
+
+TEST(ModelSection, SetReplacesAValueInPlace) {
+  ModelSection section{.kind = "calendar_ar", .settings = {{"epochs", "5", ""}}, .kind_where = ""};
+  section.Set("huber_k", "2", "f.yaml:3");
+  section.Set("epochs", "7", "f.yaml:4");
+  ASSERT_EQ(section.settings.size(), 2u);
+  EXPECT_EQ(section.settings[0].key, "epochs");
+  EXPECT_EQ(section.settings[0].value, "7");
+  EXPECT_EQ(section.settings[0].where, "f.yaml:4");
+  EXPECT_EQ(section.Find("huber_k")->where, "f.yaml:3");
 }
 
 TEST(LoadConfig, AppliesOverridesAndKeepsOtherDefaults) {
@@ -204,11 +196,13 @@ TEST(LoadConfig, AppliesOverridesAndKeepsOtherDefaults) {
   expected.log_level = "debug";
   expected.min_load = 150000;
   expected.max_daily_jump = 0.5;
+  // The model sections are kept as given: the model layer checks them (a huber_k for the
+  // seasonal naive is refused there, see tests/unit/model/model_config_test.cpp).
   expected.year_model.kind = "seasonal_naive";
-  expected.year_model.training_years = 8;
-  expected.year_model.huber_k = 2.25;
-  expected.day_model.epochs = 5;
-  expected.day_model.interval_coverage = 0.95;
+  expected.year_model.Set("training_years", "8");
+  expected.year_model.Set("huber_k", "2.25");
+  expected.day_model.Set("epochs", "5");
+  expected.day_model.Set("interval_coverage", "0.95");
   expected.mape_warning = 6.5;
   ExpectSameConfig(c, expected);
 }
@@ -220,33 +214,21 @@ TEST(LoadConfig, EmptyFileGivesDefaults) {
                    DefaultConfig(dir.path()));
 }
 
-TEST(LoadConfig, AcceptsValuesOnTheRangeBounds) {
+TEST(LoadConfig, KeepsModelSettingsWithTheirFileAndLine) {
   TempDir dir;
-  const auto file = dir.Write("bounds.yaml",
+  const auto file = dir.Write("models.yaml",
                               "models:\n"
                               "  year:\n"
-                              "    training_years: 2\n"
+                              "    kind: calendar_ar\n"
                               "    epochs: 1000\n"
-                              "    fourier_order: 0\n"
-                              "    calibration_years: 0\n"
-                              "    interval_coverage: 0.999\n"
-                              "  day:\n"
-                              "    training_years: 30\n"
-                              "    fourier_order: 12\n"
-                              "    level_years: 10\n"
-                              "    calibration_years: 10\n"
-                              "    interval_coverage: 0.5\n");
+                              "    anything: at all\n");
   const Config c = LoadConfig(file, dir.path());
-  EXPECT_EQ(c.year_model.training_years, 2);
-  EXPECT_EQ(c.year_model.epochs, 1000);
-  EXPECT_EQ(c.year_model.fourier_order, 0);
-  EXPECT_EQ(c.year_model.calibration_years, 0);
-  EXPECT_EQ(c.year_model.interval_coverage, 0.999);
-  EXPECT_EQ(c.day_model.training_years, 30);
-  EXPECT_EQ(c.day_model.fourier_order, 12);
-  EXPECT_EQ(c.day_model.level_years, 10);
-  EXPECT_EQ(c.day_model.calibration_years, 10);
-  EXPECT_EQ(c.day_model.interval_coverage, 0.5);
+  EXPECT_EQ(c.year_model.kind, "calendar_ar");
+  EXPECT_EQ(c.year_model.kind_where, file.string() + ":3");
+  EXPECT_EQ(c.year_model.Find("epochs")->value, "1000");
+  EXPECT_EQ(c.year_model.Find("epochs")->where, file.string() + ":4");
+  EXPECT_EQ(c.year_model.Find("anything")->value, "at all");
+  EXPECT_EQ(c.year_model.Find("training_years")->where, "");  // the horizon's default
 }
 
 TEST(LoadConfig, RejectsUnknownKeyNamingFileAndLine) {
@@ -289,13 +271,10 @@ TEST(LoadConfig, RejectsUnknownSectionAndMisnestedKeys) {
 TEST(LoadConfig, RejectsWrongTypes) {
   TempDir dir;
   const std::string file = (dir / "loadcast.yaml").string();
-  std::string message = LoadError(dir, "models:\n  year:\n    epochs: many\n");
-  EXPECT_TRUE(Contains(message, file + ":3:"));
-  EXPECT_TRUE(Contains(message, "'models.year.epochs'"));
+  const std::string message = LoadError(dir, "validation:\n  min_load: low\n");
+  EXPECT_TRUE(Contains(message, file + ":2:"));
+  EXPECT_TRUE(Contains(message, "'validation.min_load'"));
   EXPECT_TRUE(Contains(message, "wrong type"));
-  // A fraction is not an integer.
-  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  day:\n    training_years: 2.5\n"), "wrong type"));
-  EXPECT_TRUE(Contains(LoadError(dir, "validation:\n  min_load: low\n"), "wrong type"));
   // A list or mapping where a scalar belongs.
   EXPECT_TRUE(
       Contains(LoadError(dir, "models:\n  year:\n    huber_k: [1, 2]\n"), "must be a scalar"));
@@ -308,28 +287,10 @@ TEST(LoadConfig, RejectsOutOfRangeValues) {
   const std::string message = LoadError(dir,
                                         "validation:\n"
                                         "  max_load: 1600000\n"
-                                        "models:\n"
-                                        "  day:\n"
-                                        "    epochs: 0\n");
-  EXPECT_TRUE(Contains(message, file + ":5:"));
-  EXPECT_TRUE(Contains(message, "'models.day.epochs' = 0 is outside [1, 1000]"));
-  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  year:\n    training_years: 31\n"), "outside"));
-  EXPECT_TRUE(
-      Contains(LoadError(dir, "models:\n  year:\n    interval_coverage: 1.0\n"), "outside"));
-  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  year:\n    fourier_order: -1\n"), "outside"));
-  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  day:\n    calibration_years: 11\n"), "outside"));
-  EXPECT_TRUE(Contains(LoadError(dir, "validation:\n  max_daily_jump: 0\n"), "outside"));
-  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  day:\n    huber_k: .inf\n"), "outside"));
-}
-
-TEST(LoadConfig, RejectsUnknownModelKindListingValidKinds) {
-  TempDir dir;
-  const std::string message = LoadError(dir, "models:\n  day:\n    kind: prophet\n");
-  EXPECT_TRUE(Contains(message, (dir / "loadcast.yaml").string()));
-  EXPECT_TRUE(Contains(message, "unknown model kind 'prophet'"));
-  EXPECT_TRUE(Contains(message, "calendar_ar"));
-  EXPECT_TRUE(Contains(message, "calendar_regression"));
-  EXPECT_TRUE(Contains(message, "seasonal_naive"));
+                                        "  max_daily_jump: 0\n");
+  EXPECT_TRUE(Contains(message, file + ":3:"));
+  EXPECT_TRUE(Contains(message, "'validation.max_daily_jump' = 0 is outside [0.01, 10]"));
+  EXPECT_TRUE(Contains(LoadError(dir, "drift:\n  window_days: 400\n"), "outside"));
 }
 
 TEST(LoadConfig, RejectsUnknownLogLevel) {
@@ -418,17 +379,14 @@ TEST(DumpConfig, ReloadsToTheSameNonDefaultValues) {
   c.storage_url = "file:///mnt/load cast/bucket";
   c.database_url = "/var/lib/loadcast/runs.db";
   c.log_level = "warn";
-  c.year_model = {.kind = "seasonal_naive",
-                  .training_years = 9,
-                  .epochs = 123,
-                  .fourier_order = 0,
-                  .huber_k = 0.1 + 0.2,  // not exactly representable in few digits
-                  .level_years = 3,
-                  .calibration_years = 7,
-                  .interval_coverage = 0.8};
-  c.day_model.epochs = 1;
-  c.day_model.huber_k = 1.0 / 3.0;
-  c.day_model.interval_coverage = 0.999;
+  // As a config file would: the kind, and settings over the horizon's defaults.
+  c.year_model.kind = "seasonal_naive";
+  c.year_model.Set("training_years", "9");
+  c.year_model.Set("calibration_years", "7");
+  c.year_model.Set("interval_coverage", "0.8");
+  c.day_model.Set("epochs", "1");
+  c.day_model.Set("huber_k", "0.3333333333333333");
+  c.day_model.Set("interval_coverage", "0.999");
   c.min_load = 123456.789;
   c.max_load = 987654.321;
   c.max_daily_jump = 0.01;
@@ -445,6 +403,21 @@ TEST(DumpConfig, ReloadsToTheSameNonDefaultValues) {
   const Config reloaded = LoadConfig(dir.Write("dump.yaml", dump), dir.path());
   ExpectSameConfig(reloaded, c);
   // The dump of the reloaded config is byte-identical: it is recorded with each run and compared.
+  EXPECT_EQ(DumpConfig(reloaded), dump);
+}
+
+TEST(DumpConfig, QuotesModelSettingsThatAreNotPlainNumbers) {
+  // The model layer refuses such values, but the dump of what a file gave must still read back.
+  TempDir dir;
+  Config c = DefaultConfig(dir.path());
+  c.year_model.Set("epochs", "x: #y");
+  c.year_model.Set("huber_k", ".nan");
+  const std::string dump = DumpConfig(c);
+  EXPECT_TRUE(Contains(dump, "    fourier_order: 6\n"));
+  EXPECT_TRUE(Contains(dump, "    epochs: \"x: #y\"\n"));
+  EXPECT_TRUE(Contains(dump, "    huber_k: \".nan\"\n"));
+  const Config reloaded = LoadConfig(dir.Write("dump.yaml", dump), dir.path());
+  EXPECT_EQ(reloaded.year_model.Find("epochs")->value, "x: #y");
   EXPECT_EQ(DumpConfig(reloaded), dump);
 }
 
@@ -499,7 +472,7 @@ TEST(ConfigReference, ListsEveryKeyWithItsDefault) {
   const auto rows = std::count(reference.begin(), reference.end(), '\n');
   EXPECT_EQ(rows, static_cast<std::ptrdiff_t>(kAllKeys.size()) + 2);
   EXPECT_TRUE(Contains(reference, "| `models.day.kind` | `calendar_ar` |"));
-  EXPECT_TRUE(Contains(reference, "| `models.year.epochs` | `20` | 1 .. 1000 |"));
+  EXPECT_TRUE(Contains(reference, "`recency_halflife: 1`"));
   EXPECT_TRUE(Contains(reference, "| `validation.max_load` | `1500000` |"));
 }
 
@@ -534,27 +507,17 @@ TEST(ParseHorizon, RejectsOtherNamesListingValidOnes) {
   }
 }
 
-TEST(ShippedConfig, LoadsToTheDefaults) {
-  const std::filesystem::path source_dir(LOADCAST_SOURCE_DIR);
-  const auto file = source_dir / "config" / "loadcast.yaml";
-  if (!std::filesystem::exists(file)) GTEST_SKIP() << file << " does not exist yet";
-  // The shipped file documents the defaults; if they drift apart, one of them is wrong.
-  ExpectSameConfig(LoadConfig(file, source_dir), DefaultConfig(source_dir));
-}
-
 TEST(LoadConfig, RejectsNanNumericValues) {
   // NaN compares false with both bounds, so a range check written as two "less than" tests would
   // let it through; it must be rejected like any other out-of-range value.
   TempDir dir;
   const std::string file = (dir / "loadcast.yaml").string();
-  const std::string message = LoadError(dir, "models:\n  year:\n    interval_coverage: .nan\n");
-  EXPECT_TRUE(Contains(message, file + ":3:"));
-  EXPECT_TRUE(Contains(message, "'models.year.interval_coverage'"));
+  const std::string message = LoadError(dir, "validation:\n  min_load: .nan\n");
+  EXPECT_TRUE(Contains(message, file + ":2:"));
+  EXPECT_TRUE(Contains(message, "'validation.min_load'"));
   EXPECT_TRUE(Contains(message, "outside"));
-  EXPECT_TRUE(Contains(LoadError(dir, "validation:\n  min_load: .nan\n"), "outside"));
   EXPECT_TRUE(Contains(LoadError(dir, "validation:\n  min_load: .NaN\n"), "outside"));
   EXPECT_TRUE(Contains(LoadError(dir, "validation:\n  max_load: .NAN\n"), "outside"));
-  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  day:\n    huber_k: .nan\n"), "outside"));
   EXPECT_TRUE(Contains(LoadError(dir, "checks:\n  envelope_margin: .nan\n"), "outside"));
   EXPECT_TRUE(Contains(LoadError(dir, "evaluation:\n  mape_warning: .nan\n"), "outside"));
 }
@@ -566,7 +529,7 @@ TEST(DumpConfig, WritesStringsDoubleQuoted) {
   EXPECT_TRUE(Contains(dump, "storage:\n  url: \"var/my #1 bucket\"\n"));
   EXPECT_TRUE(Contains(dump, "    kind: \"calendar_regression\"\n"));
   // Numbers stay plain.
-  EXPECT_TRUE(Contains(dump, "    epochs: 20\n"));
+  EXPECT_TRUE(Contains(dump, "    training_years: 10\n"));
 }
 
 TEST(DumpConfig, ReloadsAwkwardStringsExactly) {

@@ -19,13 +19,13 @@ using testing::BundledSeries;
 using testing::D;
 using testing::YearStart;
 
-ModelParams DayParams() { return {.kind = "calendar_ar"}; }
+CalendarArParams DayParams() { return {}; }
 
 /// The day-ahead model trained once on 2013-2018 of the bundled data; fitting is the slow part.
 class CalendarArOnBundledData : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    model_ = new CalendarAr(DayParams());
+    model_ = new CalendarAr({}, DayParams());
     model_->Fit(BuildFrame(BundledSeries(), YearStart(2013), YearStart(2019)));
   }
   static void TearDownTestSuite() {
@@ -39,7 +39,7 @@ class CalendarArOnBundledData : public ::testing::Test {
 };
 CalendarAr* CalendarArOnBundledData::model_ = nullptr;
 
-TEST(CalendarAr, HasItsKind) { EXPECT_EQ(CalendarAr(DayParams()).kind(), "calendar_ar"); }
+TEST(CalendarAr, HasItsKind) { EXPECT_EQ(CalendarAr({}, DayParams()).kind(), "calendar_ar"); }
 
 TEST_F(CalendarArOnBundledData, PredictsDayAheadMuchBetterThanSeasonalNaive) {
   const TimeSeries& series = BundledSeries();
@@ -113,7 +113,7 @@ TEST_F(CalendarArOnBundledData, SaveLoadRoundTripGivesIdenticalPredictions) {
   const nlohmann::json state = nlohmann::json::parse(model().SaveState().dump());
   EXPECT_EQ(state.at("ar_coefficients").size(), CalendarAr::kTerms);
   EXPECT_EQ(state.at("ar_terms").size(), CalendarAr::kTerms);
-  CalendarAr loaded(DayParams());
+  CalendarAr loaded({}, DayParams());
   loaded.LoadState(state);
   EXPECT_EQ(loaded.SaveState(), model().SaveState());
   const TimeSeries& series = BundledSeries();
@@ -177,7 +177,7 @@ TEST_F(CalendarArOnBundledData, LoadStateRejectsMalformedState) {
   no_residual.erase("upper_residual");
   bad.push_back(no_residual);
   for (const nlohmann::json& state : bad) {
-    CalendarAr fresh(DayParams());
+    CalendarAr fresh({}, DayParams());
     EXPECT_THROW(fresh.LoadState(state), StorageError) << state.dump().substr(0, 200);
   }
 }
@@ -194,9 +194,9 @@ TEST(CalendarAr, LearnsAnAutoregressionOnSyntheticDeviations) {
     e = 0.8 * e + 0.04 * shock.Next();
     series.set(d, series.at(d) * std::exp(e));
   }
-  ModelParams params = DayParams();
+  CalendarArParams params = DayParams();
   params.fourier_order = 2;
-  CalendarAr model(params);
+  CalendarAr model({}, params);
   model.Fit(BuildFrame(series, YearStart(first), YearStart(last + 1)));
   const nlohmann::json state = model.SaveState();
   const auto phi = state.at("ar_coefficients").get<std::vector<double>>();
@@ -204,7 +204,7 @@ TEST(CalendarAr, LearnsAnAutoregressionOnSyntheticDeviations) {
   EXPECT_NEAR(phi[0], 0.0, 0.01);
   EXPECT_GT(phi[1] + phi[4], 0.6);
 
-  CalendarRegression base(params);
+  CalendarRegression base({}, params);
   base.Fit(BuildFrame(series, YearStart(first), YearStart(last + 1)));
   const Frame targets = BuildFrame(series, YearStart(last + 1), YearStart(last + 2));
   const Scores ar = Score(targets.load, model.Predict(targets, series).mean);
@@ -216,17 +216,17 @@ TEST(CalendarAr, RejectsTooFewConsecutiveTrainingDays) {
   // Known days only every other day: no day has a known yesterday.
   TimeSeries series = testing::SyntheticSeries(2017, 2018, 1, 0.01);
   for (Date d = YearStart(2017); d < YearStart(2019); d = d + 2) series.set(d, kMissing);
-  CalendarAr model(DayParams());
+  CalendarAr model({}, DayParams());
   EXPECT_THROW(model.Fit(BuildFrame(series, YearStart(2017), YearStart(2019))), DataError);
 }
 
 TEST(CalendarAr, RejectsTrainingWithoutKnownLoads) {
-  CalendarAr model(DayParams());
+  CalendarAr model({}, DayParams());
   EXPECT_THROW(model.Fit(BuildFrame(TimeSeries(), YearStart(2017), YearStart(2019))), DataError);
 }
 
 TEST(CalendarAr, ReturnsNothingForNoTargets) {
-  CalendarAr model(DayParams());
+  CalendarAr model({}, DayParams());
   model.Fit(
       BuildFrame(testing::SyntheticSeries(2017, 2018, 1, 0.02), YearStart(2017), YearStart(2019)));
   EXPECT_EQ(model.Predict(Frame{}, TimeSeries()).size(), 0u);

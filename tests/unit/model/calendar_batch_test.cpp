@@ -7,6 +7,7 @@
 
 #include "core/frame.hpp"
 #include "core/metrics.hpp"
+#include "model/kinds.hpp"
 #include "unit/model/model_test_data.hpp"
 
 namespace loadcast {
@@ -15,18 +16,8 @@ namespace {
 using testing::BundledSeries;
 using testing::YearStart;
 
-/// The year model's configured hyper-parameters (config/loadcast.yaml).
-ModelParams YearParams() {
-  return {.kind = "calendar_regression",
-          .training_years = 10,
-          .epochs = 20,
-          .fourier_order = 6,
-          .huber_k = 1.5,
-          .level_years = 1,
-          .level_days = 90,
-          .recency_halflife = 4,
-          .interval_coverage = 0.9};
-}
+/// The year model's configured hyper-parameters (the defaults, which config/loadcast.yaml holds).
+ModelSpec YearParams() { return ModelSpecOf(DefaultConfig("."), Horizon::kYear); }
 
 std::vector<double> Loads(const TimeSeries& series, Date from, Date to) {
   std::vector<double> out;
@@ -44,17 +35,19 @@ std::vector<double> Variant(const std::vector<double>& base, double scale, doubl
 }
 
 TEST(CalendarBatchTest, ASeriesGetsTheSameForecastAloneAsInABatch) {
-  const ModelParams params = YearParams();
+  const ModelSpec params = YearParams();
   const Date from = YearStart(2010);
   const Date to = YearStart(2020);
   const std::vector<double> italy = Loads(BundledSeries(), from, to);
   const std::vector<std::vector<double>> series = {italy, Variant(italy, 0.01, 0.05),
                                                    Variant(italy, 3.0, -0.1)};
-  const CalendarBatch shared(params, from, to, to, YearStart(2021));
+  const CalendarBatch shared(params.common, CalendarParamsOf(params), from, to, to,
+                             YearStart(2021));
   std::vector<SeriesForecast> together;
   for (const auto& s : series) together.push_back(shared.FitPredict(s));
   for (std::size_t i = 0; i < series.size(); ++i) {
-    const CalendarBatch alone(params, from, to, to, YearStart(2021));
+    const CalendarBatch alone(params.common, CalendarParamsOf(params), from, to, to,
+                              YearStart(2021));
     const SeriesForecast single = alone.FitPredict(series[i]);
     EXPECT_EQ(single.mean, together[i].mean) << i;
     EXPECT_EQ(single.lower, together[i].lower) << i;
@@ -65,13 +58,14 @@ TEST(CalendarBatchTest, ASeriesGetsTheSameForecastAloneAsInABatch) {
 TEST(CalendarBatchTest, ReachesTheEstimatorOfTheReweightedFit) {
   // The same Huber M-estimator as CalendarRegression's: forecasts agree to a few hundredths of a
   // percent, though one iterates on a fixed matrix and the other reweights it.
-  const ModelParams params = YearParams();
+  const ModelSpec params = YearParams();
   for (const int target : {2019, 2020, 2021}) {
-    const Date from = YearStart(target - params.training_years);
+    const Date from = YearStart(target - params.common.training_years);
     const Date to = YearStart(target);
-    const CalendarBatch batch(params, from, to, to, YearStart(target + 1));
+    const CalendarBatch batch(params.common, CalendarParamsOf(params), from, to, to,
+                              YearStart(target + 1));
     const SeriesForecast fast = batch.FitPredict(Loads(BundledSeries(), from, to));
-    CalendarRegression model(params);
+    CalendarRegression model(params.common, CalendarParamsOf(params));
     model.Fit(BuildFrame(BundledSeries().slice(from, to), from, to));
     const Forecast reference =
         model.Predict(BuildFrame(TimeSeries(), to, YearStart(target + 1)), TimeSeries());
@@ -87,10 +81,10 @@ TEST(CalendarBatchTest, ReachesTheEstimatorOfTheReweightedFit) {
 }
 
 TEST(CalendarBatchTest, ForecastsTheItalianYearAsWellAsTheSingleSeriesModel) {
-  const ModelParams params = YearParams();
+  const ModelSpec params = YearParams();
   const Date from = YearStart(2011);
   const Date to = YearStart(2021);
-  const CalendarBatch batch(params, from, to, to, YearStart(2022));
+  const CalendarBatch batch(params.common, CalendarParamsOf(params), from, to, to, YearStart(2022));
   const SeriesForecast forecast = batch.FitPredict(Loads(BundledSeries(), from, to));
   const Scores scores = Score(Loads(BundledSeries(), to, YearStart(2022)), forecast.mean);
   EXPECT_EQ(scores.days, 365u);
@@ -99,10 +93,10 @@ TEST(CalendarBatchTest, ForecastsTheItalianYearAsWellAsTheSingleSeriesModel) {
 
 TEST(CalendarBatchTest, AScaledSeriesGetsTheScaledForecast) {
   // Log load: scaling a series shifts the levels only.
-  const ModelParams params = YearParams();
+  const ModelSpec params = YearParams();
   const Date from = YearStart(2012);
   const Date to = YearStart(2020);
-  const CalendarBatch batch(params, from, to, to, YearStart(2021));
+  const CalendarBatch batch(params.common, CalendarParamsOf(params), from, to, to, YearStart(2021));
   const std::vector<double> italy = Loads(BundledSeries(), from, to);
   const SeriesForecast base = batch.FitPredict(italy);
   const SeriesForecast scaled = batch.FitPredict(Variant(italy, 0.001, 0.0));

@@ -22,8 +22,8 @@ using testing::D;
 using testing::SyntheticSeries;
 using testing::YearStart;
 
-ModelParams Params(int fourier_order = 4, int epochs = 20) {
-  return {.kind = "calendar_regression", .epochs = epochs, .fourier_order = fourier_order};
+CalendarRegressionParams Params(int fourier_order = 4, int epochs = 20) {
+  return {.epochs = epochs, .fourier_order = fourier_order};
 }
 
 /// Largest absolute difference between fitted and true coefficients, by name, over the columns
@@ -46,7 +46,7 @@ double MaxCoefficientError(const CalendarRegression& model, const CalendarDesign
 }
 
 TEST(CalendarRegression, HasItsKind) {
-  EXPECT_EQ(CalendarRegression(Params()).kind(), "calendar_regression");
+  EXPECT_EQ(CalendarRegression({}, Params()).kind(), "calendar_regression");
 }
 
 TEST(CalendarRegression, RecoversKnownCoefficientsFromNoiseFreeDataInOnePass) {
@@ -54,7 +54,7 @@ TEST(CalendarRegression, RecoversKnownCoefficientsFromNoiseFreeDataInOnePass) {
   // coefficients, up to the tiny ridge that keeps unused columns at zero.
   const TimeSeries series = SyntheticSeries(2015, 2018, 4);
   const Frame training = BuildFrame(series, YearStart(2015), YearStart(2019));
-  CalendarRegression model(Params(4, /*epochs=*/1));
+  CalendarRegression model({}, Params(4, /*epochs=*/1));
   model.Fit(training);
   std::string worst;
   EXPECT_LT(MaxCoefficientError(model, CalendarDesign(4, 2015, 2018), &worst), 2e-3) << worst;
@@ -70,7 +70,7 @@ TEST(CalendarRegression, RecoversKnownCoefficientsFromNearlyExactData) {
   // 0.1% noise with the full robust fit: near-exact recovery.
   const TimeSeries series = SyntheticSeries(2015, 2018, 4, /*noise=*/1e-3, /*seed=*/5);
   const Frame training = BuildFrame(series, YearStart(2015), YearStart(2019));
-  CalendarRegression model(Params());
+  CalendarRegression model({}, Params());
   model.Fit(training);
   std::string worst;
   EXPECT_LT(MaxCoefficientError(model, CalendarDesign(4, 2015, 2018), &worst), 3e-3) << worst;
@@ -84,7 +84,7 @@ TEST(CalendarRegression, RecoversKnownCoefficientsFromNearlyExactData) {
 
 TEST(CalendarRegression, RecoversKnownCoefficientsThroughNoise) {
   const TimeSeries series = SyntheticSeries(2013, 2018, 4, /*noise=*/0.04, /*seed=*/7);
-  CalendarRegression model(Params());
+  CalendarRegression model({}, Params());
   model.Fit(BuildFrame(series, YearStart(2013), YearStart(2019)));
   std::string worst;
   EXPECT_LT(MaxCoefficientError(model, CalendarDesign(4, 2013, 2018), &worst), 0.03) << worst;
@@ -104,9 +104,9 @@ TEST(CalendarRegression, HuberFitResistsOutliersBetterThanOneLeastSquaresPass) {
   }
   const Frame training = BuildFrame(series, YearStart(2014), YearStart(2018));
   const CalendarDesign design(4, 2014, 2017);
-  CalendarRegression huber(Params(4, 20));
+  CalendarRegression huber({}, Params(4, 20));
   huber.Fit(training);
-  CalendarRegression plain(Params(4, 1));  // one pass: ordinary least squares
+  CalendarRegression plain({}, Params(4, 1));  // one pass: ordinary least squares
   plain.Fit(training);
   // A Christmas day of one day type may occur only once or twice in four years: when one of those
   // days is an outlier no fit can tell, so the comparison covers the columns set on 8 days or more.
@@ -133,7 +133,7 @@ TEST(CalendarRegression, HuberFitResistsOutliersBetterThanOneLeastSquaresPass) {
 TEST(CalendarRegression, ForecastsStartFromTheRecentLevel) {
   // With nearly exact data the year after training is predicted at the last year's level.
   const TimeSeries series = SyntheticSeries(2015, 2018, 2, /*noise=*/1e-3);
-  CalendarRegression model(Params(2));
+  CalendarRegression model({}, Params(2));
   model.Fit(BuildFrame(series, YearStart(2015), YearStart(2019)));
   const CalendarDesign design(2, 2015, 2018);
   const std::vector<double> beta = testing::TrueCoefficients(design);
@@ -149,9 +149,7 @@ TEST(CalendarRegression, ForecastsStartFromTheRecentLevel) {
 
 TEST(CalendarRegression, IntervalsBracketTheMean) {
   const TimeSeries series = SyntheticSeries(2016, 2018, 4, 0.05, 5);
-  ModelParams params = Params();
-  params.interval_coverage = 0.8;
-  CalendarRegression model(params);
+  CalendarRegression model({.interval_coverage = 0.8}, Params());
   model.Fit(BuildFrame(series, YearStart(2016), YearStart(2019)));
   const Forecast forecast =
       model.Predict(BuildFrame({}, YearStart(2019), YearStart(2019) + 30), {});
@@ -170,7 +168,7 @@ TEST(CalendarRegression, IgnoresMissingAndNonPositiveLoads) {
   for (Date d = D("2017-02-01"); d < D("2017-04-01"); ++d) series.set(d, kMissing);
   series.set(D("2017-06-01"), 0.0);
   series.set(D("2017-06-02"), -5.0);
-  CalendarRegression model(Params());
+  CalendarRegression model({}, Params());
   model.Fit(BuildFrame(series, YearStart(2016), YearStart(2019)));
   const Frame all = BuildFrame(clean, YearStart(2016), YearStart(2019));
   for (std::size_t i = 0; i < all.size(); ++i) {
@@ -183,7 +181,7 @@ TEST(CalendarRegression, LevelColumnsSpanTheYearsWithData) {
   // Leading and trailing unknown days do not create level columns for years without data.
   TimeSeries series = SyntheticSeries(2016, 2017, 2, 0.01);
   const Frame training = BuildFrame(series, YearStart(2014), YearStart(2019));
-  CalendarRegression model(Params(2));
+  CalendarRegression model({}, Params(2));
   model.Fit(training);
   const nlohmann::json state = model.SaveState();
   EXPECT_EQ(state.at("first_year"), 2016);
@@ -194,7 +192,7 @@ TEST(CalendarRegression, LevelColumnsSpanTheYearsWithData) {
 }
 
 TEST(CalendarRegression, RejectsTrainingWithoutKnownLoads) {
-  CalendarRegression model(Params());
+  CalendarRegression model({}, Params());
   EXPECT_THROW(model.Fit(Frame{}), DataError);
   EXPECT_THROW(model.Fit(BuildFrame(TimeSeries(), YearStart(2018), YearStart(2019))), DataError);
 }
@@ -202,7 +200,7 @@ TEST(CalendarRegression, RejectsTrainingWithoutKnownLoads) {
 TEST(CalendarRegression, PredictsYearAheadOnBundledDataBetterThanFivePercent) {
   // Trained on 2013-2018, forecasting all of 2019 without seeing any of it.
   const TimeSeries& series = BundledSeries();
-  CalendarRegression model(Params());
+  CalendarRegression model({}, Params());
   model.Fit(BuildFrame(series, YearStart(2013), YearStart(2019)));
   const Frame targets = BuildFrame(series, YearStart(2019), YearStart(2020));
   const Forecast forecast = model.Predict(targets, series.slice(YearStart(2013), YearStart(2019)));
@@ -219,14 +217,14 @@ TEST(CalendarRegression, PredictsYearAheadOnBundledDataBetterThanFivePercent) {
 
 TEST(CalendarRegression, SaveLoadRoundTripGivesIdenticalPredictions) {
   const TimeSeries series = SyntheticSeries(2015, 2018, 3, 0.03, 9);
-  ModelParams params = Params(3);
+  CalendarRegressionParams params = Params(3);
   params.level_years = 2;
-  CalendarRegression model(params);
+  CalendarRegression model({}, params);
   model.Fit(BuildFrame(series, YearStart(2015), YearStart(2019)));
   // Through text, as the artifact is stored.
   const nlohmann::json state = nlohmann::json::parse(model.SaveState().dump());
   // The loaded model takes fourier_order and level_years from the state, not from its params.
-  CalendarRegression loaded(Params(4));
+  CalendarRegression loaded({}, Params(4));
   loaded.LoadState(state);
   EXPECT_EQ(loaded.SaveState(), model.SaveState());
   EXPECT_EQ(loaded.residual_scale(), model.residual_scale());
@@ -240,7 +238,7 @@ TEST(CalendarRegression, SaveLoadRoundTripGivesIdenticalPredictions) {
 }
 
 TEST(CalendarRegression, SavedStateNamesEveryCoefficient) {
-  CalendarRegression model(Params(2));
+  CalendarRegression model({}, Params(2));
   model.Fit(BuildFrame(SyntheticSeries(2017, 2018, 2, 0.01), YearStart(2017), YearStart(2019)));
   const nlohmann::json state = model.SaveState();
   const CalendarDesign design(2, 2017, 2018);
@@ -253,7 +251,7 @@ TEST(CalendarRegression, SavedStateNamesEveryCoefficient) {
 }
 
 TEST(CalendarRegression, LoadStateRejectsMalformedState) {
-  CalendarRegression model(Params(2));
+  CalendarRegression model({}, Params(2));
   model.Fit(BuildFrame(SyntheticSeries(2017, 2018, 2, 0.01), YearStart(2017), YearStart(2019)));
   const nlohmann::json good = model.SaveState();
 
@@ -281,7 +279,7 @@ TEST(CalendarRegression, LoadStateRejectsMalformedState) {
   bad.push_back(wrong_order);
 
   for (const nlohmann::json& state : bad) {
-    CalendarRegression fresh(Params(2));
+    CalendarRegression fresh({}, Params(2));
     EXPECT_THROW(fresh.LoadState(state), StorageError) << state.dump().substr(0, 200);
   }
 }
@@ -397,18 +395,18 @@ TEST(FitHuber, OneEpochOnASparseDesignSolvesTheWeightedNormalEquations) {
 }
 
 TEST(CalendarRegression, LoadStateRejectsFirstYearAfterLastYear) {
-  CalendarRegression model(Params(2));
+  CalendarRegression model({}, Params(2));
   model.Fit(BuildFrame(SyntheticSeries(2017, 2018, 2, 0.01), YearStart(2017), YearStart(2019)));
   const nlohmann::json good = model.SaveState();
   {
-    CalendarRegression fresh(Params(2));
+    CalendarRegression fresh({}, Params(2));
     EXPECT_NO_THROW(fresh.LoadState(good));
   }
   // An inverted year range is a corrupt artifact, reported as a StorageError, not an assert.
   nlohmann::json inverted = good;
   inverted["first_year"] = 2019;
   inverted["last_year"] = 2018;
-  CalendarRegression fresh(Params(2));
+  CalendarRegression fresh({}, Params(2));
   EXPECT_THROW(fresh.LoadState(inverted), StorageError);
   nlohmann::json far_inverted = good;
   far_inverted["first_year"] = 2018;
@@ -417,7 +415,7 @@ TEST(CalendarRegression, LoadStateRejectsFirstYearAfterLastYear) {
 }
 
 TEST(CalendarRegression, LoadStateRejectsInvalidDesignParameters) {
-  CalendarRegression model(Params(2));
+  CalendarRegression model({}, Params(2));
   model.Fit(BuildFrame(SyntheticSeries(2017, 2018, 2, 0.01), YearStart(2017), YearStart(2019)));
   const nlohmann::json good = model.SaveState();
   nlohmann::json negative_order = good;
@@ -425,7 +423,7 @@ TEST(CalendarRegression, LoadStateRejectsInvalidDesignParameters) {
   nlohmann::json no_level_years = good;
   no_level_years["level_years"] = 0;
   for (const nlohmann::json& state : {negative_order, no_level_years}) {
-    CalendarRegression fresh(Params(2));
+    CalendarRegression fresh({}, Params(2));
     EXPECT_THROW(fresh.LoadState(state), StorageError) << state.dump().substr(0, 200);
   }
 }
@@ -433,7 +431,7 @@ TEST(CalendarRegression, LoadStateRejectsInvalidDesignParameters) {
 TEST(CalendarRegression, LoadStateRejectsHugeOrFractionalDesignNumbers) {
   // A corrupt state must neither build a design of billions of columns nor convert numbers that
   // do not fit an int.
-  CalendarRegression model(Params(2));
+  CalendarRegression model({}, Params(2));
   model.Fit(BuildFrame(SyntheticSeries(2017, 2018, 2, 0.01), YearStart(2017), YearStart(2019)));
   const nlohmann::json good = model.SaveState();
   const std::vector<std::pair<std::string, nlohmann::json>> bad = {
@@ -443,7 +441,7 @@ TEST(CalendarRegression, LoadStateRejectsHugeOrFractionalDesignNumbers) {
   for (const auto& [key, value] : bad) {
     nlohmann::json state = good;
     state[key] = value;
-    CalendarRegression fresh(Params(2));
+    CalendarRegression fresh({}, Params(2));
     EXPECT_THROW(fresh.LoadState(state), StorageError) << key << " = " << value.dump();
   }
 }
@@ -455,7 +453,7 @@ TEST(CalendarRegression, StaysAccurateOnNoiseFreeDataWithManyEpochs) {
   const Frame training = BuildFrame(series, YearStart(2015), YearStart(2019));
   for (int epochs : {1, 2, 5, 20, 100}) {
     SCOPED_TRACE("epochs " + std::to_string(epochs));
-    CalendarRegression model(Params(4, epochs));
+    CalendarRegression model({}, Params(4, epochs));
     model.Fit(training);
     double max_error = 0.0;
     for (std::size_t i = 0; i < training.size(); ++i) {

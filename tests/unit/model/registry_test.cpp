@@ -3,11 +3,15 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/errors.hpp"
+#include "core/hash.hpp"
+#include "model/kinds.hpp"
 #include "unit/model/model_test_data.hpp"
 
 namespace loadcast {
@@ -21,14 +25,20 @@ using testing::YearStart;
   return ::testing::AssertionFailure() << "'" << part << "' not found in:\n" << text;
 }
 
-ModelParams Params(const std::string& kind) {
-  return {.kind = kind,
-          .training_years = 3,
-          .epochs = 8,
-          .fourier_order = 2,
-          .huber_k = 2.0,
-          .level_years = 2,
-          .interval_coverage = 0.8};
+/// A spec of `kind` away from the defaults wherever the kind has a parameter.
+ModelSpec Params(const std::string& kind) {
+  ModelSpec spec = DefaultModelSpec(kind);
+  spec.common.training_years = 3;
+  spec.common.interval_coverage = 0.8;
+  auto calendar = [](CalendarRegressionParams& p) {
+    p.epochs = 8;
+    p.fourier_order = 2;
+    p.huber_k = 2.0;
+    p.level_years = 2;
+  };
+  if (auto* p = std::get_if<CalendarRegressionParams>(&spec.params)) calendar(*p);
+  if (auto* p = std::get_if<CalendarArParams>(&spec.params)) calendar(*p);
+  return spec;
 }
 
 /// Three years of noisy synthetic load, enough for every kind to train quickly.
@@ -76,10 +86,10 @@ TEST(MakeForecaster, BuildsEveryRegisteredKind) {
   }
 }
 
-TEST(MakeForecaster, RejectsUnknownKindListingValidKinds) {
+TEST(DefaultModelSpec, RejectsUnknownKindListingValidKinds) {
   for (const char* kind : {"prophet", "", "Calendar_AR", "calendar-ar"}) {
     try {
-      MakeForecaster(Params(kind));
+      DefaultModelSpec(kind);
       ADD_FAILURE() << "built '" << kind << "'";
     } catch (const UsageError& e) {
       EXPECT_TRUE(Contains(e.what(), "unknown model kind '" + std::string(kind) + "'"));
@@ -144,24 +154,21 @@ TEST(Features, NameWhatEachFittedKindReads) {
 TEST(ArtifactParams, ReadsTheHyperParametersBack) {
   const nlohmann::json artifact =
       SaveArtifact(*Trained("calendar_regression"), Params("calendar_regression"), kInfo);
-  const ModelParams params = ArtifactParams(artifact);
-  EXPECT_EQ(params.kind, "calendar_regression");
+  const ModelSpec params = ArtifactParams(artifact);
+  EXPECT_EQ(params.kind(), "calendar_regression");
   EXPECT_EQ(ParamsToJson(params), ParamsToJson(Params("calendar_regression")));
   EXPECT_THROW(ArtifactParams(nlohmann::json::object()), StorageError);
 }
 
 TEST(SpecHash, ChangesWithKindAndEveryHyperParameter) {
-  const ModelParams base = Params("calendar_regression");
+  const ModelSpec base = Params("calendar_regression");
   EXPECT_EQ(SpecHash(base), SpecHash(Params("calendar_regression")));
-  ModelParams other = base;
-  other.kind = "calendar_ar";
-  EXPECT_NE(SpecHash(other), SpecHash(base));
-  other = base;
-  other.fourier_order += 1;
-  EXPECT_NE(SpecHash(other), SpecHash(base));
-  other = base;
-  other.recency_halflife = 0.5;
-  EXPECT_NE(SpecHash(other), SpecHash(base));
+  EXPECT_NE(SpecHash(Params("calendar_ar")), SpecHash(base));
+  for (const ParamDef& def : KindOf(base).params) {
+    ModelSpec other = base;
+    std::visit([](auto* p) { *p += 1; }, def.field(other));
+    EXPECT_NE(SpecHash(other), SpecHash(base)) << def.key;
+  }
 }
 
 TEST(InputsHash, CoversEveryObjectAndItsContent) {
@@ -243,7 +250,7 @@ TEST(LoadArtifact, RejectsFutureFormatVersion) {
 TEST(LoadArtifact, RejectsIntegersThatAreFractionsOrBeyondInt) {
   // Converting these to int would be undefined (1e300) or wrap around to a valid version (2^32+2).
   const nlohmann::json good =
-      SaveArtifact(*Trained("seasonal_naive"), Params("seasonal_naive"), kInfo);
+      SaveArtifact(*Trained("calendar_regression"), Params("calendar_regression"), kInfo);
   for (const nlohmann::json& version : {nlohmann::json(1e300), nlohmann::json(1.5),
                                         nlohmann::json(4294967298U), nlohmann::json(-4294967294)}) {
     nlohmann::json artifact = good;
@@ -265,8 +272,7 @@ TEST(LoadArtifact, RejectsIntegersThatAreFractionsOrBeyondInt) {
 TEST(LoadArtifact, RejectsParamsNoConfigAllows) {
   // Integers that fit but that a config file would refuse: a corrupt artifact must not make a
   // gate re-fit iterate a billion times or build thousands of harmonics.
-  const nlohmann::json good =
-      SaveArtifact(*Trained("seasonal_naive"), Params("seasonal_naive"), kInfo);
+  const nlohmann::json good = SaveArtifact(*Trained("calendar_ar"), Params("calendar_ar"), kInfo);
   const std::vector<std::pair<std::string, nlohmann::json>> cases = {
       {"epochs", 1000000000}, {"fourier_order", 5000},    {"training_years", 0},
       {"huber_k", -1.0},      {"interval_coverage", 2.0}, {"level_days", 100000}};
@@ -315,6 +321,66 @@ TEST(LoadArtifact, RejectsMissingOrBrokenParts) {
   nlohmann::json swapped = good;
   swapped["kind"] = "calendar_ar";
   EXPECT_FALSE(LoadError(swapped).empty());
+}
+
+/// An artifact the build before the kinds had parameters of their own wrote (flat params, every
+/// kind listing all ten): `loadcast train --target-year 2020` on the bundled data, both horizons,
+/// and the year horizon once more as the seasonal naive with training_years 3.
+nlohmann::json FlatParamsArtifact(const std::string& kind) {
+  std::ifstream in(std::filesystem::path(LOADCAST_SOURCE_DIR) / "tests/fixtures/artifacts" /
+                   (kind + "_v2.json"));
+  return nlohmann::json::parse(in);
+}
+
+TEST(LoadArtifact, ReadsArtifactsWrittenWithFlatParams) {
+  for (std::string_view kind : ForecasterKinds()) {
+    SCOPED_TRACE(kind);
+    const nlohmann::json artifact = FlatParamsArtifact(std::string(kind));
+    ASSERT_EQ(artifact.at("format_version"), 2);
+    const auto model = LoadArtifact(artifact);
+    EXPECT_EQ(model->kind(), kind);
+    EXPECT_EQ(model->SaveState(), artifact.at("state"));
+    EXPECT_EQ(nlohmann::json(model->Features()), artifact.at("features"));
+    const ModelSpec spec = ArtifactParams(artifact);
+    EXPECT_EQ(spec.kind(), kind);
+    // The kind's own parameters read back; the others a flat artifact listed are ignored.
+    const nlohmann::json params = ParamsToJson(spec);
+    for (const auto& [key, value] : params.items()) {
+      EXPECT_EQ(value, artifact.at("params").at(key)) << key;
+    }
+  }
+  EXPECT_EQ(ArtifactParams(FlatParamsArtifact("seasonal_naive")).common.training_years, 3);
+}
+
+TEST(SpecHash, OfTheCalendarKindsIsTheOneTheirFlatArtifactsRecorded) {
+  // Their params list the same keys as before, so the registry sees the same specification.
+  for (const char* kind : {"calendar_regression", "calendar_ar"}) {
+    const nlohmann::json artifact = FlatParamsArtifact(kind);
+    EXPECT_EQ(ParamsToJson(ArtifactParams(artifact)), artifact.at("params")) << kind;
+    EXPECT_EQ(SpecHash(ArtifactParams(artifact)), artifact.at("spec_hash")) << kind;
+  }
+  // The same for the default config, and the model config hash of each horizon too.
+  const Config config = ResolveModels(DefaultConfig("."));
+  EXPECT_EQ(SpecHash(ModelSpecOf(config, Horizon::kYear)),
+            FlatParamsArtifact("calendar_regression").at("spec_hash"));
+  EXPECT_EQ(SpecHash(ModelSpecOf(config, Horizon::kDay)),
+            FlatParamsArtifact("calendar_ar").at("spec_hash"));
+  EXPECT_EQ(Sha256Hex(DumpModelConfig(config, Horizon::kYear)).substr(0, 16),
+            FlatParamsArtifact("calendar_regression").at("config_hash"));
+  EXPECT_EQ(Sha256Hex(DumpModelConfig(config, Horizon::kDay)).substr(0, 16),
+            FlatParamsArtifact("calendar_ar").at("config_hash"));
+}
+
+TEST(SpecHash, OfTheSeasonalNaiveCoversOnlyItsOwnParameters) {
+  // Its flat artifact's hash covered calendar parameters it never read; its spec is now its
+  // kind and three common parameters, so the hash differs from the recorded one, once.
+  const nlohmann::json artifact = FlatParamsArtifact("seasonal_naive");
+  const ModelSpec spec = ArtifactParams(artifact);
+  EXPECT_EQ(ParamsToJson(spec), (nlohmann::json{{"kind", "seasonal_naive"},
+                                                {"training_years", 3},
+                                                {"calibration_years", 3},
+                                                {"interval_coverage", 0.9}}));
+  EXPECT_NE(SpecHash(spec), artifact.at("spec_hash"));
 }
 
 }  // namespace

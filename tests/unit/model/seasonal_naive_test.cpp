@@ -122,8 +122,8 @@ TEST(SeasonalNaive, UnfittedModelHasAPointInterval) {
 TEST(SeasonalNaive, IntervalWidensWithCoverage) {
   const TimeSeries& series = testing::BundledSeries();
   const Frame training = BuildFrame(series, YearStart(2013), YearStart(2019));
-  SeasonalNaive narrow(ModelParams{.kind = "seasonal_naive", .interval_coverage = 0.5});
-  SeasonalNaive wide(ModelParams{.kind = "seasonal_naive", .interval_coverage = 0.99});
+  SeasonalNaive narrow(CommonModelParams{.interval_coverage = 0.5});
+  SeasonalNaive wide(CommonModelParams{.interval_coverage = 0.99});
   narrow.Fit(training);
   wide.Fit(training);
   const Frame targets = Targets(D("2019-03-01"), D("2019-03-02"));

@@ -18,6 +18,7 @@
 
 #include "core/errors.hpp"
 #include "core/hash.hpp"
+#include "model/kinds.hpp"
 #include "pipeline/model_registry.hpp"
 #include "support/temp_dir.hpp"
 
@@ -66,9 +67,9 @@ std::vector<std::string> StepNames(const FlowResult& result) {
 /// a smaller fit keeps the binary fast.
 Config FastConfig(const std::filesystem::path& base_dir) {
   Config config = DefaultConfig(base_dir);
-  for (ModelParams* params : {&config.year_model, &config.day_model}) {
-    params->training_years = 2;
-    params->epochs = 3;
+  for (ModelSection* model : {&config.year_model, &config.day_model}) {
+    model->Set("training_years", "2");
+    model->Set("epochs", "3");
   }
   return config;
 }
@@ -122,8 +123,9 @@ TEST(IngestFlow, StoresTheBundledDataInASucceededRun) {
   EXPECT_EQ(run.status, "succeeded");
   EXPECT_EQ(run.target_year, std::nullopt);
   EXPECT_EQ(run.horizon, "");
-  // Each run records the configuration it ran with.
-  EXPECT_EQ(run.config, DumpConfig(config));
+  // Each run records the configuration it ran with, every parameter of each model's kind listed.
+  EXPECT_EQ(run.config, DumpConfig(ResolveModels(config)));
+  EXPECT_NE(run.config.find("    epochs: 20\n"), std::string::npos);
   EXPECT_EQ(data.CountAlerts(result.run_id), 0);
 }
 
@@ -571,7 +573,7 @@ TEST_F(FlowsTest, AWeakerCandidateStaysChallengerAndTheChampionKeepsForecasting)
 TEST_F(FlowsTest, ABetterCandidateIsPromotedAndRollbackRestoresThePreviousChampion) {
   const ModelRecord first = *db().FindAliased(Horizon::kYear, "champion");
   Config better = config_;
-  better.year_model.training_years = 6;
+  better.year_model.Set("training_years", "6");
   const FlowResult trained = TrainFlow(*data_, better, 2021, Horizon::kYear);
   ASSERT_TRUE(trained.gate && trained.gate->decision);
   const ModelDecision& d = *trained.gate->decision;

@@ -54,11 +54,11 @@ TimeSeries SyntheticLoad(Date from, Date to) {
   return series;
 }
 
-ModelParams NaiveParams(int calibration_years) {
-  return {.kind = "seasonal_naive",
-          .training_years = 2,
-          .calibration_years = calibration_years,
-          .interval_coverage = 0.9};
+ModelSpec NaiveParams(int calibration_years) {
+  return {.common = {.training_years = 2,
+                     .calibration_years = calibration_years,
+                     .interval_coverage = 0.9},
+          .params = SeasonalNaiveParams{}};
 }
 
 TEST(DayTypeOf, SeparatesWorkdaysSaturdaysAndSundaysOrHolidays) {
@@ -200,7 +200,7 @@ TEST(CalibrateIntervals, IsDeterministicForBothHorizons) {
 TEST(BacktestFolds, ACacheFitsEachYearOnceAndGivesTheSameFolds) {
   const TimeSeries history = SyntheticLoad(D(2012, 1, 1), D(2022, 1, 1));
   for (Horizon h : {Horizon::kYear, Horizon::kDay}) {
-    const ModelParams params = NaiveParams(3);
+    const ModelSpec params = NaiveParams(3);
     const auto uncached = BacktestFolds(history, params, h, 2021, 5);
     FoldCache cache;
     const auto first = BacktestFolds(history, params, h, 2021, 5, &cache);
@@ -221,7 +221,7 @@ TEST(BacktestFolds, ACacheFitsEachYearOnceAndGivesTheSameFolds) {
 
 TEST(FoldCache, ReusesAFoldOnlyForTheSameSliceOfHistory) {
   const TimeSeries history = SyntheticLoad(D(2014, 1, 1), D(2021, 1, 1));
-  const ModelParams params = NaiveParams(3);
+  const ModelSpec params = NaiveParams(3);
   FoldCache cache;
   const auto folds = BacktestFolds(history, params, Horizon::kYear, 2020, 1, &cache);
   ASSERT_EQ(folds.size(), 1u);

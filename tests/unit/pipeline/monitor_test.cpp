@@ -27,12 +27,8 @@ TimeSeries SyntheticLoad(Date break_day, double factor) {
   return s;
 }
 
-ModelParams Params() {
-  ModelParams p;
-  p.kind = "calendar_regression";
-  p.training_years = 10;
-  p.fourier_order = 4;
-  return p;
+ModelSpec Params() {
+  return {.common = {.training_years = 10}, .params = CalendarRegressionParams{.fourier_order = 4}};
 }
 
 TEST(MeasureDrift, AQuietYearDoesNotDrift) {

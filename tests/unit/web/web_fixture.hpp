@@ -18,10 +18,10 @@ namespace loadcast::web {
 /// Training is the slow part of a flow; the dashboard shows whatever the model forecast.
 inline Config FastConfig(const std::filesystem::path& base_dir) {
   Config config = DefaultConfig(base_dir);
-  for (ModelParams* params : {&config.year_model, &config.day_model}) {
-    params->training_years = 2;
-    params->epochs = 3;
-    params->calibration_years = 1;
+  for (ModelSection* model : {&config.year_model, &config.day_model}) {
+    model->Set("training_years", "2");
+    model->Set("epochs", "3");
+    model->Set("calibration_years", "1");
   }
   config.registry.validation_years = 1;
   return config;
