@@ -9,7 +9,8 @@ Rules, over src/ (usage: scripts/check-sql.py SRC_DIR):
      SelectModels, and the placeholder lists of InClause; SelectModels is given literals only.
   4. SQL text grown with `sql +=` grows by literals, InClause(...) or a PostgreSQL placeholder
      numbered by the parameter counter (fmt::format(" AND x = ${}", next++)) only.
-Exits 1 listing every violation as file:line: problem.
+Exits 1 listing every violation as file:line: problem; exits 2 when SRC_DIR is not a folder or
+holds no .cpp or .hpp file, since a check over nothing would pass.
 """
 import pathlib
 import re
@@ -141,8 +142,16 @@ def check(path, problems):
 
 def main():
     root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "src")
+    # A check over nothing would pass whatever the sources hold: a folder that is not there or
+    # holds no sources is an error, not a clean bill.
+    if not root.is_dir():
+        print(f"check-sql: {root} is not a folder: nothing to check", file=sys.stderr)
+        return 2
     problems = []
     files = sorted(p for p in root.rglob("*") if p.suffix in {".cpp", ".hpp"})
+    if not files:
+        print(f"check-sql: no .cpp or .hpp files under {root}: nothing to check", file=sys.stderr)
+        return 2
     for path in files:
         check(path, problems)
     for p in problems:

@@ -1,6 +1,5 @@
 // End-to-end tests: the real loadcast binary on the bundled data, each test in a fresh folder.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 
 #include <filesystem>
@@ -8,13 +7,15 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "core/config.hpp"
 #include "core/date.hpp"
 #include "core/hash.hpp"
 #include "support/cli_runner.hpp"
-#include "support/snapshot.hpp"
 #include "support/temp_dir.hpp"
+#include "support/workspace_backends.hpp"
 
 namespace loadcast {
 namespace {
@@ -24,11 +25,13 @@ using testing::BundledData;
 using testing::TempDir;
 
 using Result = testing::CliResult;
-using testing::DataTables;
-using testing::HashTree;
+using testing::HashObjects;
 using testing::Json;
 using testing::Loadcast;
+using testing::ObjectBytes;
 using testing::Slurp;
+using testing::WorkspaceBucket;
+using testing::WorkspaceDataTables;
 
 int CountLines(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
@@ -45,8 +48,8 @@ class IngestedTest : public ::testing::Test {
 };
 
 TEST_F(IngestedTest, StoresOneObjectPerYearAndReingestIsANoOp) {
-  LOADCAST_SKIP_ON_REMOTE_BACKENDS("the bucket folder");
-  const auto before = HashTree(dir_ / "var/bucket");
+  const auto bucket = WorkspaceBucket(dir_.path());
+  const auto before = HashObjects(*bucket);
   EXPECT_EQ(before.size(), 16u);
   EXPECT_TRUE(before.contains("actuals/2006.csv"));
   EXPECT_TRUE(before.contains("actuals/2021.csv"));
@@ -54,7 +57,7 @@ TEST_F(IngestedTest, StoresOneObjectPerYearAndReingestIsANoOp) {
       Json(Loadcast(dir_.path(), {"ingest", BundledData().string(), "--json"}));
   EXPECT_TRUE(again["years_stored"].empty());
   EXPECT_EQ(again["years_unchanged"].size(), 16u);
-  EXPECT_EQ(HashTree(dir_ / "var/bucket"), before);
+  EXPECT_EQ(HashObjects(*bucket), before);
 }
 
 TEST_F(IngestedTest, YearAheadForecastsOfEveryDayBeatTheSeasonalNaive) {
@@ -128,10 +131,10 @@ void PrintTo(const BadFile& bad, std::ostream* os) { *os << bad.name; }
 class RejectsBadFile : public IngestedTest, public ::testing::WithParamInterface<BadFile> {};
 
 TEST_P(RejectsBadFile, WithExit3AnAlertAndNothingChanged) {
-  LOADCAST_SKIP_ON_REMOTE_BACKENDS("the bucket folder and the SQLite file");
   const BadFile& bad = GetParam();
-  const auto bucket_before = HashTree(dir_ / "var/bucket");
-  const std::string tables_before = DataTables(dir_ / "var/loadcast.db");
+  const auto bucket = WorkspaceBucket(dir_.path());
+  const auto bucket_before = HashObjects(*bucket);
+  const std::string tables_before = WorkspaceDataTables(dir_.path());
   const fs::path file = dir_.Write(bad.name + ".csv", bad.text);
 
   const Result r = Loadcast(dir_.path(), {"ingest", file.string()});
@@ -140,7 +143,7 @@ TEST_P(RejectsBadFile, WithExit3AnAlertAndNothingChanged) {
   EXPECT_NE(r.err.find(bad.expected), std::string::npos) << r.err;
 
   // The data objects and tables are unchanged; the file was quarantined with its reason.
-  auto bucket_after = HashTree(dir_ / "var/bucket");
+  auto bucket_after = HashObjects(*bucket);
   std::vector<std::string> quarantined;
   for (auto it = bucket_after.begin(); it != bucket_after.end();) {
     if (it->first.starts_with("quarantine/")) {
@@ -151,11 +154,11 @@ TEST_P(RejectsBadFile, WithExit3AnAlertAndNothingChanged) {
     }
   }
   EXPECT_EQ(bucket_after, bucket_before);
-  EXPECT_EQ(DataTables(dir_ / "var/loadcast.db"), tables_before);
+  EXPECT_EQ(WorkspaceDataTables(dir_.path()), tables_before);
   ASSERT_EQ(quarantined.size(), 2u);  // sorted: the copy, then its reason
   EXPECT_TRUE(quarantined[0].ends_with("-" + bad.name + ".csv")) << quarantined[0];
   EXPECT_EQ(quarantined[1], quarantined[0] + ".reason.json");
-  EXPECT_EQ(Slurp(dir_ / "var/bucket" / quarantined[0]), bad.text);
+  EXPECT_EQ(ObjectBytes(*bucket, quarantined[0]), bad.text);
   // One alert per finding (validation.<rule>, critical), and the run's data_rejected.
   const nlohmann::json alerts = Json(Loadcast(dir_.path(), {"alerts", "--json"}));
   ASSERT_GE(alerts.size(), 2u);
@@ -234,7 +237,7 @@ TEST_F(IngestedTest, BacktestScoresEachYearAndKeepsNoModel) {
   EXPECT_EQ(runs[0]["target_year"], 2019);
   EXPECT_EQ(runs[0]["status"], "succeeded");
   // A backtest never touches the registry.
-  EXPECT_FALSE(fs::exists(dir_ / "var/bucket/models"));
+  EXPECT_EQ(WorkspaceBucket(dir_.path())->List("models/"), std::vector<std::string>{});
 
   const Result table =
       Loadcast(dir_.path(), {"backtest", "--from", "2019", "--to", "2020", "--horizon", "day"});
@@ -259,7 +262,9 @@ TEST_F(IngestedTest, BacktestRefusesFromAfterToAndRejectsMissingTrainingData) {
 }
 
 TEST(Cli, RelativePathsInTheConfigResolveAgainstTheWorkingDirectory) {
-  LOADCAST_SKIP_ON_REMOTE_BACKENDS("the local paths of the config");
+  LOADCAST_SKIP_ON_REMOTE_BACKENDS(
+      "checks where relative paths in the config's storage.url and database.url land; on "
+      "PostgreSQL and S3 both are URLs from the environment, with no path to resolve");
   TempDir dir;
   const fs::path config = dir.Write(
       "etc/loadcast.yaml", "storage:\n  url: data/bucket\ndatabase:\n  url: data/db.sqlite\n");

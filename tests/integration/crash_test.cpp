@@ -1,16 +1,17 @@
 // Crash safety of the real binary: `loadcast run` (and `ingest`) killed with SIGKILL at each
-// crash point of its write path (LOADCAST_CRASH_AT) and at spread-out moments from outside. After
-// every kill the SQLite file passes its integrity check, each published forecast is whole, each
+// crash point of its write path (LOADCAST_CRASH_AT) and at spread-out moments from outside, on
+// either backends. After every kill the database is sound (the SQLite file passes its integrity
+// check), each published forecast is whole, each
 // model row (the champion's included) points at an artifact that is there with the content its
 // version names, and the next run succeeds, marks the killed run failed with a run_abandoned
 // warning, and ends where a run never interrupted ends.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sqlite3.h>
 
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
@@ -23,6 +24,7 @@
 #include "support/ingested_workspace.hpp"
 #include "support/snapshot.hpp"
 #include "support/temp_dir.hpp"
+#include "support/workspace_backends.hpp"
 
 namespace loadcast {
 namespace {
@@ -30,6 +32,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::BackgroundProcess;
 using testing::BundledData;
+using testing::HashObjects;
 using testing::HashTree;
 using testing::IntegrityCheck;
 using testing::Json;
@@ -38,23 +41,9 @@ using testing::Slurp;
 using testing::TempDir;
 using Result = testing::CliResult;
 
-/// Rows of a query on the database, each as its columns' text.
-std::vector<std::vector<std::string>> Query(const fs::path& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  std::vector<std::vector<std::string>> rows;
-  const int status = sqlite3_exec(
-      db, sql.c_str(),
-      [](void* out, int n, char** values, char**) {
-        std::vector<std::string> row;
-        for (int i = 0; i < n; ++i) row.emplace_back(values[i] ? values[i] : "NULL");
-        static_cast<std::vector<std::vector<std::string>>*>(out)->push_back(std::move(row));
-        return 0;
-      },
-      &rows, nullptr);
-  EXPECT_EQ(status, SQLITE_OK) << sql << ": " << sqlite3_errmsg(db);
-  sqlite3_close(db);
-  return rows;
+/// Rows of a query on the database of a loadcast process started in `dir`.
+std::vector<std::vector<std::string>> Query(const fs::path& dir, const std::string& sql) {
+  return testing::QueryWorkspace(dir, sql);
 }
 
 /// What a run of 2020 leaves that must not depend on whether an earlier run was killed.
@@ -76,7 +65,7 @@ class CrashTest : public testing::IngestedWorkspaceTest {
     IngestedWorkspaceTest::SetUpTestSuite();
     // The outcome of a run never interrupted, in a copy.
     TempDir clean;
-    CopyIngested(clean.path() / "var");
+    CopyIngestedWorkspace(clean.path());
     const Result run = Loadcast(clean.path(), {"run", "--target-year", "2020"});
     ASSERT_EQ(run.exit_code, 0) << run.err;
     reference_ = new Outcome(OutcomeIn(clean.path()));
@@ -86,18 +75,13 @@ class CrashTest : public testing::IngestedWorkspaceTest {
     reference_ = nullptr;
     IngestedWorkspaceTest::TearDownTestSuite();
   }
-  void SetUp() override {
-    LOADCAST_SKIP_ON_REMOTE_BACKENDS("the SQLite file and the bucket folder");
-    CopyIngested(dir_ / "var");
-  }
+  void SetUp() override { CopyIngestedWorkspace(dir_.path()); }
 
-  fs::path Database() const { return dir_ / "var/loadcast.db"; }
-  fs::path Bucket() const { return dir_ / "var/bucket"; }
+  const ObjectStore& Bucket() const { return *bucket_; }
 
   static Outcome OutcomeIn(const fs::path& dir) {
     Outcome o;
-    const fs::path db = dir / "var/loadcast.db";
-    const auto champion = Query(db,
+    const auto champion = Query(dir,
                                 "SELECT m.version FROM model_aliases a JOIN models m ON m.id = "
                                 "a.model_id WHERE a.horizon = 'year' AND a.alias = 'champion'");
     if (!champion.empty()) o.champion = champion[0][0];
@@ -109,7 +93,7 @@ class CrashTest : public testing::IngestedWorkspaceTest {
     // The current forecast: the latest succeeded run of 2020 that published one.
     std::string rows;
     for (const auto& row :
-         Query(db,
+         Query(dir,
                "SELECT date, forecast, lower, upper FROM forecasts WHERE run_id = (SELECT "
                "MAX(r.id) FROM runs r WHERE r.status = 'succeeded' AND r.target_year = 2020 AND "
                "EXISTS (SELECT 1 FROM forecasts f WHERE f.run_id = r.id)) ORDER BY date")) {
@@ -123,28 +107,38 @@ class CrashTest : public testing::IngestedWorkspaceTest {
   /// What must hold after any kill: a sound database, whole forecasts, and every model row (so
   /// every alias) pointing at its artifact, whose bytes hash to the model's version.
   void ExpectIntact() {
-    EXPECT_EQ(IntegrityCheck(Database()), "ok");
+    // PostgreSQL keeps its own files sound; SQLite's file is checked here.
+    if (!testing::RemoteBackends()) {
+      EXPECT_EQ(IntegrityCheck(dir_ / "var/loadcast.db"), "ok");
+    }
     for (const auto& row :
-         Query(Database(), "SELECT run_id, COUNT(*) FROM forecasts GROUP BY run_id")) {
+         Query(dir_.path(), "SELECT run_id, COUNT(*) FROM forecasts GROUP BY run_id")) {
       EXPECT_EQ(row[1], "366") << "run " << row[0] << " has a partial forecast of 2020";
     }
-    for (const auto& row : Query(Database(), "SELECT id, version, artifact FROM models")) {
-      const fs::path artifact = Bucket() / row[2];
-      ASSERT_TRUE(fs::exists(artifact)) << "model " << row[0] << " points at missing " << row[2];
-      EXPECT_EQ(Sha256Hex(Slurp(artifact)).substr(0, 16), row[1]) << artifact;
+    for (const auto& row : Query(dir_.path(), "SELECT id, version, artifact FROM models")) {
+      const auto artifact = Bucket().Get(row[2]);
+      ASSERT_TRUE(artifact.has_value()) << "model " << row[0] << " points at missing " << row[2];
+      EXPECT_EQ(Sha256Hex(*artifact).substr(0, 16), row[1]) << row[2];
     }
-    EXPECT_TRUE(Query(Database(),
+    EXPECT_TRUE(Query(dir_.path(),
                       "SELECT horizon, alias FROM model_aliases WHERE model_id NOT IN (SELECT id "
                       "FROM models)")
                     .empty());
     // A hidden file can only be the temporary file of a write killed before its rename: named
     // after its object and its writer, who is dead. The bucket never lists hidden files, so it
-    // is never taken for an object (LocalBucketTest.ListIgnoresDotTemporaryFiles).
+    // is never taken for an object (LocalBucketTest.ListIgnoresDotTemporaryFiles). S3 stores an
+    // object with one PUT and has no temporary objects: any hidden key there fails.
     static const std::regex kTemporary(R"(\.[^/]+\.tmp-([0-9]+)-[0-9a-f]+)");
-    for (const auto& [key, hash] : HashTree(Bucket())) {
+    std::vector<std::string> keys = Bucket().List("");
+    if (!testing::RemoteBackends()) {
+      keys.clear();
+      for (const auto& [key, hash] : HashTree(dir_ / "var/bucket")) keys.push_back(key);
+    }
+    for (const std::string& key : keys) {
       const std::string name = fs::path(key).filename().string();
       if (!name.starts_with(".")) continue;
       std::smatch writer;
+      ASSERT_FALSE(testing::RemoteBackends()) << "hidden object " << key;
       ASSERT_TRUE(std::regex_match(name, writer, kTemporary)) << key;
       EXPECT_NE(::kill(static_cast<pid_t>(std::stol(writer[1].str())), 0), 0)
           << key << ": its writer still runs";
@@ -155,7 +149,7 @@ class CrashTest : public testing::IngestedWorkspaceTest {
   /// each, and ends as a run never interrupted does.
   void ExpectNextRunRecovers() {
     const std::size_t running =
-        Query(Database(), "SELECT id FROM runs WHERE status = 'running' AND locked_at IS NOT NULL")
+        Query(dir_.path(), "SELECT id FROM runs WHERE status = 'running' AND locked_at IS NOT NULL")
             .size();
     const std::size_t abandoned_before = AbandonedAlerts();
     const Result r = Loadcast(dir_.path(), {"run", "--target-year", "2020"});
@@ -164,7 +158,7 @@ class CrashTest : public testing::IngestedWorkspaceTest {
     // A run killed before it took the lock (in its first milliseconds) held nothing: it stays
     // on record as running, and is no run's concern.
     for (const auto& row :
-         Query(Database(), "SELECT id, locked_at FROM runs WHERE status = 'running'")) {
+         Query(dir_.path(), "SELECT id, locked_at FROM runs WHERE status = 'running'")) {
       EXPECT_EQ(row[1], "NULL") << "run " << row[0] << " held the lock and is still running";
     }
     EXPECT_EQ(AbandonedAlerts() - abandoned_before, running);
@@ -181,6 +175,7 @@ class CrashTest : public testing::IngestedWorkspaceTest {
 
   static Outcome* reference_;
   TempDir dir_;
+  std::unique_ptr<ObjectStore> bucket_ = testing::WorkspaceBucket(dir_.path());
 };
 
 Outcome* CrashTest::reference_ = nullptr;
@@ -194,7 +189,7 @@ TEST_P(KilledAtCrashPoint, LeavesEverythingIntactAndTheNextRunRecovers) {
   ASSERT_EQ(run.TermSignal(), SIGKILL) << "the run did not reach " << GetParam() << ":\n"
                                        << Slurp(dir_.path() / ".background.stderr");
   ExpectIntact();
-  const auto killed = Query(Database(), "SELECT status FROM runs ORDER BY id DESC LIMIT 1");
+  const auto killed = Query(dir_.path(), "SELECT status FROM runs ORDER BY id DESC LIMIT 1");
   ASSERT_EQ(killed.size(), 1u);
   EXPECT_EQ(killed[0][0], "running");
   ExpectNextRunRecovers();
@@ -225,13 +220,17 @@ INSTANTIATE_TEST_SUITE_P(Run, KilledAtCrashPoint,
 TEST_F(CrashTest, KilledAtSpreadOutMomentsFromOutsideEverythingStaysIntact) {
   // Kills from outside, at moments spread over a run's length, one after another in the same
   // folder: each leaves the database and bucket intact, and then a run recovers.
-  const auto start = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::duration length{};
   {
+    // Timed from the run's start: copying the workspace (on PostgreSQL and S3, a database and
+    // its objects) is no part of a run's length.
     TempDir timing;
-    fs::copy(dir_.path() / "var", timing.path() / "var", fs::copy_options::recursive);
+    testing::CopyWorkspace(dir_.path(), timing.path());
+    testing::BackendEnv(timing.path());  // on PostgreSQL, finds the copy: not timed either
+    const auto start = std::chrono::steady_clock::now();
     ASSERT_EQ(Loadcast(timing.path(), {"run", "--target-year", "2020"}).exit_code, 0);
+    length = std::chrono::steady_clock::now() - start;
   }
-  const auto length = std::chrono::steady_clock::now() - start;
   constexpr int kKills = 12;
   int killed = 0;
   for (int i = 0; i < kKills; ++i) {
@@ -253,12 +252,17 @@ TEST_F(CrashTest, IngestKilledBetweenYearsKeepsEachYearWholeAndIngestingAgainCom
                            {{"LOADCAST_CRASH_AT", "ingest:year-stored"}});
   ingest.Wait();
   ASSERT_EQ(ingest.TermSignal(), SIGKILL) << Slurp(fresh.path() / ".background.stderr");
-  EXPECT_EQ(IntegrityCheck(fresh.path() / "var/loadcast.db"), "ok");
-  const auto partial = HashTree(fresh.path() / "var/bucket");
+  if (!testing::RemoteBackends()) {
+    EXPECT_EQ(IntegrityCheck(fresh.path() / "var/loadcast.db"), "ok");
+    // No temporary file of a write left beside the one object either.
+    EXPECT_EQ(HashTree(fresh.path() / "var/bucket").size(), 1u);
+  }
+  const auto fresh_bucket = testing::WorkspaceBucket(fresh.path());
+  const auto partial = HashObjects(*fresh_bucket);
   EXPECT_EQ(partial.size(), 1u) << "one year object written, whole";
   const Result again = Loadcast(fresh.path(), {"ingest", BundledData().string()});
   ASSERT_EQ(again.exit_code, 0) << again.err;
-  EXPECT_EQ(HashTree(fresh.path() / "var/bucket"), HashTree(Bucket()));
+  EXPECT_EQ(HashObjects(*fresh_bucket), HashObjects(Bucket()));
 }
 
 }  // namespace

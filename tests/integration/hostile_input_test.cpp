@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -18,19 +19,21 @@
 #include "core/hash.hpp"
 #include "support/cli_runner.hpp"
 #include "support/ingested_workspace.hpp"
-#include "support/snapshot.hpp"
 #include "support/temp_dir.hpp"
+#include "support/workspace_backends.hpp"
 
 namespace loadcast {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::DataTables;
-using testing::HashTree;
+using testing::HashObjects;
 using testing::Json;
 using testing::Loadcast;
+using testing::ObjectBytes;
 using testing::Slurp;
 using testing::TempDir;
+using testing::WorkspaceBucket;
+using testing::WorkspaceDataTables;
 using Result = testing::CliResult;
 using Hashes = std::map<std::string, std::string>;
 
@@ -71,8 +74,8 @@ std::vector<HostileFile> Corpus() {
 }
 
 /// The bucket's objects without quarantine/, where rejected files are kept by design.
-Hashes DataObjects(const fs::path& bucket) {
-  Hashes objects = HashTree(bucket);
+Hashes DataObjects(const ObjectStore& bucket) {
+  Hashes objects = HashObjects(bucket);
   std::erase_if(objects, [](const auto& entry) { return entry.first.starts_with("quarantine/"); });
   return objects;
 }
@@ -87,14 +90,11 @@ struct Holdings {
 /// Each test works in its own copy of a folder that holds the bundled data (2006-2021).
 class HostileInputTest : public testing::IngestedWorkspaceTest {
  protected:
-  void SetUp() override {
-    LOADCAST_SKIP_ON_REMOTE_BACKENDS("the bucket folder and the SQLite file");
-    CopyIngested(dir_ / "var");
-  }
+  void SetUp() override { CopyIngestedWorkspace(dir_.path()); }
 
-  fs::path Bucket() const { return dir_ / "var/bucket"; }
+  const ObjectStore& Bucket() const { return *bucket_; }
   Holdings Hold() const {
-    return {DataObjects(Bucket()), Sha256Hex(DataTables(dir_ / "var/loadcast.db"))};
+    return {DataObjects(Bucket()), Sha256Hex(WorkspaceDataTables(dir_.path()))};
   }
 
   /// Ingests `input` and checks the rejection: exit 3, "input:line: problem [rule]" on stderr
@@ -127,12 +127,13 @@ class HostileInputTest : public testing::IngestedWorkspaceTest {
   }
 
   TempDir dir_;
+  std::unique_ptr<ObjectStore> bucket_ = WorkspaceBucket(dir_.path());
 };
 
 /// The stored actuals of `year` as (date, load) rows, from the bucket's object.
-std::vector<std::pair<std::string, double>> StoredRows(const fs::path& bucket, int year) {
+std::vector<std::pair<std::string, double>> StoredRows(const ObjectStore& bucket, int year) {
   std::vector<std::pair<std::string, double>> rows;
-  std::istringstream in(Slurp(bucket / ("actuals/" + std::to_string(year) + ".csv")));
+  std::istringstream in(ObjectBytes(bucket, "actuals/" + std::to_string(year) + ".csv"));
   std::string line;
   std::getline(in, line);  // header
   while (std::getline(in, line)) {
@@ -217,7 +218,7 @@ TEST_F(HostileInputTest, AFileNameThatTriesToLeaveTheBucketIsQuarantinedInsideIt
   }
   EXPECT_EQ(outside, 0u);
   std::size_t quarantined = 0;
-  for (const auto& [key, hash] : HashTree(Bucket())) quarantined += key.starts_with("quarantine/");
+  for (const std::string& key : Bucket().List("")) quarantined += key.starts_with("quarantine/");
   EXPECT_EQ(quarantined, 2u);  // the copy and its reason
 }
 

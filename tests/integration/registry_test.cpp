@@ -1,7 +1,6 @@
 // End-to-end tests of the model registry: the promotion gate, the champion predict uses,
 // rollback, reproducible re-runs, and the config and input hashes each run records.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -11,16 +10,20 @@
 #include "core/hash.hpp"
 #include "support/cli_runner.hpp"
 #include "support/temp_dir.hpp"
+#include "support/workspace_backends.hpp"
 
 namespace loadcast {
 namespace {
 
 namespace fs = std::filesystem;
 using testing::BundledData;
+using testing::CountWorkspaceRows;
 using testing::Json;
 using testing::Loadcast;
+using testing::ObjectBytes;
 using testing::Slurp;
 using testing::TempDir;
+using testing::WorkspaceBucket;
 using Result = testing::CliResult;
 using Args = std::vector<std::string>;
 
@@ -29,22 +32,6 @@ constexpr const char* kNaiveConfig = "models:\n  year:\n    kind: seasonal_naive
 // The calendar model without its yearly seasonality, on two years: worse than the default.
 constexpr const char* kWeakConfig =
     "models:\n  year:\n    fourier_order: 0\n    training_years: 2\n";
-
-int CountRows(const fs::path& db_path, const std::string& table) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  int count = -1;
-  const std::string sql = "SELECT COUNT(*) FROM " + table;
-  sqlite3_exec(
-      db, sql.c_str(),
-      [](void* out, int, char** values, char**) {
-        *static_cast<int*>(out) = std::stoi(values[0]);
-        return 0;
-      },
-      &count, nullptr);
-  sqlite3_close(db);
-  return count;
-}
 
 /// A folder with the bundled data ingested, and the commands the tests run in it.
 class RegistryTest : public ::testing::Test {
@@ -174,13 +161,12 @@ TEST_F(RegistryTest, RollbackWithoutAnEarlierChampionIsAUsageError) {
 }
 
 TEST_F(RegistryTest, IdenticalRunsRegisterOneVersionAndPublishOneForecastWhateverTheJobs) {
-  LOADCAST_SKIP_ON_REMOTE_BACKENDS("the SQLite file");
   // One thread, then two: the model, its calibration and validation are the same to the digit.
   const nlohmann::json first =
       RunJson({"--jobs", "1", "run", "--target-year", "2021", "--out", "a.csv"});
   EXPECT_TRUE(first["unchanged_since"].is_null());
   const std::size_t models = Models().size();
-  const int forecasts = CountRows(dir_ / "var/loadcast.db", "forecasts");
+  const int forecasts = CountWorkspaceRows(dir_.path(), "forecasts");
   const std::size_t decisions = RunJson({"models", "decisions"}).size();
   EXPECT_EQ(models, 1u);
   EXPECT_EQ(forecasts, 365);
@@ -196,7 +182,7 @@ TEST_F(RegistryTest, IdenticalRunsRegisterOneVersionAndPublishOneForecastWhateve
 
   EXPECT_EQ(Slurp(dir_ / "b.csv"), Slurp(dir_ / "a.csv"));
   EXPECT_EQ(Models().size(), models);
-  EXPECT_EQ(CountRows(dir_ / "var/loadcast.db", "forecasts"), forecasts);
+  EXPECT_EQ(CountWorkspaceRows(dir_.path(), "forecasts"), forecasts);
   EXPECT_EQ(RunJson({"models", "decisions"}).size(), decisions);
   const Result text = Run({"run", "--target-year", "2021"});
   EXPECT_NE(text.out.find("forecast unchanged since run"), std::string::npos) << text.out;
@@ -204,7 +190,6 @@ TEST_F(RegistryTest, IdenticalRunsRegisterOneVersionAndPublishOneForecastWhateve
 }
 
 TEST_F(RegistryTest, RunsRecordTheirConfigAndInputHashesAndChangedDataRefreshesTheModel) {
-  LOADCAST_SKIP_ON_REMOTE_BACKENDS("the bucket folder");
   const nlohmann::json first = RunJson({"run", "--target-year", "2021"});
   const std::string run_id = std::to_string(first["run_id"].get<int>());
   const nlohmann::json shown = RunJson({"runs", "show", run_id});
@@ -214,7 +199,7 @@ TEST_F(RegistryTest, RunsRecordTheirConfigAndInputHashesAndChangedDataRefreshesT
   EXPECT_EQ(shown["model"]["id"], first["model"]["id"]);
   EXPECT_FALSE(shown["config"].get<std::string>().empty());
   const std::string old_2019 = shown["inputs"]["actuals/2019.csv"];
-  EXPECT_EQ(old_2019, Sha256Hex(Slurp(dir_ / "var/bucket/actuals/2019.csv")));
+  EXPECT_EQ(old_2019, Sha256Hex(ObjectBytes(*WorkspaceBucket(dir_.path()), "actuals/2019.csv")));
   EXPECT_TRUE(shown["inputs"].contains("actuals/2021.csv"));  // the target year's, for predict
   EXPECT_EQ(RunJson({"runs"})[0]["config_hash"], config_hash);
   const Result text = Run({"runs", "show", run_id});

@@ -34,7 +34,9 @@ class S3InteropTest : public ::testing::Test {
 
   void SetUp() override {
     if (::loadcast::testing::RemoteBackends()) {
-      GTEST_SKIP() << "chooses its own S3 storage: it runs in the pass on the embedded backends";
+      GTEST_SKIP() << "sets storage.url to a bucket of its own (and to a local folder) in its "
+                      "config, which the remote pass's LOADCAST_STORAGE_URL would override; it "
+                      "runs against S3 in the pass on the embedded backends";
     }
     if (!server_->available()) GTEST_SKIP() << server_->skip_reason();
     if (std::system("command -v s3cmd >/dev/null 2>&1") != 0) {

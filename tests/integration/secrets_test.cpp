@@ -18,6 +18,7 @@
 #include "support/snapshot.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_webhook.hpp"
+#include "support/workspace_backends.hpp"
 
 namespace loadcast {
 namespace {
@@ -123,8 +124,9 @@ TEST_F(SecretsTest, NoCredentialAppearsInOutputLogsRunsAlertsReportsOrStorage) {
   ExpectNoSecret(printed_, "the output and logs");
   EXPECT_NE(printed_.find("webhook"), std::string::npos) << "the failed delivery is logged";
   ExpectNoSecret(Slurp(dir_.path() / "report.html"), "report.html");
-  // Everything stored on the local backends, byte for byte (the SQLite file holds the runs'
-  // recorded configs and the alerts).
+  // Everything stored: every table (the runs' recorded configs, the alerts) and every object,
+  // on either backends; on the embedded ones also every file under var/, byte for byte.
+  ExpectNoSecret(testing::WorkspaceHoldings(dir_.path()), "the database and the bucket");
   if (!testing::RemoteBackends()) {
     for (const auto& entry : fs::recursive_directory_iterator(dir_.path() / "var")) {
       if (entry.is_regular_file()) ExpectNoSecret(Slurp(entry.path()), entry.path().string());

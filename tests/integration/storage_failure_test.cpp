@@ -74,8 +74,6 @@ std::size_t FillUp(const fs::path& path) {
 
 class StorageFailureTest : public testing::IngestedWorkspaceTest {
  protected:
-  void SetUp() override { LOADCAST_SKIP_ON_REMOTE_BACKENDS("the local folder's file system"); }
-
   /// Mounts a tmpfs on `at` (skipping the test when this process may not mount) and copies the
   /// ingested workspace's `from` (relative to var/) into it.
   void MountAndCopy(std::unique_ptr<Tmpfs>& mount, const fs::path& at, const std::string& from,
@@ -110,6 +108,9 @@ class StorageFailureTest : public testing::IngestedWorkspaceTest {
 };
 
 TEST_F(StorageFailureTest, AFullDiskStopsTheRunCleanlyAndTheNextRunSucceedsOnceThereIsRoom) {
+  LOADCAST_SKIP_ON_REMOTE_BACKENDS(
+      "fills the disk under var/ (a tmpfs) that holds the SQLite file and the bucket folder; "
+      "PostgreSQL and S3 are servers whose disks a test cannot fill");
   std::unique_ptr<Tmpfs> mount;
   MountAndCopy(mount, dir_.path() / "var", "", "16m");
   if (IsSkipped()) return;
@@ -128,6 +129,9 @@ TEST_F(StorageFailureTest, AFullDiskStopsTheRunCleanlyAndTheNextRunSucceedsOnceT
 }
 
 TEST_F(StorageFailureTest, ADiskThatFillsUpDuringTheRunStopsItCleanly) {
+  LOADCAST_SKIP_ON_REMOTE_BACKENDS(
+      "leaves 48 KB free on the disk under var/ (a tmpfs) that holds the SQLite file and the "
+      "bucket folder; PostgreSQL and S3 are servers whose disks a test cannot fill");
   // Room for the run's first records, not for all it writes: the failure comes midway.
   std::unique_ptr<Tmpfs> mount;
   MountAndCopy(mount, dir_.path() / "var", "", "16m");
@@ -148,6 +152,9 @@ TEST_F(StorageFailureTest, ADiskThatFillsUpDuringTheRunStopsItCleanly) {
 }
 
 TEST_F(StorageFailureTest, AReadOnlyVarStopsTheRunWithExit1AndChangesNothing) {
+  LOADCAST_SKIP_ON_REMOTE_BACKENDS(
+      "remounts var/ read-only under the SQLite file and the bucket folder; on PostgreSQL and "
+      "S3 nothing is kept in var/");
   std::unique_ptr<Tmpfs> mount;
   MountAndCopy(mount, dir_.path() / "var", "", "16m");
   if (IsSkipped()) return;
@@ -162,6 +169,9 @@ TEST_F(StorageFailureTest, AReadOnlyVarStopsTheRunWithExit1AndChangesNothing) {
 }
 
 TEST_F(StorageFailureTest, AReadOnlyBucketFailsTheRunWithAnAlertNamingTheObject) {
+  LOADCAST_SKIP_ON_REMOTE_BACKENDS(
+      "remounts the bucket folder read-only; the test S3 server (s3rver) has no read-only "
+      "bucket or write-denying policy to stand in for it");
   // The database is writable: the failure is on record, with its alert.
   CopyIngested(dir_.path() / "var");
   fs::remove_all(Bucket());

@@ -3,10 +3,10 @@
 // leaving the data objects and tables as they were; warning-level files are stored with an alert;
 // `validate` is a dry run.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -14,18 +14,19 @@
 #include "core/hash.hpp"
 #include "support/cli_runner.hpp"
 #include "support/ingested_workspace.hpp"
-#include "support/snapshot.hpp"
 #include "support/temp_dir.hpp"
+#include "support/workspace_backends.hpp"
 
 namespace loadcast {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::DataTables;
 using testing::Json;
 using testing::Loadcast;
-using testing::Slurp;
+using testing::ObjectBytes;
 using testing::TempDir;
+using testing::WorkspaceBucket;
+using testing::WorkspaceDataTables;
 using Result = testing::CliResult;
 using Snapshot = std::map<std::string, std::string>;
 
@@ -35,9 +36,9 @@ struct Bucket {
   Snapshot quarantine;
 };
 
-Bucket HashBucket(const fs::path& root) {
+Bucket HashBucket(const ObjectStore& store) {
   Bucket bucket;
-  for (auto& [key, hash] : testing::HashTree(root)) {
+  for (auto& [key, hash] : testing::HashObjects(store)) {
     (key.starts_with("quarantine/") ? bucket.quarantine : bucket.data)[key] = std::move(hash);
   }
   return bucket;
@@ -55,14 +56,12 @@ std::vector<nlohmann::json> AlertsWithCode(const nlohmann::json& alerts, const s
 /// Each test works in a copy of a folder that holds the bundled data (2006-2021), ingested once.
 class ValidationTest : public testing::IngestedWorkspaceTest {
  protected:
-  void SetUp() override {
-    LOADCAST_SKIP_ON_REMOTE_BACKENDS("the bucket folder and the SQLite file");
-    CopyIngested(dir_ / "var");
-  }
-  fs::path BucketRoot() const { return dir_ / "var/bucket"; }
-  fs::path Database() const { return dir_ / "var/loadcast.db"; }
+  void SetUp() override { CopyIngestedWorkspace(dir_.path()); }
+  const ObjectStore& BucketRoot() const { return *bucket_; }
+  std::string DataTables() const { return WorkspaceDataTables(dir_.path()); }
 
   TempDir dir_;
+  std::unique_ptr<ObjectStore> bucket_ = WorkspaceBucket(dir_.path());
 };
 
 struct BadInput {
@@ -83,7 +82,7 @@ TEST_P(RejectsMalformedInput, WithExit3TheRuleAnAlertAQuarantinedCopyAndNoDataCh
   const BadInput& bad = GetParam();
   const Bucket before = HashBucket(BucketRoot());
   ASSERT_TRUE(before.quarantine.empty());
-  const std::string tables_before = DataTables(Database());
+  const std::string tables_before = DataTables();
   const fs::path file = dir_.Write("in/" + bad.name + ".csv", bad.text);
 
   const Result r = Loadcast(dir_.path(), {"ingest", file.string()});
@@ -96,17 +95,16 @@ TEST_P(RejectsMalformedInput, WithExit3TheRuleAnAlertAQuarantinedCopyAndNoDataCh
   // The data objects and tables are as they were.
   const Bucket after = HashBucket(BucketRoot());
   EXPECT_EQ(after.data, before.data);
-  EXPECT_EQ(DataTables(Database()), tables_before);
+  EXPECT_EQ(DataTables(), tables_before);
 
   // The file is in quarantine, byte for byte, beside the reason naming the rule.
   ASSERT_EQ(after.quarantine.size(), 2u);
   const std::string copy = after.quarantine.begin()->first;
   EXPECT_TRUE(copy.starts_with("quarantine/")) << copy;
   EXPECT_TRUE(copy.ends_with("Z-" + bad.name + ".csv")) << copy;
-  EXPECT_EQ(Slurp(BucketRoot() / copy), bad.text);
-  EXPECT_NE(r.err.find("quarantined as " + (BucketRoot() / copy).string()), std::string::npos)
-      << r.err;
-  const auto reason = nlohmann::json::parse(Slurp(BucketRoot() / (copy + ".reason.json")));
+  EXPECT_EQ(ObjectBytes(BucketRoot(), copy), bad.text);
+  EXPECT_NE(r.err.find("quarantined as " + BucketRoot().Locate(copy)), std::string::npos) << r.err;
+  const auto reason = nlohmann::json::parse(ObjectBytes(BucketRoot(), copy + ".reason.json"));
   EXPECT_EQ(reason["file"], file.string());
   EXPECT_EQ(reason["sha256"], Sha256Hex(bad.text));
   bool named = false;
@@ -211,7 +209,7 @@ TEST_F(ValidationTest, ALoadOutsideItsMonthsStoredRangeIsStoredWithAWarningAlert
 
 TEST_F(ValidationTest, ValidateIsADryRunThatPrintsFindingsPerRule) {
   const Bucket before = HashBucket(BucketRoot());
-  const std::string tables_before = DataTables(Database());
+  const std::string tables_before = DataTables();
   const std::string alerts_before = Json(Loadcast(dir_.path(), {"alerts", "--json"})).dump();
   const fs::path bad = dir_.Write("in/bad.csv", "date,load\n2021-12-30,700000,5\n");
   const fs::path unusual = dir_.Write("in/2022.csv", "date,load\n2022-01-01,1000000\n");
@@ -239,7 +237,7 @@ TEST_F(ValidationTest, ValidateIsADryRunThatPrintsFindingsPerRule) {
   const Bucket after = HashBucket(BucketRoot());
   EXPECT_EQ(after.data, before.data);
   EXPECT_TRUE(after.quarantine.empty());
-  EXPECT_EQ(DataTables(Database()), tables_before);
+  EXPECT_EQ(DataTables(), tables_before);
   EXPECT_EQ(Json(Loadcast(dir_.path(), {"alerts", "--json"})).dump(), alerts_before);
 }
 

@@ -6,13 +6,12 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "support/files.hpp"
 #include "support/remote_backends.hpp"
 
 namespace loadcast::testing {
@@ -22,13 +21,6 @@ struct CliResult {
   std::string out;
   std::string err;
 };
-
-inline std::string Slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
 
 inline std::string ShellQuote(const std::string& s) {
   std::string out = "'";

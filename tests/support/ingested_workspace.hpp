@@ -1,5 +1,6 @@
 // A test suite whose tests each work in their own copy of a folder holding the bundled data
-// (2006-2021), ingested once for the whole suite: the local backends' var/ is copied per test.
+// (2006-2021), ingested once for the whole suite and copied per test: var/ on the embedded
+// backends, the database and the bucket prefix on PostgreSQL and S3.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 
 #include "support/cli_runner.hpp"
 #include "support/temp_dir.hpp"
+#include "support/workspace_backends.hpp"
 
 namespace loadcast::testing {
 
@@ -23,7 +25,12 @@ class IngestedWorkspaceTest : public ::testing::Test {
     workspace_ = nullptr;
   }
 
-  /// Copies the ingested var/ (or `part` of it) to `to`.
+  /// Makes a loadcast process started in `cwd` find the ingested data, on either backends.
+  static void CopyIngestedWorkspace(const std::filesystem::path& cwd) {
+    CopyWorkspace(workspace_->path(), cwd);
+  }
+
+  /// Copies the ingested var/ (or `part` of it) to `to`: the embedded backends' files only.
   static void CopyIngested(const std::filesystem::path& to,
                            const std::filesystem::path& part = {}) {
     std::filesystem::copy(workspace_->path() / "var" / part, to,

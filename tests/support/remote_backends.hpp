@@ -32,16 +32,29 @@ inline std::string RequiredEnv(const char* name) {
   return value;
 }
 
+/// The name of the PostgreSQL database and of the bucket prefix a loadcast process started in
+/// `cwd` gets on the production backends: the same folder always gets the same.
+inline std::string RemoteId(const std::filesystem::path& cwd) {
+  char id[32];
+  std::snprintf(id, sizeof id, "lc_%016zx", std::hash<std::string>{}(cwd.string()));
+  return id;
+}
+
+/// The URL of the database `id` on the test server.
+inline std::string RemoteDatabaseUrl(const std::string& id) {
+  const std::string server = RequiredEnv("LOADCAST_TEST_POSTGRES_URL");
+  return server.substr(0, server.rfind('/') + 1) + id;
+}
+
 /// The backend overrides for a loadcast process started in `cwd`: nothing on the embedded
 /// backends; otherwise LOADCAST_DATABASE_URL (a database of its own, created on first use) and
 /// LOADCAST_STORAGE_URL with LOADCAST_S3_ENDPOINT (a prefix of its own in the test bucket). The
 /// same folder always gets the same database and prefix, so a test's commands share them.
 inline std::map<std::string, std::string> BackendEnv(const std::filesystem::path& cwd) {
   if (!RemoteBackends()) return {};
-  char id[32];
-  std::snprintf(id, sizeof id, "lc_%016zx", std::hash<std::string>{}(cwd.string()));
+  const std::string id = RemoteId(cwd);
   const std::string server = RequiredEnv("LOADCAST_TEST_POSTGRES_URL");
-  const std::string database = server.substr(0, server.rfind('/') + 1) + id;
+  const std::string database = RemoteDatabaseUrl(id);
   static std::mutex mutex;
   static std::set<std::string> created;
   {
@@ -50,10 +63,11 @@ inline std::map<std::string, std::string> BackendEnv(const std::filesystem::path
       const std::string command =
           "psql -X -q '" + server + "' -c 'CREATE DATABASE " + id + "' >/dev/null 2>&1";
       if (std::system(command.c_str()) != 0) {
-        // Already there (another test binary's process made it): fine if it answers.
+        // Already there (another test binary's process made it, or the test copied a workspace
+        // into it): fine if it answers.
         const std::string check = "psql -X -q '" + database + "' -c 'SELECT 1' >/dev/null 2>&1";
         if (std::system(check.c_str()) != 0) {
-          throw std::runtime_error("could not create test database " + std::string(id));
+          throw std::runtime_error("could not create test database " + id);
         }
       }
     }
@@ -65,13 +79,12 @@ inline std::map<std::string, std::string> BackendEnv(const std::filesystem::path
 
 }  // namespace loadcast::testing
 
-/// For a test that reads the embedded backends' files (the SQLite file, the bucket folder)
-/// itself: skipped on the production backends, where those files do not exist.
-#define LOADCAST_SKIP_ON_REMOTE_BACKENDS(what)                                 \
-  do {                                                                         \
-    if (::loadcast::testing::RemoteBackends()) {                               \
-      GTEST_SKIP() << "reads " what                                            \
-                      " directly; on PostgreSQL and S3 the same behaviour is " \
-                      "covered through the CLI";                               \
-    }                                                                          \
+/// For a test whose subject exists on the embedded backends only (SQLite's file, the local
+/// folder's file system): skipped on PostgreSQL and S3, with `why` (a string literal) saying what
+/// it checks and why that has no equivalent there. docs/reliability.md lists these tests.
+#define LOADCAST_SKIP_ON_REMOTE_BACKENDS(why)         \
+  do {                                                \
+    if (::loadcast::testing::RemoteBackends()) {      \
+      GTEST_SKIP() << "embedded backends only: " why; \
+    }                                                 \
   } while (false)

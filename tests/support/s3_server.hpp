@@ -20,6 +20,7 @@
 
 #include "core/hash.hpp"
 #include "storage/sigv4.hpp"
+#include "support/files.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast::testing {
@@ -180,17 +181,6 @@ class S3Server {
     kill(-pid_, SIGKILL);
     waitpid(pid_, &status, 0);
     pid_ = -1;
-  }
-
-  static std::string Slurp(const std::string& path) {
-    std::string text;
-    if (FILE* f = std::fopen(path.c_str(), "rb")) {
-      char buffer[4096];
-      std::size_t n = 0;
-      while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.append(buffer, n);
-      std::fclose(f);
-    }
-    return text;
   }
 
   TempDir dir_;

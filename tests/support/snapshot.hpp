@@ -10,22 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "core/hash.hpp"
-#include "support/cli_runner.hpp"
+#include "support/files.hpp"
 
 namespace loadcast::testing {
-
-/// SHA-256 of every file under a folder, by relative path ('/'-separated).
-inline std::map<std::string, std::string> HashTree(const std::filesystem::path& root) {
-  std::map<std::string, std::string> hashes;
-  if (!std::filesystem::exists(root)) return hashes;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-    if (!entry.is_regular_file()) continue;
-    hashes[std::filesystem::relative(entry.path(), root).generic_string()] =
-        Sha256Hex(Slurp(entry.path()));
-  }
-  return hashes;
-}
 
 /// The names of the database's tables that `where` selects from sqlite_master, in order.
 inline std::vector<std::string> TableNames(const std::filesystem::path& db_path,

@@ -263,6 +263,9 @@ TEST(ResolveModels, ReloadsToTheSameValues) {
 TEST(ShippedConfig, LoadsToTheDefaults) {
   const std::filesystem::path source_dir(LOADCAST_SOURCE_DIR);
   const auto file = source_dir / "config" / "loadcast.yaml";
+  // A missing file is a failure: the defaults would then be documented nowhere.
+  ASSERT_TRUE(std::filesystem::is_regular_file(file))
+      << file << " is missing: it ships with loadcast";
   // The shipped file documents the defaults; if they drift apart, one of them is wrong.
   EXPECT_EQ(DumpConfig(ResolveModels(LoadConfig(file, source_dir))),
             DumpConfig(ResolveModels(DefaultConfig(source_dir))));

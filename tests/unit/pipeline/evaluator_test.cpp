@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "support/records.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
@@ -41,17 +42,11 @@ class EvaluatorTest : public ::testing::Test {
   int64_t Publish(int target_year, Horizon horizon, const std::function<double(Date)>& forecast,
                   const std::string& status = "succeeded", int days = -1) {
     DataController& db = data_;
-    RunRecord run;
-    run.command = "predict";
-    run.target_year = target_year;
-    run.horizon = std::string(HorizonName(horizon));
+    const RunRecord run =
+        testing::MakeRun("predict", target_year, std::string(HorizonName(horizon)));
     const int64_t run_id = db.BeginRun(run);
-    ModelRecord model;
-    model.run_id = run_id;
-    model.version = "v";
+    ModelRecord model = testing::MakeModel(run_id, run.horizon, target_year, "v");
     model.kind = "test";
-    model.horizon = run.horizon;
-    model.target_year = target_year;
     const int64_t model_id = db.RegisterModel(model, nlohmann::json{{"kind", "test"}}).model.id;
     std::vector<ForecastRow> rows;
     const int n = days < 0 ? Date::DaysInYear(target_year) : days;

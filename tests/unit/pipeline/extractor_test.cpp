@@ -14,33 +14,17 @@
 
 #include "core/errors.hpp"
 #include "core/hash.hpp"
+#include "support/files.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
 namespace {
 
 using testing::BundledData;
+using testing::HashTree;
+using testing::Slurp;
 using testing::TempDir;
 using Snapshot = std::map<std::string, std::string>;
-
-std::string Slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-/// The hash of every file under a folder, keyed by relative path: "unchanged" means equal.
-Snapshot HashTree(const std::filesystem::path& root) {
-  Snapshot out;
-  if (!std::filesystem::exists(root)) return out;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-    if (!entry.is_regular_file()) continue;
-    out[std::filesystem::relative(entry.path(), root).generic_string()] =
-        Sha256Hex(Slurp(entry.path()));
-  }
-  return out;
-}
 
 /// CSV text for consecutive days from `from`, one load per day, each written exactly.
 std::string Csv(Date from, const std::vector<double>& loads) {

@@ -20,35 +20,18 @@
 #include "core/hash.hpp"
 #include "model/kinds.hpp"
 #include "pipeline/model_registry.hpp"
+#include "support/expect.hpp"
+#include "support/files.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
 namespace {
 
 using testing::BundledData;
+using testing::HashTree;
+using testing::Slurp;
 using testing::TempDir;
 using Snapshot = std::map<std::string, std::string>;
-
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_PRED_FORMAT2(::testing::IsSubstring, needle, haystack)
-
-std::string Slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-/// The hash of every file under a folder, keyed by relative path: "unchanged" means equal.
-Snapshot HashTree(const std::filesystem::path& root) {
-  Snapshot out;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-    if (!entry.is_regular_file()) continue;
-    out[std::filesystem::relative(entry.path(), root).generic_string()] =
-        Sha256Hex(Slurp(entry.path()));
-  }
-  return out;
-}
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;

@@ -7,12 +7,11 @@
 
 #include "core/errors.hpp"
 #include "pipeline/model_registry.hpp"
+#include "support/expect.hpp"
+#include "support/records.hpp"
 
 namespace loadcast {
 namespace {
-
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_PRED_FORMAT2(::testing::IsSubstring, needle, haystack)
 
 MetricRow Year(int year, double mape, double skill = 0.3) {
   MetricRow r;
@@ -41,11 +40,9 @@ ValidationScores Scores(const std::vector<double>& mapes, double skill = 0.3) {
 
 ModelRecord Model(int64_t id, const std::string& spec = "spec", const std::string& data = "data",
                   const std::string& trained_to = "2020-12-31") {
-  ModelRecord m;
+  ModelRecord m = testing::MakeModel(0, "year", 2021, "v" + std::to_string(id));
   m.id = id;
   m.number = static_cast<int>(id);
-  m.horizon = "year";
-  m.target_year = 2021;
   m.trained_to = trained_to;
   m.spec_hash = spec;
   m.data_hash = data;

@@ -10,6 +10,7 @@
 
 #include "core/errors.hpp"
 #include "core/load_csv.hpp"
+#include "support/expect.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
@@ -50,9 +51,6 @@ class ValidatorTest : public ::testing::Test {
   Config config_ = DefaultConfig("/tmp");
   Validator validator_{config_, kToday};
 };
-
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_PRED_FORMAT2(::testing::IsSubstring, needle, haystack)
 
 TEST_F(ValidatorTest, AcceptsValidRows) {
   EXPECT_NO_THROW(validator_.ValidateTable(

@@ -10,27 +10,22 @@
 #include "core/errors.hpp"
 #include "storage/alerts.hpp"
 #include "storage/backends.hpp"
+#include "support/expect.hpp"
+#include "support/records.hpp"
 #include "support/test_webhook.hpp"
 
 namespace loadcast {
 namespace {
 
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_PRED_FORMAT2(::testing::IsSubstring, needle, haystack)
-
 using testing::ClosedLoopbackPort;
 using testing::TestWebhook;
 
 AlertRecord SampleAlert() {
-  AlertRecord a;
+  AlertRecord a = testing::MakeAlert(7, "critical", "data_rejected",
+                                     "ingest step ingest; files bad.csv sha256:0123456789abcdef");
   a.id = 42;
-  a.run_id = 7;
   a.created_at = "2021-03-01T12:00:00.000Z";
-  a.severity = "critical";
-  a.source = "pipeline";
-  a.code = "data_rejected";
   a.message = "bad.csv:3: duplicate date 2021-05-01";
-  a.subject = "ingest step ingest; files bad.csv sha256:0123456789abcdef";
   a.fingerprint = AlertFingerprint(a);
   return a;
 }

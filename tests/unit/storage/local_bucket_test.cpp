@@ -10,20 +10,15 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "support/files.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
 namespace {
 
+using testing::Slurp;
 using testing::TempDir;
 using Keys = std::vector<std::string>;
-
-std::string Slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 class LocalBucketTest : public ::testing::Test {
  protected:

@@ -10,19 +10,14 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "support/files.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
 namespace {
 
+using testing::Slurp;
 using testing::TempDir;
-
-std::string Slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 /// Names in a folder, so tests can see leftover temporary files (which start with a dot).
 std::vector<std::string> Entries(const std::filesystem::path& dir) {

@@ -6,15 +6,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/files.hpp"
+
 namespace loadcast::web {
 namespace {
 
-std::string Slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using testing::Slurp;
 
 TEST(EmbeddedFiles, HoldEveryFileUnderWebByteForByte) {
   const std::filesystem::path web = std::filesystem::path(LOADCAST_SOURCE_DIR) / "web";
