@@ -144,9 +144,10 @@ json ToJson(const ForecastRow& row) {
 }
 
 json ToJson(const MetricRow& m) {
-  return {{"scope", m.scope},       {"period", m.period},         {"days", m.days},
-          {"mape", Number(m.mape)}, {"mae", Number(m.mae)},       {"rmse", Number(m.rmse)},
-          {"bias", Number(m.bias)}, {"skill", Number(m.skill)},   {"naive_mape", Number(m.naive_mape)}};
+  return {
+      {"scope", m.scope},       {"period", m.period},       {"days", m.days},
+      {"mape", Number(m.mape)}, {"mae", Number(m.mae)},     {"rmse", Number(m.rmse)},
+      {"bias", Number(m.bias)}, {"skill", Number(m.skill)}, {"naive_mape", Number(m.naive_mape)}};
 }
 
 json ToJson(const EvaluationSummary& e) {

@@ -62,9 +62,8 @@ class DashboardTest : public ::testing::Test {
     run({"ingest", BundledData().string()});
     run({"run", "--target-year", "2020", "--horizon", "year"});
     run({"run", "--target-year", "2020", "--horizon", "day"});
-    const auto monitor =
-        Loadcast(dir_->path(), {"monitor", "--target-year", "2020", "--as-of", "2020-03-31",
-                                "--json"});
+    const auto monitor = Loadcast(
+        dir_->path(), {"monitor", "--target-year", "2020", "--as-of", "2020-03-31", "--json"});
     ASSERT_EQ(monitor.exit_code, 0) << monitor.err;
     monitor_ = new json(Json(monitor));
   }

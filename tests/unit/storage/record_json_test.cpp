@@ -77,8 +77,8 @@ TEST(RunWithDurationJson, IsTheRunAndItsDuration) {
   EXPECT_DOUBLE_EQ(j["duration_seconds"].get<double>(), 2.25);
   j.erase("duration_seconds");
   EXPECT_EQ(j, ToJson(r));
-  EXPECT_EQ(RunsWithDurationJson({r, r}), json::array({RunWithDurationJson(r),
-                                                      RunWithDurationJson(r)}));
+  EXPECT_EQ(RunsWithDurationJson({r, r}),
+            json::array({RunWithDurationJson(r), RunWithDurationJson(r)}));
 }
 
 TEST(SecondsBetween, IsTheDurationBetweenTwoUtcTimes) {
@@ -102,10 +102,10 @@ TEST(ModelJson, HasEveryField) {
   m.artifact = "models/year/abc.json";
   m.number = 2;
   const json j = ToJson(m);
-  EXPECT_EQ(Keys(j), (std::set<std::string>{"id", "number", "horizon", "version", "kind",
-                                            "target_year", "trained_from", "trained_to",
-                                            "artifact", "created_at", "run_id", "spec_hash",
-                                            "config_hash", "data_hash", "code_version"}));
+  EXPECT_EQ(Keys(j),
+            (std::set<std::string>{"id", "number", "horizon", "version", "kind", "target_year",
+                                   "trained_from", "trained_to", "artifact", "created_at", "run_id",
+                                   "spec_hash", "config_hash", "data_hash", "code_version"}));
   EXPECT_EQ(j["artifact"], "models/year/abc.json");
   json with = ModelWithAliasesJson(m, {"champion"});
   EXPECT_EQ(with["aliases"], json::array({"champion"}));
@@ -130,11 +130,11 @@ TEST(ModelDecisionJson, AbsentFiguresAreNull) {
   d.candidate_id = 3;
   d.reason = "by hand";
   json j = ToJson(d);
-  EXPECT_EQ(Keys(j), (std::set<std::string>{"id", "run_id", "created_at", "horizon",
-                                            "target_year", "action", "outcome", "candidate_id",
-                                            "champion_id", "metric", "candidate_value",
-                                            "champion_value", "improvement", "min_improvement",
-                                            "validation", "reason"}));
+  EXPECT_EQ(Keys(j),
+            (std::set<std::string>{"id", "run_id", "created_at", "horizon", "target_year", "action",
+                                   "outcome", "candidate_id", "champion_id", "metric",
+                                   "candidate_value", "champion_value", "improvement",
+                                   "min_improvement", "validation", "reason"}));
   for (const char* key : {"run_id", "created_at", "target_year", "champion_id", "metric",
                           "candidate_value", "champion_value", "improvement", "min_improvement"}) {
     EXPECT_TRUE(j[key].is_null()) << key;
@@ -149,8 +149,9 @@ TEST(ModelDecisionJson, AbsentFiguresAreNull) {
 }
 
 TEST(ForecastRowJson, IsTheDayAndItsInterval) {
-  EXPECT_EQ(ToJson(ForecastRow{"2021-01-01", 800.0, 750.0, kNaN}),
-            json({{"date", "2021-01-01"}, {"forecast", 800.0}, {"lower", 750.0}, {"upper", nullptr}}));
+  EXPECT_EQ(
+      ToJson(ForecastRow{"2021-01-01", 800.0, 750.0, kNaN}),
+      json({{"date", "2021-01-01"}, {"forecast", 800.0}, {"lower", 750.0}, {"upper", nullptr}}));
 }
 
 TEST(MetricRowJson, HasEveryScoreAndNullForNaN) {
@@ -214,9 +215,9 @@ TEST(SeriesResultJson, LeavesTheForecastToItsComposition) {
   r.lower = {9.0};
   r.upper = {12.0, 13.0};
   json j = ToJson(r);
-  EXPECT_EQ(Keys(j), (std::set<std::string>{"run_id", "series", "target_year", "status",
-                                            "message", "train_from", "train_to", "iterations",
-                                            "drift", "days", "mape", "mae", "rmse", "bias"}));
+  EXPECT_EQ(Keys(j), (std::set<std::string>{"run_id", "series", "target_year", "status", "message",
+                                            "train_from", "train_to", "iterations", "drift", "days",
+                                            "mape", "mae", "rmse", "bias"}));
   EXPECT_EQ(j["drift"], 1.5);
   EXPECT_TRUE(j["mape"].is_null());
   json with = SeriesResultWithForecastJson(r);
@@ -248,11 +249,10 @@ AlertRecord SampleAlert() {
 TEST(AlertJson, HasEveryFieldWithNullsForAbsentOnes) {
   AlertRecord a = SampleAlert();
   json j = ToJson(a);
-  EXPECT_EQ(Keys(j), (std::set<std::string>{"id", "run_id", "created_at", "severity", "source",
-                                            "code", "message", "target_year", "horizon",
-                                            "period_start", "period_end", "subject", "value",
-                                            "threshold", "fingerprint", "acknowledged",
-                                            "acknowledged_at"}));
+  EXPECT_EQ(Keys(j), (std::set<std::string>{
+                         "id", "run_id", "created_at", "severity", "source", "code", "message",
+                         "target_year", "horizon", "period_start", "period_end", "subject", "value",
+                         "threshold", "fingerprint", "acknowledged", "acknowledged_at"}));
   EXPECT_EQ(j["id"], 42);
   EXPECT_EQ(j["run_id"], 7);
   EXPECT_TRUE(j["target_year"].is_null());
@@ -313,11 +313,10 @@ MonitorWindowRow MonthWindow() {
 
 TEST(MonitorWindowJson, NamesTheFigureByWhatItMeasures) {
   const json drift = ToJson(DriftWindow());
-  EXPECT_EQ(Keys(drift), (std::set<std::string>{"scope", "horizon", "start", "end", "days",
-                                                "mean_shift_percent", "mape", "psi",
-                                                "ks_statistic", "ks_p_value", "wasserstein",
-                                                "warning_threshold", "critical_threshold",
-                                                "status", "reason"}));
+  EXPECT_EQ(Keys(drift),
+            (std::set<std::string>{"scope", "horizon", "start", "end", "days", "mean_shift_percent",
+                                   "mape", "psi", "ks_statistic", "ks_p_value", "wasserstein",
+                                   "warning_threshold", "critical_threshold", "status", "reason"}));
   EXPECT_EQ(drift["scope"], "drift");
   EXPECT_TRUE(drift["horizon"].is_null());
   EXPECT_EQ(drift["mean_shift_percent"], -12.5);
