@@ -153,7 +153,9 @@ TEST_F(DashboardTest, CliJsonAndTheApiGiveTheSameObjectForTheSameRecord) {
   }
   EXPECT_EQ(view["monitor"]["drift"], printed);
   for (const json& horizon : (*monitor_)["performance"]) {
-    if (horizon["horizon"] == "year") EXPECT_EQ(view["monitor"]["performance"], horizon["windows"]);
+    if (horizon["horizon"] == "year") {
+      EXPECT_EQ(view["monitor"]["performance"], horizon["windows"]);
+    }
   }
   // The alerts the monitor raised, as stored.
   ASSERT_FALSE((*monitor_)["alerts"].empty());
