@@ -991,9 +991,9 @@ function thresholdCaption(thresholds) {
 const DRIFT_COLUMNS = [
   { label: 'Window', cell: (w) => formatPeriod(w.start, w.end) },
   { label: 'Days', cell: (w) => formatText(w.days), numeric: true },
-  { label: 'Mean shift', cell: (w) => formatSignedPercent(w.mean_shift), numeric: true },
+  { label: 'Mean shift', cell: (w) => formatSignedPercent(w.mean_shift_percent), numeric: true },
   { label: 'PSI', cell: (w) => formatFigure(w.psi), numeric: true },
-  { label: 'KS', cell: (w) => formatFigure(w.ks), numeric: true },
+  { label: 'KS', cell: (w) => formatFigure(w.ks_statistic), numeric: true },
   { label: 'KS p', cell: (w) => formatFigure(w.ks_p_value), numeric: true },
   { label: 'Wasserstein', cell: (w) => formatFigure(w.wasserstein), numeric: true },
   { label: 'Status', cell: (w) => statusBadge(w.status) },
@@ -1208,7 +1208,9 @@ async function renderModels(params) {
 async function renderRun(params, id) {
   const body = await load(`/api/runs/${id}`);
   const { run } = body;
-  const inputs = Object.entries(body.inputs || {}).map(([key, sha256]) => ({ key, sha256 }));
+  // A run's inputs are an object of key -> SHA-256 (a text only when the stored value was not).
+  const recorded = run.inputs && typeof run.inputs === 'object' ? run.inputs : {};
+  const inputs = Object.entries(recorded).map(([key, sha256]) => ({ key, sha256 }));
   return [
     pageHead(`Run #${run.id}`, statusBadge(run.status)),
     h(

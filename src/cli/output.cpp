@@ -7,22 +7,9 @@
 #include <cmath>
 
 #include "cli/table.hpp"
-#include "storage/alerts.hpp"
 
 namespace loadcast::cli {
 namespace {
-
-nlohmann::json ToJson(const MetricRow& m) {
-  return {{"scope", m.scope},
-          {"period", m.period},
-          {"days", m.days},
-          {"mape", Nullable(m.mape)},
-          {"mae", Nullable(m.mae)},
-          {"rmse", Nullable(m.rmse)},
-          {"bias", Nullable(m.bias)},
-          {"skill", Nullable(m.skill)},
-          {"naive_mape", Nullable(m.naive_mape)}};
-}
 
 void AddMetricRow(Table& table, const std::string& label, const MetricRow& m) {
   table.Add({label, std::to_string(m.days), Pct(m.mape), Num(m.mae, 0), Num(m.rmse, 0),
@@ -33,28 +20,10 @@ std::vector<std::string> MetricHeader(const std::string& first) {
   return {first, "days", "MAPE", "MAE (MWh)", "RMSE (MWh)", "bias (MWh)", "skill", "naive MAPE"};
 }
 
-/// A backtest row's scores; the caller adds what identifies the row.
-nlohmann::json BacktestScores(const BacktestRow& b) {
-  return {{"days", b.days},
-          {"mape", Nullable(b.mape)},
-          {"mae", Nullable(b.mae)},
-          {"rmse", Nullable(b.rmse)},
-          {"bias", Nullable(b.bias)},
-          {"skill", Nullable(b.skill)},
-          {"naive_mape", Nullable(b.naive_mape)},
-          {"coverage", Nullable(b.coverage)},
-          {"interval_width", Nullable(b.interval_width)}};
-}
-
 void AddBacktestRow(Table& table, const std::string& label, const BacktestRow& b) {
   table.Add({label, std::to_string(b.days), Pct(b.mape), Num(b.mae, 0), Num(b.rmse, 0),
              Num(b.bias, 0), Num(b.skill, 3), Pct(b.naive_mape), Pct(b.coverage),
              Pct(b.interval_width)});
-}
-
-template <typename T>
-nlohmann::json Optional(const std::optional<T>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
 /// The gate's verdict and, on a second line, the figures it compared.
@@ -97,65 +66,6 @@ std::string ModelLabel(const ModelRecord& m, const ModelAliases& aliases) {
   return fmt::format("{} {}", fmt::join(it->second, " and "), ModelLabel(m));
 }
 
-nlohmann::json ToJson(const ModelRecord& m) {
-  return {{"id", m.id},
-          {"number", m.number},
-          {"horizon", m.horizon},
-          {"version", m.version},
-          {"kind", m.kind},
-          {"target_year", m.target_year},
-          {"trained_from", m.trained_from},
-          {"trained_to", m.trained_to},
-          {"artifact", m.artifact},
-          {"created_at", m.created_at},
-          {"run_id", m.run_id},
-          {"spec_hash", m.spec_hash},
-          {"config_hash", m.config_hash},
-          {"data_hash", m.data_hash},
-          {"code_version", m.code_version}};
-}
-
-nlohmann::json ToJson(const ModelDecision& d) {
-  return {
-      {"id", d.id},
-      {"run_id", Optional(d.run_id)},
-      {"created_at", d.created_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.created_at)},
-      {"horizon", d.horizon},
-      {"target_year", Optional(d.target_year)},
-      {"action", d.action},
-      {"outcome", d.outcome},
-      {"candidate_id", d.candidate_id},
-      {"champion_id", Optional(d.champion_id)},
-      {"metric", d.metric.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.metric)},
-      {"candidate_value", Optional(d.candidate_value)},
-      {"champion_value", Optional(d.champion_value)},
-      {"improvement", Optional(d.improvement)},
-      {"min_improvement", Optional(d.min_improvement)},
-      {"validation", d.validation},
-      {"reason", d.reason}};
-}
-
-nlohmann::json RunInputs(const RunRecord& r) {
-  // Stored as a JSON object; a run that read none (or predates them) has "".
-  if (r.inputs.empty()) return nlohmann::json::object();
-  nlohmann::json inputs = nlohmann::json::parse(r.inputs, nullptr, /*allow_exceptions=*/false);
-  return inputs.is_discarded() ? nlohmann::json(r.inputs) : inputs;
-}
-
-nlohmann::json ToJson(const RunRecord& r) {
-  return {{"id", r.id},
-          {"command", r.command},
-          {"target_year", Optional(r.target_year)},
-          {"horizon", r.horizon},
-          {"started_at", r.started_at},
-          {"finished_at", r.finished_at.empty() ? nullptr : nlohmann::json(r.finished_at)},
-          {"status", r.status},
-          {"message", r.message},
-          {"config_hash", r.config_hash},
-          {"inputs", RunInputs(r)},
-          {"model_id", Optional(r.model_id)}};
-}
-
 nlohmann::json ToJson(const FlowResult& r, const ModelAliases& aliases) {
   nlohmann::json j = {{"run_id", r.run_id},
                       {"command", r.command},
@@ -163,10 +73,8 @@ nlohmann::json ToJson(const FlowResult& r, const ModelAliases& aliases) {
                       {"horizon", HorizonName(r.horizon)},
                       {"alerts", r.alerts}};
   auto with_aliases = [&aliases](const ModelRecord& m) {
-    nlohmann::json model = ToJson(m);
     const auto it = aliases.find(m.id);
-    model["aliases"] = it == aliases.end() ? std::vector<std::string>{} : it->second;
-    return model;
+    return ModelWithAliasesJson(m, it == aliases.end() ? std::vector<std::string>{} : it->second);
   };
   if (r.model) j["model"] = with_aliases(*r.model);
   if (r.trained) {
@@ -180,35 +88,25 @@ nlohmann::json ToJson(const FlowResult& r, const ModelAliases& aliases) {
     j["gate"] = gate;
   }
   if (r.forecast) {
-    j["unchanged_since"] = Optional(r.unchanged_since);
+    j["unchanged_since"] = r.unchanged_since ? nlohmann::json(*r.unchanged_since) : nullptr;
     nlohmann::json rows = nlohmann::json::array();
     for (std::size_t i = 0; i < r.forecast->size(); ++i) {
-      rows.push_back({{"date", r.forecast->dates[i].ToIso()},
-                      {"forecast", Nullable(r.forecast->mean[i])},
-                      {"lower", Nullable(r.forecast->lower[i])},
-                      {"upper", Nullable(r.forecast->upper[i])},
-                      {"actual", i < r.actuals.size() ? Nullable(r.actuals[i]) : nullptr}});
+      // The published row, with the actual of its day where known.
+      nlohmann::json row = ToJson(ForecastRow{r.forecast->dates[i].ToIso(), r.forecast->mean[i],
+                                              r.forecast->lower[i], r.forecast->upper[i]});
+      row["actual"] = i < r.actuals.size() ? Nullable(r.actuals[i]) : nullptr;
+      rows.push_back(row);
     }
     j["forecast"] = rows;
   }
-  if (!r.checks.empty()) {
-    nlohmann::json checks = nlohmann::json::array();
-    for (const auto& c : r.checks) {
-      checks.push_back({{"check", c.check}, {"status", c.status}, {"detail", c.detail}});
-    }
-    j["checks"] = checks;
-  }
+  if (!r.checks.empty()) j["checks"] = ToJsonArray(r.checks);
   if (r.evaluation) {
-    nlohmann::json months = nlohmann::json::array();
-    for (const auto& m : r.evaluation->months) months.push_back(ToJson(m));
     j["evaluation"] = {{"forecast_run_id", r.evaluation->forecast_run_id},
                        {"year", ToJson(r.evaluation->year)},
-                       {"months", months}};
+                       {"months", ToJsonArray(r.evaluation->months)}};
   }
   if (r.exported) j["out"] = r.exported->string();
-  nlohmann::json timings = nlohmann::json::array();
-  for (const auto& t : r.timings) timings.push_back({{"step", t.step}, {"ms", t.milliseconds}});
-  j["timings"] = timings;
+  j["timings"] = TimingsJson(r.timings);
   return j;
 }
 
@@ -220,47 +118,21 @@ nlohmann::json ToJson(const IngestResult& r) {
           {"years_unchanged", r.report.years_unchanged}};
 }
 
-nlohmann::json ToJson(const std::vector<RunRecord>& runs) {
-  nlohmann::json j = nlohmann::json::array();
-  for (const auto& r : runs) j.push_back(ToJson(r));
-  return j;
-}
-
-nlohmann::json ToJson(const std::vector<AlertRecord>& alerts) {
-  // The same object a webhook receives for each alert.
-  nlohmann::json j = nlohmann::json::array();
-  for (const auto& a : alerts) j.push_back(AlertToJson(a));
-  return j;
-}
-
-nlohmann::json ToJson(const std::vector<EvaluationSummary>& evaluations) {
-  nlohmann::json j = nlohmann::json::array();
-  for (const auto& e : evaluations) {
-    nlohmann::json m = ToJson(e.metrics);
-    m["run_id"] = e.run_id;
-    m["target_year"] = e.target_year;
-    m["horizon"] = e.horizon;
-    m["evaluated_at"] = e.evaluated_at;
-    m["alerts"] = e.alerts;
-    j.push_back(m);
-  }
-  return j;
+nlohmann::json TimingsJson(const std::vector<StepTiming>& timings) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& t : timings) out.push_back({{"step", t.step}, {"ms", t.milliseconds}});
+  return out;
 }
 
 nlohmann::json ToJson(const BacktestResult& r) {
-  nlohmann::json years = nlohmann::json::array();
-  for (const auto& b : r.years) {
-    nlohmann::json year = {{"target_year", b.target_year}};
-    year.update(BacktestScores(b));
-    years.push_back(year);
-  }
-  nlohmann::json timings = nlohmann::json::array();
-  for (const auto& t : r.timings) timings.push_back({{"step", t.step}, {"ms", t.milliseconds}});
+  // The mean is of every year, so it has no target year of its own.
+  nlohmann::json mean = ToJson(r.mean);
+  mean["target_year"] = nullptr;
   return {{"run_id", r.run_id},
           {"horizon", HorizonName(r.horizon)},
-          {"years", years},
-          {"mean", BacktestScores(r.mean)},
-          {"timings", timings}};
+          {"years", ToJsonArray(r.years)},
+          {"mean", mean},
+          {"timings", TimingsJson(r.timings)}};
 }
 
 std::string FormatFlow(const FlowResult& r, const ModelAliases& aliases) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "pipeline/flows.hpp"
+#include "storage/record_json.hpp"
 #include "storage/records.hpp"
 
 namespace loadcast::cli {
@@ -22,18 +23,15 @@ std::string ModelLabel(const ModelRecord& model);
 /// The label with the model's aliases in front: "champion model 3 (year v2)".
 std::string ModelLabel(const ModelRecord& model, const ModelAliases& aliases);
 
-nlohmann::json ToJson(const ModelRecord& model);
-nlohmann::json ToJson(const ModelDecision& decision);
-nlohmann::json ToJson(const RunRecord& run);
-/// The input objects a run read, key -> SHA-256, as a JSON object (empty when none recorded).
-nlohmann::json RunInputs(const RunRecord& run);
+// The records' own JSON forms (ToJson, ToJsonArray, RunWithDurationJson, ...) are those of
+// storage/record_json.hpp; what follows are the forms of what only commands print.
+
 /// `aliases` are the registry's now, for the models the flow trained and used.
 nlohmann::json ToJson(const FlowResult& result, const ModelAliases& aliases = {});
 nlohmann::json ToJson(const IngestResult& result);
-nlohmann::json ToJson(const std::vector<RunRecord>& runs);
-nlohmann::json ToJson(const std::vector<AlertRecord>& alerts);
-nlohmann::json ToJson(const std::vector<EvaluationSummary>& evaluations);
 nlohmann::json ToJson(const BacktestResult& result);
+/// The time each step of a flow took, as [{step, ms}].
+nlohmann::json TimingsJson(const std::vector<StepTiming>& timings);
 
 std::string FormatFlow(const FlowResult& result, const ModelAliases& aliases = {});
 /// A metric value as decisions hold it: MAPE in percent, MAE and RMSE in MWh; "-" when absent.

@@ -93,8 +93,9 @@ std::vector<AlertRecord> PerformanceAlerts(const PerformanceReport& report, int 
   return out;
 }
 
-/// The windows of a monitor run as the database keeps them: drift, then each horizon's.
-std::vector<MonitorWindowRow> WindowRows(const MonitorResult& result) {
+}  // namespace
+
+std::vector<MonitorWindowRow> MonitorWindowRows(const MonitorResult& result) {
   std::vector<MonitorWindowRow> rows;
   for (const DriftWindow& w : result.drift.windows) {
     MonitorWindowRow row;
@@ -128,8 +129,6 @@ std::vector<MonitorWindowRow> WindowRows(const MonitorResult& result) {
   }
   return rows;
 }
-
-}  // namespace
 
 MonitorResult MonitorFlow(DataController& data, const Config& config, int target_year,
                           std::optional<Date> as_of, std::optional<Horizon> horizon) {
@@ -232,8 +231,9 @@ MonitorResult MonitorFlow(DataController& data, const Config& config, int target
         result.alerts.push_back(std::move(a));
       }
     });
-    run.Step("save",
-             [&] { run.data().SaveMonitorWindows(run.id(), as_of->ToIso(), WindowRows(result)); });
+    run.Step("save", [&] {
+      run.data().SaveMonitorWindows(run.id(), as_of->ToIso(), MonitorWindowRows(result));
+    });
     result.timings = run.timings();
   });
   return result;

@@ -29,4 +29,8 @@ struct MonitorResult {
 MonitorResult MonitorFlow(DataController& data, const Config& config, int target_year,
                           std::optional<Date> as_of, std::optional<Horizon> horizon);
 
+/// The windows of a monitor run as the database keeps them (and `monitor --json` prints them):
+/// drift, then each horizon's.
+std::vector<MonitorWindowRow> MonitorWindowRows(const MonitorResult& result);
+
 }  // namespace loadcast

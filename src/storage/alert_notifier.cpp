@@ -9,7 +9,7 @@
 
 #include "core/errors.hpp"
 #include "core/url.hpp"
-#include "storage/alerts.hpp"
+#include "storage/record_json.hpp"
 
 namespace loadcast {
 namespace {
@@ -74,7 +74,7 @@ void WebhookNotifier::Notify(const AlertRecord& alert) {
   client.set_read_timeout(seconds, micros);
   client.set_write_timeout(seconds, micros);
   if (!user_.empty() || !password_.empty()) client.set_basic_auth(user_, password_);
-  const auto result = client.Post(target_, AlertToJson(alert).dump(), "application/json");
+  const auto result = client.Post(target_, ToJson(alert).dump(), "application/json");
   if (!result) {
     throw StorageError(
         fmt::format("webhook {}: {}", location(), httplib::to_string(result.error())));

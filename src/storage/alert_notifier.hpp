@@ -17,9 +17,9 @@ class AlertNotifier {
   virtual std::string location() const = 0;
 };
 
-/// POSTs each alert as one JSON object (AlertToJson) to an http:// or https:// URL. User info in
-/// the URL ("user:password@") is sent as basic authentication. Any answer but 2xx, a refused
-/// connection or a timeout is a failed delivery.
+/// POSTs each alert as its one JSON object (ToJson in storage/record_json.hpp) to an http:// or
+/// https:// URL. User info in the URL ("user:password@") is sent as basic authentication. Any
+/// answer but 2xx, a refused connection or a timeout is a failed delivery.
 class WebhookNotifier final : public AlertNotifier {
  public:
   /// `timeout_seconds` bounds connecting, sending and reading, each.

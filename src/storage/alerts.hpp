@@ -1,9 +1,8 @@
 // Alerts as records: the severities and sources there are, the fingerprint that makes the same
-// finding on the same data one alert, and the JSON form that the CLI prints and webhooks receive.
+// finding on the same data one alert. Its JSON form is in storage/record_json.hpp.
 #pragma once
 
 #include <array>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -27,8 +26,5 @@ std::string AlertFingerprint(const AlertRecord& alert);
 
 /// Whether alerts of this severity are pushed to the webhook: warning and critical.
 bool IsNotifiable(std::string_view severity);
-
-/// Every field of the alert; absent optional fields are null.
-nlohmann::json AlertToJson(const AlertRecord& alert);
 
 }  // namespace loadcast

@@ -50,7 +50,8 @@ nlohmann::json Models(const DataController& data, const Config& config,
 /// GET /api/runs?limit=: the latest runs, newest first.
 nlohmann::json Runs(const DataController& data, const Config& config, int limit);
 
-/// GET /api/runs/{id}: a run with its config, inputs, model, checks, alerts and decisions.
+/// GET /api/runs/{id}: a run (with its inputs) and its config, model, checks, alerts and
+/// decisions.
 /// NotFoundError when there is no such run.
 nlohmann::json RunDetail(const DataController& data, const Config& config, int64_t id);
 
@@ -69,10 +70,6 @@ struct SeriesListQuery {
   int limit = kDefaultSeriesLimit;
 };
 
-/// One series' result as the API and `loadcast series --json` give it, with its forecast day by
-/// day when `with_forecast`.
-nlohmann::json SeriesResultJson(const SeriesResultRow& row, bool with_forecast);
-
 /// GET /api/series: a many-series run's counts by status, its score summary and the series the
 /// query selects ({"run_id": null, ...} when no series run is on record). UsageError for a
 /// status or sort that does not exist.
@@ -84,9 +81,5 @@ nlohmann::json SeriesDetail(const DataController& data, const std::string& name,
 
 /// POST /api/alerts/{id}/ack: acknowledges an alert. NotFoundError when there is no such alert.
 nlohmann::json AcknowledgeAlert(DataController& data, int64_t id);
-
-/// Seconds between two ISO 8601 UTC times ("2021-03-01T12:00:00.123Z"); nothing when either is
-/// empty or malformed.
-std::optional<double> SecondsBetween(const std::string& start, const std::string& end);
 
 }  // namespace loadcast::web

@@ -323,6 +323,25 @@ TEST_F(DashboardBrowserTest, TheYearViewDrawsItsChartsAndTheYearsMape) {
   }
 }
 
+TEST_F(DashboardBrowserTest, TheDriftTableShowsEveryStatisticOfItsWindows) {
+  Browser browser(profile_.path());
+  ASSERT_TRUE(browser.ready()) << "Chromium did not answer over --remote-debugging-pipe";
+  browser.Navigate(server_->url + "#/year/2020?horizon=year");
+  ASSERT_TRUE(browser.WaitFor("document.body.dataset.ready === 'year'")) << browser.Dom();
+  // Each statistic column read from the field the API names it by: a column of dashes only
+  // would be a field the page asks for under another name.
+  EXPECT_EQ(browser.Evaluate(R"((() => {
+    const table = [...document.querySelectorAll('table')].find((t) =>
+      [...t.querySelectorAll('th')].some((th) => th.textContent === 'Mean shift'));
+    if (!table) return 'no drift table';
+    const heads = [...table.querySelectorAll('th')].map((th) => th.textContent);
+    const filled = (label) => [...table.querySelectorAll('tbody tr')].some((tr) =>
+      tr.children[heads.indexOf(label)].textContent !== '\u2013');
+    return ['Mean shift', 'PSI', 'KS', 'KS p', 'Wasserstein'].filter((l) => !filled(l)).join(',');
+  })())"),
+            "");
+}
+
 TEST_F(DashboardBrowserTest, ThePagesRenderAtPhoneWidth) {
   const std::string dom = RenderedDom(server_->url + "#/year/2020?horizon=year", profile_.path(),
                                       Screenshot("dashboard-2020-phone.png"), "390,844");

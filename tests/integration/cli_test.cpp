@@ -228,8 +228,12 @@ TEST_F(IngestedTest, BacktestScoresEachYearAndKeepsNoModel) {
     EXPECT_GE(year["coverage"].get<double>(), 0.0);
     EXPECT_LE(year["coverage"].get<double>(), 100.0);
     EXPECT_GT(year["interval_width"].get<double>(), 0.0);
+    // Each year is a backtest row in its record form, as GET /api/backtests lists it.
+    EXPECT_EQ(year["run_id"], backtest["run_id"]);
+    EXPECT_EQ(year["horizon"], "year");
   }
   EXPECT_EQ(backtest["mean"]["days"], 730);
+  EXPECT_TRUE(backtest["mean"]["target_year"].is_null()) << "the mean is of every year";
 
   const nlohmann::json runs = Json(Loadcast(dir_.path(), {"runs", "--json"}));
   EXPECT_EQ(runs[0]["id"], backtest["run_id"]);

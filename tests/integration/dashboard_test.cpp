@@ -62,17 +62,24 @@ class DashboardTest : public ::testing::Test {
     run({"ingest", BundledData().string()});
     run({"run", "--target-year", "2020", "--horizon", "year"});
     run({"run", "--target-year", "2020", "--horizon", "day"});
-    run({"monitor", "--target-year", "2020", "--as-of", "2020-03-31"});
+    const auto monitor = Loadcast(
+        dir_->path(), {"monitor", "--target-year", "2020", "--as-of", "2020-03-31", "--json"});
+    ASSERT_EQ(monitor.exit_code, 0) << monitor.err;
+    monitor_ = new json(Json(monitor));
   }
   static void TearDownTestSuite() {
     delete dir_;
     dir_ = nullptr;
+    delete monitor_;
+    monitor_ = nullptr;
   }
 
   static TempDir* dir_;
+  static json* monitor_;  // what `monitor --json` printed in the set-up
 };
 
 TempDir* DashboardTest::dir_ = nullptr;
+json* DashboardTest::monitor_ = nullptr;
 
 TEST_F(DashboardTest, OverviewHasTheChampionsAndTheFiguresOfTheOtherCommands) {
   Server server(dir_->path());
@@ -107,6 +114,54 @@ TEST_F(DashboardTest, OverviewHasTheChampionsAndTheFiguresOfTheOtherCommands) {
   EXPECT_GT(overview["alerts"]["open"]["critical"].get<int>(), 0);
   EXPECT_EQ(overview["runs"].size(), 4u);
   EXPECT_TRUE(overview["runs"][0]["duration_seconds"].is_number());
+}
+
+// The CLI and the API print each record in its one JSON form (docs/dashboard.md, "Records").
+TEST_F(DashboardTest, CliJsonAndTheApiGiveTheSameObjectForTheSameRecord) {
+  Server server(dir_->path());
+  const json runs = Json(Loadcast(dir_->path(), {"runs", "--json"}));
+  ASSERT_EQ(runs.size(), 4u);
+  EXPECT_EQ(server.Get("/api/runs")["runs"], runs);
+  const std::string id = std::to_string(runs[1]["id"].get<int64_t>());
+  json shown = Json(Loadcast(dir_->path(), {"runs", "show", id, "--json"}));
+  const json detail = server.Get("/api/runs/" + id);
+  EXPECT_EQ(shown["config"], detail["config"]);
+  EXPECT_EQ(shown["decisions"], detail["decisions"]);
+  for (const char* key : {"config", "model", "decisions"}) shown.erase(key);
+  EXPECT_EQ(shown, detail["run"]);
+
+  const json alerts = Json(Loadcast(dir_->path(), {"alerts", "--limit", "200", "--json"}));
+  ASSERT_FALSE(alerts.empty());
+  EXPECT_EQ(server.Get("/api/alerts")["alerts"], alerts);
+
+  const json decisions = Json(Loadcast(dir_->path(), {"models", "decisions", "--json"}));
+  ASSERT_FALSE(decisions.empty());
+  EXPECT_EQ(server.Get("/api/models")["decisions"], decisions);
+  json listed = Json(Loadcast(dir_->path(), {"models", "list", "--json"}));
+  json models = server.Get("/api/models")["models"];
+  ASSERT_EQ(listed.size(), models.size());
+  EXPECT_EQ(listed, models);
+
+  // The monitor's windows as the run printed them and as the dashboard reads them back; a drift
+  // window of the run adds the size of its reference sample, which is not stored.
+  const json view = server.Get("/api/years/2020?horizon=year");
+  json printed = (*monitor_)["drift"]["windows"];
+  ASSERT_FALSE(printed.empty());
+  for (json& w : printed) {
+    EXPECT_GT(w["reference_days"].get<int>(), w["days"].get<int>()) << w.dump();
+    w.erase("reference_days");
+  }
+  EXPECT_EQ(view["monitor"]["drift"], printed);
+  for (const json& horizon : (*monitor_)["performance"]) {
+    if (horizon["horizon"] == "year") {
+      EXPECT_EQ(view["monitor"]["performance"], horizon["windows"]);
+    }
+  }
+  // The alerts the monitor raised, as stored.
+  ASSERT_FALSE((*monitor_)["alerts"].empty());
+  for (const json& alert : (*monitor_)["alerts"]) {
+    EXPECT_NE(std::find(alerts.begin(), alerts.end(), alert), alerts.end()) << alert.dump();
+  }
 }
 
 TEST_F(DashboardTest, YearViewHasEveryDayMonthlyScoresTheMonitorAndChecks) {

@@ -84,16 +84,31 @@ TEST_F(MonitorTest, ReportsEveryStatisticAndThresholdOfEachWindow) {
     EXPECT_TRUE(report["drift"]["thresholds"].contains(key)) << key;
   }
   for (const auto& w : report["drift"]["windows"]) {
-    for (const char* key : {"start", "end", "mean_shift_percent", "psi", "ks_statistic",
-                            "ks_p_value", "wasserstein", "status"}) {
-      EXPECT_TRUE(w.contains(key)) << key;
+    for (const char* key : {"start", "end", "days", "mean_shift_percent", "psi", "ks_statistic",
+                            "ks_p_value", "wasserstein", "status", "reason"}) {
+      EXPECT_FALSE(w[key].is_null()) << key << ": " << w.dump();
     }
+    EXPECT_EQ(w["scope"], "drift");
+    EXPECT_GT(w["days"].get<int>(), 0);
+    EXPECT_LE(w["days"].get<int>(), report["drift"]["window_days"].get<int>());
+    EXPECT_GT(w["reference_days"].get<int>(), w["days"].get<int>());
     EXPECT_LE(w["end"].get<std::string>(), "2020-03-31");
   }
   for (const auto& horizon : report["performance"]) {
     EXPECT_GT(horizon["thresholds"]["rolling_critical"].get<double>(),
               horizon["thresholds"]["rolling_warning"].get<double>());
-    for (const auto& w : horizon["windows"]) EXPECT_LE(w["end"].get<std::string>(), "2020-03-31");
+    ASSERT_FALSE(horizon["windows"].empty());
+    for (const auto& w : horizon["windows"]) {
+      EXPECT_LE(w["end"].get<std::string>(), "2020-03-31");
+      EXPECT_EQ(w["horizon"], horizon["horizon"]);
+      EXPECT_TRUE(w["mape"].is_number()) << w.dump();
+      EXPECT_TRUE(w["mean_shift_percent"].is_null()) << w.dump();
+    }
+  }
+  // The alerts as stored: each with its id and fingerprint.
+  for (const auto& alert : report["alerts"]) {
+    EXPECT_GT(alert["id"].get<int64_t>(), 0) << alert.dump();
+    EXPECT_EQ(alert["fingerprint"].get<std::string>().size(), 64u) << alert.dump();
   }
 }
 

@@ -49,12 +49,10 @@ RunDetails FindRunDetails(const DataController& data, int64_t id) {
 }
 
 nlohmann::json DetailsToJson(const RunDetails& details) {
-  nlohmann::json j = ToJson(details.run);
+  nlohmann::json j = RunWithDurationJson(details.run);
   j["config"] = details.run.config;
   j["model"] = details.model ? ToJson(*details.model) : nlohmann::json(nullptr);
-  nlohmann::json decisions = nlohmann::json::array();
-  for (const ModelDecision& d : details.decisions) decisions.push_back(ToJson(d));
-  j["decisions"] = decisions;
+  j["decisions"] = ToJsonArray(details.decisions);
   return j;
 }
 
@@ -75,7 +73,7 @@ std::string FormatDetails(const RunDetails& details) {
   } else if (r.model_id) {
     out += fmt::format("model: {} (not registered)\n", *r.model_id);
   }
-  const nlohmann::json inputs = RunInputs(r);
+  const nlohmann::json inputs = RunInputsJson(r);
   if (inputs.is_object() && !inputs.empty()) {
     Table table({"input", "sha256"});
     for (const auto& [key, hash] : inputs.items()) {
@@ -130,8 +128,7 @@ void AddAlertsCommand(CLI::App& app, Context& context, Action& action) {
             fmt::format("alerts ack: there is no alert {} (loadcast alerts lists them)", *id));
       }
       const AlertRecord& a = done->alert;
-      Print(*ack_json,
-            {{"alert", AlertToJson(a)}, {"already_acknowledged", done->already_acknowledged}},
+      Print(*ack_json, ToJson(*done),
             done->already_acknowledged
                 ? fmt::format("alert {} was already acknowledged at {}\n", a.id, a.acknowledged_at)
                 : fmt::format("alert {} acknowledged at {}\n", a.id, a.acknowledged_at));
@@ -146,7 +143,7 @@ void AddAlertsCommand(CLI::App& app, Context& context, Action& action) {
       f.limit = options->limit;
       if (*unacknowledged) f.acknowledged = false;
       const auto alerts = context.data().ListAlerts(f);
-      Print(options->json, ToJson(alerts), FormatAlerts(alerts));
+      Print(options->json, ToJsonArray(alerts), FormatAlerts(alerts));
       return 0;
     };
   });
@@ -174,7 +171,7 @@ void AddRunsCommand(CLI::App& app, Context& context, Action& action) {
     if (show->parsed()) return;  // "runs show ID" set its own action
     action = [&context, options] {
       const auto runs = context.data().ListRuns(options->limit);
-      Print(options->json, ToJson(runs), FormatRuns(runs));
+      Print(options->json, RunsWithDurationJson(runs), FormatRuns(runs));
       return 0;
     };
   });
@@ -188,7 +185,7 @@ void AddMetricsCommand(CLI::App& app, Context& context, Action& action) {
   command->callback([&context, &action, json] {
     action = [&context, json] {
       const auto evaluations = context.data().LatestEvaluations();
-      Print(*json, ToJson(evaluations), FormatEvaluations(evaluations));
+      Print(*json, ToJsonArray(evaluations), FormatEvaluations(evaluations));
       return 0;
     };
   });

@@ -61,13 +61,13 @@ ArtifactRead ReadArtifact(const DataController& data, const ModelRecord& model) 
   }
 }
 
-/// The mean validation MAPE an artifact records; nullopt when it records none or is unreadable.
-std::optional<double> ValidationMape(const ArtifactRead& read, int64_t model_id) {
+/// The validation scores an artifact records; nullopt when it records none or is unreadable.
+std::optional<ValidationScores> Validation(const ArtifactRead& read, int64_t model_id) {
   if (!read.artifact) return std::nullopt;
   try {
-    const auto scores = ValidationFromArtifact(*read.artifact);
+    auto scores = ValidationFromArtifact(*read.artifact);
     if (!scores || scores->empty()) return std::nullopt;
-    return scores->mean.mape;
+    return scores;
   } catch (const Error& e) {
     spdlog::warn("model {}: {}", model_id, e.what());
     return std::nullopt;
@@ -83,7 +83,7 @@ std::vector<std::string> AliasesOf(const ModelAliases& aliases, int64_t model_id
 
 struct ListedModel {
   ModelRecord model;
-  std::optional<double> validation_mape;
+  std::optional<ValidationScores> validation;
   std::vector<std::string> aliases;
 };
 
@@ -92,9 +92,9 @@ std::vector<ListedModel> ListRegistered(const DataController& data, const ListOp
   const ModelAliases aliases = AliasesByModel(data.ListAliases(horizon));
   std::vector<ListedModel> listed;
   for (ModelRecord& m : data.ListModels(horizon, options.limit)) {
-    const std::optional<double> mape = ValidationMape(ReadArtifact(data, m), m.id);
+    std::optional<ValidationScores> validation = Validation(ReadArtifact(data, m), m.id);
     std::vector<std::string> names = AliasesOf(aliases, m.id);
-    listed.push_back({std::move(m), mape, std::move(names)});
+    listed.push_back({std::move(m), std::move(validation), std::move(names)});
   }
   return listed;
 }
@@ -102,9 +102,13 @@ std::vector<ListedModel> ListRegistered(const DataController& data, const ListOp
 nlohmann::json ListToJson(const std::vector<ListedModel>& listed) {
   nlohmann::json j = nlohmann::json::array();
   for (const ListedModel& l : listed) {
-    nlohmann::json model = ToJson(l.model);
-    model["validation_mape"] = l.validation_mape ? nlohmann::json(*l.validation_mape) : nullptr;
-    model["aliases"] = l.aliases;
+    // As the dashboard lists a model: its aliases and the validation years and mean scores.
+    nlohmann::json model = ModelWithAliasesJson(l.model, l.aliases);
+    model["validation"] = nullptr;
+    if (l.validation) {
+      model["validation"] = {{"years", l.validation->year_list()},
+                             {"mean", ToJson(l.validation->mean)}};
+    }
     j.push_back(model);
   }
   return j;
@@ -118,7 +122,7 @@ std::string FormatList(const std::vector<ListedModel>& listed) {
     const ModelRecord& m = l.model;
     table.Add({std::to_string(m.id), m.horizon, fmt::format("v{}", m.number), m.version, m.kind,
                std::to_string(m.target_year), fmt::format("{} .. {}", m.trained_from, m.trained_to),
-               l.validation_mape ? Pct(*l.validation_mape) : "-",
+               l.validation ? Pct(l.validation->mean.mape) : "-",
                l.aliases.empty() ? "-" : fmt::format("{}", fmt::join(l.aliases, ", ")),
                m.created_at});
   }
@@ -149,17 +153,15 @@ ModelDetails FindModelDetails(const DataController& data, const std::string& ref
 }
 
 nlohmann::json DetailsToJson(const ModelDetails& details) {
-  nlohmann::json model = ToJson(details.model);
-  model["aliases"] = details.aliases;
+  nlohmann::json model = ModelWithAliasesJson(details.model, details.aliases);
   nlohmann::json artifact = nullptr;
   if (details.artifact.artifact) {
     // The metadata: everything but the learned state, which only the model can read.
     artifact = *details.artifact.artifact;
     artifact.erase("state");
   }
-  nlohmann::json decisions = nlohmann::json::array();
-  for (const ModelDecision& d : details.decisions) decisions.push_back(ToJson(d));
-  nlohmann::json j = {{"model", model}, {"artifact", artifact}, {"decisions", decisions}};
+  nlohmann::json j = {
+      {"model", model}, {"artifact", artifact}, {"decisions", ToJsonArray(details.decisions)}};
   if (!details.artifact.error.empty()) j["artifact_error"] = details.artifact.error;
   return j;
 }
@@ -366,9 +368,7 @@ void AddModelsCommand(CLI::App& app, Context& context, Action& action) {
     action = [&context, decisions_options] {
       const auto rows = context.data().ListDecisions(OptionalHorizon(decisions_options->horizon),
                                                      decisions_options->limit);
-      nlohmann::json j = nlohmann::json::array();
-      for (const ModelDecision& d : rows) j.push_back(ToJson(d));
-      Print(decisions_options->json, j, FormatDecisions(rows));
+      Print(decisions_options->json, ToJsonArray(rows), FormatDecisions(rows));
       return 0;
     };
   });

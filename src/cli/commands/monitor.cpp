@@ -1,54 +1,49 @@
 #include <fmt/format.h>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 #include "core/errors.hpp"
 #include "pipeline/monitor_flow.hpp"
+#include "storage/alerts.hpp"
+#include "storage/record_json.hpp"
 
 namespace loadcast::cli {
 namespace {
 
-nlohmann::json ToJson(const DriftWindow& w) {
-  const DriftStatistics& s = w.statistics;
-  return {{"start", w.start.ToIso()},
-          {"end", w.end.ToIso()},
-          {"reference_size", s.reference_size},
-          {"current_size", s.current_size},
-          {"mean_shift_percent", Nullable(s.mean_shift_percent)},
-          {"psi", Nullable(s.psi)},
-          {"ks_statistic", Nullable(s.ks_statistic)},
-          {"ks_p_value", Nullable(s.ks_p_value)},
-          {"wasserstein", Nullable(w.wasserstein_normalised)},
-          {"status", WindowStatusName(w.status)},
-          {"reason", w.reason}};
+// Every alert of a target year: a monitor run raises a few per window at most.
+constexpr int kAllAlerts = 1'000'000;
+
+/// The alerts the run raised as the database holds them (with id, time and fingerprint); one
+/// that was already on record shows the run that first raised it.
+nlohmann::json StoredAlertsJson(const DataController& data, const MonitorResult& r) {
+  AlertFilter filter;
+  filter.target_year = r.target_year;
+  filter.limit = kAllAlerts;
+  std::map<std::string, AlertRecord> stored;
+  for (AlertRecord& a : data.ListAlerts(filter)) stored.emplace(a.fingerprint, std::move(a));
+  nlohmann::json out = nlohmann::json::array();
+  for (const AlertRecord& a : r.alerts) {
+    const auto it = stored.find(a.fingerprint.empty() ? AlertFingerprint(a) : a.fingerprint);
+    out.push_back(ToJson(it == stored.end() ? a : it->second));
+  }
+  return out;
 }
 
-nlohmann::json ToJson(const PerformanceWindow& w) {
-  return {{"scope", w.scope},
-          {"start", w.start.ToIso()},
-          {"end", w.end.ToIso()},
-          {"days", w.days},
-          {"mape", Nullable(w.mape)},
-          {"warning_threshold", Nullable(w.warning_threshold)},
-          {"critical_threshold", Nullable(w.critical_threshold)},
-          {"status", WindowStatusName(w.status)}};
-}
-
-nlohmann::json ToJson(const AlertRecord& a) {
-  nlohmann::json j = {
-      {"severity", a.severity},
-      {"source", a.source},
-      {"code", a.code},
-      {"period_start", a.period_start},
-      {"period_end", a.period_end},
-      {"message", a.message},
-      {"horizon", a.horizon.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.horizon)}};
-  j["value"] = a.value ? nlohmann::json(*a.value) : nlohmann::json(nullptr);
-  j["threshold"] = a.threshold ? nlohmann::json(*a.threshold) : nlohmann::json(nullptr);
-  return j;
-}
-
-nlohmann::json ToJson(const MonitorResult& r, const MonitorSettings& settings) {
+nlohmann::json ToJson(const DataController& data, const MonitorResult& r,
+                      const MonitorSettings& settings) {
+  // Each window in its record form, as the dashboard shows the stored windows; a drift window
+  // adds the size of its reference sample, which only the run itself knows.
+  const std::vector<MonitorWindowRow> rows = MonitorWindowRows(r);
+  nlohmann::json drift_windows = nlohmann::json::array();
+  for (std::size_t i = 0; i < r.drift.windows.size(); ++i) {
+    nlohmann::json window = ToJson(rows[i]);
+    window["reference_days"] = r.drift.windows[i].statistics.reference_size;
+    drift_windows.push_back(window);
+  }
   nlohmann::json drift = {{"reference_years", r.drift.reference_years},
                           {"window_days", settings.drift_window_days},
                           {"thresholds",
@@ -59,12 +54,13 @@ nlohmann::json ToJson(const MonitorResult& r, const MonitorSettings& settings) {
                             {"wasserstein_warning", settings.drift_wasserstein_warning},
                             {"share_warning", settings.drift_share_warning}}},
                           {"drift_share", r.drift.drift_share},
-                          {"windows", nlohmann::json::array()}};
-  for (const DriftWindow& w : r.drift.windows) drift["windows"].push_back(ToJson(w));
+                          {"windows", drift_windows}};
   nlohmann::json performance = nlohmann::json::array();
   for (const PerformanceReport& p : r.performance) {
     nlohmann::json windows = nlohmann::json::array();
-    for (const PerformanceWindow& w : p.windows) windows.push_back(ToJson(w));
+    for (std::size_t i = r.drift.windows.size(); i < rows.size(); ++i) {
+      if (rows[i].horizon == HorizonName(p.horizon)) windows.push_back(ToJson(rows[i]));
+    }
     performance.push_back({{"horizon", HorizonName(p.horizon)},
                            {"published", p.published},
                            {"backtest_years", p.thresholds.years},
@@ -75,14 +71,12 @@ nlohmann::json ToJson(const MonitorResult& r, const MonitorSettings& settings) {
                              {"monthly_critical", p.thresholds.monthly_critical}}},
                            {"windows", windows}});
   }
-  nlohmann::json alerts = nlohmann::json::array();
-  for (const AlertRecord& a : r.alerts) alerts.push_back(ToJson(a));
   return {{"run_id", r.run_id},
           {"target_year", r.target_year},
           {"as_of", r.as_of ? nlohmann::json(r.as_of->ToIso()) : nlohmann::json(nullptr)},
           {"drift", drift},
           {"performance", performance},
-          {"alerts", alerts},
+          {"alerts", StoredAlertsJson(data, r)},
           {"new_alerts", r.new_alerts}};
 }
 
@@ -177,7 +171,11 @@ void AddMonitorCommand(CLI::App& app, Context& context, Action& action) {
       if (!options->horizon.empty()) horizon = ParseHorizon(options->horizon);
       const MonitorResult result =
           MonitorFlow(context.data(), context.config(), options->target_year, as_of, horizon);
-      Print(options->json, ToJson(result, context.config().monitor), Format(result));
+      // The JSON reads the stored alerts back: only when it is asked for.
+      Print(options->json,
+            options->json ? ToJson(context.data(), result, context.config().monitor)
+                          : nlohmann::json(),
+            Format(result));
       return 0;
     };
   });

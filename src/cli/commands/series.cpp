@@ -10,10 +10,11 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
 #include "cli/table.hpp"
 #include "pipeline/series_flow.hpp"
 #include "pipeline/series_generator.hpp"
-#include "web/dashboard_data.hpp"
+#include "storage/record_json.hpp"
 
 namespace loadcast::cli {
 namespace {
@@ -94,12 +95,8 @@ void AddRun(CLI::App& series, Context& context, Action& action) {
     action = [&context, options] {
       const SeriesRunResult r =
           SeriesRunFlow(context.data(), context.config(), options->target_year);
-      nlohmann::json timings = nlohmann::json::array();
       double total_ms = 0.0;
-      for (const auto& t : r.timings) {
-        timings.push_back({{"step", t.step}, {"ms", t.milliseconds}});
-        total_ms += t.milliseconds;
-      }
+      for (const auto& t : r.timings) total_ms += t.milliseconds;
       nlohmann::json j = {{"run_id", r.run_id},
                           {"target_year", r.target_year},
                           {"series", r.series.size()},
@@ -109,7 +106,7 @@ void AddRun(CLI::App& series, Context& context, Action& action) {
                           {"scored", r.scored},
                           {"median_mape", Optional(r.median_mape)},
                           {"aggregate_mape", Optional(r.aggregate_mape)},
-                          {"timings", timings}};
+                          {"timings", TimingsJson(r.timings)}};
       std::string text = fmt::format(
           "run {}: {} series for {}: {} ok, {} warning, {} failed ({:.0f} ms)\n", r.run_id,
           r.series.size(), r.target_year, r.ok, r.warning, r.failed, total_ms);
@@ -176,7 +173,7 @@ void AddList(CLI::App& series, Context& context, Action& action) {
         rows.resize(static_cast<std::size_t>(options->limit));
       }
       nlohmann::json series = nlohmann::json::array();
-      for (const auto& r : rows) series.push_back(web::SeriesResultJson(r, false));
+      for (const auto& r : rows) series.push_back(ToJson(r));
       Print(options->json, {{"run_id", query.run_id}, {"series", series}},
             fmt::format("series run {}\n{}", query.run_id, ResultTable(rows)));
       return 0;
@@ -223,7 +220,7 @@ void AddShow(CLI::App& series, Context& context, Action& action) {
                    d < r.lower.size() ? Num(r.lower[d], 1) : "-",
                    d < r.upper.size() ? Num(r.upper[d], 1) : "-"});
       }
-      Print(options->json, web::SeriesResultJson(r, true), text + table.Render());
+      Print(options->json, SeriesResultWithForecastJson(r), text + table.Render());
       return 0;
     };
   });

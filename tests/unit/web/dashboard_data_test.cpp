@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 
+#include "storage/record_json.hpp"
 #include "web_fixture.hpp"
 
 namespace loadcast::web {
@@ -108,10 +109,16 @@ TEST_F(DashboardDataTest, YearViewHasEveryDayWithActualsScoresChecksAndTheMonito
   EXPECT_FALSE(monitor["drift"].empty());
   ASSERT_FALSE(monitor["performance"].empty());
   for (const json& w : monitor["performance"]) EXPECT_EQ(w["horizon"], "year");
-  for (const char* key : {"start", "end", "days", "mean_shift", "psi", "ks", "ks_p_value",
-                          "wasserstein", "status", "reason"}) {
-    EXPECT_TRUE(monitor["drift"][0].contains(key)) << key;
+  for (const json& w : monitor["drift"]) {
+    EXPECT_EQ(w["scope"], "drift");
+    EXPECT_TRUE(w["mean_shift_percent"].is_number()) << w.dump();
+    EXPECT_TRUE(w["ks_statistic"].is_number()) << w.dump();
+    EXPECT_TRUE(w["mape"].is_null()) << w.dump();
   }
+  // Each window in its one record form (storage/record_json.hpp).
+  const auto snapshot = data().LatestMonitor(2020);
+  ASSERT_TRUE(snapshot.has_value());
+  EXPECT_EQ(monitor["drift"][0], ToJson(snapshot->windows.at(0)));
 
   ASSERT_FALSE(view["alerts"].empty());
   for (const json& alert : view["alerts"]) {
@@ -183,7 +190,9 @@ TEST_F(DashboardDataTest, RunDetailHasTheConfigInputsModelAndChecks) {
   EXPECT_EQ(detail["run"]["id"], run_);
   EXPECT_EQ(detail["run"]["command"], "run");
   EXPECT_FALSE(detail["config"].get<std::string>().empty());
-  EXPECT_TRUE(detail["inputs"].contains("actuals/2019.csv")) << detail["inputs"].dump();
+  EXPECT_TRUE(detail["run"]["inputs"].contains("actuals/2019.csv")) << detail["run"].dump();
+  EXPECT_FALSE(detail.contains("inputs")) << "the inputs are the run's, not the detail's";
+  EXPECT_EQ(detail["run"], RunWithDurationJson(*data().FindRun(run_)));
   EXPECT_TRUE(detail["model"].is_object());
   EXPECT_FALSE(detail["checks"].empty());
   EXPECT_EQ(detail["decisions"].size(), 1u);
@@ -227,14 +236,6 @@ TEST_F(DashboardCopyTest, AcknowledgingTwiceSaysItWasAlreadyAcknowledged) {
   EXPECT_TRUE(first["alert"]["acknowledged"].get<bool>());
   EXPECT_TRUE(AcknowledgeAlert(*copy_, id)["already_acknowledged"].get<bool>());
   EXPECT_THROW(AcknowledgeAlert(*copy_, 999'999), NotFoundError);
-}
-
-TEST(SecondsBetween, IsTheDurationBetweenTwoUtcTimes) {
-  EXPECT_DOUBLE_EQ(*SecondsBetween("2021-03-01T12:00:00.000Z", "2021-03-01T12:00:01.500Z"), 1.5);
-  EXPECT_DOUBLE_EQ(*SecondsBetween("2021-02-28T23:59:59.000Z", "2021-03-01T00:00:01.000Z"), 2.0);
-  EXPECT_DOUBLE_EQ(*SecondsBetween("2021-03-01T12:00:00Z", "2021-03-01T13:00:00Z"), 3600.0);
-  EXPECT_FALSE(SecondsBetween("2021-03-01T12:00:00.000Z", "").has_value());
-  EXPECT_FALSE(SecondsBetween("yesterday", "2021-03-01T12:00:00.000Z").has_value());
 }
 
 }  // namespace
