@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
 """Checks that every SQL statement in the sources is prepared, its values bound as parameters.
 
-Rules, over src/ (usage: scripts/check-sql.py SRC_DIR):
-  1. Only the database DAOs (src/storage/*_database.cpp) call a database API.
-  2. Raw execution (sqlite3_exec, Execute, txn.exec without parameters) takes constant text only:
-     a string literal or a migration of kMigrations.
-  3. SQL text built with fmt::format interpolates only constants (kName), the `rest` of
-     SelectModels, and the placeholder lists of InClause; SelectModels is given literals only.
-  4. SQL text grown with `sql +=` grows by literals, InClause(...) or a PostgreSQL placeholder
-     numbered by the parameter counter (fmt::format(" AND x = ${}", next++)) only.
+The SQL layer is src/storage/sql/ (the connection, the migrations, one dialect file per backend)
+and src/storage/datasets/ (each dataset's queries), over SOCI: a statement's values go through
+Values/Batch (soci::use), never into its text. Rules, over src/ (usage: scripts/check-sql.py
+SRC_DIR):
+  1. Only the SQL layer calls a database API (SOCI, sqlite3, libpqxx, libpq).
+  2. A statement run (Cursor(session, SQL, ...), Exec(SQL, ...), session << SQL) takes as its SQL
+     a string literal, a constant (kName), the `sql` text grown by rule 4, SelectModels of a
+     literal, or a formatted text of rule 3; the migrations run the statements of their constant
+     scripts (`statement`). Raw execution of old (sqlite3_exec, Execute, txn.exec) takes constant
+     text only.
+  3. SQL text built with fmt::format interpolates only constants (kName), literals, the `rest`
+     of SelectModels, and the dialect's constant words (dialect().write_order()).
+  4. SQL text grown with `sql +=` grows by literals or InClause(...) only; InClause's column is
+     a literal and its values are bound.
 Exits 1 listing every violation as file:line: problem; exits 2 when SRC_DIR is not a folder or
 holds no .cpp or .hpp file, since a check over nothing would pass.
 """
@@ -16,9 +22,15 @@ import pathlib
 import re
 import sys
 
-DAOS = {"sqlite_database.cpp", "postgres_database.cpp"}
-API = re.compile(r"\bsqlite3_(exec|prepare\w*)\s*\(|\bexec_params\s*\(|\btxn\.exec\s*\(|PQexec")
+API = re.compile(
+    r"\bsqlite3_(exec|prepare\w*)\s*\(|\bexec_params\s*\(|\btxn\.exec\s*\(|PQexec|\bsoci::"
+    r"|\bsqlite_api::")
 SQL_WORD = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|WHERE|VALUES|FROM)\b")
+DIALECT_WORD = re.compile(r"(db_->|connection\.)dialect\(\)\.write_order\(\)")
+
+
+def in_sql_layer(path):
+    return path.parent.name in {"sql", "datasets"} and path.parent.parent.name == "storage"
 
 
 def call_args(text, start):
@@ -83,30 +95,57 @@ def is_literal(arg):
     return re.fullmatch(r'("([^"\\]|\\.)*"\s*)+', arg) is not None
 
 
+def sql_argument_ok(arg, path):
+    arg = arg.strip()
+    if is_literal(arg) or re.fullmatch(r"k[A-Z]\w*", arg) or arg in {"sql", "sql.c_str()"}:
+        return True
+    if re.fullmatch(r'SelectModels\(\s*("([^"\\]|\\.)*"\s*)+\)', arg):
+        return True
+    if arg.startswith("fmt::format("):
+        return True  # its arguments are checked by rule 3
+    if arg == "statement" and path.name == "migrations.cpp":
+        return True
+    if re.fullmatch(r"(db_->|connection\.|dialect_->)(dialect\(\)\.)?begin_write\(\)", arg):
+        return True
+    return False
+
+
 def check(path, problems):
     text = path.read_text()
     line_of = lambda pos: text.count("\n", 0, pos) + 1
     where = lambda pos: f"{path}:{line_of(pos)}"
-    if path.name not in DAOS:
+    if not in_sql_layer(path):
         for m in API.finditer(text):
-            problems.append(f"{where(m.start())}: database API outside the DAOs")
-        return
-    # Rule 2: raw execution of constant text only.
+            problems.append(f"{where(m.start())}: database API outside the SQL layer")
+    # Rule 2: raw execution of constant text only (the APIs of old).
     for m in re.finditer(r"\b(sqlite3_exec|Execute|txn\.exec)\s*\(", text):
         args, _ = call_args(text, m.end() - 1)
         parts = split_args(args)
-        sql = parts[1] if m.group(1) == "sqlite3_exec" else (parts[0] if parts else "")
-        if m.group(1) == "Execute" and text[: m.start()].rstrip().endswith("::"):
-            continue  # the definition
-        if "const char* sql" in args:
-            continue  # a declaration
-        if m.group(1) == "sqlite3_exec" and sql == "sql":
-            # Only inside SqliteDatabase::Execute, whose callers rule 2 checks.
-            head = text.rfind("::Execute(const char* sql)", 0, m.start())
-            if head != -1 and text.count("\n}\n", head, m.start()) == 0:
-                continue
-        if not (is_literal(sql) or re.fullmatch(r"kMigrations\[[^\]]+\]", sql)):
+        sql = parts[1] if m.group(1) == "sqlite3_exec" and len(parts) > 1 else (
+            parts[0] if parts else "")
+        if not is_literal(sql):
             problems.append(f"{where(m.start())}: raw SQL execution of non-constant text '{sql}'")
+    # Rule 2: the statements of the SQL layer.
+    for m in re.finditer(r"\b(Cursor\s+\w+|Cursor|Exec)\s*\(", text):
+        args, _ = call_args(text, m.end() - 1)
+        parts = split_args(args)
+        if not parts:
+            continue
+        if m.group(1).startswith("Cursor"):
+            if len(parts) < 2 or parts[0].startswith(("soci::session&", "const Cursor")):
+                continue  # a declaration, a copy
+            sql = parts[1]
+        else:
+            sql = parts[0]
+            if sql.startswith(("const std::string& sql", "std::string")):
+                continue  # the definition
+        if not sql_argument_ok(sql, path):
+            problems.append(f"{where(m.start())}: statement of non-constant SQL '{sql}'")
+    for m in re.finditer(r"\bsession\w*\s*<<\s*", text):
+        rest = text[m.end():]
+        arg = split_args(rest[: rest.index(";")])[0] if ";" in rest else rest
+        if not sql_argument_ok(arg, path):
+            problems.append(f"{where(m.start())}: statement of non-constant SQL '{arg}'")
     # Rule 3: formatted SQL interpolates constants only.
     for m in re.finditer(r"\bfmt::format\s*\(", text):
         args, _ = call_args(text, m.end() - 1)
@@ -115,6 +154,8 @@ def check(path, problems):
             continue
         for arg in parts[1:]:
             if re.fullmatch(r"k[A-Z]\w*", arg) or is_literal(arg) or arg == "rest":
+                continue
+            if DIALECT_WORD.fullmatch(arg):
                 continue
             problems.append(f"{where(m.start())}: SQL formatted with '{arg}', not a constant")
     for m in re.finditer(r"\bSelectModels\s*\(", text):
@@ -132,10 +173,6 @@ def check(path, problems):
     for m in re.finditer(r"\bsql\s*\+=\s*([^;]+);", text):
         added = m.group(1).strip()
         if is_literal(added) or re.fullmatch(r"InClause\([^;]*\)", added):
-            continue
-        # A PostgreSQL placeholder numbered by the running parameter counter: " AND x = $3".
-        placeholder = re.fullmatch(r'fmt::format\(("[^"]*\$\{\}[^"]*")\s*,\s*next(\+\+)?\)', added)
-        if placeholder:
             continue
         problems.append(f"{where(m.start())}: SQL grown with '{added}'")
 

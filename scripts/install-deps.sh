@@ -14,7 +14,9 @@ packages=(
   libfmt-dev
   nlohmann-json3-dev
   libsqlite3-dev
-  libpqxx-dev
+  libsoci-dev              # the database: SOCI with its sqlite3 and postgresql backends
+  libpq-dev
+  libpqxx-dev              # only the PostgreSQL tests, to create and inspect their databases
   postgresql
   libcpp-httplib-dev
   libcurl4-openssl-dev

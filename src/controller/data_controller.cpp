@@ -255,7 +255,7 @@ Registration DataController::RegisterModel(ModelRecord record, const nlohmann::j
   // again for a version on record is harmless, the content being the same.
   WithDataset(record.artifact, [&] { bucket_->Put(record.artifact, text); });
   CrashPoint("model:artifact-written");
-  return WithDataset("models", [&] { return database_->RegisterModel(record); });
+  return WithDataset("models", [&] { return database_->models().Register(record); });
 }
 
 std::optional<StoredModel> DataController::LoadModel(int64_t model_id) const {
@@ -274,38 +274,38 @@ std::optional<StoredModel> DataController::LoadAliasedModel(Horizon horizon,
 std::optional<ModelRecord> DataController::FindAliased(Horizon horizon,
                                                        const std::string& alias) const {
   return WithDataset("model_aliases", [&] {
-    return database_->AliasedModel(std::string(HorizonName(horizon)), alias);
+    return database_->models().Aliased(std::string(HorizonName(horizon)), alias);
   });
 }
 
 std::optional<ModelRecord> DataController::FindModel(int64_t model_id) const {
-  return WithDataset("models", [&] { return database_->FindModel(model_id); });
+  return WithDataset("models", [&] { return database_->models().Find(model_id); });
 }
 
 std::vector<ModelRecord> DataController::FindModelsByVersion(const std::string& prefix) const {
-  return WithDataset("models", [&] { return database_->FindModelsByVersion(prefix); });
+  return WithDataset("models", [&] { return database_->models().FindByVersion(prefix); });
 }
 
 std::vector<ModelRecord> DataController::ListModels(std::optional<Horizon> horizon,
                                                     int limit) const {
   return WithDataset("models",
-                     [&] { return database_->ListModels(HorizonFilter(horizon), limit); });
+                     [&] { return database_->models().List(HorizonFilter(horizon), limit); });
 }
 
 std::vector<ModelAlias> DataController::ListAliases(std::optional<Horizon> horizon) const {
   return WithDataset("model_aliases",
-                     [&] { return database_->ListAliases(HorizonFilter(horizon)); });
+                     [&] { return database_->models().ListAliases(HorizonFilter(horizon)); });
 }
 
 int64_t DataController::RecordDecision(const ModelDecision& decision, const AliasChange& change) {
   return WithDataset("model_decisions",
-                     [&] { return database_->RecordDecision(decision, change); });
+                     [&] { return database_->models().RecordDecision(decision, change); });
 }
 
 std::vector<ModelDecision> DataController::ListDecisions(std::optional<Horizon> horizon,
                                                          int limit) const {
   return WithDataset("model_decisions",
-                     [&] { return database_->ListDecisions(HorizonFilter(horizon), limit); });
+                     [&] { return database_->models().ListDecisions(HorizonFilter(horizon), limit); });
 }
 
 std::unique_ptr<TargetLock> DataController::LockTarget(int target_year, Horizon horizon) {
@@ -320,79 +320,79 @@ std::unique_ptr<TargetLock> DataController::LockTarget(int target_year, Horizon 
 }
 
 int64_t DataController::BeginRun(const RunRecord& run) {
-  return WithDataset("runs", [&] { return database_->BeginRun(run); });
+  return WithDataset("runs", [&] { return database_->runs().Begin(run); });
 }
 
 void DataController::FinishRun(int64_t run_id, const std::string& status,
                                const std::string& message) {
-  WithDataset("runs", [&] { database_->FinishRun(run_id, status, message); });
+  WithDataset("runs", [&] { database_->runs().Finish(run_id, status, message); });
 }
 
 std::vector<int64_t> DataController::ClaimTarget(int target_year, Horizon horizon, int64_t run_id,
                                                  const std::string& message) {
   return WithDataset("runs", [&] {
-    return database_->ClaimTarget(target_year, std::string(HorizonName(horizon)), run_id, message);
+    return database_->runs().Claim(target_year, std::string(HorizonName(horizon)), run_id, message);
   });
 }
 
 std::vector<RunRecord> DataController::ListRuns(int limit) const {
-  return WithDataset("runs", [&] { return database_->ListRuns(limit); });
+  return WithDataset("runs", [&] { return database_->runs().List(limit); });
 }
 
 std::optional<RunRecord> DataController::FindRun(int64_t run_id) const {
-  return WithDataset("runs", [&] { return database_->FindRun(run_id); });
+  return WithDataset("runs", [&] { return database_->runs().Find(run_id); });
 }
 
 void DataController::SetRunInputs(int64_t run_id,
                                   const std::map<std::string, std::string>& inputs) {
   // A JSON object, its keys in order: the same inputs always read the same.
   const std::string text = nlohmann::json(inputs).dump();
-  WithDataset("runs", [&] { database_->SetRunInputs(run_id, text); });
+  WithDataset("runs", [&] { database_->runs().SetInputs(run_id, text); });
 }
 
 void DataController::SetRunModel(int64_t run_id, int64_t model_id) {
-  WithDataset("runs", [&] { database_->SetRunModel(run_id, model_id); });
+  WithDataset("runs", [&] { database_->runs().SetModel(run_id, model_id); });
 }
 
 void DataController::PublishForecast(int64_t run_id, int64_t model_id,
                                      const std::vector<ForecastRow>& rows) {
-  WithDataset("forecasts", [&] { database_->PublishForecast(run_id, model_id, rows); });
+  WithDataset("forecasts", [&] { database_->forecasts().Publish(run_id, model_id, rows); });
 }
 
 std::optional<PublishedForecast> DataController::CurrentForecast(int target_year, Horizon horizon,
                                                                  int64_t pending_run) const {
   return WithDataset("forecasts", [&] {
-    return database_->CurrentForecast(target_year, std::string(HorizonName(horizon)), pending_run);
+    return database_->forecasts().Current(target_year, std::string(HorizonName(horizon)), pending_run);
   });
 }
 
 void DataController::SaveMetrics(int64_t run_id, const std::vector<MetricRow>& metrics) {
-  WithDataset("metrics", [&] { database_->SaveMetrics(run_id, metrics); });
+  WithDataset("metrics", [&] { database_->scores().SaveMetrics(run_id, metrics); });
 }
 
 std::vector<EvaluationSummary> DataController::LatestEvaluations() const {
-  return WithDataset("metrics", [&] { return database_->LatestEvaluations(); });
+  return WithDataset("metrics", [&] { return database_->scores().LatestEvaluations(); });
 }
 
 void DataController::SaveBacktest(int64_t run_id, const std::vector<BacktestRow>& rows) {
-  WithDataset("backtests", [&] { database_->SaveBacktest(run_id, rows); });
+  WithDataset("backtests", [&] { database_->scores().SaveBacktest(run_id, rows); });
 }
 
 std::vector<BacktestRow> DataController::ListBacktests(int64_t run_id) const {
-  return WithDataset("backtests", [&] { return database_->ListBacktests(run_id); });
+  return WithDataset("backtests", [&] { return database_->scores().ListBacktests(run_id); });
 }
 
 std::vector<BacktestRow> DataController::LatestBacktests(Horizon horizon) const {
   return WithDataset("backtests",
-                     [&] { return database_->LatestBacktests(std::string(HorizonName(horizon))); });
+                     [&] { return database_->scores().LatestBacktests(std::string(HorizonName(horizon))); });
 }
 
 void DataController::SaveChecks(int64_t run_id, const std::vector<CheckRow>& checks) {
-  WithDataset("checks", [&] { database_->SaveChecks(run_id, checks); });
+  WithDataset("checks", [&] { database_->scores().SaveChecks(run_id, checks); });
 }
 
 std::vector<CheckRow> DataController::ListChecks(int64_t run_id) const {
-  return WithDataset("checks", [&] { return database_->ListChecks(run_id); });
+  return WithDataset("checks", [&] { return database_->scores().ListChecks(run_id); });
 }
 
 std::optional<int64_t> DataController::AddAlert(const AlertRecord& alert) {
@@ -401,7 +401,7 @@ std::optional<int64_t> DataController::AddAlert(const AlertRecord& alert) {
   AlertRecord stored = alert;
   if (stored.created_at.empty()) stored.created_at = UtcNow();
   if (stored.fingerprint.empty()) stored.fingerprint = AlertFingerprint(stored);
-  const auto id = WithDataset("alerts", [&] { return database_->AddAlert(stored); });
+  const auto id = WithDataset("alerts", [&] { return database_->alerts().Add(stored); });
   if (!id) {
     spdlog::debug("alert {} ({}) is already on record", stored.code, stored.fingerprint);
     return id;
@@ -421,7 +421,7 @@ std::optional<int64_t> DataController::AddAlert(const AlertRecord& alert) {
 }
 
 std::vector<AlertRecord> DataController::ListAlerts(const AlertFilter& filter) const {
-  return WithDataset("alerts", [&] { return database_->ListAlerts(filter); });
+  return WithDataset("alerts", [&] { return database_->alerts().List(filter); });
 }
 
 std::vector<AlertRecord> DataController::ListAlerts(int limit) const {
@@ -431,32 +431,32 @@ std::vector<AlertRecord> DataController::ListAlerts(int limit) const {
 }
 
 std::optional<AlertAcknowledgement> DataController::AcknowledgeAlert(int64_t id) {
-  return WithDataset("alerts", [&] { return database_->AcknowledgeAlert(id); });
+  return WithDataset("alerts", [&] { return database_->alerts().Acknowledge(id); });
 }
 
 int DataController::CountAlerts(int64_t run_id) const {
-  return WithDataset("alerts", [&] { return database_->CountAlerts(run_id); });
+  return WithDataset("alerts", [&] { return database_->alerts().Count(run_id); });
 }
 
 void DataController::SaveMonitorWindows(int64_t run_id, const std::string& as_of,
                                         const std::vector<MonitorWindowRow>& windows) {
-  WithDataset("monitor_windows", [&] { database_->SaveMonitorWindows(run_id, as_of, windows); });
+  WithDataset("monitor_windows", [&] { database_->monitor().Save(run_id, as_of, windows); });
 }
 
 std::optional<MonitorSnapshot> DataController::LatestMonitor(int target_year) const {
-  return WithDataset("monitor_windows", [&] { return database_->LatestMonitor(target_year); });
+  return WithDataset("monitor_windows", [&] { return database_->monitor().Latest(target_year); });
 }
 
 void DataController::SaveSeriesResults(int64_t run_id, const std::vector<SeriesResultRow>& rows) {
-  WithDataset("series_results", [&] { database_->SaveSeriesResults(run_id, rows); });
+  WithDataset("series_results", [&] { database_->series_results().Save(run_id, rows); });
 }
 
 std::optional<int64_t> DataController::LatestSeriesRun(std::optional<int> target_year) const {
-  return WithDataset("series_results", [&] { return database_->LatestSeriesRun(target_year); });
+  return WithDataset("series_results", [&] { return database_->series_results().LatestRun(target_year); });
 }
 
 std::vector<SeriesResultRow> DataController::ListSeriesResults(const SeriesQuery& query) const {
-  return WithDataset("series_results", [&] { return database_->ListSeriesResults(query); });
+  return WithDataset("series_results", [&] { return database_->series_results().List(query); });
 }
 
 }  // namespace loadcast

@@ -97,7 +97,7 @@ class DataController {
   /// Models of a horizon (every horizon when nullopt), newest first.
   std::vector<ModelRecord> ListModels(std::optional<Horizon> horizon, int limit) const;
   std::vector<ModelAlias> ListAliases(std::optional<Horizon> horizon) const;
-  /// Stores a decision and moves the aliases, in one transaction (see Database::RecordDecision).
+  /// Stores a decision and moves the aliases, in one transaction (see ModelsDataset::RecordDecision).
   int64_t RecordDecision(const ModelDecision& decision, const AliasChange& change);
   /// Decisions of a horizon (every horizon when nullopt), newest first.
   std::vector<ModelDecision> ListDecisions(std::optional<Horizon> horizon, int limit) const;
@@ -114,7 +114,7 @@ class DataController {
   // --- Datasets in the database: runs, forecasts, metrics, backtests, checks, alerts ---
   int64_t BeginRun(const RunRecord& run);
   void FinishRun(int64_t run_id, const std::string& status, const std::string& message);
-  /// See Database::ClaimTarget.
+  /// See RunsDataset::Claim.
   std::vector<int64_t> ClaimTarget(int target_year, Horizon horizon, int64_t run_id,
                                    const std::string& message);
   std::vector<RunRecord> ListRuns(int limit) const;
@@ -124,7 +124,7 @@ class DataController {
   void SetRunModel(int64_t run_id, int64_t model_id);
   /// Publishes a checked forecast: all rows in one transaction.
   void PublishForecast(int64_t run_id, int64_t model_id, const std::vector<ForecastRow>& rows);
-  /// The current forecast of a target (see Database::CurrentForecast).
+  /// The current forecast of a target (see ForecastsDataset::Current).
   std::optional<PublishedForecast> CurrentForecast(int target_year, Horizon horizon,
                                                    int64_t pending_run) const;
   void SaveMetrics(int64_t run_id, const std::vector<MetricRow>& metrics);
@@ -132,25 +132,25 @@ class DataController {
   /// Stores the yearly rows of a backtest run: all in one transaction.
   void SaveBacktest(int64_t run_id, const std::vector<BacktestRow>& rows);
   std::vector<BacktestRow> ListBacktests(int64_t run_id) const;
-  /// The latest backtest row per target year of a horizon (see Database::LatestBacktests).
+  /// The latest backtest row per target year of a horizon (see ScoresDataset::LatestBacktests).
   std::vector<BacktestRow> LatestBacktests(Horizon horizon) const;
   void SaveChecks(int64_t run_id, const std::vector<CheckRow>& checks);
   std::vector<CheckRow> ListChecks(int64_t run_id) const;
-  /// Stores an alert (see Database::AddAlert) and, when it is new and a warning or critical,
+  /// Stores an alert (see AlertsDataset::Add) and, when it is new and a warning or critical,
   /// hands it to the notifier. A failed delivery is logged as a warning, never thrown: the alert
   /// is on record either way. The new id, or nothing when the alert was already on record.
   std::optional<int64_t> AddAlert(const AlertRecord& alert);
   std::vector<AlertRecord> ListAlerts(const AlertFilter& filter) const;
   /// The most recent alerts, unfiltered.
   std::vector<AlertRecord> ListAlerts(int limit) const;
-  /// See Database::AcknowledgeAlert.
+  /// See AlertsDataset::Acknowledge.
   std::optional<AlertAcknowledgement> AcknowledgeAlert(int64_t id);
   int CountAlerts(int64_t run_id) const;
-  /// See Database::SaveMonitorWindows and Database::LatestMonitor.
+  /// See MonitorDataset::Save and Latest.
   void SaveMonitorWindows(int64_t run_id, const std::string& as_of,
                           const std::vector<MonitorWindowRow>& windows);
   std::optional<MonitorSnapshot> LatestMonitor(int target_year) const;
-  /// See Database::SaveSeriesResults, LatestSeriesRun and ListSeriesResults.
+  /// See SeriesResultsDataset::Save, LatestRun and List.
   void SaveSeriesResults(int64_t run_id, const std::vector<SeriesResultRow>& rows);
   std::optional<int64_t> LatestSeriesRun(std::optional<int> target_year) const;
   std::vector<SeriesResultRow> ListSeriesResults(const SeriesQuery& query) const;

@@ -9,9 +9,8 @@
 #include "core/errors.hpp"
 #include "core/url.hpp"
 #include "storage/local_bucket.hpp"
-#include "storage/postgres_database.hpp"
+#include "storage/database.hpp"
 #include "storage/s3_bucket.hpp"
-#include "storage/sqlite_database.hpp"
 
 namespace loadcast {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "core/errors.hpp"
 #include "storage/local_bucket.hpp"
-#include "storage/sqlite_database.hpp"
+#include "storage/database.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
@@ -91,7 +91,7 @@ TEST(OpenDatabase, DefaultConfigOpensSqliteUnderTheBaseDir) {
   ASSERT_NE(sqlite, nullptr);
   EXPECT_EQ(db->location(), (dir / "var/loadcast.db").string());
   EXPECT_TRUE(std::filesystem::is_regular_file(dir / "var/loadcast.db"));
-  EXPECT_EQ(sqlite->schema_version(), 7);
+  EXPECT_EQ(sqlite->schema_version(), 8);
 }
 
 TEST(OpenDatabase, SqliteUrlWithAnAbsolutePathOpensThatFile) {

@@ -21,8 +21,7 @@
 #include "core/errors.hpp"
 #include "core/url.hpp"
 #include "storage/alerts.hpp"
-#include "storage/postgres_database.hpp"
-#include "storage/sqlite_database.hpp"
+#include "storage/database.hpp"
 #include "support/postgres_server.hpp"
 #include "support/temp_dir.hpp"
 
@@ -86,7 +85,7 @@ AlertRecord MakeAlert(std::optional<int64_t> run_id, std::string severity, std::
   return a;
 }
 
-constexpr int kLatestSchema = 7;
+constexpr int kLatestSchema = 8;
 
 AlertFilter Limit(int limit) {
   AlertFilter filter;
@@ -204,12 +203,12 @@ class DatabaseTest : public ::testing::Test {
   /// A run for (target_year, horizon) that published a forecast, then ended with `status`.
   int64_t PublishedRun(int target_year, const std::string& horizon, const std::string& status,
                        double base) {
-    const int64_t run = db_->BeginRun(MakeRun("predict", target_year, horizon));
+    const int64_t run = db_->runs().Begin(MakeRun("predict", target_year, horizon));
     const int64_t model =
-        db_->RegisterModel(MakeModel(run, horizon, target_year, fmt::format("v{}", run))).model.id;
+        db_->models().Register(MakeModel(run, horizon, target_year, fmt::format("v{}", run))).model.id;
     const std::string y = std::to_string(target_year);
-    db_->PublishForecast(run, model, Rows({y + "-01-01", y + "-01-02"}, base));
-    if (status != "running") db_->FinishRun(run, status, "");
+    db_->forecasts().Publish(run, model, Rows({y + "-01-01", y + "-01-02"}, base));
+    if (status != "running") db_->runs().Finish(run, status, "");
     return run;
   }
 
@@ -238,17 +237,17 @@ TYPED_TEST(DatabaseTest, OpeningCreatesTheSchema) {
   }
   EXPECT_EQ(this->db_->location(), this->backend_.Location());
   // A new database has no models, hence no champion to record.
-  EXPECT_TRUE(this->db_->ListAliases("").empty());
-  EXPECT_TRUE(this->db_->ListDecisions("", 10).empty());
+  EXPECT_TRUE(this->db_->models().ListAliases("").empty());
+  EXPECT_TRUE(this->db_->models().ListDecisions("", 10).empty());
 }
 
 TYPED_TEST(DatabaseTest, ReopeningIsIdempotentAndKeepsTheData) {
-  const int64_t run = this->db_->BeginRun(MakeRun("ingest"));
+  const int64_t run = this->db_->runs().Begin(MakeRun("ingest"));
   {
     const auto again = this->backend_.Open();
     EXPECT_EQ(again->schema_version(), kLatestSchema);
-    ASSERT_EQ(again->ListRuns(10).size(), 1u);
-    EXPECT_EQ(again->ListRuns(10)[0].id, run);
+    ASSERT_EQ(again->runs().List(10).size(), 1u);
+    EXPECT_EQ(again->runs().List(10)[0].id, run);
   }
   const auto third = this->backend_.Open();
   EXPECT_EQ(third->schema_version(), kLatestSchema);
@@ -270,9 +269,9 @@ TYPED_TEST(DatabaseTest, RefusesADatabaseFromANewerBuild) {
 
 TYPED_TEST(DatabaseTest, BeginRunRecordsARunningRun) {
   RunRecord record = MakeRun("train", 2021, "year");
-  const int64_t id = this->db_->BeginRun(record);
+  const int64_t id = this->db_->runs().Begin(record);
   EXPECT_GT(id, 0);
-  const auto runs = this->db_->ListRuns(10);
+  const auto runs = this->db_->runs().List(10);
   ASSERT_EQ(runs.size(), 1u);
   const RunRecord& run = runs[0];
   EXPECT_EQ(run.id, id);
@@ -289,76 +288,76 @@ TYPED_TEST(DatabaseTest, BeginRunRecordsARunningRun) {
 TYPED_TEST(DatabaseTest, BeginRunKeepsAGivenStartTimeAndANullTargetYear) {
   RunRecord record = MakeRun("ingest");
   record.started_at = "2021-03-01T12:00:00.000Z";
-  this->db_->BeginRun(record);
-  const RunRecord run = this->db_->ListRuns(1).at(0);
+  this->db_->runs().Begin(record);
+  const RunRecord run = this->db_->runs().List(1).at(0);
   EXPECT_EQ(run.started_at, "2021-03-01T12:00:00.000Z");
   EXPECT_EQ(run.target_year, std::nullopt);
   EXPECT_EQ(run.horizon, "");
 }
 
 TYPED_TEST(DatabaseTest, FinishRunRecordsStatusMessageAndEndTime) {
-  const int64_t id = this->db_->BeginRun(MakeRun("ingest"));
-  this->db_->FinishRun(id, "rejected", "in.csv:3: duplicate date");
-  const RunRecord run = this->db_->ListRuns(1).at(0);
+  const int64_t id = this->db_->runs().Begin(MakeRun("ingest"));
+  this->db_->runs().Finish(id, "rejected", "in.csv:3: duplicate date");
+  const RunRecord run = this->db_->runs().List(1).at(0);
   EXPECT_EQ(run.status, "rejected");
   EXPECT_EQ(run.message, "in.csv:3: duplicate date");
   EXPECT_FALSE(run.finished_at.empty());
 }
 
 TYPED_TEST(DatabaseTest, FinishRunRejectsAnUnknownStatus) {
-  const int64_t id = this->db_->BeginRun(MakeRun("ingest"));
-  EXPECT_THROW(this->db_->FinishRun(id, "done", ""), StorageError);
+  const int64_t id = this->db_->runs().Begin(MakeRun("ingest"));
+  EXPECT_THROW(this->db_->runs().Finish(id, "done", ""), StorageError);
   // The failed update was rolled back: the run is still running.
-  EXPECT_EQ(this->db_->ListRuns(1).at(0).status, "running");
+  EXPECT_EQ(this->db_->runs().List(1).at(0).status, "running");
 }
 
 TYPED_TEST(DatabaseTest, ClaimTargetFailsOnlyTheRunsThatHeldTheTargetAndStillRun) {
   auto* db = this->db_.get();
   // A run that took the lock of 2021 year and died, one that finished, one that never took the
   // lock (it was waiting), and a dead holder of another target.
-  const int64_t finished = db->BeginRun(MakeRun("train", 2021, "year"));
-  EXPECT_TRUE(db->ClaimTarget(2021, "year", finished, "-").empty());
-  db->FinishRun(finished, "succeeded", "");
-  const int64_t died = db->BeginRun(MakeRun("run", 2021, "year"));
-  EXPECT_TRUE(db->ClaimTarget(2021, "year", died, "-").empty());
-  const int64_t waiting = db->BeginRun(MakeRun("predict", 2021, "year"));
-  const int64_t other = db->BeginRun(MakeRun("run", 2021, "day"));
-  db->ClaimTarget(2021, "day", other, "-");
+  const int64_t finished = db->runs().Begin(MakeRun("train", 2021, "year"));
+  EXPECT_TRUE(db->runs().Claim(2021, "year", finished, "-").empty());
+  db->runs().Finish(finished, "succeeded", "");
+  const int64_t died = db->runs().Begin(MakeRun("run", 2021, "year"));
+  EXPECT_TRUE(db->runs().Claim(2021, "year", died, "-").empty());
+  const int64_t waiting = db->runs().Begin(MakeRun("predict", 2021, "year"));
+  const int64_t other = db->runs().Begin(MakeRun("run", 2021, "day"));
+  db->runs().Claim(2021, "day", other, "-");
 
-  const int64_t next = db->BeginRun(MakeRun("run", 2021, "year"));
-  EXPECT_EQ(db->ClaimTarget(2021, "year", next, "stopped without finishing"),
+  const int64_t next = db->runs().Begin(MakeRun("run", 2021, "year"));
+  EXPECT_EQ(db->runs().Claim(2021, "year", next, "stopped without finishing"),
             std::vector<int64_t>{died});
-  const auto status = [&](int64_t id) { return db->FindRun(id)->status; };
+  const auto status = [&](int64_t id) { return db->runs().Find(id)->status; };
   EXPECT_EQ(status(died), "failed");
-  EXPECT_EQ(db->FindRun(died)->message, "stopped without finishing");
-  EXPECT_FALSE(db->FindRun(died)->finished_at.empty());
+  EXPECT_EQ(db->runs().Find(died)->message, "stopped without finishing");
+  EXPECT_FALSE(db->runs().Find(died)->finished_at.empty());
   EXPECT_EQ(status(finished), "succeeded");
   EXPECT_EQ(status(waiting), "running");
   EXPECT_EQ(status(other), "running");
   EXPECT_EQ(status(next), "running");
   // The claimer is now the holder on record: were it to die, the next claim would fail it.
-  const int64_t after = db->BeginRun(MakeRun("run", 2021, "year"));
-  EXPECT_EQ(db->ClaimTarget(2021, "year", after, "-"), std::vector<int64_t>{next});
+  const int64_t after = db->runs().Begin(MakeRun("run", 2021, "year"));
+  EXPECT_EQ(db->runs().Claim(2021, "year", after, "-"), std::vector<int64_t>{next});
 }
 
 TYPED_TEST(DatabaseTest, ListRunsIsNewestFirstAndLimited) {
   std::vector<int64_t> ids;
   for (int i = 0; i < 5; ++i)
-    ids.push_back(this->db_->BeginRun(MakeRun("run" + std::to_string(i))));
-  const auto runs = this->db_->ListRuns(3);
+    ids.push_back(this->db_->runs().Begin(MakeRun("run" + std::to_string(i))));
+  const auto runs = this->db_->runs().List(3);
   ASSERT_EQ(runs.size(), 3u);
   EXPECT_EQ(runs[0].id, ids[4]);
   EXPECT_EQ(runs[1].id, ids[3]);
   EXPECT_EQ(runs[2].id, ids[2]);
   EXPECT_EQ(runs[0].command, "run4");
-  EXPECT_TRUE(this->db_->ListRuns(0).empty());
+  EXPECT_TRUE(this->db_->runs().List(0).empty());
 }
 
 TYPED_TEST(DatabaseTest, BeginRunKeepsTheConfigHashAndFindRunReadsTheProvenance) {
   RunRecord record = MakeRun("train", 2021, "year");
   record.config_hash = std::string(64, 'c');
-  const int64_t run = this->db_->BeginRun(record);
-  const auto fresh = this->db_->FindRun(run);
+  const int64_t run = this->db_->runs().Begin(record);
+  const auto fresh = this->db_->runs().Find(run);
   ASSERT_TRUE(fresh.has_value());
   EXPECT_EQ(fresh->id, run);
   EXPECT_EQ(fresh->command, "train");
@@ -367,31 +366,31 @@ TYPED_TEST(DatabaseTest, BeginRunKeepsTheConfigHashAndFindRunReadsTheProvenance)
   EXPECT_EQ(fresh->inputs, "");
   EXPECT_EQ(fresh->model_id, std::nullopt);
 
-  const int64_t model = this->db_->RegisterModel(MakeModel(run, "year", 2021, "v")).model.id;
-  this->db_->SetRunInputs(run, R"({"actuals/2020.csv":"ab12"})");
-  this->db_->SetRunModel(run, model);
-  const auto recorded = this->db_->FindRun(run);
+  const int64_t model = this->db_->models().Register(MakeModel(run, "year", 2021, "v")).model.id;
+  this->db_->runs().SetInputs(run, R"({"actuals/2020.csv":"ab12"})");
+  this->db_->runs().SetModel(run, model);
+  const auto recorded = this->db_->runs().Find(run);
   ASSERT_TRUE(recorded.has_value());
   EXPECT_EQ(recorded->inputs, R"({"actuals/2020.csv":"ab12"})");
   EXPECT_EQ(recorded->model_id, model);
   EXPECT_EQ(recorded->status, "running");
   // ListRuns reads the same columns.
-  EXPECT_EQ(this->db_->ListRuns(1).at(0).config_hash, record.config_hash);
-  EXPECT_EQ(this->db_->ListRuns(1).at(0).model_id, model);
-  EXPECT_EQ(this->db_->FindRun(run + 1), std::nullopt);
+  EXPECT_EQ(this->db_->runs().List(1).at(0).config_hash, record.config_hash);
+  EXPECT_EQ(this->db_->runs().List(1).at(0).model_id, model);
+  EXPECT_EQ(this->db_->runs().Find(run + 1), std::nullopt);
 }
 
 TYPED_TEST(DatabaseTest, SetRunModelAndInputsRequireAnExistingRunAndModel) {
-  const int64_t run = this->db_->BeginRun(MakeRun("predict", 2021, "year"));
-  EXPECT_THROW(this->db_->SetRunModel(run, 999), StorageError);
-  const int64_t model = this->db_->RegisterModel(MakeModel(run, "year", 2021, "v")).model.id;
-  EXPECT_THROW(this->db_->SetRunModel(run + 100, model), StorageError);
-  EXPECT_THROW(this->db_->SetRunInputs(run + 100, "{}"), StorageError);
-  EXPECT_EQ(this->db_->FindRun(run)->model_id, std::nullopt);
+  const int64_t run = this->db_->runs().Begin(MakeRun("predict", 2021, "year"));
+  EXPECT_THROW(this->db_->runs().SetModel(run, 999), StorageError);
+  const int64_t model = this->db_->models().Register(MakeModel(run, "year", 2021, "v")).model.id;
+  EXPECT_THROW(this->db_->runs().SetModel(run + 100, model), StorageError);
+  EXPECT_THROW(this->db_->runs().SetInputs(run + 100, "{}"), StorageError);
+  EXPECT_EQ(this->db_->runs().Find(run)->model_id, std::nullopt);
 }
 
 TYPED_TEST(DatabaseTest, RegisterModelRoundTripsThroughFindModel) {
-  const int64_t run = this->db_->BeginRun(MakeRun("train", 2021, "year"));
+  const int64_t run = this->db_->runs().Begin(MakeRun("train", 2021, "year"));
   ModelRecord model = MakeModel(run, "year", 2021, "0123456789abcdef");
   model.spec_hash = "spec";
   model.config_hash = "config";
@@ -399,13 +398,13 @@ TYPED_TEST(DatabaseTest, RegisterModelRoundTripsThroughFindModel) {
   model.code_version = "0.4.0";
   model.number = 42;                              // assigned by the database
   model.created_at = "1999-01-01T00:00:00.000Z";  // likewise
-  const Registration registration = this->db_->RegisterModel(model);
+  const Registration registration = this->db_->models().Register(model);
   EXPECT_TRUE(registration.created);
   EXPECT_GT(registration.model.id, 0);
   EXPECT_EQ(registration.model.number, 1);
   EXPECT_TRUE(std::regex_match(registration.model.created_at, kIsoTime))
       << registration.model.created_at;
-  const auto found = this->db_->FindModel(registration.model.id);
+  const auto found = this->db_->models().Find(registration.model.id);
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(found->id, registration.model.id);
   EXPECT_EQ(found->run_id, run);
@@ -422,16 +421,16 @@ TYPED_TEST(DatabaseTest, RegisterModelRoundTripsThroughFindModel) {
   EXPECT_EQ(found->config_hash, "config");
   EXPECT_EQ(found->data_hash, "data");
   EXPECT_EQ(found->code_version, "0.4.0");
-  EXPECT_EQ(this->db_->FindModel(registration.model.id + 1), std::nullopt);
+  EXPECT_EQ(this->db_->models().Find(registration.model.id + 1), std::nullopt);
 }
 
 TYPED_TEST(DatabaseTest, RegisteringAKnownVersionReturnsTheRowOnRecord) {
-  const int64_t first_run = this->db_->BeginRun(MakeRun("train", 2021, "year"));
-  const int64_t second_run = this->db_->BeginRun(MakeRun("train", 2022, "year"));
-  const Registration first = this->db_->RegisterModel(MakeModel(first_run, "year", 2021, "same"));
+  const int64_t first_run = this->db_->runs().Begin(MakeRun("train", 2021, "year"));
+  const int64_t second_run = this->db_->runs().Begin(MakeRun("train", 2022, "year"));
+  const Registration first = this->db_->models().Register(MakeModel(first_run, "year", 2021, "same"));
   ModelRecord again = MakeModel(second_run, "year", 2022, "same");
   again.kind = "seasonal_naive";
-  const Registration second = this->db_->RegisterModel(again);
+  const Registration second = this->db_->models().Register(again);
   EXPECT_TRUE(first.created);
   EXPECT_FALSE(second.created);
   // The row on record, untouched: the first run registered it, for its target.
@@ -445,9 +444,9 @@ TYPED_TEST(DatabaseTest, RegisteringAKnownVersionReturnsTheRowOnRecord) {
 }
 
 TYPED_TEST(DatabaseTest, RegisterModelNumbersEachHorizonFromOne) {
-  const int64_t run = this->db_->BeginRun(MakeRun("train", 2021, "year"));
+  const int64_t run = this->db_->runs().Begin(MakeRun("train", 2021, "year"));
   const auto number = [&](const std::string& horizon, const std::string& version) {
-    return this->db_->RegisterModel(MakeModel(run, horizon, 2021, version)).model.number;
+    return this->db_->models().Register(MakeModel(run, horizon, 2021, version)).model.number;
   };
   EXPECT_EQ(number("year", "a"), 1);
   // The same version in the other horizon is another model.
@@ -459,51 +458,51 @@ TYPED_TEST(DatabaseTest, RegisterModelNumbersEachHorizonFromOne) {
 }
 
 TYPED_TEST(DatabaseTest, ListModelsIsNewestFirstByHorizonAndLimited) {
-  const int64_t run = this->db_->BeginRun(MakeRun("train", 2021, "year"));
-  const int64_t y1 = this->db_->RegisterModel(MakeModel(run, "year", 2021, "y1")).model.id;
-  const int64_t d1 = this->db_->RegisterModel(MakeModel(run, "day", 2021, "d1")).model.id;
-  const int64_t y2 = this->db_->RegisterModel(MakeModel(run, "year", 2022, "y2")).model.id;
-  const int64_t d2 = this->db_->RegisterModel(MakeModel(run, "day", 2022, "d2")).model.id;
+  const int64_t run = this->db_->runs().Begin(MakeRun("train", 2021, "year"));
+  const int64_t y1 = this->db_->models().Register(MakeModel(run, "year", 2021, "y1")).model.id;
+  const int64_t d1 = this->db_->models().Register(MakeModel(run, "day", 2021, "d1")).model.id;
+  const int64_t y2 = this->db_->models().Register(MakeModel(run, "year", 2022, "y2")).model.id;
+  const int64_t d2 = this->db_->models().Register(MakeModel(run, "day", 2022, "d2")).model.id;
   using V = std::vector<int64_t>;
-  EXPECT_EQ(Ids(this->db_->ListModels("", 10)), (V{d2, y2, d1, y1}));
-  EXPECT_EQ(Ids(this->db_->ListModels("year", 10)), (V{y2, y1}));
-  EXPECT_EQ(Ids(this->db_->ListModels("day", 1)), V{d2});
-  EXPECT_TRUE(this->db_->ListModels("week", 10).empty());
-  EXPECT_TRUE(this->db_->ListModels("", 0).empty());
+  EXPECT_EQ(Ids(this->db_->models().List("", 10)), (V{d2, y2, d1, y1}));
+  EXPECT_EQ(Ids(this->db_->models().List("year", 10)), (V{y2, y1}));
+  EXPECT_EQ(Ids(this->db_->models().List("day", 1)), V{d2});
+  EXPECT_TRUE(this->db_->models().List("week", 10).empty());
+  EXPECT_TRUE(this->db_->models().List("", 0).empty());
 }
 
 TYPED_TEST(DatabaseTest, FindModelsByVersionMatchesAPrefixLiterally) {
-  const int64_t run = this->db_->BeginRun(MakeRun("train", 2021, "year"));
-  const int64_t abc = this->db_->RegisterModel(MakeModel(run, "year", 2021, "abc123")).model.id;
-  const int64_t abd = this->db_->RegisterModel(MakeModel(run, "day", 2021, "abd456")).model.id;
+  const int64_t run = this->db_->runs().Begin(MakeRun("train", 2021, "year"));
+  const int64_t abc = this->db_->models().Register(MakeModel(run, "year", 2021, "abc123")).model.id;
+  const int64_t abd = this->db_->models().Register(MakeModel(run, "day", 2021, "abd456")).model.id;
   const int64_t underscore =
-      this->db_->RegisterModel(MakeModel(run, "year", 2021, "a_c789")).model.id;
-  const int64_t percent = this->db_->RegisterModel(MakeModel(run, "year", 2021, "a%c000")).model.id;
+      this->db_->models().Register(MakeModel(run, "year", 2021, "a_c789")).model.id;
+  const int64_t percent = this->db_->models().Register(MakeModel(run, "year", 2021, "a%c000")).model.id;
   using V = std::vector<int64_t>;
-  EXPECT_EQ(Ids(this->db_->FindModelsByVersion("ab")), (V{abc, abd}));  // by id, every horizon
-  EXPECT_EQ(Ids(this->db_->FindModelsByVersion("abc123")), V{abc});
-  EXPECT_EQ(Ids(this->db_->FindModelsByVersion("a")), (V{abc, abd, underscore, percent}));
+  EXPECT_EQ(Ids(this->db_->models().FindByVersion("ab")), (V{abc, abd}));  // by id, every horizon
+  EXPECT_EQ(Ids(this->db_->models().FindByVersion("abc123")), V{abc});
+  EXPECT_EQ(Ids(this->db_->models().FindByVersion("a")), (V{abc, abd, underscore, percent}));
   // Neither '_' nor '%' is a wildcard, and case matters.
-  EXPECT_EQ(Ids(this->db_->FindModelsByVersion("a_")), V{underscore});
-  EXPECT_EQ(Ids(this->db_->FindModelsByVersion("a%")), V{percent});
-  EXPECT_TRUE(this->db_->FindModelsByVersion("AB").empty());
-  EXPECT_TRUE(this->db_->FindModelsByVersion("abc1234").empty());
-  EXPECT_TRUE(this->db_->FindModelsByVersion("zz").empty());
+  EXPECT_EQ(Ids(this->db_->models().FindByVersion("a_")), V{underscore});
+  EXPECT_EQ(Ids(this->db_->models().FindByVersion("a%")), V{percent});
+  EXPECT_TRUE(this->db_->models().FindByVersion("AB").empty());
+  EXPECT_TRUE(this->db_->models().FindByVersion("abc1234").empty());
+  EXPECT_TRUE(this->db_->models().FindByVersion("zz").empty());
 }
 
 TYPED_TEST(DatabaseTest, RegisterModelRequiresAnExistingRun) {
   // Foreign keys are enforced: a model always belongs to a recorded run.
-  EXPECT_THROW(this->db_->RegisterModel(MakeModel(12345, "year", 2021, "orphan")), StorageError);
-  EXPECT_TRUE(this->db_->ListModels("", 10).empty());
+  EXPECT_THROW(this->db_->models().Register(MakeModel(12345, "year", 2021, "orphan")), StorageError);
+  EXPECT_TRUE(this->db_->models().List("", 10).empty());
 }
 
 TYPED_TEST(DatabaseTest, RecordDecisionStoresItAndMovesTheAliases) {
-  const int64_t run = this->db_->BeginRun(MakeRun("train", 2021, "year"));
-  const int64_t m1 = this->db_->RegisterModel(MakeModel(run, "year", 2021, "m1")).model.id;
-  const int64_t m2 = this->db_->RegisterModel(MakeModel(run, "year", 2021, "m2")).model.id;
-  const int64_t m3 = this->db_->RegisterModel(MakeModel(run, "year", 2021, "m3")).model.id;
-  const int64_t day = this->db_->RegisterModel(MakeModel(run, "day", 2021, "d1")).model.id;
-  EXPECT_EQ(this->db_->AliasedModel("year", "champion"), std::nullopt);
+  const int64_t run = this->db_->runs().Begin(MakeRun("train", 2021, "year"));
+  const int64_t m1 = this->db_->models().Register(MakeModel(run, "year", 2021, "m1")).model.id;
+  const int64_t m2 = this->db_->models().Register(MakeModel(run, "year", 2021, "m2")).model.id;
+  const int64_t m3 = this->db_->models().Register(MakeModel(run, "year", 2021, "m3")).model.id;
+  const int64_t day = this->db_->models().Register(MakeModel(run, "day", 2021, "d1")).model.id;
+  EXPECT_EQ(this->db_->models().Aliased("year", "champion"), std::nullopt);
 
   // The first model of a horizon becomes its champion.
   ModelDecision first = Decision("year", "gate", "promoted", m1);
@@ -511,12 +510,12 @@ TYPED_TEST(DatabaseTest, RecordDecisionStoresItAndMovesTheAliases) {
   first.target_year = 2021;
   AliasChange crown;
   crown.champion = m1;
-  const int64_t d1 = this->db_->RecordDecision(first, crown);
+  const int64_t d1 = this->db_->models().RecordDecision(first, crown);
   EXPECT_GT(d1, 0);
-  ASSERT_TRUE(this->db_->AliasedModel("year", "champion").has_value());
-  EXPECT_EQ(this->db_->AliasedModel("year", "champion")->id, m1);
-  EXPECT_EQ(this->db_->AliasedModel("year", "champion")->version, "m1");
-  EXPECT_EQ(this->db_->AliasedModel("day", "champion"), std::nullopt);
+  ASSERT_TRUE(this->db_->models().Aliased("year", "champion").has_value());
+  EXPECT_EQ(this->db_->models().Aliased("year", "champion")->id, m1);
+  EXPECT_EQ(this->db_->models().Aliased("year", "champion")->version, "m1");
+  EXPECT_EQ(this->db_->models().Aliased("day", "champion"), std::nullopt);
 
   // A rejected candidate becomes the challenger, the champion stays.
   ModelDecision rejected = Decision("year", "gate", "rejected", m2);
@@ -532,9 +531,9 @@ TYPED_TEST(DatabaseTest, RecordDecisionStoresItAndMovesTheAliases) {
   rejected.reason = "improvement below the margin";
   AliasChange challenge;
   challenge.challenger = m2;
-  const int64_t d2 = this->db_->RecordDecision(rejected, challenge);
+  const int64_t d2 = this->db_->models().RecordDecision(rejected, challenge);
   EXPECT_GT(d2, d1);
-  auto aliases = this->db_->ListAliases("year");
+  auto aliases = this->db_->models().ListAliases("year");
   ASSERT_EQ(aliases.size(), 2u);
   EXPECT_EQ(aliases[0].alias, "challenger");
   EXPECT_EQ(aliases[0].model_id, m2);
@@ -543,7 +542,7 @@ TYPED_TEST(DatabaseTest, RecordDecisionStoresItAndMovesTheAliases) {
   EXPECT_EQ(aliases[1].horizon, "year");
   EXPECT_TRUE(std::regex_match(aliases[1].updated_at, kIsoTime)) << aliases[1].updated_at;
 
-  const ModelDecision stored = this->db_->ListDecisions("year", 1).at(0);
+  const ModelDecision stored = this->db_->models().ListDecisions("year", 1).at(0);
   EXPECT_EQ(stored.id, d2);
   EXPECT_EQ(stored.run_id, run);
   EXPECT_TRUE(std::regex_match(stored.created_at, kIsoTime)) << stored.created_at;
@@ -565,8 +564,8 @@ TYPED_TEST(DatabaseTest, RecordDecisionStoresItAndMovesTheAliases) {
   AliasChange promote;
   promote.champion = m2;
   promote.clear_challenger = true;
-  this->db_->RecordDecision(Decision("year", "manual", "promoted", m2), promote);
-  aliases = this->db_->ListAliases("year");
+  this->db_->models().RecordDecision(Decision("year", "manual", "promoted", m2), promote);
+  aliases = this->db_->models().ListAliases("year");
   ASSERT_EQ(aliases.size(), 1u);
   EXPECT_EQ(aliases[0].alias, "champion");
   EXPECT_EQ(aliases[0].model_id, m2);
@@ -575,8 +574,8 @@ TYPED_TEST(DatabaseTest, RecordDecisionStoresItAndMovesTheAliases) {
   AliasChange set_then_clear;
   set_then_clear.challenger = m3;
   set_then_clear.clear_challenger = true;
-  this->db_->RecordDecision(Decision("year", "gate", "rejected", m3), set_then_clear);
-  EXPECT_EQ(this->db_->AliasedModel("year", "challenger"), std::nullopt);
+  this->db_->models().RecordDecision(Decision("year", "gate", "rejected", m3), set_then_clear);
+  EXPECT_EQ(this->db_->models().Aliased("year", "challenger"), std::nullopt);
 
   // A rollback restores an earlier champion; the other horizon has aliases of its own.
   ModelDecision rollback = Decision("year", "rollback", "rolled_back", m1);
@@ -584,84 +583,84 @@ TYPED_TEST(DatabaseTest, RecordDecisionStoresItAndMovesTheAliases) {
   rollback.created_at = "2030-01-01T00:00:00.000Z";
   AliasChange restore;
   restore.champion = m1;
-  this->db_->RecordDecision(rollback, restore);
+  this->db_->models().RecordDecision(rollback, restore);
   AliasChange crown_day;
   crown_day.champion = day;
-  this->db_->RecordDecision(Decision("day", "gate", "promoted", day), crown_day);
-  EXPECT_EQ(this->db_->AliasedModel("year", "champion")->id, m1);
-  EXPECT_EQ(this->db_->AliasedModel("day", "champion")->id, day);
-  EXPECT_EQ(this->db_->ListDecisions("year", 1).at(0).created_at, "2030-01-01T00:00:00.000Z");
-  const auto all = this->db_->ListAliases("");
+  this->db_->models().RecordDecision(Decision("day", "gate", "promoted", day), crown_day);
+  EXPECT_EQ(this->db_->models().Aliased("year", "champion")->id, m1);
+  EXPECT_EQ(this->db_->models().Aliased("day", "champion")->id, day);
+  EXPECT_EQ(this->db_->models().ListDecisions("year", 1).at(0).created_at, "2030-01-01T00:00:00.000Z");
+  const auto all = this->db_->models().ListAliases("");
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[0].horizon, "day");
   EXPECT_EQ(all[1].horizon, "year");
-  EXPECT_EQ(this->db_->ListDecisions("", 100).size(), 6u);
+  EXPECT_EQ(this->db_->models().ListDecisions("", 100).size(), 6u);
 }
 
 TYPED_TEST(DatabaseTest, AFailedDecisionLeavesAliasesAndDecisionsAsTheyWere) {
-  const int64_t run = this->db_->BeginRun(MakeRun("train", 2021, "year"));
-  const int64_t m1 = this->db_->RegisterModel(MakeModel(run, "year", 2021, "m1")).model.id;
-  const int64_t m2 = this->db_->RegisterModel(MakeModel(run, "year", 2021, "m2")).model.id;
-  const int64_t day = this->db_->RegisterModel(MakeModel(run, "day", 2021, "d1")).model.id;
+  const int64_t run = this->db_->runs().Begin(MakeRun("train", 2021, "year"));
+  const int64_t m1 = this->db_->models().Register(MakeModel(run, "year", 2021, "m1")).model.id;
+  const int64_t m2 = this->db_->models().Register(MakeModel(run, "year", 2021, "m2")).model.id;
+  const int64_t day = this->db_->models().Register(MakeModel(run, "day", 2021, "d1")).model.id;
   AliasChange crown;
   crown.champion = m1;
   crown.challenger = m2;
-  this->db_->RecordDecision(Decision("year", "gate", "promoted", m1), crown);
-  const auto aliases_before = this->db_->ListAliases("");
+  this->db_->models().RecordDecision(Decision("year", "gate", "promoted", m1), crown);
+  const auto aliases_before = this->db_->models().ListAliases("");
   ASSERT_EQ(aliases_before.size(), 2u);
 
   const auto expect_unchanged = [&] {
-    const auto aliases = this->db_->ListAliases("");
+    const auto aliases = this->db_->models().ListAliases("");
     ASSERT_EQ(aliases.size(), aliases_before.size());
     for (std::size_t i = 0; i < aliases.size(); ++i) {
       EXPECT_EQ(aliases[i].alias, aliases_before[i].alias) << i;
       EXPECT_EQ(aliases[i].model_id, aliases_before[i].model_id) << i;
       EXPECT_EQ(aliases[i].updated_at, aliases_before[i].updated_at) << i;
     }
-    EXPECT_EQ(this->db_->ListDecisions("", 100).size(), 1u);
+    EXPECT_EQ(this->db_->models().ListDecisions("", 100).size(), 1u);
   };
 
   // A champion that does not exist.
   AliasChange missing;
   missing.champion = 999;
   missing.clear_challenger = true;
-  EXPECT_THROW(this->db_->RecordDecision(Decision("year", "manual", "promoted", m2), missing),
+  EXPECT_THROW(this->db_->models().RecordDecision(Decision("year", "manual", "promoted", m2), missing),
                StorageError);
   expect_unchanged();
   // A candidate that does not exist.
   AliasChange to_m2;
   to_m2.champion = m2;
-  EXPECT_THROW(this->db_->RecordDecision(Decision("year", "manual", "promoted", 999), to_m2),
+  EXPECT_THROW(this->db_->models().RecordDecision(Decision("year", "manual", "promoted", 999), to_m2),
                StorageError);
   expect_unchanged();
   // A model of the other horizon.
   AliasChange to_day;
   to_day.challenger = day;
-  EXPECT_THROW(this->db_->RecordDecision(Decision("year", "gate", "rejected", m2), to_day),
+  EXPECT_THROW(this->db_->models().RecordDecision(Decision("year", "gate", "rejected", m2), to_day),
                StorageError);
   expect_unchanged();
   // An action the schema does not know.
-  EXPECT_THROW(this->db_->RecordDecision(Decision("year", "vote", "promoted", m2), to_m2),
+  EXPECT_THROW(this->db_->models().RecordDecision(Decision("year", "vote", "promoted", m2), to_m2),
                StorageError);
   expect_unchanged();
   // The decision row goes in, then the alias fails its CHECK: the row is rolled back with it.
-  const int64_t week = this->db_->RegisterModel(MakeModel(run, "week", 2021, "w1")).model.id;
+  const int64_t week = this->db_->models().Register(MakeModel(run, "week", 2021, "w1")).model.id;
   AliasChange to_week;
   to_week.champion = week;
-  EXPECT_THROW(this->db_->RecordDecision(Decision("week", "manual", "promoted", week), to_week),
+  EXPECT_THROW(this->db_->models().RecordDecision(Decision("week", "manual", "promoted", week), to_week),
                StorageError);
   expect_unchanged();
   EXPECT_EQ(this->QueryInt("SELECT COUNT(*) FROM model_decisions WHERE horizon = 'week'"), 0);
 }
 
 TYPED_TEST(DatabaseTest, ListDecisionsIsNewestFirstByHorizonAndLimited) {
-  const int64_t run = this->db_->BeginRun(MakeRun("train", 2021, "year"));
-  const int64_t year = this->db_->RegisterModel(MakeModel(run, "year", 2021, "y")).model.id;
-  const int64_t day = this->db_->RegisterModel(MakeModel(run, "day", 2021, "d")).model.id;
+  const int64_t run = this->db_->runs().Begin(MakeRun("train", 2021, "year"));
+  const int64_t year = this->db_->models().Register(MakeModel(run, "year", 2021, "y")).model.id;
+  const int64_t day = this->db_->models().Register(MakeModel(run, "day", 2021, "d")).model.id;
   std::vector<int64_t> ids;
   for (int i = 0; i < 5; ++i) {
     const bool is_year = i % 2 == 0;
-    ids.push_back(this->db_->RecordDecision(
+    ids.push_back(this->db_->models().RecordDecision(
         Decision(is_year ? "year" : "day", "gate", "rejected", is_year ? year : day), {}));
   }
   const auto ids_of = [](const std::vector<ModelDecision>& decisions) {
@@ -670,23 +669,23 @@ TYPED_TEST(DatabaseTest, ListDecisionsIsNewestFirstByHorizonAndLimited) {
     return out;
   };
   using V = std::vector<int64_t>;
-  EXPECT_EQ(ids_of(this->db_->ListDecisions("", 10)), (V{ids[4], ids[3], ids[2], ids[1], ids[0]}));
-  EXPECT_EQ(ids_of(this->db_->ListDecisions("", 2)), (V{ids[4], ids[3]}));
-  EXPECT_EQ(ids_of(this->db_->ListDecisions("year", 10)), (V{ids[4], ids[2], ids[0]}));
-  EXPECT_EQ(ids_of(this->db_->ListDecisions("day", 1)), V{ids[3]});
-  EXPECT_TRUE(this->db_->ListDecisions("week", 10).empty());
+  EXPECT_EQ(ids_of(this->db_->models().ListDecisions("", 10)), (V{ids[4], ids[3], ids[2], ids[1], ids[0]}));
+  EXPECT_EQ(ids_of(this->db_->models().ListDecisions("", 2)), (V{ids[4], ids[3]}));
+  EXPECT_EQ(ids_of(this->db_->models().ListDecisions("year", 10)), (V{ids[4], ids[2], ids[0]}));
+  EXPECT_EQ(ids_of(this->db_->models().ListDecisions("day", 1)), V{ids[3]});
+  EXPECT_TRUE(this->db_->models().ListDecisions("week", 10).empty());
   // No alias moved: the decisions only rejected.
-  EXPECT_TRUE(this->db_->ListAliases("").empty());
+  EXPECT_TRUE(this->db_->models().ListAliases("").empty());
 }
 
 TYPED_TEST(DatabaseTest, PublishedForecastRoundTripsSortedByDate) {
-  const int64_t run = this->db_->BeginRun(MakeRun("predict", 2021, "year"));
-  const int64_t model = this->db_->RegisterModel(MakeModel(run, "year", 2021, "v")).model.id;
+  const int64_t run = this->db_->runs().Begin(MakeRun("predict", 2021, "year"));
+  const int64_t model = this->db_->models().Register(MakeModel(run, "year", 2021, "v")).model.id;
   // Written out of order on purpose: readers get calendar order.
   const std::vector<ForecastRow> rows = {
       {"2021-01-03", 3.0, 2.0, 4.0}, {"2021-01-01", 1.0, 0.5, 1.5}, {"2021-01-02", 2.0, 1.0, 3.0}};
-  this->db_->PublishForecast(run, model, rows);
-  const auto current = this->db_->CurrentForecast(2021, "year", run);
+  this->db_->forecasts().Publish(run, model, rows);
+  const auto current = this->db_->forecasts().Current(2021, "year", run);
   ASSERT_TRUE(current.has_value());
   EXPECT_EQ(current->run_id, run);
   EXPECT_EQ(current->model_id, model);
@@ -701,33 +700,33 @@ TYPED_TEST(DatabaseTest, PublishedForecastRoundTripsSortedByDate) {
 }
 
 TYPED_TEST(DatabaseTest, PublishForecastIsAllOrNothing) {
-  const int64_t run = this->db_->BeginRun(MakeRun("predict", 2021, "year"));
-  const int64_t model = this->db_->RegisterModel(MakeModel(run, "year", 2021, "v")).model.id;
+  const int64_t run = this->db_->runs().Begin(MakeRun("predict", 2021, "year"));
+  const int64_t model = this->db_->models().Register(MakeModel(run, "year", 2021, "v")).model.id;
   // The third row repeats a date: the primary key (run, date) fails after two rows went in.
   const std::vector<ForecastRow> rows = {
       {"2021-01-01", 1.0, 0.0, 2.0}, {"2021-01-02", 2.0, 1.0, 3.0}, {"2021-01-01", 9.0, 8.0, 10.0}};
-  EXPECT_THROW(this->db_->PublishForecast(run, model, rows), StorageError);
-  EXPECT_EQ(this->db_->CurrentForecast(2021, "year", run), std::nullopt);
+  EXPECT_THROW(this->db_->forecasts().Publish(run, model, rows), StorageError);
+  EXPECT_EQ(this->db_->forecasts().Current(2021, "year", run), std::nullopt);
   EXPECT_EQ(this->QueryInt("SELECT COUNT(*) FROM forecasts"), 0);
   // The rollback left the connection usable.
-  this->db_->PublishForecast(run, model, {rows[0], rows[1]});
-  EXPECT_EQ(this->db_->CurrentForecast(2021, "year", run)->rows.size(), 2u);
+  this->db_->forecasts().Publish(run, model, {rows[0], rows[1]});
+  EXPECT_EQ(this->db_->forecasts().Current(2021, "year", run)->rows.size(), 2u);
 }
 
 TYPED_TEST(DatabaseTest, PublishForecastRequiresAnExistingModel) {
-  const int64_t run = this->db_->BeginRun(MakeRun("predict", 2021, "year"));
-  EXPECT_THROW(this->db_->PublishForecast(run, 999, Rows({"2021-01-01"}, 1.0)), StorageError);
+  const int64_t run = this->db_->runs().Begin(MakeRun("predict", 2021, "year"));
+  EXPECT_THROW(this->db_->forecasts().Publish(run, 999, Rows({"2021-01-01"}, 1.0)), StorageError);
   EXPECT_EQ(this->QueryInt("SELECT COUNT(*) FROM forecasts"), 0);
 }
 
 TYPED_TEST(DatabaseTest, CurrentForecastIsNulloptWhenNothingWasPublished) {
-  EXPECT_EQ(this->db_->CurrentForecast(2021, "year", 0), std::nullopt);
+  EXPECT_EQ(this->db_->forecasts().Current(2021, "year", 0), std::nullopt);
 }
 
 TYPED_TEST(DatabaseTest, CurrentForecastPicksTheLatestSucceededRun) {
   this->PublishedRun(2021, "year", "succeeded", 100.0);
   const int64_t latest = this->PublishedRun(2021, "year", "succeeded", 200.0);
-  const auto current = this->db_->CurrentForecast(2021, "year", 0);
+  const auto current = this->db_->forecasts().Current(2021, "year", 0);
   ASSERT_TRUE(current.has_value());
   EXPECT_EQ(current->run_id, latest);
   EXPECT_DOUBLE_EQ(current->rows.at(0).forecast, 200.0);
@@ -738,7 +737,7 @@ TYPED_TEST(DatabaseTest, CurrentForecastIgnoresFailedRejectedAndRunningRuns) {
   this->PublishedRun(2021, "year", "failed", 200.0);
   this->PublishedRun(2021, "year", "rejected", 300.0);
   this->PublishedRun(2021, "year", "running", 400.0);
-  const auto current = this->db_->CurrentForecast(2021, "year", 0);
+  const auto current = this->db_->forecasts().Current(2021, "year", 0);
   ASSERT_TRUE(current.has_value());
   EXPECT_EQ(current->run_id, good);
   EXPECT_DOUBLE_EQ(current->rows.at(0).forecast, 100.0);
@@ -747,7 +746,7 @@ TYPED_TEST(DatabaseTest, CurrentForecastIgnoresFailedRejectedAndRunningRuns) {
 TYPED_TEST(DatabaseTest, CurrentForecastCountsThePendingRun) {
   this->PublishedRun(2021, "year", "succeeded", 100.0);
   const int64_t pending = this->PublishedRun(2021, "year", "running", 400.0);
-  const auto current = this->db_->CurrentForecast(2021, "year", pending);
+  const auto current = this->db_->forecasts().Current(2021, "year", pending);
   ASSERT_TRUE(current.has_value());
   EXPECT_EQ(current->run_id, pending);
   EXPECT_DOUBLE_EQ(current->rows.at(0).forecast, 400.0);
@@ -756,40 +755,40 @@ TYPED_TEST(DatabaseTest, CurrentForecastCountsThePendingRun) {
 TYPED_TEST(DatabaseTest, CurrentForecastSkipsSucceededRunsWithoutAForecast) {
   const int64_t predicted = this->PublishedRun(2021, "year", "succeeded", 100.0);
   // A later evaluate run for the same target publishes nothing: it must not hide the forecast.
-  const int64_t evaluate = this->db_->BeginRun(MakeRun("evaluate", 2021, "year"));
-  this->db_->FinishRun(evaluate, "succeeded", "");
-  EXPECT_EQ(this->db_->CurrentForecast(2021, "year", evaluate)->run_id, predicted);
+  const int64_t evaluate = this->db_->runs().Begin(MakeRun("evaluate", 2021, "year"));
+  this->db_->runs().Finish(evaluate, "succeeded", "");
+  EXPECT_EQ(this->db_->forecasts().Current(2021, "year", evaluate)->run_id, predicted);
 }
 
 TYPED_TEST(DatabaseTest, CurrentForecastIsPerTargetYearAndHorizon) {
   const int64_t year_2021 = this->PublishedRun(2021, "year", "succeeded", 100.0);
   const int64_t day_2021 = this->PublishedRun(2021, "day", "succeeded", 200.0);
   const int64_t year_2022 = this->PublishedRun(2022, "year", "succeeded", 300.0);
-  EXPECT_EQ(this->db_->CurrentForecast(2021, "year", 0)->run_id, year_2021);
-  EXPECT_EQ(this->db_->CurrentForecast(2021, "day", 0)->run_id, day_2021);
-  EXPECT_EQ(this->db_->CurrentForecast(2022, "year", 0)->run_id, year_2022);
-  EXPECT_EQ(this->db_->CurrentForecast(2022, "day", 0), std::nullopt);
+  EXPECT_EQ(this->db_->forecasts().Current(2021, "year", 0)->run_id, year_2021);
+  EXPECT_EQ(this->db_->forecasts().Current(2021, "day", 0)->run_id, day_2021);
+  EXPECT_EQ(this->db_->forecasts().Current(2022, "year", 0)->run_id, year_2022);
+  EXPECT_EQ(this->db_->forecasts().Current(2022, "day", 0), std::nullopt);
 }
 
 TYPED_TEST(DatabaseTest, LatestEvaluationsKeepsTheLatestSucceededYearlyScorePerTarget) {
-  const int64_t old_run = this->db_->BeginRun(MakeRun("evaluate", 2021, "year"));
-  this->db_->SaveMetrics(old_run, {Metric("year", "2021", 5.0), Metric("month", "2021-01", 4.0)});
-  this->db_->FinishRun(old_run, "succeeded", "");
-  const int64_t new_run = this->db_->BeginRun(MakeRun("evaluate", 2021, "year"));
-  this->db_->SaveMetrics(new_run, {Metric("year", "2021", 3.0), Metric("month", "2021-01", 2.0)});
-  this->db_->FinishRun(new_run, "succeeded", "");
+  const int64_t old_run = this->db_->runs().Begin(MakeRun("evaluate", 2021, "year"));
+  this->db_->scores().SaveMetrics(old_run, {Metric("year", "2021", 5.0), Metric("month", "2021-01", 4.0)});
+  this->db_->runs().Finish(old_run, "succeeded", "");
+  const int64_t new_run = this->db_->runs().Begin(MakeRun("evaluate", 2021, "year"));
+  this->db_->scores().SaveMetrics(new_run, {Metric("year", "2021", 3.0), Metric("month", "2021-01", 2.0)});
+  this->db_->runs().Finish(new_run, "succeeded", "");
   // A later failed run's scores do not count.
-  const int64_t failed = this->db_->BeginRun(MakeRun("evaluate", 2021, "year"));
-  this->db_->SaveMetrics(failed, {Metric("year", "2021", 99.0)});
-  this->db_->FinishRun(failed, "failed", "boom");
-  const int64_t day_run = this->db_->BeginRun(MakeRun("evaluate", 2021, "day"));
-  this->db_->SaveMetrics(day_run, {Metric("year", "2021", 1.5)});
-  this->db_->FinishRun(day_run, "succeeded", "");
-  const int64_t y2020 = this->db_->BeginRun(MakeRun("evaluate", 2020, "year"));
-  this->db_->SaveMetrics(y2020, {Metric("year", "2020", 4.5)});
-  this->db_->FinishRun(y2020, "succeeded", "");
+  const int64_t failed = this->db_->runs().Begin(MakeRun("evaluate", 2021, "year"));
+  this->db_->scores().SaveMetrics(failed, {Metric("year", "2021", 99.0)});
+  this->db_->runs().Finish(failed, "failed", "boom");
+  const int64_t day_run = this->db_->runs().Begin(MakeRun("evaluate", 2021, "day"));
+  this->db_->scores().SaveMetrics(day_run, {Metric("year", "2021", 1.5)});
+  this->db_->runs().Finish(day_run, "succeeded", "");
+  const int64_t y2020 = this->db_->runs().Begin(MakeRun("evaluate", 2020, "year"));
+  this->db_->scores().SaveMetrics(y2020, {Metric("year", "2020", 4.5)});
+  this->db_->runs().Finish(y2020, "succeeded", "");
 
-  const auto evaluations = this->db_->LatestEvaluations();
+  const auto evaluations = this->db_->scores().LatestEvaluations();
   ASSERT_EQ(evaluations.size(), 3u);
   // Ordered by target year, then "year" before "day".
   EXPECT_EQ(evaluations[0].run_id, y2020);
@@ -813,18 +812,18 @@ TYPED_TEST(DatabaseTest, LatestEvaluationsKeepsTheLatestSucceededYearlyScorePerT
 }
 
 TYPED_TEST(DatabaseTest, LatestEvaluationsCountsTheAlertsOfTheEvaluatingRun) {
-  const int64_t quiet = this->db_->BeginRun(MakeRun("evaluate", 2020, "year"));
-  this->db_->SaveMetrics(quiet, {Metric("year", "2020", 3.0)});
-  this->db_->FinishRun(quiet, "succeeded", "");
-  const int64_t noisy = this->db_->BeginRun(MakeRun("evaluate", 2021, "year"));
-  this->db_->SaveMetrics(noisy, {Metric("year", "2021", 9.0)});
-  this->db_->AddAlert(MakeAlert(noisy, "warning", "mape_above_threshold"));
-  this->db_->AddAlert(MakeAlert(noisy, "warning", "worse_than_naive"));
-  this->db_->FinishRun(noisy, "succeeded", "");
+  const int64_t quiet = this->db_->runs().Begin(MakeRun("evaluate", 2020, "year"));
+  this->db_->scores().SaveMetrics(quiet, {Metric("year", "2020", 3.0)});
+  this->db_->runs().Finish(quiet, "succeeded", "");
+  const int64_t noisy = this->db_->runs().Begin(MakeRun("evaluate", 2021, "year"));
+  this->db_->scores().SaveMetrics(noisy, {Metric("year", "2021", 9.0)});
+  this->db_->alerts().Add(MakeAlert(noisy, "warning", "mape_above_threshold"));
+  this->db_->alerts().Add(MakeAlert(noisy, "warning", "worse_than_naive"));
+  this->db_->runs().Finish(noisy, "succeeded", "");
   // Alerts of other runs are not the evaluation's.
-  this->db_->AddAlert(MakeAlert(std::nullopt, "info", "unrelated"));
+  this->db_->alerts().Add(MakeAlert(std::nullopt, "info", "unrelated"));
 
-  const auto evaluations = this->db_->LatestEvaluations();
+  const auto evaluations = this->db_->scores().LatestEvaluations();
   ASSERT_EQ(evaluations.size(), 2u);
   EXPECT_EQ(evaluations[0].run_id, quiet);
   EXPECT_EQ(evaluations[0].alerts, 0);
@@ -834,30 +833,30 @@ TYPED_TEST(DatabaseTest, LatestEvaluationsCountsTheAlertsOfTheEvaluatingRun) {
 }
 
 TYPED_TEST(DatabaseTest, LatestEvaluationsIsEmptyWithoutYearlyScores) {
-  const int64_t run = this->db_->BeginRun(MakeRun("evaluate", 2021, "year"));
-  this->db_->SaveMetrics(run, {Metric("month", "2021-01", 2.0)});
-  this->db_->FinishRun(run, "succeeded", "");
-  EXPECT_TRUE(this->db_->LatestEvaluations().empty());
+  const int64_t run = this->db_->runs().Begin(MakeRun("evaluate", 2021, "year"));
+  this->db_->scores().SaveMetrics(run, {Metric("month", "2021-01", 2.0)});
+  this->db_->runs().Finish(run, "succeeded", "");
+  EXPECT_TRUE(this->db_->scores().LatestEvaluations().empty());
 }
 
 TYPED_TEST(DatabaseTest, SaveMetricsIsAllOrNothing) {
-  const int64_t run = this->db_->BeginRun(MakeRun("evaluate", 2021, "year"));
+  const int64_t run = this->db_->runs().Begin(MakeRun("evaluate", 2021, "year"));
   // The second row's scope violates the CHECK constraint.
   EXPECT_THROW(
-      this->db_->SaveMetrics(run, {Metric("year", "2021", 3.0), Metric("week", "2021-W01", 1.0)}),
+      this->db_->scores().SaveMetrics(run, {Metric("year", "2021", 3.0), Metric("week", "2021-W01", 1.0)}),
       StorageError);
   EXPECT_EQ(this->QueryInt("SELECT COUNT(*) FROM metrics"), 0);
 }
 
 TYPED_TEST(DatabaseTest, SaveChecksRoundTripsInOrder) {
-  const int64_t run = this->db_->BeginRun(MakeRun("predict", 2021, "year"));
-  const int64_t other = this->db_->BeginRun(MakeRun("predict", 2022, "year"));
+  const int64_t run = this->db_->runs().Begin(MakeRun("predict", 2021, "year"));
+  const int64_t other = this->db_->runs().Begin(MakeRun("predict", 2022, "year"));
   const std::vector<CheckRow> checks = {{"one_value_per_day", "pass", "365 values"},
                                         {"finite", "fail", "1 value not finite"},
                                         {"interval_contains_forecast", "warn", "2 days"}};
-  this->db_->SaveChecks(run, checks);
-  this->db_->SaveChecks(other, {{"finite", "pass", ""}});
-  const auto stored = this->db_->ListChecks(run);
+  this->db_->scores().SaveChecks(run, checks);
+  this->db_->scores().SaveChecks(other, {{"finite", "pass", ""}});
+  const auto stored = this->db_->scores().ListChecks(run);
   ASSERT_EQ(stored.size(), 3u);
   for (std::size_t i = 0; i < checks.size(); ++i) {
     SCOPED_TRACE(i);
@@ -865,19 +864,19 @@ TYPED_TEST(DatabaseTest, SaveChecksRoundTripsInOrder) {
     EXPECT_EQ(stored[i].status, checks[i].status);
     EXPECT_EQ(stored[i].detail, checks[i].detail);
   }
-  EXPECT_EQ(this->db_->ListChecks(other).size(), 1u);
-  EXPECT_TRUE(this->db_->ListChecks(other + 1).empty());
+  EXPECT_EQ(this->db_->scores().ListChecks(other).size(), 1u);
+  EXPECT_TRUE(this->db_->scores().ListChecks(other + 1).empty());
 }
 
 TYPED_TEST(DatabaseTest, SaveChecksRejectsAnUnknownStatusAndWritesNothing) {
-  const int64_t run = this->db_->BeginRun(MakeRun("predict", 2021, "year"));
-  EXPECT_THROW(this->db_->SaveChecks(run, {{"finite", "pass", ""}, {"positive", "ok", ""}}),
+  const int64_t run = this->db_->runs().Begin(MakeRun("predict", 2021, "year"));
+  EXPECT_THROW(this->db_->scores().SaveChecks(run, {{"finite", "pass", ""}, {"positive", "ok", ""}}),
                StorageError);
-  EXPECT_TRUE(this->db_->ListChecks(run).empty());
+  EXPECT_TRUE(this->db_->scores().ListChecks(run).empty());
 }
 
 TYPED_TEST(DatabaseTest, AlertsRoundTripNewestFirst) {
-  const int64_t run = this->db_->BeginRun(MakeRun("ingest"));
+  const int64_t run = this->db_->runs().Begin(MakeRun("ingest"));
   AlertRecord first = MakeAlert(run, "critical", "data_rejected", "files bad.csv sha256:ab");
   first.created_at = "2021-03-01T12:00:00.000Z";
   first.target_year = 2021;
@@ -886,12 +885,12 @@ TYPED_TEST(DatabaseTest, AlertsRoundTripNewestFirst) {
   first.period_end = "2021-01-31";
   first.value = 9.25;
   first.threshold = 8.0;
-  const auto first_id = this->db_->AddAlert(first);
-  const auto second_id = this->db_->AddAlert(MakeAlert(std::nullopt, "info", "note"));
+  const auto first_id = this->db_->alerts().Add(first);
+  const auto second_id = this->db_->alerts().Add(MakeAlert(std::nullopt, "info", "note"));
   ASSERT_TRUE(first_id && second_id);
   EXPECT_GT(*second_id, *first_id);
 
-  const auto alerts = this->db_->ListAlerts(Limit(10));
+  const auto alerts = this->db_->alerts().List(Limit(10));
   ASSERT_EQ(alerts.size(), 2u);
   EXPECT_EQ(alerts[0].id, *second_id);
   EXPECT_EQ(alerts[0].run_id, std::nullopt);
@@ -917,19 +916,19 @@ TYPED_TEST(DatabaseTest, AlertsRoundTripNewestFirst) {
   EXPECT_EQ(a.fingerprint, AlertFingerprint(first));
   EXPECT_FALSE(a.acknowledged);
   EXPECT_EQ(a.acknowledged_at, "");
-  EXPECT_EQ(this->db_->ListAlerts(Limit(1)).size(), 1u);
+  EXPECT_EQ(this->db_->alerts().List(Limit(1)).size(), 1u);
 }
 
 TYPED_TEST(DatabaseTest, TheSameAlertIsStoredOnce) {
-  const int64_t run = this->db_->BeginRun(MakeRun("monitor"));
-  const int64_t rerun = this->db_->BeginRun(MakeRun("monitor"));
+  const int64_t run = this->db_->runs().Begin(MakeRun("monitor"));
+  const int64_t rerun = this->db_->runs().Begin(MakeRun("monitor"));
   AlertRecord alert = MakeAlert(run, "warning", "mape_above_threshold", "forecast of run 3");
   alert.source = "performance";
   alert.target_year = 2021;
   alert.period_start = "2021-01-01";
   alert.period_end = "2021-12-31";
   alert.value = 9.0;
-  const auto id = this->db_->AddAlert(alert);
+  const auto id = this->db_->alerts().Add(alert);
   ASSERT_TRUE(id.has_value());
   // Another run finding the same on the same data, in other words and another figure.
   AlertRecord again = alert;
@@ -937,15 +936,15 @@ TYPED_TEST(DatabaseTest, TheSameAlertIsStoredOnce) {
   again.message = "said differently";
   again.value = 9.5;
   again.created_at = "2030-01-01T00:00:00.000Z";
-  EXPECT_EQ(this->db_->AddAlert(again), std::nullopt);
-  const auto alerts = this->db_->ListAlerts(Limit(10));
+  EXPECT_EQ(this->db_->alerts().Add(again), std::nullopt);
+  const auto alerts = this->db_->alerts().List(Limit(10));
   ASSERT_EQ(alerts.size(), 1u);
   // The alert on record is the first, untouched.
   EXPECT_EQ(alerts[0].id, *id);
   EXPECT_EQ(alerts[0].run_id, run);
   EXPECT_EQ(alerts[0].message, "something happened");
   EXPECT_EQ(alerts[0].value, 9.0);
-  EXPECT_EQ(this->db_->CountAlerts(rerun), 0);
+  EXPECT_EQ(this->db_->alerts().Count(rerun), 0);
 }
 
 TYPED_TEST(DatabaseTest, AlertsAboutSomethingElseAreDistinct) {
@@ -963,22 +962,22 @@ TYPED_TEST(DatabaseTest, AlertsAboutSomethingElseAreDistinct) {
   variants[5].period_start = "2021-01-02";
   variants[6].period_end = "2021-01-29";
   variants[7].subject = "window 7 days";
-  for (const AlertRecord& a : variants) EXPECT_TRUE(this->db_->AddAlert(a).has_value());
-  EXPECT_EQ(this->db_->ListAlerts(Limit(100)).size(), variants.size());
+  for (const AlertRecord& a : variants) EXPECT_TRUE(this->db_->alerts().Add(a).has_value());
+  EXPECT_EQ(this->db_->alerts().List(Limit(100)).size(), variants.size());
   // A severity change is not a new finding: the fingerprint leaves it out.
   AlertRecord worse = base;
   worse.severity = "critical";
-  EXPECT_EQ(this->db_->AddAlert(worse), std::nullopt);
+  EXPECT_EQ(this->db_->alerts().Add(worse), std::nullopt);
 }
 
 TYPED_TEST(DatabaseTest, AGivenFingerprintIsKept) {
   AlertRecord a = MakeAlert(std::nullopt, "info", "x");
   a.fingerprint = "my-own-identity";
-  ASSERT_TRUE(this->db_->AddAlert(a).has_value());
-  EXPECT_EQ(this->db_->ListAlerts(Limit(1)).at(0).fingerprint, "my-own-identity");
+  ASSERT_TRUE(this->db_->alerts().Add(a).has_value());
+  EXPECT_EQ(this->db_->alerts().List(Limit(1)).at(0).fingerprint, "my-own-identity");
   AlertRecord other = MakeAlert(std::nullopt, "warning", "y");
   other.fingerprint = "my-own-identity";
-  EXPECT_EQ(this->db_->AddAlert(other), std::nullopt);
+  EXPECT_EQ(this->db_->alerts().Add(other), std::nullopt);
 }
 
 TYPED_TEST(DatabaseTest, ListAlertsFiltersBySeveritySourceDateAndAcknowledgement) {
@@ -986,16 +985,16 @@ TYPED_TEST(DatabaseTest, ListAlertsFiltersBySeveritySourceDateAndAcknowledgement
     AlertRecord a = MakeAlert(std::nullopt, std::move(severity), "code", created_at);
     a.source = std::move(source);
     a.created_at = std::move(created_at);
-    return *this->db_->AddAlert(a);
+    return *this->db_->alerts().Add(a);
   };
   const int64_t info = add("info", "pipeline", "2021-03-01T08:00:00.000Z");
   const int64_t warning = add("warning", "drift", "2021-03-02T08:00:00.000Z");
   const int64_t critical = add("critical", "pipeline", "2021-03-03T08:00:00.000Z");
   const int64_t late = add("critical", "performance", "2021-03-04T23:59:59.999Z");
-  this->db_->AcknowledgeAlert(critical);
+  this->db_->alerts().Acknowledge(critical);
   const auto ids = [&](const AlertFilter& filter) {
     std::vector<int64_t> out;
-    for (const AlertRecord& a : this->db_->ListAlerts(filter)) out.push_back(a.id);
+    for (const AlertRecord& a : this->db_->alerts().List(filter)) out.push_back(a.id);
     return out;
   };
   using Ids = std::vector<int64_t>;
@@ -1035,8 +1034,8 @@ TYPED_TEST(DatabaseTest, ListAlertsFiltersBySeveritySourceDateAndAcknowledgement
 }
 
 TYPED_TEST(DatabaseTest, AcknowledgeAlertMarksItOnceWithTheTime) {
-  const int64_t id = *this->db_->AddAlert(MakeAlert(std::nullopt, "critical", "run_failed"));
-  const auto first = this->db_->AcknowledgeAlert(id);
+  const int64_t id = *this->db_->alerts().Add(MakeAlert(std::nullopt, "critical", "run_failed"));
+  const auto first = this->db_->alerts().Acknowledge(id);
   ASSERT_TRUE(first.has_value());
   EXPECT_FALSE(first->already_acknowledged);
   EXPECT_EQ(first->alert.id, id);
@@ -1045,50 +1044,50 @@ TYPED_TEST(DatabaseTest, AcknowledgeAlertMarksItOnceWithTheTime) {
                                std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)")))
       << first->alert.acknowledged_at;
   // Again: nothing changes, and it says so.
-  const auto second = this->db_->AcknowledgeAlert(id);
+  const auto second = this->db_->alerts().Acknowledge(id);
   ASSERT_TRUE(second.has_value());
   EXPECT_TRUE(second->already_acknowledged);
   EXPECT_EQ(second->alert.acknowledged_at, first->alert.acknowledged_at);
-  EXPECT_TRUE(this->db_->ListAlerts(Limit(1)).at(0).acknowledged);
-  EXPECT_EQ(this->db_->AcknowledgeAlert(id + 1), std::nullopt);
+  EXPECT_TRUE(this->db_->alerts().List(Limit(1)).at(0).acknowledged);
+  EXPECT_EQ(this->db_->alerts().Acknowledge(id + 1), std::nullopt);
 }
 
 TYPED_TEST(DatabaseTest, CountAlertsCountsOnlyThatRun) {
-  const int64_t a = this->db_->BeginRun(MakeRun("ingest"));
-  const int64_t b = this->db_->BeginRun(MakeRun("ingest"));
-  this->db_->AddAlert(MakeAlert(a, "warning", "x"));
-  this->db_->AddAlert(MakeAlert(a, "critical", "y"));
-  this->db_->AddAlert(MakeAlert(b, "info", "z"));
-  this->db_->AddAlert(MakeAlert(std::nullopt, "info", "z", "another subject"));
-  EXPECT_EQ(this->db_->CountAlerts(a), 2);
-  EXPECT_EQ(this->db_->CountAlerts(b), 1);
-  EXPECT_EQ(this->db_->CountAlerts(b + 1), 0);
+  const int64_t a = this->db_->runs().Begin(MakeRun("ingest"));
+  const int64_t b = this->db_->runs().Begin(MakeRun("ingest"));
+  this->db_->alerts().Add(MakeAlert(a, "warning", "x"));
+  this->db_->alerts().Add(MakeAlert(a, "critical", "y"));
+  this->db_->alerts().Add(MakeAlert(b, "info", "z"));
+  this->db_->alerts().Add(MakeAlert(std::nullopt, "info", "z", "another subject"));
+  EXPECT_EQ(this->db_->alerts().Count(a), 2);
+  EXPECT_EQ(this->db_->alerts().Count(b), 1);
+  EXPECT_EQ(this->db_->alerts().Count(b + 1), 0);
 }
 
 TYPED_TEST(DatabaseTest, AddAlertRejectsAnInvalidSeverity) {
-  const int64_t run = this->db_->BeginRun(MakeRun("ingest"));
-  EXPECT_THROW(this->db_->AddAlert(MakeAlert(run, "fatal", "x")), StorageError);
-  EXPECT_THROW(this->db_->AddAlert(MakeAlert(run, "", "x")), StorageError);
+  const int64_t run = this->db_->runs().Begin(MakeRun("ingest"));
+  EXPECT_THROW(this->db_->alerts().Add(MakeAlert(run, "fatal", "x")), StorageError);
+  EXPECT_THROW(this->db_->alerts().Add(MakeAlert(run, "", "x")), StorageError);
   // 'error' was a severity before migration 3; it is 'critical' now.
-  EXPECT_THROW(this->db_->AddAlert(MakeAlert(run, "error", "x")), StorageError);
+  EXPECT_THROW(this->db_->alerts().Add(MakeAlert(run, "error", "x")), StorageError);
   AlertRecord unknown_source = MakeAlert(run, "warning", "x");
   unknown_source.source = "evaluate";
-  EXPECT_THROW(this->db_->AddAlert(unknown_source), StorageError);
-  EXPECT_TRUE(this->db_->ListAlerts(Limit(10)).empty());
+  EXPECT_THROW(this->db_->alerts().Add(unknown_source), StorageError);
+  EXPECT_TRUE(this->db_->alerts().List(Limit(10)).empty());
 }
 
 TYPED_TEST(DatabaseTest, AddAlertRequiresAnExistingRunWhenOneIsNamed) {
-  EXPECT_THROW(this->db_->AddAlert(MakeAlert(424242, "critical", "x")), StorageError);
-  EXPECT_EQ(this->db_->CountAlerts(424242), 0);
+  EXPECT_THROW(this->db_->alerts().Add(MakeAlert(424242, "critical", "x")), StorageError);
+  EXPECT_EQ(this->db_->alerts().Count(424242), 0);
 }
 
 TYPED_TEST(DatabaseTest, SaveBacktestRoundTripsThroughListBacktestsByTargetYear) {
-  const int64_t run = this->db_->BeginRun(MakeRun("backtest", 2019, "year"));
-  const int64_t other = this->db_->BeginRun(MakeRun("backtest", 2019, "year"));
-  this->db_->SaveBacktest(run, {Backtest(2019, "year", 3.5), Backtest(2018, "year", 3.0)});
-  this->db_->SaveBacktest(other, {Backtest(2019, "year", 9.0)});
+  const int64_t run = this->db_->runs().Begin(MakeRun("backtest", 2019, "year"));
+  const int64_t other = this->db_->runs().Begin(MakeRun("backtest", 2019, "year"));
+  this->db_->scores().SaveBacktest(run, {Backtest(2019, "year", 3.5), Backtest(2018, "year", 3.0)});
+  this->db_->scores().SaveBacktest(other, {Backtest(2019, "year", 9.0)});
 
-  const auto rows = this->db_->ListBacktests(run);
+  const auto rows = this->db_->scores().ListBacktests(run);
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].target_year, 2018);
   EXPECT_EQ(rows[1].target_year, 2019);
@@ -1104,8 +1103,8 @@ TYPED_TEST(DatabaseTest, SaveBacktestRoundTripsThroughListBacktestsByTargetYear)
   EXPECT_DOUBLE_EQ(r.naive_mape, 5.25);
   EXPECT_DOUBLE_EQ(r.coverage, 88.5);
   EXPECT_DOUBLE_EQ(r.interval_width, 12.25);
-  EXPECT_EQ(this->db_->ListBacktests(other).size(), 1u);
-  EXPECT_TRUE(this->db_->ListBacktests(other + 1).empty());
+  EXPECT_EQ(this->db_->scores().ListBacktests(other).size(), 1u);
+  EXPECT_TRUE(this->db_->scores().ListBacktests(other + 1).empty());
 }
 
 SeriesResultRow SeriesResult(const std::string& series, const std::string& status,
@@ -1129,12 +1128,12 @@ SeriesResultRow SeriesResult(const std::string& series, const std::string& statu
 }
 
 TYPED_TEST(DatabaseTest, SeriesResultsRoundTripByRunSeriesAndStatus) {
-  const int64_t run = this->db_->BeginRun(MakeRun("series-run", 2021, "year"));
-  this->db_->SaveSeriesResults(
+  const int64_t run = this->db_->runs().Begin(MakeRun("series-run", 2021, "year"));
+  this->db_->series_results().Save(
       run, {SeriesResult("b", "warning", 4.5), SeriesResult("a", "ok", std::nullopt)});
   SeriesQuery query;
   query.run_id = run;
-  const auto rows = this->db_->ListSeriesResults(query);
+  const auto rows = this->db_->series_results().List(query);
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].series, "a");
   EXPECT_EQ(rows[0].run_id, run);
@@ -1151,7 +1150,7 @@ TYPED_TEST(DatabaseTest, SeriesResultsRoundTripByRunSeriesAndStatus) {
   EXPECT_DOUBLE_EQ(*rows[1].mae, 410.5);
   query.series = "b";
   query.with_forecast = true;
-  const auto one = this->db_->ListSeriesResults(query);
+  const auto one = this->db_->series_results().List(query);
   ASSERT_EQ(one.size(), 1u);
   EXPECT_EQ(one[0].forecast_start, "2021-01-01");
   // Stored to a tenth of a MWh.
@@ -1159,49 +1158,49 @@ TYPED_TEST(DatabaseTest, SeriesResultsRoundTripByRunSeriesAndStatus) {
   EXPECT_EQ(one[0].lower, (std::vector<double>{900.0, 950.5, 880.0}));
   EXPECT_EQ(one[0].upper, (std::vector<double>{1100.0, 1200.0, 1090.0}));
   query = SeriesQuery{run, "", "ok", false};
-  ASSERT_EQ(this->db_->ListSeriesResults(query).size(), 1u);
-  EXPECT_THROW(this->db_->SaveSeriesResults(run, {SeriesResult("a", "ok", 1.0)}), StorageError);
-  EXPECT_THROW(this->db_->SaveSeriesResults(run, {SeriesResult("c", "great", 1.0)}), StorageError);
-  EXPECT_EQ(this->db_->ListSeriesResults(SeriesQuery{run, "", "", false}).size(), 2u);
+  ASSERT_EQ(this->db_->series_results().List(query).size(), 1u);
+  EXPECT_THROW(this->db_->series_results().Save(run, {SeriesResult("a", "ok", 1.0)}), StorageError);
+  EXPECT_THROW(this->db_->series_results().Save(run, {SeriesResult("c", "great", 1.0)}), StorageError);
+  EXPECT_EQ(this->db_->series_results().List(SeriesQuery{run, "", "", false}).size(), 2u);
 }
 
 TYPED_TEST(DatabaseTest, LatestSeriesRunIsTheLatestSucceededOneOfItsYear) {
-  EXPECT_FALSE(this->db_->LatestSeriesRun(std::nullopt).has_value());
+  EXPECT_FALSE(this->db_->series_results().LatestRun(std::nullopt).has_value());
   const auto series_run = [&](int year, const std::string& status) {
-    const int64_t run = this->db_->BeginRun(MakeRun("series-run", year, "year"));
-    this->db_->SaveSeriesResults(run, {SeriesResult("a", "ok", 1.0)});
-    if (status != "running") this->db_->FinishRun(run, status, "");
+    const int64_t run = this->db_->runs().Begin(MakeRun("series-run", year, "year"));
+    this->db_->series_results().Save(run, {SeriesResult("a", "ok", 1.0)});
+    if (status != "running") this->db_->runs().Finish(run, status, "");
     return run;
   };
   const int64_t first = series_run(2020, "succeeded");
   const int64_t second = series_run(2021, "succeeded");
   series_run(2021, "failed");
   series_run(2020, "running");
-  EXPECT_EQ(this->db_->LatestSeriesRun(std::nullopt), second);
-  EXPECT_EQ(this->db_->LatestSeriesRun(2021), second);
-  EXPECT_EQ(this->db_->LatestSeriesRun(2020), first);
-  EXPECT_FALSE(this->db_->LatestSeriesRun(2019).has_value());
+  EXPECT_EQ(this->db_->series_results().LatestRun(std::nullopt), second);
+  EXPECT_EQ(this->db_->series_results().LatestRun(2021), second);
+  EXPECT_EQ(this->db_->series_results().LatestRun(2020), first);
+  EXPECT_FALSE(this->db_->series_results().LatestRun(2019).has_value());
 }
 
 TYPED_TEST(DatabaseTest, SaveBacktestIsAllOrNothing) {
-  const int64_t run = this->db_->BeginRun(MakeRun("backtest", 2019, "year"));
+  const int64_t run = this->db_->runs().Begin(MakeRun("backtest", 2019, "year"));
   // The second row repeats the target year: the primary key rejects it, and with it the first.
   EXPECT_THROW(
-      this->db_->SaveBacktest(run, {Backtest(2018, "year", 3.0), Backtest(2018, "year", 4.0)}),
+      this->db_->scores().SaveBacktest(run, {Backtest(2018, "year", 3.0), Backtest(2018, "year", 4.0)}),
       StorageError);
   EXPECT_THROW(
-      this->db_->SaveBacktest(run, {Backtest(2018, "year", 3.0), Backtest(2019, "week", 4.0)}),
+      this->db_->scores().SaveBacktest(run, {Backtest(2018, "year", 3.0), Backtest(2019, "week", 4.0)}),
       StorageError);
-  EXPECT_TRUE(this->db_->ListBacktests(run).empty());
-  EXPECT_THROW(this->db_->SaveBacktest(424242, {Backtest(2018, "year", 3.0)}), StorageError);
+  EXPECT_TRUE(this->db_->scores().ListBacktests(run).empty());
+  EXPECT_THROW(this->db_->scores().SaveBacktest(424242, {Backtest(2018, "year", 3.0)}), StorageError);
 }
 
 TYPED_TEST(DatabaseTest, LatestBacktestsKeepsTheLatestSucceededRowPerTargetYear) {
   const auto backtest = [&](const std::string& horizon, const std::string& status,
                             const std::vector<BacktestRow>& rows) {
-    const int64_t run = this->db_->BeginRun(MakeRun("backtest", rows.back().target_year, horizon));
-    this->db_->SaveBacktest(run, rows);
-    if (status != "running") this->db_->FinishRun(run, status, "");
+    const int64_t run = this->db_->runs().Begin(MakeRun("backtest", rows.back().target_year, horizon));
+    this->db_->scores().SaveBacktest(run, rows);
+    if (status != "running") this->db_->runs().Finish(run, status, "");
     return run;
   };
   const int64_t old_run =
@@ -1213,7 +1212,7 @@ TYPED_TEST(DatabaseTest, LatestBacktestsKeepsTheLatestSucceededRowPerTargetYear)
   backtest("year", "running", {Backtest(2019, "year", 98.0)});
   const int64_t day_run = backtest("day", "succeeded", {Backtest(2019, "day", 2.0)});
 
-  const auto year = this->db_->LatestBacktests("year");
+  const auto year = this->db_->scores().LatestBacktests("year");
   ASSERT_EQ(year.size(), 3u);
   EXPECT_EQ(year[0].target_year, 2017);
   EXPECT_EQ(year[0].run_id, old_run);
@@ -1224,15 +1223,15 @@ TYPED_TEST(DatabaseTest, LatestBacktestsKeepsTheLatestSucceededRowPerTargetYear)
   EXPECT_EQ(year[2].run_id, new_run);
   EXPECT_DOUBLE_EQ(year[2].mape, 3.5);
 
-  const auto day = this->db_->LatestBacktests("day");
+  const auto day = this->db_->scores().LatestBacktests("day");
   ASSERT_EQ(day.size(), 1u);
   EXPECT_EQ(day[0].run_id, day_run);
   EXPECT_EQ(day[0].horizon, "day");
-  EXPECT_TRUE(this->db_->LatestBacktests("week").empty());
+  EXPECT_TRUE(this->db_->scores().LatestBacktests("week").empty());
 }
 
 TYPED_TEST(DatabaseTest, MonitorWindowsRoundTripAndTheLatestSucceededRunIsShown) {
-  EXPECT_EQ(this->db_->LatestMonitor(2020), std::nullopt);
+  EXPECT_EQ(this->db_->monitor().Latest(2020), std::nullopt);
   MonitorWindowRow drift;
   drift.kind = "drift";
   drift.start = "2020-03-02";
@@ -1258,14 +1257,14 @@ TYPED_TEST(DatabaseTest, MonitorWindowsRoundTripAndTheLatestSucceededRunIsShown)
   RunRecord monitor;
   monitor.command = "monitor";
   monitor.target_year = 2020;
-  const int64_t first = this->db_->BeginRun(monitor);
-  this->db_->SaveMonitorWindows(first, "2020-03-31", {drift, month});
-  this->db_->FinishRun(first, "succeeded", "");
-  const int64_t failed = this->db_->BeginRun(monitor);
-  this->db_->SaveMonitorWindows(failed, "2020-04-30", {drift});
-  this->db_->FinishRun(failed, "failed", "boom");
+  const int64_t first = this->db_->runs().Begin(monitor);
+  this->db_->monitor().Save(first, "2020-03-31", {drift, month});
+  this->db_->runs().Finish(first, "succeeded", "");
+  const int64_t failed = this->db_->runs().Begin(monitor);
+  this->db_->monitor().Save(failed, "2020-04-30", {drift});
+  this->db_->runs().Finish(failed, "failed", "boom");
 
-  const auto latest = this->db_->LatestMonitor(2020);
+  const auto latest = this->db_->monitor().Latest(2020);
   ASSERT_TRUE(latest.has_value());
   EXPECT_EQ(latest->run_id, first);
   EXPECT_EQ(latest->as_of, "2020-03-31");
@@ -1280,12 +1279,12 @@ TYPED_TEST(DatabaseTest, MonitorWindowsRoundTripAndTheLatestSucceededRunIsShown)
   EXPECT_EQ(m.horizon, "year");
   EXPECT_EQ(m.psi, std::nullopt);
   EXPECT_DOUBLE_EQ(*m.critical_threshold, 9.0);
-  EXPECT_EQ(this->db_->LatestMonitor(2021), std::nullopt);
+  EXPECT_EQ(this->db_->monitor().Latest(2021), std::nullopt);
 
   MonitorWindowRow bad = month;
   bad.status = "fine";
-  EXPECT_THROW(this->db_->SaveMonitorWindows(first, "2020-03-31", {month, bad}), StorageError);
-  EXPECT_EQ(this->db_->LatestMonitor(2020)->windows.size(), 2u);  // nothing of the failed write
+  EXPECT_THROW(this->db_->monitor().Save(first, "2020-03-31", {month, bad}), StorageError);
+  EXPECT_EQ(this->db_->monitor().Latest(2020)->windows.size(), 2u);  // nothing of the failed write
 }
 
 TYPED_TEST(DatabaseTest, AlertsFilterByADayOrTimeAsTheEndOfTheCreationPeriod) {
@@ -1298,25 +1297,25 @@ TYPED_TEST(DatabaseTest, AlertsFilterByADayOrTimeAsTheEndOfTheCreationPeriod) {
     a.code = "drift.window";
     a.message = created;
     a.subject = created;  // three findings, not one
-    ASSERT_TRUE(this->db_->AddAlert(a).has_value());
+    ASSERT_TRUE(this->db_->alerts().Add(a).has_value());
   }
   AlertFilter f = Limit(10);
   f.until = "2021-03-02";
-  EXPECT_EQ(this->db_->ListAlerts(f).size(), 2u);
+  EXPECT_EQ(this->db_->alerts().List(f).size(), 2u);
   f.since = "2021-03-02";
-  EXPECT_EQ(this->db_->ListAlerts(f).size(), 1u);
+  EXPECT_EQ(this->db_->alerts().List(f).size(), 1u);
   f.since.clear();
   f.until = "2021-03-01T12:00:00.000Z";
-  EXPECT_EQ(this->db_->ListAlerts(f).size(), 1u);
+  EXPECT_EQ(this->db_->alerts().List(f).size(), 1u);
 }
 
 TYPED_TEST(DatabaseTest, ListAlertsFiltersByTargetYearAndRun) {
-  const int64_t run = this->db_->BeginRun(MakeRun("monitor", 2020));
+  const int64_t run = this->db_->runs().Begin(MakeRun("monitor", 2020));
   const auto add = [&](std::optional<int> year, std::string subject) {
     AlertRecord a = MakeAlert(year == 2020 ? std::optional<int64_t>(run) : std::nullopt, "warning",
                               "code", std::move(subject));
     a.target_year = year;
-    return *this->db_->AddAlert(a);
+    return *this->db_->alerts().Add(a);
   };
   const int64_t y2019 = add(2019, "a");
   const int64_t y2020 = add(2020, "b");
@@ -1325,20 +1324,20 @@ TYPED_TEST(DatabaseTest, ListAlertsFiltersByTargetYearAndRun) {
   AlertFilter f = Limit(10);
   f.target_year = 2020;
   std::vector<int64_t> ids;
-  for (const AlertRecord& a : this->db_->ListAlerts(f)) ids.push_back(a.id);
+  for (const AlertRecord& a : this->db_->alerts().List(f)) ids.push_back(a.id);
   EXPECT_EQ(ids, (std::vector<int64_t>{again2020, y2020}));
   f.target_year = 2019;
-  ASSERT_EQ(this->db_->ListAlerts(f).size(), 1u);
-  EXPECT_EQ(this->db_->ListAlerts(f).at(0).id, y2019);
+  ASSERT_EQ(this->db_->alerts().List(f).size(), 1u);
+  EXPECT_EQ(this->db_->alerts().List(f).at(0).id, y2019);
   f.target_year = 2018;
-  EXPECT_TRUE(this->db_->ListAlerts(f).empty());
+  EXPECT_TRUE(this->db_->alerts().List(f).empty());
   // Without it, every alert.
-  EXPECT_EQ(this->db_->ListAlerts(Limit(10)).size(), 4u);
+  EXPECT_EQ(this->db_->alerts().List(Limit(10)).size(), 4u);
   AlertFilter by_run = Limit(10);
   by_run.run_id = run;
-  EXPECT_EQ(this->db_->ListAlerts(by_run).size(), 2u);
+  EXPECT_EQ(this->db_->alerts().List(by_run).size(), 2u);
   by_run.run_id = run + 1;
-  EXPECT_TRUE(this->db_->ListAlerts(by_run).empty());
+  EXPECT_TRUE(this->db_->alerts().List(by_run).empty());
 }
 
 TYPED_TEST(DatabaseTest, ASecondLockOnTheSameTargetTimesOutNamingIt) {
@@ -1387,13 +1386,13 @@ TYPED_TEST(DatabaseTest, AWaitingLockIsTakenOnceTheHolderReleasesIt) {
 }
 
 TYPED_TEST(DatabaseTest, NotANumberIsStoredAsNullAsSqliteDoes) {
-  const int64_t run = this->db_->BeginRun(MakeRun("evaluate", 2021, "year"));
+  const int64_t run = this->db_->runs().Begin(MakeRun("evaluate", 2021, "year"));
   MetricRow metric = Metric("year", "2021", 2.5);
   metric.skill = std::nan("");
-  this->db_->SaveMetrics(run, {metric});
-  this->db_->FinishRun(run, "succeeded", "");
+  this->db_->scores().SaveMetrics(run, {metric});
+  this->db_->runs().Finish(run, "succeeded", "");
   EXPECT_EQ(this->QueryInt("SELECT COUNT(*) FROM metrics WHERE skill IS NULL"), 1);
-  const auto evaluations = this->db_->LatestEvaluations();
+  const auto evaluations = this->db_->scores().LatestEvaluations();
   ASSERT_EQ(evaluations.size(), 1u);
   EXPECT_EQ(evaluations[0].metrics.skill, 0.0);
   EXPECT_EQ(evaluations[0].metrics.mape, 2.5);
@@ -1401,8 +1400,8 @@ TYPED_TEST(DatabaseTest, NotANumberIsStoredAsNullAsSqliteDoes) {
   AlertRecord alert = MakeAlert(run, "warning", "nan_value");
   alert.value = std::nan("");
   alert.threshold = 1.0 / 3.0;
-  ASSERT_TRUE(this->db_->AddAlert(alert));
-  const auto alerts = this->db_->ListAlerts(Limit(10));
+  ASSERT_TRUE(this->db_->alerts().Add(alert));
+  const auto alerts = this->db_->alerts().List(Limit(10));
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0].value, std::nullopt);
   // Doubles come back bit for bit.

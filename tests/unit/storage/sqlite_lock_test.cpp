@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
-#include "storage/sqlite_database.hpp"
+#include "storage/database.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
@@ -161,7 +161,7 @@ TEST(SqliteOpenTest, ProcessesOpeningAFreshDatabaseAtOnceAllMigrateIt) {
         SqliteDatabase db(path);
         RunRecord run;
         run.command = "test";
-        db.BeginRun(run);
+        db.runs().Begin(run);
         _exit(db.schema_version() == latest ? 0 : 3);
       } catch (...) {
         _exit(1);
@@ -177,7 +177,7 @@ TEST(SqliteOpenTest, ProcessesOpeningAFreshDatabaseAtOnceAllMigrateIt) {
   }
   SqliteDatabase db(path);
   EXPECT_EQ(db.schema_version(), latest);
-  EXPECT_EQ(db.ListRuns(100).size(), 6u);
+  EXPECT_EQ(db.runs().List(100).size(), 6u);
   EXPECT_EQ(JournalMode(path), "wal");
 }
 

@@ -1,0 +1,58 @@
+// Dataset "runs": one row per command loadcast ran, with how it ended, the config it ran with,
+// the inputs it read and the model it used; and which run holds each target's lock.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace loadcast {
+
+namespace sql {
+class Connection;
+}  // namespace sql
+
+struct RunRecord {
+  int64_t id = 0;
+  std::string command;
+  std::optional<int> target_year;
+  std::string horizon;  // empty when the command is not about one horizon
+  std::string started_at;
+  std::string finished_at;  // empty while running
+  std::string status;       // running, succeeded, failed, rejected
+  std::string message;
+  std::string config;       // effective configuration (YAML, secrets redacted)
+  std::string config_hash;  // SHA-256 of `config`, first 16 hex digits
+  // The input objects the run read, as a JSON object of key -> SHA-256 ("" until recorded).
+  std::string inputs;
+  std::optional<int64_t> model_id;  // the model the run trained or predicted with
+};
+
+/// The runs table. Each write is one transaction.
+class RunsDataset {
+ public:
+  explicit RunsDataset(sql::Connection& db) : db_(&db) {}
+
+  /// Records a run as 'running', started now unless `run` says when. The new id.
+  int64_t Begin(const RunRecord& run);
+  void Finish(int64_t run_id, const std::string& status, const std::string& message);
+  /// Called by run `run_id` once it holds the lock of the target year and horizon: records that
+  /// it holds it (runs.locked_at), and marks failed, with `message`, the runs of the target that
+  /// held it before and are still 'running' (their process died holding it), in one transaction.
+  /// Returns the ids of those runs.
+  std::vector<int64_t> Claim(int target_year, const std::string& horizon, int64_t run_id,
+                             const std::string& message);
+  /// The latest runs, newest first.
+  std::vector<RunRecord> List(int limit) const;
+  std::optional<RunRecord> Find(int64_t run_id) const;
+  /// Records the input objects a run read (JSON object key -> SHA-256).
+  void SetInputs(int64_t run_id, const std::string& inputs);
+  /// Records the model a run trained or predicted with.
+  void SetModel(int64_t run_id, int64_t model_id);
+
+ private:
+  sql::Connection* db_;
+};
+
+}  // namespace loadcast
