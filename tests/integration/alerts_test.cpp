@@ -62,7 +62,7 @@ class AlertsTest : public ::testing::Test {
     alert.value = 6.5;
     alert.threshold = 5;
     alert.fingerprint = code;
-    ASSERT_TRUE(testing::WorkspaceDatabase(dir_.path())->AddAlert(alert).has_value());
+    ASSERT_TRUE(testing::WorkspaceDatabase(dir_.path())->alerts().Add(alert).has_value());
   }
 
   TempDir dir_;

@@ -21,9 +21,7 @@
 #include "storage/database.hpp"
 #include "storage/local_bucket.hpp"
 #include "storage/object_store.hpp"
-#include "storage/postgres_database.hpp"
 #include "storage/s3_bucket.hpp"
-#include "storage/sqlite_database.hpp"
 #include "support/files.hpp"
 #include "support/remote_backends.hpp"
 
