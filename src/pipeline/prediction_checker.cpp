@@ -11,7 +11,6 @@
 namespace loadcast {
 namespace {
 
-constexpr int kRecentYears = 3;         // complete years the annual total is compared with
 constexpr std::size_t kMinSundays = 4;  // fewer: the weekly pattern is not judged
 constexpr std::size_t kMinWorkdays = 10;
 
@@ -28,13 +27,20 @@ void SetSpan(CheckOutcome& outcome, const Forecast& forecast) {
   outcome.last_date = forecast.dates.back();
 }
 
+/// True when every day of [from, to) has a load.
+bool Complete(const TimeSeries& series, Date from, Date to) {
+  if (from < series.start() || series.end() < to) return false;
+  const auto first = series.values().begin() + (from - series.start());
+  return std::none_of(first, first + (to - from), [](double v) { return std::isnan(v); });
+}
+
 /// The same month and day in another year; nullopt for 29 February in a common year.
 std::optional<Date> SameDayIn(Date date, int year) {
   if (!Date::IsValidYmd(year, date.month(), date.day())) return std::nullopt;
   return Date::FromYmd(year, date.month(), date.day());
 }
 
-CheckOutcome CheckAnnualTotal(const Forecast& forecast, const EnrichedData& enriched,
+CheckOutcome CheckAnnualTotal(const Forecast& forecast, const CheckBasis& basis,
                               const Config& config) {
   // The forecast's days with a finite value, and their mean.
   double sum = 0.0;
@@ -45,17 +51,15 @@ CheckOutcome CheckAnnualTotal(const Forecast& forecast, const EnrichedData& enri
     ++days;
   }
   // The mean load of the same calendar days in each of the last complete years before the target.
-  const TimeSeries& history = enriched.history;
+  const TimeSeries& history = basis.history;
   std::vector<int> years;
   double reference = 0.0;
-  for (int year = enriched.target_year - 1;
-       days > 0 && year >= history.start().year() && static_cast<int>(years.size()) < kRecentYears;
+  for (int year = basis.target_year - 1;
+       days > 0 && year >= history.start().year() && static_cast<int>(years.size()) < kAnnualTotalYears;
        --year) {
     const Date first = Date::FromYmd(year, 1, 1);
     const Date next = Date::FromYmd(year + 1, 1, 1);
-    if (history.slice(first, next).count_known() != static_cast<std::size_t>(next - first)) {
-      continue;  // not complete
-    }
+    if (!Complete(history, first, next)) continue;
     double year_sum = 0.0;
     std::size_t year_days = 0;
     for (std::size_t i = 0; i < forecast.size(); ++i) {
@@ -72,7 +76,7 @@ CheckOutcome CheckAnnualTotal(const Forecast& forecast, const EnrichedData& enri
   if (years.empty()) {
     CheckOutcome outcome =
         Result("annual_total", true,
-               fmt::format("no complete year before {} to compare with", enriched.target_year));
+               fmt::format("no complete year before {} to compare with", basis.target_year));
     SetSpan(outcome, forecast);
     return outcome;
   }
@@ -220,14 +224,13 @@ CheckOutcome CheckIntervalWidth(const Forecast& forecast, const Config& config) 
 
 }  // namespace
 
-std::vector<CheckOutcome> RunPredictionChecks(const Forecast& forecast,
-                                              const EnrichedData& enriched, const Config& config) {
+std::vector<CheckOutcome> RunPredictionChecks(const Forecast& forecast, const CheckBasis& basis,
+                                              const Config& config) {
   std::vector<CheckOutcome> checks;
-  const std::size_t expected = enriched.targets.size();
-  bool dates_match = forecast.size() == expected;
-  for (std::size_t i = 0; dates_match && i < expected; ++i) {
-    dates_match = forecast.dates[i] == enriched.targets.days[i].date;
-  }
+  checks.reserve(9);
+  const std::size_t expected = basis.target_days.size();
+  const bool dates_match = std::equal(forecast.dates.begin(), forecast.dates.end(),
+                                      basis.target_days.begin(), basis.target_days.end());
   checks.push_back(Result("one_value_per_day", dates_match,
                           fmt::format("{} values for {} target days", forecast.size(), expected)));
   checks.back().value = static_cast<double>(forecast.size());
@@ -263,7 +266,7 @@ std::vector<CheckOutcome> RunPredictionChecks(const Forecast& forecast,
 
   double lo = INFINITY;
   double hi = -INFINITY;
-  for (double v : enriched.training.load) {
+  for (double v : basis.training_load) {
     if (std::isnan(v)) continue;
     lo = std::min(lo, v);
     hi = std::max(hi, v);
@@ -312,11 +315,21 @@ std::vector<CheckOutcome> RunPredictionChecks(const Forecast& forecast,
   checks.back().threshold = 0.0;
   SetSpan(checks.back(), forecast);
 
-  checks.push_back(CheckAnnualTotal(forecast, enriched, config));
+  checks.push_back(CheckAnnualTotal(forecast, basis, config));
   checks.push_back(CheckWeeklyPattern(forecast, config));
   checks.push_back(CheckHolidaysLower(forecast));
   checks.push_back(CheckIntervalWidth(forecast, config));
   return checks;
+}
+
+std::vector<CheckOutcome> RunPredictionChecks(const Forecast& forecast,
+                                              const EnrichedData& enriched, const Config& config) {
+  std::vector<Date> days;
+  days.reserve(enriched.targets.size());
+  for (const CalendarDay& day : enriched.targets.days) days.push_back(day.date);
+  return RunPredictionChecks(
+      forecast, CheckBasis{enriched.target_year, days, enriched.training.load, enriched.history},
+      config);
 }
 
 std::vector<CheckRow> CheckPrediction(const Forecast& forecast, const EnrichedData& enriched,
@@ -331,6 +344,19 @@ std::vector<CheckRow> CheckPrediction(const Forecast& forecast, const EnrichedDa
 bool AnyFailed(const std::vector<CheckRow>& checks) {
   return std::any_of(checks.begin(), checks.end(),
                      [](const CheckRow& c) { return c.status == "fail"; });
+}
+
+AlertRecord CheckAlert(const CheckOutcome& outcome) {
+  AlertRecord alert;
+  alert.severity = outcome.row.status == "fail" ? "critical" : "warning";
+  alert.source = "prediction";
+  alert.code = "prediction." + outcome.row.check;
+  alert.message = fmt::format("{}: {}", outcome.row.check, outcome.row.detail);
+  if (outcome.first_date) alert.period_start = outcome.first_date->ToIso();
+  if (outcome.last_date) alert.period_end = outcome.last_date->ToIso();
+  alert.value = outcome.value;
+  alert.threshold = outcome.threshold;
+  return alert;
 }
 
 }  // namespace loadcast

@@ -10,6 +10,7 @@
 #include "core/calendar.hpp"
 #include "model/calendar_batch.hpp"
 #include "pipeline/enricher.hpp"
+#include "pipeline/evaluator.hpp"
 #include "pipeline/prediction_checker.hpp"
 #include "support/temp_dir.hpp"
 
@@ -129,6 +130,40 @@ TEST_F(SeriesFlowTest, AnAnnualTotalBeyondTheFailLimitFailsInBothFlowsAgainstThe
                           a.subject == "series stepped");
   }
   EXPECT_TRUE(alerted);
+}
+
+// A series with its target year's actuals is checked by every single-series check and scored by
+// the evaluator, beside the seasonal naive, on the same days.
+TEST_F(SeriesFlowTest, ASaneSeriesPassesEveryCheckAndIsScoredByTheEvaluator) {
+  const TimeSeries history =
+      SteppedSeries(Date::FromYmd(kTargetYear + 1, 1, 1), Date::FromYmd(2100, 1, 1), 1.0);
+  Store("sane", history);
+  const SeriesRunResult result = SeriesRunFlow(data_, config_, kTargetYear);
+  const SeriesResultRow& row = Row(result, "sane");
+  EXPECT_EQ(row.status, "ok") << row.message;
+  ASSERT_EQ(row.forecast.size(), 365u);
+  const auto evaluation = EvaluateForecast(row.forecast, history, kTargetYear, Horizon::kYear);
+  ASSERT_TRUE(evaluation);
+  EXPECT_EQ(row.days, evaluation->year.days);
+  EXPECT_EQ(row.mape, evaluation->year.mape);
+  EXPECT_EQ(row.bias, evaluation->year.bias);
+  EXPECT_EQ(result.scored, 1u);
+  EXPECT_EQ(result.median_mape, evaluation->year.mape);
+}
+
+// Beyond checks.annual_total_warn but within checks.annual_total_fail the single-series check
+// warns; so does the series run, which stores the forecast.
+TEST_F(SeriesFlowTest, AnAnnualTotalBetweenTheLimitsWarnsAndKeepsTheForecast) {
+  config_.annual_total_warn = 0.01;
+  config_.annual_total_fail = 0.5;
+  const Date target_from = Date::FromYmd(kTargetYear, 1, 1);
+  Store("grown", SteppedSeries(target_from, target_from - 90, 1.1));
+  const SeriesRunResult result = SeriesRunFlow(data_, config_, kTargetYear);
+  const SeriesResultRow& row = Row(result, "grown");
+  EXPECT_EQ(row.status, "warning") << row.message;
+  EXPECT_CONTAINS(row.message, "annual_total: ");
+  EXPECT_EQ(row.forecast.size(), 365u);
+  EXPECT_EQ(result.warning, 1u);
 }
 
 }  // namespace
