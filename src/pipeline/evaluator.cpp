@@ -73,11 +73,11 @@ std::vector<ScoreFinding> JudgeScore(const MetricRow& year, int target_year, Hor
                                      const Config& config) {
   std::vector<ScoreFinding> findings;
   if (year.mape > config.mape_warning) {
-    findings.push_back({"mape_above_threshold",
-                        fmt::format("{} MAPE of {} is {:.2f}%, above the {:.2f}% threshold",
-                                    HorizonName(horizon), target_year, year.mape,
-                                    config.mape_warning),
-                        year.mape, config.mape_warning});
+    findings.push_back(
+        {"mape_above_threshold",
+         fmt::format("{} MAPE of {} is {:.2f}%, above the {:.2f}% threshold", HorizonName(horizon),
+                     target_year, year.mape, config.mape_warning),
+         year.mape, config.mape_warning});
   }
   if (year.skill < 0.0) {
     findings.push_back(

@@ -146,8 +146,8 @@ DriftReport MeasureDrift(const TimeSeries& actuals, int target_year, Date as_of,
       if (!crossed.empty()) {
         // A significant window that crossed a limit drifts at least to a warning; how far its
         // mean shifted decides whether it is critical.
-        w.status = std::max(ClassifyMeanShift(s.mean_shift_percent, settings),
-                            WindowStatus::kWarning);
+        w.status =
+            std::max(ClassifyMeanShift(s.mean_shift_percent, settings), WindowStatus::kWarning);
         w.reason = fmt::format("KS p-value {:.2g} below {:.2g}; {}", s.ks_p_value,
                                settings.drift_p_value, fmt::join(crossed, "; "));
       }

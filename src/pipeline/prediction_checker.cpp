@@ -54,8 +54,8 @@ CheckOutcome CheckAnnualTotal(const Forecast& forecast, const CheckBasis& basis,
   const TimeSeries& history = basis.history;
   std::vector<int> years;
   double reference = 0.0;
-  for (int year = basis.target_year - 1;
-       days > 0 && year >= history.start().year() && static_cast<int>(years.size()) < kAnnualTotalYears;
+  for (int year = basis.target_year - 1; days > 0 && year >= history.start().year() &&
+                                         static_cast<int>(years.size()) < kAnnualTotalYears;
        --year) {
     const Date first = Date::FromYmd(year, 1, 1);
     const Date next = Date::FromYmd(year + 1, 1, 1);

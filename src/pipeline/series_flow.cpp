@@ -259,9 +259,9 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
     result.run_id = run.id();
     const Panel panel = run.Step("extract", [&] {
       // The training years, and at least the years the annual_total check compares with.
-      Panel read = Extract(run.data(), config,
-                           target_year - std::max(params.training_years, kAnnualTotalYears),
-                           target_year);
+      Panel read =
+          Extract(run.data(), config,
+                  target_year - std::max(params.training_years, kAnnualTotalYears), target_year);
       std::string hashes;
       for (const auto& [year, hash] : read.object_hashes) hashes += fmt::format("{} ", year);
       run.SetSubject(fmt::format("series objects {}", hashes));
@@ -398,19 +398,20 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
       });
     });
     // Drift: how far each series' last level_days training days ran from its calendar fit, by
-    // the monitor's mean-shift rule (MeasureLevelDrift).
+    // the monitor's mean-shift rule (MeasureLevelDrift). A series whose forecast failed a check
+    // is monitored too: a shifted level is often why its forecast failed.
     run.Step("monitor", [&] {
       ForEachSeries(panel.names.size(), alerts, [&](std::size_t i, std::vector<AlertRecord>& out) {
+        if (!windows[i]) return;
         SeriesResultRow& row = result.series[i];
-        if (row.status == "failed") return;
         const LevelDrift drift =
             MeasureLevelDrift(level_shifts[i], target_from, params, config.monitor);
         row.drift = drift.shift_percent;
         if (drift.status == WindowStatus::kPass) return;
-        AlertRecord alert = SeriesAlert(target_year, row.series,
-                                        drift.status == WindowStatus::kCritical ? "critical"
-                                                                                : "warning",
-                                        "drift", "series_drift", drift.reason);
+        AlertRecord alert =
+            SeriesAlert(target_year, row.series,
+                        drift.status == WindowStatus::kCritical ? "critical" : "warning", "drift",
+                        "series_drift", drift.reason);
         alert.period_start = drift.start.ToIso();
         alert.period_end = drift.end.ToIso();
         alert.value = drift.shift_percent;

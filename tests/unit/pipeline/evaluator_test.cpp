@@ -243,8 +243,8 @@ TEST_F(EvaluatorTest, EvaluateForecastScoresAForecastFromItsArgumentsAsEvaluateS
   ASSERT_TRUE(published);
   std::vector<double> forecast;
   for (Date d = D(2021, 1, 1); d < D(2022, 1, 1); ++d) forecast.push_back(high(d));
-  const auto passed = EvaluateForecast(forecast, data_.LoadActuals(2019, 2021), 2021,
-                                       Horizon::kYear);
+  const auto passed =
+      EvaluateForecast(forecast, data_.LoadActuals(2019, 2021), 2021, Horizon::kYear);
   ASSERT_TRUE(passed);
   EXPECT_EQ(passed->year.days, published->year.days);
   EXPECT_DOUBLE_EQ(passed->year.mape, published->year.mape);

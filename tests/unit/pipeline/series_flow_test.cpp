@@ -56,8 +56,8 @@ class SeriesFlowTest : public ::testing::Test {
   /// Stores the series (one object per year) under `name`.
   void Store(const std::string& name, const TimeSeries& series) {
     for (int year = series.start().year(); year <= (series.end() - 1).year(); ++year) {
-      data_.SaveSeriesYear(year, {name},
-                           {series.slice(Date::FromYmd(year, 1, 1), Date::FromYmd(year + 1, 1, 1))});
+      data_.SaveSeriesYear(
+          year, {name}, {series.slice(Date::FromYmd(year, 1, 1), Date::FromYmd(year + 1, 1, 1))});
     }
   }
 
@@ -87,8 +87,7 @@ TEST_F(SeriesFlowTest, AnAnnualTotalBeyondTheFailLimitFailsInBothFlowsAgainstThe
 
   // The single-series checks, on the forecast the batch fit makes of this history.
   const ModelParams& params = config_.model(Horizon::kYear);
-  const Date train_from = Date::FromYmd(kTargetYear - params.training_years, 1, 1) <
-                                  history.start()
+  const Date train_from = Date::FromYmd(kTargetYear - params.training_years, 1, 1) < history.start()
                               ? history.start()
                               : Date::FromYmd(kTargetYear - params.training_years, 1, 1);
   const CalendarBatch batch(params, train_from, target_from, target_from, target_to);
@@ -121,6 +120,9 @@ TEST_F(SeriesFlowTest, AnAnnualTotalBeyondTheFailLimitFailsInBothFlowsAgainstThe
   EXPECT_CONTAINS(row.message, "2018-2020");
   EXPECT_TRUE(row.forecast.empty());
   EXPECT_EQ(result.failed, 1u);
+  // Its drift is monitored all the same: the shifted level is why the forecast failed.
+  ASSERT_TRUE(row.drift);
+  EXPECT_GT(*row.drift, 20.0);
 
   AlertFilter filter;
   filter.run_id = result.run_id;
