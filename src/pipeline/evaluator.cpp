@@ -44,11 +44,16 @@ MetricRow ScoreAgainstNaive(std::string scope, std::string period, const Frame& 
 }
 
 std::optional<Evaluation> EvaluateForecast(std::span<const double> forecast,
-                                           const TimeSeries& actuals, int target_year,
-                                           Horizon horizon) {
+                                           const TimeSeries& actuals,
+                                           const TargetCalendar& calendar, Horizon horizon) {
+  const int target_year = calendar.target_year();
   const Date year_start = Date::FromYmd(target_year, 1, 1);
   const Date year_end = Date::FromYmd(target_year + 1, 1, 1);
-  const Frame frame = BuildFrame(actuals, year_start, year_end);
+  // The target year's days with their actuals: BuildFrame's, the calendar described once.
+  Frame frame;
+  frame.days = calendar.year_days();
+  frame.load.reserve(frame.days.size());
+  for (const CalendarDay& day : frame.days) frame.load.push_back(actuals.at(day.date));
   // The forecast over the frame's days, NaN beyond its end.
   std::vector<double> aligned(frame.size(), kMissing);
   std::copy_n(forecast.begin(), std::min(forecast.size(), aligned.size()), aligned.begin());
@@ -67,6 +72,15 @@ std::optional<Evaluation> EvaluateForecast(std::span<const double> forecast,
     if (row.days > 0) out.months.push_back(std::move(row));
   }
   return out;
+}
+
+std::optional<Evaluation> EvaluateForecast(std::span<const double> forecast,
+                                           const TimeSeries& actuals, int target_year,
+                                           Horizon horizon) {
+  const Date year_start = Date::FromYmd(target_year, 1, 1);
+  std::vector<Date> days;
+  for (Date d = year_start; d < Date::FromYmd(target_year + 1, 1, 1); ++d) days.push_back(d);
+  return EvaluateForecast(forecast, actuals, TargetCalendar(target_year, days), horizon);
 }
 
 std::vector<ScoreFinding> JudgeScore(const MetricRow& year, int target_year, Horizon horizon,

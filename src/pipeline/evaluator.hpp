@@ -10,6 +10,7 @@
 #include "controller/data_controller.hpp"
 #include "core/config.hpp"
 #include "core/frame.hpp"
+#include "pipeline/target_calendar.hpp"
 #include "storage/records.hpp"
 
 namespace loadcast {
@@ -42,7 +43,12 @@ MetricRow ScoreAgainstNaive(std::string scope, std::string period, const Frame& 
 /// none) against `actuals`, for the year and each month, beside the seasonal naive under the
 /// horizon's information set. `actuals` should start two years before the target year (see
 /// NaiveBenchmark). nullopt when no day has both an actual and a forecast. Reads nothing else:
-/// Evaluate scores a published forecast with it, a series run each series' forecast.
+/// Evaluate scores a published forecast with it, a series run each series' forecast, both with
+/// the calendar of the target year computed once (TargetCalendar::year_days).
+std::optional<Evaluation> EvaluateForecast(std::span<const double> forecast,
+                                           const TimeSeries& actuals,
+                                           const TargetCalendar& calendar, Horizon horizon);
+/// EvaluateForecast with the calendar of the days of `target_year`.
 std::optional<Evaluation> EvaluateForecast(std::span<const double> forecast,
                                            const TimeSeries& actuals, int target_year,
                                            Horizon horizon);

@@ -10,6 +10,7 @@
 #include "core/config.hpp"
 #include "model/forecaster.hpp"
 #include "pipeline/enricher.hpp"
+#include "pipeline/target_calendar.hpp"
 #include "storage/records.hpp"
 
 namespace loadcast {
@@ -28,11 +29,11 @@ struct CheckOutcome {
 inline constexpr int kAnnualTotalYears = 3;
 
 /// What a forecast is checked against, passed in so that the checks read nothing else: the
-/// single-series flow takes it from its EnrichedData (CheckBasisOf), a series run from each
-/// series' own history. The spans and the history must outlive the checks.
+/// single-series flow takes it from its EnrichedData, a series run from each series' own history
+/// and the one calendar of the run. The calendar, the span and the history must outlive the
+/// checks.
 struct CheckBasis {
-  int target_year = 0;
-  std::span<const Date> target_days;      // the days the forecast must cover, in order
+  const TargetCalendar& calendar;         // the target year and the days the forecast must cover
   std::span<const double> training_load;  // the loads the model was trained on, NaN where none
   const TimeSeries& history;  // the series' actuals; annual_total reads the years before target
 };

@@ -362,14 +362,15 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
     // against its own series' history.
     std::vector<Date> target_days;
     for (Date d = target_from; d < target_to; ++d) target_days.push_back(d);
+    // What the checks and the scores read of the dates, the same for every series: once a run.
+    const TargetCalendar calendar(target_year, target_days);
     run.Step("check", [&] {
       ForEachSeries(panel.names.size(), alerts, [&](std::size_t i, std::vector<AlertRecord>& out) {
         if (!windows[i]) return;
         SeriesResultRow& row = result.series[i];
         Forecast forecast{target_days, std::move(row.forecast), std::move(row.lower),
                           std::move(row.upper)};
-        const CheckBasis basis{target_year, target_days,
-                               Days(panel.histories[i], windows[i]->from, windows[i]->to),
+        const CheckBasis basis{calendar, Days(panel.histories[i], windows[i]->from, windows[i]->to),
                                panel.histories[i]};
         std::vector<std::string> found;
         bool failed = false;
@@ -428,8 +429,7 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
         SeriesResultRow& row = result.series[i];
         const TimeSeries& history = panel.histories[i];
         if (row.forecast.empty() || history.end() <= target_from) return;
-        const auto evaluation =
-            EvaluateForecast(row.forecast, history, target_year, Horizon::kYear);
+        const auto evaluation = EvaluateForecast(row.forecast, history, calendar, Horizon::kYear);
         if (!evaluation) return;
         const MetricRow& year = evaluation->year;
         row.days = year.days;
