@@ -146,8 +146,11 @@ CheckOutcome CheckHolidaysLower(const Forecast& forecast, const TargetCalendar& 
   for (std::size_t i = 0; i < forecast.size(); ++i) {
     if (std::isfinite(forecast.mean[i])) by_date.emplace_back(forecast.dates[i], i);
   }
-  std::stable_sort(by_date.begin(), by_date.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  const auto earlier = [](const auto& a, const auto& b) { return a.first < b.first; };
+  // A forecast's dates are usually in order already.
+  if (!std::is_sorted(by_date.begin(), by_date.end(), earlier)) {
+    std::stable_sort(by_date.begin(), by_date.end(), earlier);
+  }
   std::size_t kept = 0;
   for (std::size_t k = 0; k < by_date.size(); ++k) {
     if (k + 1 < by_date.size() && by_date[k + 1].first == by_date[k].first) continue;
