@@ -26,6 +26,10 @@ void SeasonalNaive::Fit(const Frame& training) {
 
 Forecast SeasonalNaive::Predict(const Frame& targets, const TimeSeries& known) const {
   Forecast out;
+  out.dates.reserve(targets.size());
+  out.mean.reserve(targets.size());
+  out.lower.reserve(targets.size());
+  out.upper.reserve(targets.size());
   for (const CalendarDay& day : targets.days) {
     double value = kMissing;
     // Step back whole 52-week blocks until a known day strictly before the target is found.

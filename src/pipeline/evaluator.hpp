@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "controller/data_controller.hpp"
+#include "core/config.hpp"
 #include "core/frame.hpp"
+#include "pipeline/target_calendar.hpp"
 #include "storage/records.hpp"
 
 namespace loadcast {
@@ -36,6 +38,33 @@ MetricRow ScoreBesideNaive(std::string scope, std::string period, std::span<cons
 MetricRow ScoreAgainstNaive(std::string scope, std::string period, const Frame& frame,
                             std::span<const double> forecast, const TimeSeries& actuals,
                             Horizon horizon);
+
+/// Scores a forecast of `target_year` (one value per day from 1 January, NaN where there is
+/// none) against `actuals`, for the year and each month, beside the seasonal naive under the
+/// horizon's information set. `actuals` should start two years before the target year (see
+/// NaiveBenchmark). nullopt when no day has both an actual and a forecast. Reads nothing else:
+/// Evaluate scores a published forecast with it, a series run each series' forecast, both with
+/// the calendar of the target year computed once (TargetCalendar::year_days).
+std::optional<Evaluation> EvaluateForecast(std::span<const double> forecast,
+                                           const TimeSeries& actuals,
+                                           const TargetCalendar& calendar, Horizon horizon);
+/// EvaluateForecast with the calendar of the days of `target_year`.
+std::optional<Evaluation> EvaluateForecast(std::span<const double> forecast,
+                                           const TimeSeries& actuals, int target_year,
+                                           Horizon horizon);
+
+/// What an evaluation alerts about, with the figure and the limit it crossed.
+struct ScoreFinding {
+  std::string code;  // mape_above_threshold, worse_than_naive
+  std::string message;
+  double value = 0.0;
+  double threshold = 0.0;
+};
+
+/// The findings about a year's score: a MAPE above evaluation.mape_warning, a MAPE worse than
+/// the seasonal naive's (negative skill). Both are warnings.
+std::vector<ScoreFinding> JudgeScore(const MetricRow& year, int target_year, Horizon horizon,
+                                     const Config& config);
 
 /// Scores the forecast published for (target_year, horizon), counting a forecast published by
 /// `run_id` itself. UsageError when there is none; nullopt when no actual of the year exists yet.

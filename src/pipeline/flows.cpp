@@ -119,13 +119,9 @@ class Steps {
       if (!result_.unchanged_since || AnyFailed(checks)) run_.data().SaveChecks(run_.id(), checks);
       for (const CheckOutcome& o : outcomes) {
         if (o.row.status == "pass") continue;
-        AlertRecord alert = TargetAlert(o.row.status == "fail" ? "critical" : "warning",
-                                        "prediction", "prediction." + o.row.check,
-                                        fmt::format("{}: {}", o.row.check, o.row.detail));
-        if (o.first_date) alert.period_start = o.first_date->ToIso();
-        if (o.last_date) alert.period_end = o.last_date->ToIso();
-        alert.value = o.value;
-        alert.threshold = o.threshold;
+        AlertRecord alert = CheckAlert(o);
+        alert.target_year = result_.target_year;
+        alert.horizon = HorizonName(result_.horizon);
         // The same model on the same actuals makes the same forecast, and the same alert.
         alert.subject = fmt::format("model {}; {}", prediction.model.version, data_subject_);
         run_.Raise(std::move(alert));
@@ -173,32 +169,17 @@ class Steps {
       const MetricRow& y = evaluation->year;
       // An evaluation is about one published forecast and the actuals scored so far: the same
       // again is the same alert, more actuals (more days) a new one.
-      auto performance_alert = [&](std::string code, std::string message, double value,
-                                   double threshold) {
-        AlertRecord alert =
-            TargetAlert("warning", "performance", std::move(code), std::move(message));
+      for (ScoreFinding& finding :
+           JudgeScore(y, result_.target_year, result_.horizon, run_.config())) {
+        AlertRecord alert = TargetAlert("warning", "performance", std::move(finding.code),
+                                        std::move(finding.message));
         alert.period_start = fmt::format("{}-01-01", result_.target_year);
         alert.period_end = fmt::format("{}-12-31", result_.target_year);
         alert.subject =
             fmt::format("forecast of run {}, {} days scored", evaluation->forecast_run_id, y.days);
-        alert.value = value;
-        alert.threshold = threshold;
+        alert.value = finding.value;
+        alert.threshold = finding.threshold;
         run_.Raise(std::move(alert));
-      };
-      if (y.mape > run_.config().mape_warning) {
-        performance_alert("mape_above_threshold",
-                          fmt::format("{} MAPE of {} is {:.2f}%, above the {:.2f}% threshold",
-                                      HorizonName(result_.horizon), result_.target_year, y.mape,
-                                      run_.config().mape_warning),
-                          y.mape, run_.config().mape_warning);
-      }
-      if (y.skill < 0.0) {
-        performance_alert(
-            "worse_than_naive",
-            fmt::format("{} forecast of {} has MAPE {:.2f}%, worse than the seasonal "
-                        "naive's {:.2f}%",
-                        HorizonName(result_.horizon), result_.target_year, y.mape, y.naive_mape),
-            y.mape, y.naive_mape);
       }
       return evaluation;
     });

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -53,6 +54,29 @@ std::string_view WindowStatusName(WindowStatus status) {
       return "critical";
   }
   return "pass";
+}
+
+WindowStatus ClassifyMeanShift(double shift_percent, const MonitorSettings& settings) {
+  const double shift = std::abs(shift_percent);
+  if (shift >= settings.drift_shift_critical) return WindowStatus::kCritical;
+  if (shift >= settings.drift_shift_warning) return WindowStatus::kWarning;
+  return WindowStatus::kPass;
+}
+
+LevelDrift MeasureLevelDrift(double level_shift, Date target_from, int level_days,
+                             const MonitorSettings& settings) {
+  LevelDrift drift;
+  drift.start = target_from - level_days;
+  drift.end = target_from - 1;
+  drift.shift_percent = std::expm1(level_shift) * 100.0;
+  drift.status = ClassifyMeanShift(drift.shift_percent, settings);
+  drift.reason = fmt::format("the last {} training days ran {:+.1f}% from the calendar fit",
+                             level_days, drift.shift_percent);
+  if (drift.status != WindowStatus::kPass) {
+    drift.threshold = drift.status == WindowStatus::kCritical ? settings.drift_shift_critical
+                                                              : settings.drift_shift_warning;
+  }
+  return drift;
 }
 
 DriftReport MeasureDrift(const TimeSeries& actuals, int target_year, Date as_of,
@@ -121,8 +145,10 @@ DriftReport MeasureDrift(const TimeSeries& actuals, int target_year, Date as_of,
                                       settings.drift_wasserstein_warning));
       }
       if (!crossed.empty()) {
-        w.status = shift >= settings.drift_shift_critical ? WindowStatus::kCritical
-                                                          : WindowStatus::kWarning;
+        // A significant window that crossed a limit drifts at least to a warning; how far its
+        // mean shifted decides whether it is critical.
+        w.status =
+            std::max(ClassifyMeanShift(s.mean_shift_percent, settings), WindowStatus::kWarning);
         w.reason = fmt::format("KS p-value {:.2g} below {:.2g}; {}", s.ks_p_value,
                                settings.drift_p_value, fmt::join(crossed, "; "));
       }

@@ -64,6 +64,28 @@ struct PerformanceReport {
   std::vector<PerformanceWindow> windows;  // rolling windows, then months; chronological
 };
 
+/// The severity of a mean shift of the load over its calendar expectation (percent, either way):
+/// critical from drift.mean_shift_critical, warning from drift.mean_shift_warning. The one rule
+/// for both views of drift: MeasureDrift's windows and a series' level drift.
+WindowStatus ClassifyMeanShift(double shift_percent, const MonitorSettings& settings);
+
+/// How far a series' last training days ran from its calendar fit when its forecast was made.
+struct LevelDrift {
+  Date start;
+  Date end;                    // inclusive: the day before the target year
+  double shift_percent = 0.0;  // mean of those days over the fit, in percent
+  WindowStatus status = WindowStatus::kPass;
+  std::optional<double> threshold;  // the limit crossed, when not pass
+  std::string reason;               // what was measured and, when not pass, the limit crossed
+};
+
+/// The level drift of a fit whose last `level_days` days before `target_from` ran
+/// `level_shift` (mean log deviation, as CalendarBatch measures it) from the fit, classified by
+/// ClassifyMeanShift. A series run monitors every series with it when it forecasts, before any
+/// actual of the target year exists for MeasureDrift.
+LevelDrift MeasureLevelDrift(double level_shift, Date target_from, int level_days,
+                             const MonitorSettings& settings);
+
 /// Drift of `actuals` (the target year's days from Jan 1 to `as_of`, plus the reference years
 /// before it) against the calendar model fitted on the years before `target_year`.
 DriftReport MeasureDrift(const TimeSeries& actuals, int target_year, Date as_of,

@@ -4,14 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
+#include <utility>
 
 #include "core/calendar.hpp"
 
 namespace loadcast {
 namespace {
 
-constexpr int kRecentYears = 3;         // complete years the annual total is compared with
 constexpr std::size_t kMinSundays = 4;  // fewer: the weekly pattern is not judged
 constexpr std::size_t kMinWorkdays = 10;
 
@@ -28,14 +27,18 @@ void SetSpan(CheckOutcome& outcome, const Forecast& forecast) {
   outcome.last_date = forecast.dates.back();
 }
 
-/// The same month and day in another year; nullopt for 29 February in a common year.
-std::optional<Date> SameDayIn(Date date, int year) {
-  if (!Date::IsValidYmd(year, date.month(), date.day())) return std::nullopt;
-  return Date::FromYmd(year, date.month(), date.day());
+/// True when every day of [from, to) has a load.
+bool Complete(const TimeSeries& series, Date from, Date to) {
+  if (from < series.start() || series.end() < to) return false;
+  const auto first = series.values().begin() + (from - series.start());
+  return std::none_of(first, first + (to - from), [](double v) { return std::isnan(v); });
 }
 
-CheckOutcome CheckAnnualTotal(const Forecast& forecast, const EnrichedData& enriched,
-                              const Config& config) {
+// The checks below that read the forecast's dates take their calendar facts from `calendar`,
+// whose days are the forecast's dates.
+
+CheckOutcome CheckAnnualTotal(const Forecast& forecast, const TargetCalendar& calendar,
+                              const CheckBasis& basis, const Config& config) {
   // The forecast's days with a finite value, and their mean.
   double sum = 0.0;
   std::size_t days = 0;
@@ -45,24 +48,23 @@ CheckOutcome CheckAnnualTotal(const Forecast& forecast, const EnrichedData& enri
     ++days;
   }
   // The mean load of the same calendar days in each of the last complete years before the target.
-  const TimeSeries& history = enriched.history;
+  const TimeSeries& history = basis.history;
   std::vector<int> years;
   double reference = 0.0;
-  for (int year = enriched.target_year - 1;
-       days > 0 && year >= history.start().year() && static_cast<int>(years.size()) < kRecentYears;
+  for (int year = calendar.target_year() - 1; days > 0 && year >= history.start().year() &&
+                                              static_cast<int>(years.size()) < kAnnualTotalYears;
        --year) {
     const Date first = Date::FromYmd(year, 1, 1);
     const Date next = Date::FromYmd(year + 1, 1, 1);
-    if (history.slice(first, next).count_known() != static_cast<std::size_t>(next - first)) {
-      continue;  // not complete
-    }
+    if (!Complete(history, first, next)) continue;
     double year_sum = 0.0;
     std::size_t year_days = 0;
     for (std::size_t i = 0; i < forecast.size(); ++i) {
       if (!std::isfinite(forecast.mean[i])) continue;
-      const auto same = SameDayIn(forecast.dates[i], year);
-      if (!same) continue;
-      year_sum += history.at(*same);
+      // The same month and day in that year; none for 29 February in a common year.
+      const int offset = calendar.SameDayOffset(i, year);
+      if (offset < 0) continue;
+      year_sum += history.at(first + offset);
       ++year_days;
     }
     if (year_days == 0) continue;
@@ -72,7 +74,7 @@ CheckOutcome CheckAnnualTotal(const Forecast& forecast, const EnrichedData& enri
   if (years.empty()) {
     CheckOutcome outcome =
         Result("annual_total", true,
-               fmt::format("no complete year before {} to compare with", enriched.target_year));
+               fmt::format("no complete year before {} to compare with", calendar.target_year()));
     SetSpan(outcome, forecast);
     return outcome;
   }
@@ -97,7 +99,8 @@ CheckOutcome CheckAnnualTotal(const Forecast& forecast, const EnrichedData& enri
   return outcome;
 }
 
-CheckOutcome CheckWeeklyPattern(const Forecast& forecast, const Config& config) {
+CheckOutcome CheckWeeklyPattern(const Forecast& forecast, const TargetCalendar& calendar,
+                                const Config& config) {
   double workday_sum = 0.0;
   double sunday_sum = 0.0;
   std::size_t workdays = 0;
@@ -109,7 +112,7 @@ CheckOutcome CheckWeeklyPattern(const Forecast& forecast, const Config& config) 
     if (d.weekday() == 6) {
       sunday_sum += v;
       ++sundays;
-    } else if (d.weekday() < 5 && HolidayOn(d) == Holiday::kNone) {
+    } else if (d.weekday() < 5 && calendar.holiday(i) == Holiday::kNone) {
       workday_sum += v;
       ++workdays;
     }
@@ -136,18 +139,37 @@ CheckOutcome CheckWeeklyPattern(const Forecast& forecast, const Config& config) 
   return outcome;
 }
 
-CheckOutcome CheckHolidaysLower(const Forecast& forecast) {
-  std::map<Date, double> by_date;
+CheckOutcome CheckHolidaysLower(const Forecast& forecast, const TargetCalendar& calendar) {
+  // The days with a finite forecast, by date (the last of a date given twice): the index of each.
+  std::vector<std::pair<Date, std::size_t>> by_date;
+  by_date.reserve(forecast.size());
   for (std::size_t i = 0; i < forecast.size(); ++i) {
-    if (std::isfinite(forecast.mean[i])) by_date[forecast.dates[i]] = forecast.mean[i];
+    if (std::isfinite(forecast.mean[i])) by_date.emplace_back(forecast.dates[i], i);
   }
+  const auto earlier = [](const auto& a, const auto& b) { return a.first < b.first; };
+  // A forecast's dates are usually in order already.
+  if (!std::is_sorted(by_date.begin(), by_date.end(), earlier)) {
+    std::stable_sort(by_date.begin(), by_date.end(), earlier);
+  }
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < by_date.size(); ++k) {
+    if (k + 1 < by_date.size() && by_date[k + 1].first == by_date[k].first) continue;
+    by_date[kept++] = by_date[k];
+  }
+  by_date.resize(kept);
+  const auto find = [&](Date date) {
+    const auto it = std::lower_bound(by_date.begin(), by_date.end(), date,
+                                     [](const auto& entry, Date d) { return entry.first < d; });
+    return it != by_date.end() && it->first == date ? it : by_date.end();
+  };
   std::size_t judged = 0;
   std::vector<std::string> not_lower;
   std::optional<double> worst;
   std::optional<Date> first;
   std::optional<Date> last;
-  for (const auto& [date, value] : by_date) {
-    const Holiday holiday = HolidayOn(date);
+  for (const auto& [date, index] : by_date) {
+    const double value = forecast.mean[index];
+    const Holiday holiday = calendar.holiday(index);
     // A holiday on a Sunday falls on a day off anyway: in the actuals of 2012-2021 some (Easter,
     // Christmas) lie well below the Sundays around them, others (1 November, 8 December,
     // Ferragosto) within 5% either side, so a forecast there says nothing about the model.
@@ -155,9 +177,9 @@ CheckOutcome CheckHolidaysLower(const Forecast& forecast) {
     double sum = 0.0;
     int count = 0;
     for (const Date neighbour : {date - 7, date + 7}) {
-      const auto it = by_date.find(neighbour);
-      if (it == by_date.end() || HolidayOn(neighbour) != Holiday::kNone) continue;
-      sum += it->second;
+      const auto it = find(neighbour);
+      if (it == by_date.end() || calendar.holiday(it->second) != Holiday::kNone) continue;
+      sum += forecast.mean[it->second];
       ++count;
     }
     if (count == 0) continue;
@@ -220,14 +242,14 @@ CheckOutcome CheckIntervalWidth(const Forecast& forecast, const Config& config) 
 
 }  // namespace
 
-std::vector<CheckOutcome> RunPredictionChecks(const Forecast& forecast,
-                                              const EnrichedData& enriched, const Config& config) {
+std::vector<CheckOutcome> RunPredictionChecks(const Forecast& forecast, const CheckBasis& basis,
+                                              const Config& config) {
   std::vector<CheckOutcome> checks;
-  const std::size_t expected = enriched.targets.size();
-  bool dates_match = forecast.size() == expected;
-  for (std::size_t i = 0; dates_match && i < expected; ++i) {
-    dates_match = forecast.dates[i] == enriched.targets.days[i].date;
-  }
+  checks.reserve(9);
+  const std::vector<Date>& target_days = basis.calendar.days();
+  const std::size_t expected = target_days.size();
+  const bool dates_match = std::equal(forecast.dates.begin(), forecast.dates.end(),
+                                      target_days.begin(), target_days.end());
   checks.push_back(Result("one_value_per_day", dates_match,
                           fmt::format("{} values for {} target days", forecast.size(), expected)));
   checks.back().value = static_cast<double>(forecast.size());
@@ -263,7 +285,7 @@ std::vector<CheckOutcome> RunPredictionChecks(const Forecast& forecast,
 
   double lo = INFINITY;
   double hi = -INFINITY;
-  for (double v : enriched.training.load) {
+  for (double v : basis.training_load) {
     if (std::isnan(v)) continue;
     lo = std::min(lo, v);
     hi = std::max(hi, v);
@@ -312,11 +334,25 @@ std::vector<CheckOutcome> RunPredictionChecks(const Forecast& forecast,
   checks.back().threshold = 0.0;
   SetSpan(checks.back(), forecast);
 
-  checks.push_back(CheckAnnualTotal(forecast, enriched, config));
-  checks.push_back(CheckWeeklyPattern(forecast, config));
-  checks.push_back(CheckHolidaysLower(forecast));
+  // The calendar of the forecast's own dates: the run's, unless they are not the target days.
+  std::optional<TargetCalendar> own;
+  if (!dates_match) own.emplace(basis.calendar.target_year(), forecast.dates);
+  const TargetCalendar& calendar = own ? *own : basis.calendar;
+  checks.push_back(CheckAnnualTotal(forecast, calendar, basis, config));
+  checks.push_back(CheckWeeklyPattern(forecast, calendar, config));
+  checks.push_back(CheckHolidaysLower(forecast, calendar));
   checks.push_back(CheckIntervalWidth(forecast, config));
   return checks;
+}
+
+std::vector<CheckOutcome> RunPredictionChecks(const Forecast& forecast,
+                                              const EnrichedData& enriched, const Config& config) {
+  std::vector<Date> days;
+  days.reserve(enriched.targets.size());
+  for (const CalendarDay& day : enriched.targets.days) days.push_back(day.date);
+  const TargetCalendar calendar(enriched.target_year, days);
+  return RunPredictionChecks(
+      forecast, CheckBasis{calendar, enriched.training.load, enriched.history}, config);
 }
 
 std::vector<CheckRow> CheckPrediction(const Forecast& forecast, const EnrichedData& enriched,
@@ -331,6 +367,19 @@ std::vector<CheckRow> CheckPrediction(const Forecast& forecast, const EnrichedDa
 bool AnyFailed(const std::vector<CheckRow>& checks) {
   return std::any_of(checks.begin(), checks.end(),
                      [](const CheckRow& c) { return c.status == "fail"; });
+}
+
+AlertRecord CheckAlert(const CheckOutcome& outcome) {
+  AlertRecord alert;
+  alert.severity = outcome.row.status == "fail" ? "critical" : "warning";
+  alert.source = "prediction";
+  alert.code = "prediction." + outcome.row.check;
+  alert.message = fmt::format("{}: {}", outcome.row.check, outcome.row.detail);
+  if (outcome.first_date) alert.period_start = outcome.first_date->ToIso();
+  if (outcome.last_date) alert.period_end = outcome.last_date->ToIso();
+  alert.value = outcome.value;
+  alert.threshold = outcome.threshold;
+  return alert;
 }
 
 }  // namespace loadcast

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "core/config.hpp"
 #include "model/forecaster.hpp"
 #include "pipeline/enricher.hpp"
+#include "pipeline/target_calendar.hpp"
 #include "storage/records.hpp"
 
 namespace loadcast {
@@ -23,6 +25,19 @@ struct CheckOutcome {
   std::optional<Date> last_date;
 };
 
+/// The complete years before the target at most whose same days annual_total compares with.
+inline constexpr int kAnnualTotalYears = 3;
+
+/// What a forecast is checked against, passed in so that the checks read nothing else: the
+/// single-series flow takes it from its EnrichedData, a series run from each series' own history
+/// and the one calendar of the run. The calendar, the span and the history must outlive the
+/// checks.
+struct CheckBasis {
+  const TargetCalendar& calendar;         // the target year and the days the forecast must cover
+  std::span<const double> training_load;  // the loads the model was trained on, NaN where none
+  const TimeSeries& history;  // the series' actuals; annual_total reads the years before target
+};
+
 /// Every check, in order (status pass, warn or fail; any fail rejects the forecast):
 ///   one_value_per_day, finite, positive, history_envelope (fail);
 ///   interval_contains_forecast (warn);
@@ -35,6 +50,10 @@ struct CheckOutcome {
 ///     same weekday a week before and after that are not holidays themselves (warn);
 ///   interval_width: the mean relative width (upper - lower) / forecast within
 ///     [checks.min_interval_width, checks.max_interval_width] (warn).
+/// Thread-safe: a series run checks its series side by side.
+std::vector<CheckOutcome> RunPredictionChecks(const Forecast& forecast, const CheckBasis& basis,
+                                              const Config& config);
+/// The checks of a single-series forecast: RunPredictionChecks against its enriched data.
 std::vector<CheckOutcome> RunPredictionChecks(const Forecast& forecast,
                                               const EnrichedData& enriched, const Config& config);
 /// The rows of RunPredictionChecks.
@@ -42,5 +61,10 @@ std::vector<CheckRow> CheckPrediction(const Forecast& forecast, const EnrichedDa
                                       const Config& config);
 /// True when any check failed.
 bool AnyFailed(const std::vector<CheckRow>& checks);
+
+/// The alert a warned (warning) or failed (critical) check raises: source "prediction", code
+/// "prediction.CHECK", the check's figure, limit and days. The flow adds what it is about
+/// (target year, horizon, subject).
+AlertRecord CheckAlert(const CheckOutcome& outcome);
 
 }  // namespace loadcast

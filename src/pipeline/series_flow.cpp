@@ -6,9 +6,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <numeric>
 #include <span>
 #include <unordered_map>
 
@@ -19,6 +20,9 @@
 #include "core/problem_list.hpp"
 #include "model/calendar_batch.hpp"
 #include "model/kinds.hpp"
+#include "pipeline/evaluator.hpp"
+#include "pipeline/monitor.hpp"
+#include "pipeline/prediction_checker.hpp"
 #include "pipeline/validation_outcome.hpp"
 
 namespace loadcast {
@@ -51,12 +55,13 @@ void Append(History& history, const TimeSeries& part) {
 /// The series of the stored years [first, last], by name.
 struct Panel {
   std::vector<std::string> names;
-  std::vector<History> histories;
+  std::vector<TimeSeries> histories;
   std::map<int, std::string> object_hashes;  // year -> content hash, for the run's subject
 };
 
 Panel Extract(DataController& data, const Config& config, int first, int last) {
   Panel panel;
+  std::vector<History> histories;
   std::unordered_map<std::string, std::size_t> index;
   const SeriesCsvRules rules{config.max_daily_jump};
   std::vector<int> years;
@@ -74,12 +79,14 @@ Panel Extract(DataController& data, const Config& config, int first, int last) {
       auto [it, inserted] = index.try_emplace(table.names[i], panel.names.size());
       if (inserted) {
         panel.names.push_back(table.names[i]);
-        panel.histories.emplace_back();
+        histories.emplace_back();
       }
-      Append(panel.histories[it->second], table.loads[i]);
+      Append(histories[it->second], table.loads[i]);
     }
     table = SeriesTable();
   }
+  panel.histories.reserve(histories.size());
+  for (History& h : histories) panel.histories.emplace_back(h.start, std::move(h.load));
   return panel;
 }
 
@@ -92,73 +99,58 @@ struct Window {
   int days() const { return to - from; }
 };
 
-std::optional<Window> TrainingWindow(const History& history, int target_year, int training_years) {
+std::optional<Window> TrainingWindow(const TimeSeries& history, int target_year,
+                                     int training_years) {
   const Date to = Date::FromYmd(target_year, 1, 1);
   const Date earliest = Date::FromYmd(target_year - training_years, 1, 1);
-  if (history.load.empty() || history.end() < to || to - 1 < history.start) return std::nullopt;
+  if (history.empty() || history.end() < to || to - 1 < history.start()) return std::nullopt;
   Date from = to;
-  while (from > earliest && from - 1 >= history.start &&
-         !std::isnan(history.load[static_cast<std::size_t>(from - 1 - history.start)])) {
+  while (from > earliest && from - 1 >= history.start() && history.has(from - 1)) {
     from = from - 1;
   }
   if (from == to) return std::nullopt;
   return Window{from, to};
 }
 
-std::span<const double> Days(const History& history, Date from, Date to) {
-  return {history.load.data() + (from - history.start), static_cast<std::size_t>(to - from)};
+std::span<const double> Days(const TimeSeries& history, Date from, Date to) {
+  return {history.values().data() + (from - history.start()), static_cast<std::size_t>(to - from)};
 }
 
-/// Checks a series' forecast against its own history: every value finite and above zero (else
-/// failed), inside the history's range widened by checks.envelope_margin and with a yearly total
-/// within checks.annual_total_fail of the last training year's (else a warning).
-void CheckForecast(const Config& config, std::span<const double> training, SeriesResultRow& row) {
-  const auto bad = std::find_if(row.forecast.begin(), row.forecast.end(),
-                                [](double v) { return !std::isfinite(v) || v <= 0.0; });
-  if (bad != row.forecast.end()) {
-    row.status = "failed";
-    row.message = fmt::format("the forecast of day {} is {}", bad - row.forecast.begin() + 1, *bad);
-    return;
-  }
-  const auto [lo, hi] = std::minmax_element(training.begin(), training.end());
-  const double low = *lo * (1.0 - config.envelope_margin);
-  const double high = *hi * (1.0 + config.envelope_margin);
-  const auto outside = std::count_if(row.forecast.begin(), row.forecast.end(),
-                                     [&](double v) { return v < low || v > high; });
-  std::vector<std::string> warnings;
-  if (outside > 0) {
-    warnings.push_back(fmt::format(
-        "{} forecast day(s) outside the history's range [{:.0f}, {:.0f}]", outside, low, high));
-  }
-  const std::size_t last_year = std::min<std::size_t>(365, training.size());
-  const double recent = std::accumulate(training.end() - static_cast<std::ptrdiff_t>(last_year),
-                                        training.end(), 0.0) /
-                        static_cast<double>(last_year);
-  const double mean = std::accumulate(row.forecast.begin(), row.forecast.end(), 0.0) /
-                      static_cast<double>(row.forecast.size());
-  const double change = mean / recent - 1.0;
-  if (std::abs(change) > config.annual_total_fail) {
-    warnings.push_back(
-        fmt::format("the forecast's daily mean is {:+.1f}% off the last year's", change * 100.0));
-  }
-  if (!warnings.empty()) {
-    row.status = "warning";
-    row.message = fmt::format("{}", fmt::join(warnings, "; "));
-  }
+/// The alert `alert` about one series of the run: its subject is "series NAME" and its message
+/// starts with the name.
+AlertRecord AboutSeries(AlertRecord alert, int target_year, const std::string& series) {
+  alert.message = fmt::format("series {}: {}", series, alert.message);
+  alert.target_year = target_year;
+  alert.horizon = "year";
+  alert.subject = "series " + series;
+  return alert;
 }
 
-/// An alert about one series of the run: its subject is "series NAME".
 AlertRecord SeriesAlert(int target_year, const std::string& series, const char* severity,
                         const char* source, const char* code, const std::string& message) {
   AlertRecord alert;
   alert.severity = severity;
   alert.source = source;
   alert.code = code;
-  alert.message = fmt::format("series {}: {}", series, message);
-  alert.target_year = target_year;
-  alert.horizon = "year";
-  alert.subject = "series " + series;
-  return alert;
+  alert.message = message;
+  return AboutSeries(std::move(alert), target_year, series);
+}
+
+/// Calls body(i) for every series i, chunks of series spread over the threads, and appends the
+/// alerts each call adds to its own list to `alerts`, in series order: the alerts of a run are
+/// the same whatever the number of threads.
+void ForEachSeries(std::size_t count, std::vector<AlertRecord>& alerts,
+                   const std::function<void(std::size_t, std::vector<AlertRecord>&)>& body) {
+  const std::size_t chunks = (count + kChunkSeries - 1) / kChunkSeries;
+  std::vector<std::vector<AlertRecord>> raised(chunks);
+  ParallelFor(chunks, [&](std::size_t c) {
+    const std::size_t end = std::min(count, (c + 1) * kChunkSeries);
+    for (std::size_t i = c * kChunkSeries; i < end; ++i) body(i, raised[c]);
+  });
+  for (auto& list : raised) {
+    alerts.insert(alerts.end(), std::make_move_iterator(list.begin()),
+                  std::make_move_iterator(list.end()));
+  }
 }
 
 std::optional<double> Median(std::vector<double> values) {
@@ -267,8 +259,10 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
   ExecuteRun(data, config, "series-run", target_year, Horizon::kYear, [&](Run& run) {
     result.run_id = run.id();
     const Panel panel = run.Step("extract", [&] {
+      // The training years, and at least the years the annual_total check compares with.
       Panel read =
-          Extract(run.data(), config, target_year - params.common.training_years, target_year);
+          Extract(run.data(), config,
+                  target_year - std::max(params.common.training_years, kAnnualTotalYears), target_year);
       std::string hashes;
       for (const auto& [year, hash] : read.object_hashes) hashes += fmt::format("{} ", year);
       run.SetSubject(fmt::format("series objects {}", hashes));
@@ -308,6 +302,7 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
         }
       }
     });
+    std::vector<double> level_shifts(panel.names.size(), 0.0);  // see CalendarBatch
     run.Step("train_and_forecast", [&] {
       // One design per distinct training window (usually one for all series).
       std::map<int32_t, std::size_t> batch_of_start;
@@ -349,7 +344,7 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
         for (std::size_t k = 0; k < chunk.series.size(); ++k) {
           SeriesResultRow& row = result.series[chunk.series[k]];
           row.iterations = forecasts[k].iterations;
-          row.drift = std::expm1(forecasts[k].level_shift) * 100.0;
+          level_shifts[chunk.series[k]] = forecasts[k].level_shift;
           row.forecast_start = target_from.ToIso();
           row.forecast = std::move(forecasts[k].mean);
           row.lower = std::move(forecasts[k].lower);
@@ -365,90 +360,122 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
                                      "series_history", row.message));
       }
     }
+    // Each forecast is checked, monitored and scored by the steps of a single-series forecast,
+    // against its own series' history.
+    std::vector<Date> target_days;
+    for (Date d = target_from; d < target_to; ++d) target_days.push_back(d);
+    // What the checks and the scores read of the dates, the same for every series: once a run.
+    const TargetCalendar calendar(target_year, target_days);
     run.Step("check", [&] {
-      for (std::size_t i = 0; i < panel.names.size(); ++i) {
-        if (!windows[i]) continue;
+      ForEachSeries(panel.names.size(), alerts, [&](std::size_t i, std::vector<AlertRecord>& out) {
+        if (!windows[i]) return;
         SeriesResultRow& row = result.series[i];
-        CheckForecast(config, Days(panel.histories[i], windows[i]->from, windows[i]->to), row);
-        if (row.status == "ok") continue;
-        alerts.push_back(SeriesAlert(target_year, row.series,
-                                     row.status == "failed" ? "critical" : "warning", "prediction",
-                                     "series_forecast", row.message));
-        if (row.status == "failed") {
-          row.forecast.clear();
-          row.lower.clear();
-          row.upper.clear();
+        Forecast forecast{target_days, std::move(row.forecast), std::move(row.lower),
+                          std::move(row.upper)};
+        const CheckBasis basis{calendar, Days(panel.histories[i], windows[i]->from, windows[i]->to),
+                               panel.histories[i]};
+        std::vector<std::string> found;
+        bool failed = false;
+        for (const CheckOutcome& outcome : RunPredictionChecks(forecast, basis, config)) {
+          if (outcome.row.status == "pass") continue;
+          failed = failed || outcome.row.status == "fail";
+          found.push_back(fmt::format("{}: {}", outcome.row.check, outcome.row.detail));
+          out.push_back(AboutSeries(CheckAlert(outcome), target_year, row.series));
+        }
+        if (found.empty()) {
+          row.forecast = std::move(forecast.mean);
+          row.lower = std::move(forecast.lower);
+          row.upper = std::move(forecast.upper);
+          return;
+        }
+        row.message = fmt::format("{}", fmt::join(found, "; "));
+        // A forecast that failed a check is not published, as a single-series one is not.
+        row.status = failed ? "failed" : "warning";
+        if (failed) {
           row.forecast_start.clear();
-          row.drift.reset();
+        } else {
+          row.forecast = std::move(forecast.mean);
+          row.lower = std::move(forecast.lower);
+          row.upper = std::move(forecast.upper);
         }
-      }
+      });
     });
-    // Drift: how far each series' last level_days training days ran from its calendar fit,
-    // against the monitor's mean-shift thresholds.
+    // Drift: how far each series' last level_days training days ran from its calendar fit, by
+    // the monitor's mean-shift rule (MeasureLevelDrift). A series whose forecast failed a check
+    // is monitored too: a shifted level is often why its forecast failed.
     run.Step("monitor", [&] {
-      const MonitorSettings& monitor = config.monitor;
-      for (SeriesResultRow& row : result.series) {
-        if (!row.drift || std::abs(*row.drift) < monitor.drift_shift_warning) continue;
-        const bool critical = std::abs(*row.drift) >= monitor.drift_shift_critical;
-        const std::string message =
-            fmt::format("the last {} training days ran {:+.1f}% from the calendar fit",
-                        CalendarParamsOf(params).level_days, *row.drift);
-        AlertRecord alert = SeriesAlert(target_year, row.series, critical ? "critical" : "warning",
-                                        "drift", "series_drift", message);
-        alert.period_start = (target_from - CalendarParamsOf(params).level_days).ToIso();
-        alert.period_end = (target_from - 1).ToIso();
-        alert.value = *row.drift;
-        alert.threshold = critical ? monitor.drift_shift_critical : monitor.drift_shift_warning;
-        alerts.push_back(std::move(alert));
-        if (row.status == "ok") row.status = "warning";
-        row.message += (row.message.empty() ? "" : "; ") + message;
-      }
-    });
-    run.Step("evaluate", [&] {
-      std::vector<double> mapes;
-      std::vector<double> total_actual(static_cast<std::size_t>(target_to - target_from), 0.0);
-      std::vector<double> total_forecast(total_actual.size(), 0.0);
-      std::vector<int> counted(total_actual.size(), 0);
-      for (std::size_t i = 0; i < panel.names.size(); ++i) {
+      ForEachSeries(panel.names.size(), alerts, [&](std::size_t i, std::vector<AlertRecord>& out) {
+        if (!windows[i]) return;
         SeriesResultRow& row = result.series[i];
-        const History& history = panel.histories[i];
-        if (row.forecast.empty() || history.end() <= target_from) continue;
-        std::vector<double> actual(row.forecast.size(), kMissing);
-        for (std::size_t d = 0; d < actual.size(); ++d) {
-          const Date day = target_from + static_cast<int>(d);
-          if (day >= history.start && day < history.end()) {
-            actual[d] = history.load[static_cast<std::size_t>(day - history.start)];
-          }
+        const LevelDrift drift =
+            MeasureLevelDrift(level_shifts[i], target_from, CalendarParamsOf(params).level_days,
+                              config.monitor);
+        row.drift = drift.shift_percent;
+        if (drift.status == WindowStatus::kPass) return;
+        AlertRecord alert =
+            SeriesAlert(target_year, row.series,
+                        drift.status == WindowStatus::kCritical ? "critical" : "warning", "drift",
+                        "series_drift", drift.reason);
+        alert.period_start = drift.start.ToIso();
+        alert.period_end = drift.end.ToIso();
+        alert.value = drift.shift_percent;
+        alert.threshold = drift.threshold;
+        out.push_back(std::move(alert));
+        if (row.status == "ok") row.status = "warning";
+        row.message += (row.message.empty() ? "" : "; ") + drift.reason;
+      });
+    });
+    // Scores: the evaluator's, of each forecast against its series' actuals of the target year.
+    run.Step("evaluate", [&] {
+      std::vector<std::optional<MetricRow>> scores(panel.names.size());
+      ForEachSeries(panel.names.size(), alerts, [&](std::size_t i, std::vector<AlertRecord>& out) {
+        SeriesResultRow& row = result.series[i];
+        const TimeSeries& history = panel.histories[i];
+        if (row.forecast.empty() || history.end() <= target_from) return;
+        const auto evaluation = EvaluateForecast(row.forecast, history, calendar, Horizon::kYear);
+        if (!evaluation) return;
+        const MetricRow& year = evaluation->year;
+        row.days = year.days;
+        row.mape = year.mape;
+        row.mae = year.mae;
+        row.rmse = year.rmse;
+        row.bias = year.bias;
+        scores[i] = year;
+        for (ScoreFinding& finding : JudgeScore(year, target_year, Horizon::kYear, config)) {
+          AlertRecord alert;
+          alert.severity = "warning";
+          alert.source = "performance";
+          alert.code = std::move(finding.code);
+          alert.message = std::move(finding.message);
+          alert.period_start = target_from.ToIso();
+          alert.period_end = (target_to - 1).ToIso();
+          alert.value = finding.value;
+          alert.threshold = finding.threshold;
+          out.push_back(AboutSeries(std::move(alert), target_year, row.series));
         }
-        const Scores scores = Score(actual, row.forecast);
-        if (scores.days == 0) continue;
-        row.days = static_cast<int>(scores.days);
-        row.mape = scores.mape;
-        row.mae = scores.mae;
-        row.rmse = scores.rmse;
-        row.bias = scores.bias;
-        mapes.push_back(scores.mape);
-        if (scores.mape > config.mape_warning) {
-          AlertRecord alert =
-              SeriesAlert(target_year, row.series, "warning", "performance", "series_performance",
-                          fmt::format("the forecast's MAPE over {} days is {:.2f}%, above {:.2f}%",
-                                      scores.days, scores.mape, config.mape_warning));
-          alert.value = scores.mape;
-          alert.threshold = config.mape_warning;
-          alerts.push_back(std::move(alert));
-        }
-        for (std::size_t d = 0; d < actual.size(); ++d) {
-          if (std::isnan(actual[d])) continue;
-          total_actual[d] += actual[d];
+      });
+      // The median over the scored series, and the MAPE of their sum over the days every scored
+      // series has.
+      std::vector<double> mapes;
+      std::vector<double> total_actual(target_days.size(), 0.0);
+      std::vector<double> total_forecast(target_days.size(), 0.0);
+      std::vector<std::size_t> counted(target_days.size(), 0);
+      for (std::size_t i = 0; i < panel.names.size(); ++i) {
+        if (!scores[i]) continue;
+        mapes.push_back(scores[i]->mape);
+        const SeriesResultRow& row = result.series[i];
+        for (std::size_t d = 0; d < target_days.size(); ++d) {
+          const double actual = panel.histories[i].at(target_days[d]);
+          if (std::isnan(actual)) continue;
+          total_actual[d] += actual;
           total_forecast[d] += row.forecast[d];
           ++counted[d];
         }
       }
       result.scored = mapes.size();
       result.median_mape = Median(mapes);
-      // The aggregate only over days every scored series has.
       for (std::size_t d = 0; d < counted.size(); ++d) {
-        if (counted[d] != static_cast<int>(result.scored)) total_actual[d] = kMissing;
+        if (counted[d] != result.scored) total_actual[d] = kMissing;
       }
       if (result.scored > 0) result.aggregate_mape = Score(total_actual, total_forecast).mape;
     });

@@ -6,7 +6,9 @@
 // model's hyper-parameters (models.year); its results are stored under its name. Series trained
 // on the same days share the calendar design (model/calendar_batch.hpp), and the series are
 // spread over the `--jobs` threads: a series' forecast is the same whether it runs alone or
-// among ten thousand.
+// among ten thousand. Check, monitor and evaluate are the single-series steps'
+// (prediction_checker.hpp, monitor.hpp, evaluator.hpp), given each series' forecast and history:
+// a series' forecast passes or fails the same checks a single-series forecast would.
 #pragma once
 
 #include <cstddef>
@@ -49,8 +51,9 @@ struct SeriesRunResult {
 
 /// Trains on the years before `target_year` (models.year.training_years of them) and forecasts
 /// it for every stored series, scoring the forecast where the year's actuals exist. A series
-/// with too little history, or a forecast that fails its checks, is stored as failed with an
-/// alert; the other series go on. DataError when no series is stored for the years needed.
+/// with too little history, or a forecast that fails a prediction check, is stored as failed
+/// (without a forecast) with an alert; a check that warns, or a drifting level, stores it as
+/// warning. The other series go on. DataError when no series is stored for the years needed.
 SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int target_year);
 
 }  // namespace loadcast

@@ -230,5 +230,39 @@ TEST(NaiveBenchmark, YearAheadReadsNoActualOfTheTargetYear) {
             NaiveBenchmark(frame, forecast, changed, Horizon::kDay));
 }
 
+TEST_F(EvaluatorTest, EvaluateForecastScoresAForecastFromItsArgumentsAsEvaluateScoresItPublished) {
+  StoreActuals(D(2019, 1, 1), D(2021, 12, 31));
+  const auto high = [](Date d) { return Load(d) * 1.1; };
+  Publish(2021, Horizon::kYear, high);
+  const auto published = Evaluate(data_, 2021, Horizon::kYear, 0);
+  ASSERT_TRUE(published);
+  std::vector<double> forecast;
+  for (Date d = D(2021, 1, 1); d < D(2022, 1, 1); ++d) forecast.push_back(high(d));
+  const auto passed =
+      EvaluateForecast(forecast, data_.LoadActuals(2019, 2021), 2021, Horizon::kYear);
+  ASSERT_TRUE(passed);
+  EXPECT_EQ(passed->year.days, published->year.days);
+  EXPECT_DOUBLE_EQ(passed->year.mape, published->year.mape);
+  EXPECT_DOUBLE_EQ(passed->year.skill, published->year.skill);
+  EXPECT_EQ(passed->months.size(), published->months.size());
+}
+
+TEST(JudgeScore, WarnsOfAMapeAboveTheLimitAndOfAForecastWorseThanTheNaive) {
+  const Config config = DefaultConfig("/tmp");
+  MetricRow year;
+  year.mape = config.mape_warning - 1.0;
+  year.skill = 0.2;
+  EXPECT_TRUE(JudgeScore(year, 2021, Horizon::kYear, config).empty());
+  year.mape = config.mape_warning + 1.0;
+  year.skill = -0.1;
+  year.naive_mape = config.mape_warning;
+  const std::vector<ScoreFinding> findings = JudgeScore(year, 2021, Horizon::kYear, config);
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_EQ(findings[0].code, "mape_above_threshold");
+  EXPECT_EQ(findings[0].threshold, config.mape_warning);
+  EXPECT_EQ(findings[1].code, "worse_than_naive");
+  EXPECT_EQ(findings[1].threshold, year.naive_mape);
+}
+
 }  // namespace
 }  // namespace loadcast

@@ -92,6 +92,34 @@ BacktestResiduals ConstantError(double ape_percent) {
   return b;
 }
 
+TEST(ClassifyMeanShift, IsWarningFromTheWarningLimitAndCriticalFromTheCriticalOneEitherWay) {
+  MonitorSettings settings;
+  settings.drift_shift_warning = 5.0;
+  settings.drift_shift_critical = 10.0;
+  EXPECT_EQ(ClassifyMeanShift(4.9, settings), WindowStatus::kPass);
+  EXPECT_EQ(ClassifyMeanShift(5.0, settings), WindowStatus::kWarning);
+  EXPECT_EQ(ClassifyMeanShift(-7.0, settings), WindowStatus::kWarning);
+  EXPECT_EQ(ClassifyMeanShift(10.0, settings), WindowStatus::kCritical);
+  EXPECT_EQ(ClassifyMeanShift(-12.0, settings), WindowStatus::kCritical);
+}
+
+TEST(MeasureLevelDrift, ClassifiesTheLastTrainingDaysByTheMeanShiftRule) {
+  const int level_days = 90;
+  const MonitorSettings settings;
+  const LevelDrift quiet = MeasureLevelDrift(std::log(1.01), D(2021, 1, 1), level_days, settings);
+  EXPECT_NEAR(quiet.shift_percent, 1.0, 1e-9);
+  EXPECT_EQ(quiet.status, WindowStatus::kPass);
+  EXPECT_FALSE(quiet.threshold);
+  const LevelDrift shifted = MeasureLevelDrift(std::log(1.2), D(2021, 1, 1), level_days, settings);
+  EXPECT_NEAR(shifted.shift_percent, 20.0, 1e-9);
+  EXPECT_EQ(shifted.status, ClassifyMeanShift(20.0, settings));
+  EXPECT_EQ(shifted.threshold, settings.drift_shift_critical);
+  EXPECT_EQ(shifted.start, D(2020, 10, 3));
+  EXPECT_EQ(shifted.end, D(2020, 12, 31));
+  EXPECT_NE(shifted.reason.find("the last 90 training days ran +20.0%"), std::string::npos)
+      << shifted.reason;
+}
+
 TEST(DeriveErrorThresholds, AreTheQuantileOfBacktestedRollingAndMonthlyErrors) {
   MonitorSettings settings;
   const auto t = DeriveErrorThresholds(ConstantError(3.0), settings);
