@@ -9,6 +9,7 @@
 
 #include "core/calendar.hpp"
 #include "model/calendar_batch.hpp"
+#include "model/kinds.hpp"
 #include "pipeline/enricher.hpp"
 #include "pipeline/evaluator.hpp"
 #include "pipeline/prediction_checker.hpp"
@@ -86,11 +87,13 @@ TEST_F(SeriesFlowTest, AnAnnualTotalBeyondTheFailLimitFailsInBothFlowsAgainstThe
   Store("stepped", history);
 
   // The single-series checks, on the forecast the batch fit makes of this history.
-  const ModelParams& params = config_.model(Horizon::kYear);
-  const Date train_from = Date::FromYmd(kTargetYear - params.training_years, 1, 1) < history.start()
+  const ModelSpec spec = ModelSpecOf(config_, Horizon::kYear);
+  const int training_years = spec.common.training_years;
+  const Date train_from = Date::FromYmd(kTargetYear - training_years, 1, 1) < history.start()
                               ? history.start()
-                              : Date::FromYmd(kTargetYear - params.training_years, 1, 1);
-  const CalendarBatch batch(params, train_from, target_from, target_from, target_to);
+                              : Date::FromYmd(kTargetYear - training_years, 1, 1);
+  const CalendarBatch batch(spec.common, CalendarParamsOf(spec), train_from, target_from,
+                            target_from, target_to);
   const TimeSeries training = history.slice(train_from, target_from);
   SeriesForecast fitted = batch.FitPredict(training.values());
   Forecast forecast;
