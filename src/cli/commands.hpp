@@ -60,4 +60,20 @@ void AddFlowCommand(CLI::App& app, Context& context, Action& action, const std::
 /// Prints a JSON document or text to standard output.
 void Print(bool json, const nlohmann::json& document, const std::string& text);
 
+/// What a command prints: `document` with --json, `text` (for people) otherwise.
+struct Output {
+  nlohmann::json document;
+  std::string text;
+};
+/// Computes a command's output; `json` says whether --json was given, for a document that costs
+/// more to build than the text.
+using OutputFunction = std::function<Output(bool json)>;
+/// Adds --json to `command` and, when the command is chosen without one of its subcommands
+/// (which set their own action), sets the action that prints what `produce` returns and exits 0.
+void SetPrintAction(CLI::App& command, Action& action, OutputFunction produce);
+
+/// Adds the option `name` into `year`, which must be from 1900 to 2999 as a command's years are.
+CLI::Option* AddYearOption(CLI::App& command, const std::string& name, int& year,
+                           const std::string& description);
+
 }  // namespace loadcast::cli

@@ -2,12 +2,20 @@
 
 namespace loadcast {
 
+namespace {
+
+// By Holiday: each holiday's name, and its day as month * 100 + day (0: none, or computed).
+constexpr std::array<std::string_view, kHolidayCount> kHolidayNames = {
+    "none",       "new_year",  "epiphany",  "easter_sunday", "easter_monday",
+    "liberation", "labour",    "republic",  "ferragosto",    "all_saints",
+    "immaculate", "christmas", "st_stephen"};
+constexpr std::array<int, kHolidayCount> kHolidayMonthDays = {0,   101, 106,  0,    0,    425, 501,
+                                                              602, 815, 1101, 1208, 1225, 1226};
+
+}  // namespace
+
 std::string_view HolidayName(Holiday holiday) {
-  static constexpr std::array<std::string_view, kHolidayCount> kNames = {
-      "none",       "new_year",  "epiphany",  "easter_sunday", "easter_monday",
-      "liberation", "labour",    "republic",  "ferragosto",    "all_saints",
-      "immaculate", "christmas", "st_stephen"};
-  return kNames[static_cast<int>(holiday)];
+  return kHolidayNames[static_cast<std::size_t>(holiday)];
 }
 
 Date EasterSunday(int year) {
@@ -30,30 +38,9 @@ Date EasterSunday(int year) {
 
 Holiday HolidayOn(Date date) {
   const YearMonthDay ymd = ToYmd(date);
-  const int md = ymd.month * 100 + ymd.day;
-  switch (md) {
-    case 101:
-      return Holiday::kNewYear;
-    case 106:
-      return Holiday::kEpiphany;
-    case 425:
-      return Holiday::kLiberation;
-    case 501:
-      return Holiday::kLabour;
-    case 602:
-      return Holiday::kRepublic;
-    case 815:
-      return Holiday::kFerragosto;
-    case 1101:
-      return Holiday::kAllSaints;
-    case 1208:
-      return Holiday::kImmaculate;
-    case 1225:
-      return Holiday::kChristmas;
-    case 1226:
-      return Holiday::kStStephen;
-    default:
-      break;
+  const int month_day = ymd.month * 100 + ymd.day;
+  for (std::size_t h = 1; h < kHolidayMonthDays.size(); ++h) {
+    if (kHolidayMonthDays[h] == month_day) return static_cast<Holiday>(h);
   }
   if (ymd.month == 3 || ymd.month == 4) {
     const Date easter = EasterSunday(ymd.year);

@@ -371,6 +371,15 @@ void ApplyEnvironment(Config& config) {
 
 }  // namespace
 
+ModelSection DefaultModelSection(std::string kind, std::string recency_halflife) {
+  return {.kind = std::move(kind),
+          .settings = {{"training_years", "10", ""},
+                       {"fourier_order", "6", ""},
+                       {"level_days", "90", ""},
+                       {"recency_halflife", std::move(recency_halflife), ""}},
+          .kind_where = ""};
+}
+
 const ModelSetting* ModelSection::Find(std::string_view key) const {
   const auto it = std::find_if(settings.begin(), settings.end(),
                                [&](const ModelSetting& s) { return s.key == key; });

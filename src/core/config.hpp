@@ -39,6 +39,10 @@ struct ModelSection {
   void Set(const std::string& key, const std::string& value, const std::string& where = "");
 };
 
+/// A horizon's default model: `kind` with the settings both horizons' defaults share (ten
+/// training years, Fourier order 6, a 90-day level) and its own recency half-life, in years.
+ModelSection DefaultModelSection(std::string kind, std::string recency_halflife);
+
 /// Thresholds of the monitor: distribution drift of the load against the calendar model, and the
 /// error of the published forecast against the model's backtested error.
 struct MonitorSettings {
@@ -89,18 +93,8 @@ struct Config {
   std::string database_url = "var/loadcast.db";
   std::string log_level = "info";
   // The horizons' defaults: the kind and the settings that differ from the kind's own defaults.
-  ModelSection year_model{.kind = "calendar_regression",
-                          .settings = {{"training_years", "10", ""},
-                                       {"fourier_order", "6", ""},
-                                       {"level_days", "90", ""},
-                                       {"recency_halflife", "4", ""}},
-                          .kind_where = ""};
-  ModelSection day_model{.kind = "calendar_ar",
-                         .settings = {{"training_years", "10", ""},
-                                      {"fourier_order", "6", ""},
-                                      {"level_days", "90", ""},
-                                      {"recency_halflife", "1", ""}},
-                         .kind_where = ""};
+  ModelSection year_model = DefaultModelSection("calendar_regression", "4");
+  ModelSection day_model = DefaultModelSection("calendar_ar", "1");
   double min_load = 200000.0;    // MWh/day; below is implausible for Italy
   double max_load = 1500000.0;   // MWh/day; above is implausible for Italy
   double max_daily_jump = 0.7;   // relative day-to-day change that rejects a file

@@ -96,26 +96,40 @@ double PsiOfSorted(const std::vector<double>& reference, const std::vector<doubl
   return psi;
 }
 
-KsResult KsOfSorted(const std::vector<double>& a, const std::vector<double>& b) {
-  // ECDF differences are kept as |i * m - j * n|, exact integers in a double up to 2^53, and
-  // divided by n * m once, so D is exactly symmetric and exactly 0 for identical samples.
+/// Walks the distinct values of the pooled sorted samples `a` (n values) and `b` (m values) in
+/// increasing order. At each value x but the last, once every copy of x in both is counted (the
+/// ECDFs are only defined after a whole tie), calls step(gap, width): gap is |i * m - j * n|,
+/// i and j the values of a and of b up to x, that is the ECDF difference times n * m, carried as
+/// an exact integer in a double (up to 2^53) so that statistics divided by n * m once are exactly
+/// symmetric and exactly 0 for identical samples; width is the distance to the next distinct
+/// value, over which both ECDFs stay constant. Nothing is called when a sample is empty.
+template <typename Step>
+void WalkEcdfGap(const std::vector<double>& a, const std::vector<double>& b, Step step) {
+  if (a.empty() || b.empty()) return;
   const std::size_t n = a.size();
   const std::size_t m = b.size();
   const double dn = static_cast<double>(n);
   const double dm = static_cast<double>(m);
-  double largest = 0.0;
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  double x = std::min(a.front(), b.front());
   std::size_t i = 0;
   std::size_t j = 0;
-  // Once either sample is exhausted its ECDF is 1 and the difference can only shrink.
-  while (i < n && j < m) {
-    const double x = std::min(a[i], b[j]);
-    // Step over every copy of x in both samples before comparing: the ECDFs are only defined
-    // after a whole tie has been counted.
+  while (true) {
     while (i < n && a[i] == x) ++i;
     while (j < m && b[j] == x) ++j;
-    largest =
-        std::max(largest, std::abs(static_cast<double>(i) * dm - static_cast<double>(j) * dn));
+    if (i == n && j == m) return;
+    const double next = std::min(i < n ? a[i] : kInf, j < m ? b[j] : kInf);
+    step(std::abs(static_cast<double>(i) * dm - static_cast<double>(j) * dn), next - x);
+    x = next;
   }
+}
+
+KsResult KsOfSorted(const std::vector<double>& a, const std::vector<double>& b) {
+  double largest = 0.0;
+  // The gap only shrinks once either sample is exhausted, so the walk's end changes nothing.
+  WalkEcdfGap(a, b, [&](double gap, double) { largest = std::max(largest, gap); });
+  const double dn = static_cast<double>(a.size());
+  const double dm = static_cast<double>(b.size());
   KsResult result;
   result.statistic = largest / (dn * dm);
   const double en = std::sqrt(dn * dm / (dn + dm));
@@ -125,26 +139,10 @@ KsResult KsOfSorted(const std::vector<double>& a, const std::vector<double>& b) 
 
 double Wasserstein1OfSorted(const std::vector<double>& a, const std::vector<double>& b) {
   // Between consecutive distinct values of the pooled sample both ECDFs are constant, so the
-  // integral of |F_a - F_b| is a finite sum. As in KsOfSorted, the difference is carried as the
-  // integer |i * m - j * n| and divided by n * m at the end.
-  const std::size_t n = a.size();
-  const std::size_t m = b.size();
-  const double dn = static_cast<double>(n);
-  const double dm = static_cast<double>(m);
-  constexpr double kInf = std::numeric_limits<double>::infinity();
-  double x = std::min(a.front(), b.front());
+  // integral of |F_a - F_b| is a finite sum.
   double area = 0.0;
-  std::size_t i = 0;
-  std::size_t j = 0;
-  while (true) {
-    while (i < n && a[i] == x) ++i;
-    while (j < m && b[j] == x) ++j;
-    if (i == n && j == m) break;
-    const double next = std::min(i < n ? a[i] : kInf, j < m ? b[j] : kInf);
-    area += std::abs(static_cast<double>(i) * dm - static_cast<double>(j) * dn) * (next - x);
-    x = next;
-  }
-  return area / (dn * dm);
+  WalkEcdfGap(a, b, [&](double gap, double width) { area += gap * width; });
+  return area / (static_cast<double>(a.size()) * static_cast<double>(b.size()));
 }
 
 double NormalisedWasserstein1OfSorted(const std::vector<double>& reference,

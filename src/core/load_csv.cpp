@@ -6,12 +6,11 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/csv_text.hpp"
 #include "core/problem_list.hpp"
 
 namespace loadcast {
 namespace {
-
-constexpr std::size_t kMaxQuotedValue = 40;
 
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -27,27 +26,6 @@ std::string_view Field(std::string_view s) {
   s = Trim(s);
   if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = Trim(s.substr(1, s.size() - 2));
   return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-/// Quotes a value for a message, shortened and with control bytes escaped.
-std::string Quote(std::string_view value) {
-  std::string out = "'";
-  for (std::size_t i = 0; i < value.size() && i < kMaxQuotedValue; ++i) {
-    const auto c = static_cast<unsigned char>(value[i]);
-    if (c < 0x20 || c >= 0x7f) {
-      out += fmt::format("\\x{:02x}", c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (value.size() > kMaxQuotedValue) out += "...";
-  return out + "'";
 }
 
 std::vector<std::string_view> Split(std::string_view line, char sep) {
@@ -106,7 +84,7 @@ std::string DescribeCommaNumber(std::string_view rule, std::string_view quoted_w
 }
 
 bool IsNonFiniteWord(std::string_view field) {
-  const std::string lower = Lower(field);
+  const std::string lower = ToLower(field);
   return lower == "nan" || lower == "inf" || lower == "-inf" || lower == "infinity" ||
          lower == "+inf" || lower == "-infinity";
 }
@@ -156,17 +134,17 @@ ParsedLoadCsv ReadLoadCsv(std::string_view text, std::string_view source) {
       }
       if (line.find(',') == std::string_view::npos && line.find(';') != std::string_view::npos) {
         add("semicolon_separator", line_no,
-            fmt::format("header {} uses ';' as separator; expected ','", Quote(line)));
+            fmt::format("header {} uses ';' as separator; expected ','", QuoteValue(line)));
         break;
       }
       const auto fields = Split(line, ',');
-      if (fields.size() != 2 || Lower(Field(fields[0])) != "date" ||
-          Lower(Field(fields[1])) != "load") {
+      if (fields.size() != 2 || ToLower(Field(fields[0])) != "date" ||
+          ToLower(Field(fields[1])) != "load") {
         const bool has_series = std::any_of(fields.begin(), fields.end(), [](std::string_view f) {
-          return Lower(Field(f)) == "series";
+          return ToLower(Field(f)) == "series";
         });
         add("columns", line_no,
-            fmt::format("header {} must be exactly the columns 'date,load'{}", Quote(line),
+            fmt::format("header {} must be exactly the columns 'date,load'{}", QuoteValue(line),
                         has_series ? " (a file with a series column goes to 'loadcast series "
                                      "ingest')"
                                    : ""));
@@ -185,7 +163,7 @@ ParsedLoadCsv ReadLoadCsv(std::string_view text, std::string_view source) {
     if (line.find(';') != std::string_view::npos &&
         (fields.size() == 1 || Split(line, ';').size() == 2)) {
       add("semicolon_separator", line_no,
-          fmt::format("row {} uses ';' as separator; expected ','", Quote(line)));
+          fmt::format("row {} uses ';' as separator; expected ','", QuoteValue(line)));
       continue;
     }
     if (fields.size() > 2) {
@@ -194,18 +172,20 @@ ParsedLoadCsv ReadLoadCsv(std::string_view text, std::string_view source) {
       const std::string_view rule = CommaNumberRule(load);
       if (!rule.empty()) {
         add(rule, line_no,
-            DescribeCommaNumber(rule, fmt::format("row {} has {} fields: the load {}", Quote(line),
-                                                  fields.size(), Quote(load))));
+            DescribeCommaNumber(rule,
+                                fmt::format("row {} has {} fields: the load {}", QuoteValue(line),
+                                            fields.size(), QuoteValue(load))));
       } else {
         add("columns", line_no,
-            fmt::format("row {} has {} fields; expected 2 (date,load)", Quote(line),
+            fmt::format("row {} has {} fields; expected 2 (date,load)", QuoteValue(line),
                         fields.size()));
       }
       continue;
     }
     if (fields.size() != 2) {
       add("columns", line_no,
-          fmt::format("row {} has {} fields; expected 2 (date,load)", Quote(line), fields.size()));
+          fmt::format("row {} has {} fields; expected 2 (date,load)", QuoteValue(line),
+                      fields.size()));
       continue;
     }
     const std::string_view date_text = Field(fields[0]);
@@ -217,7 +197,7 @@ ParsedLoadCsv ReadLoadCsv(std::string_view text, std::string_view source) {
     }
     if (!date) {
       add("date_format", line_no,
-          fmt::format("date {} is not a valid ISO date (YYYY-MM-DD)", Quote(date_text)));
+          fmt::format("date {} is not a valid ISO date (YYYY-MM-DD)", QuoteValue(date_text)));
       continue;
     }
     if (load_text.empty()) {
@@ -231,12 +211,13 @@ ParsedLoadCsv ReadLoadCsv(std::string_view text, std::string_view source) {
     if (ec != std::errc() || ptr != end || !std::isfinite(load)) {
       const std::string_view rule = CommaNumberRule(load_text);
       if (!rule.empty()) {
-        add(rule, line_no, DescribeCommaNumber(rule, fmt::format("load {}", Quote(load_text))));
+        add(rule, line_no,
+            DescribeCommaNumber(rule, fmt::format("load {}", QuoteValue(load_text))));
       } else if (IsNonFiniteWord(load_text) || ec == std::errc::result_out_of_range) {
         add("not_a_number", line_no,
-            fmt::format("load {} is not a finite number", Quote(load_text)));
+            fmt::format("load {} is not a finite number", QuoteValue(load_text)));
       } else {
-        add("not_a_number", line_no, fmt::format("load {} is not a number", Quote(load_text)));
+        add("not_a_number", line_no, fmt::format("load {} is not a number", QuoteValue(load_text)));
       }
       continue;
     }

@@ -11,12 +11,12 @@
 #include <optional>
 #include <unordered_map>
 
+#include "core/csv_text.hpp"
 #include "core/problem_list.hpp"
 
 namespace loadcast {
 namespace {
 
-constexpr std::size_t kMaxQuoted = 40;
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
@@ -27,27 +27,6 @@ std::string_view Field(std::string_view s) {
   while (!s.empty() && IsBlank(s.back())) s.remove_suffix(1);
   if (s.size() >= 2 && s.front() == '"' && s.back() == '"') return Field(s.substr(1, s.size() - 2));
   return s;
-}
-
-/// Quotes a value for a message, shortened and with control bytes escaped.
-std::string Quote(std::string_view value) {
-  std::string out = "'";
-  for (std::size_t i = 0; i < value.size() && i < kMaxQuoted; ++i) {
-    const auto c = static_cast<unsigned char>(value[i]);
-    if (c < 0x20 || c >= 0x7f) {
-      out += fmt::format("\\x{:02x}", c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (value.size() > kMaxQuoted) out += "...";
-  return out + "'";
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 /// A series being read: its first day and the values of the days since.
@@ -120,7 +99,7 @@ class Reader {
     std::array<int, 3> seen{-1, -1, -1};
     if (three) {
       for (int i = 0; i < 3; ++i) {
-        const std::string name = Lower(Field(fields[static_cast<std::size_t>(i)]));
+        const std::string name = ToLower(Field(fields[static_cast<std::size_t>(i)]));
         const int column = name == "date" ? 0 : name == "series" ? 1 : name == "load" ? 2 : -1;
         if (column >= 0 && seen[static_cast<std::size_t>(column)] < 0) {
           seen[static_cast<std::size_t>(column)] = i;
@@ -128,9 +107,9 @@ class Reader {
       }
     }
     if (std::find(seen.begin(), seen.end(), -1) != seen.end()) {
-      Problem(
-          "columns", 1,
-          fmt::format("the header is {}: expected the columns date, series and load", Quote(row)));
+      Problem("columns", 1,
+              fmt::format("the header is {}: expected the columns date, series and load",
+                          QuoteValue(row)));
       return false;
     }
     date_ = static_cast<std::size_t>(seen[0]);
@@ -154,7 +133,7 @@ class Reader {
       Problem("date_format", line,
               date_text.empty()
                   ? std::string("the date is missing")
-                  : fmt::format("the date {} is not a YYYY-MM-DD date", Quote(date_text)));
+                  : fmt::format("the date {} is not a YYYY-MM-DD date", QuoteValue(date_text)));
       return;
     }
     if (!IsValidSeriesName(name)) {
@@ -162,7 +141,7 @@ class Reader {
               name.empty() ? std::string("the series name is missing")
                            : fmt::format("the series name {} is not 1 to {} letters, digits, "
                                          "'_', '-' or '.'",
-                                         Quote(name), kMaxSeriesName));
+                                         QuoteValue(name), kMaxSeriesName));
       return;
     }
     if (load_text.empty()) {
@@ -175,7 +154,7 @@ class Reader {
                                            load, std::chars_format::general);
     if (ec != std::errc() || end != load_text.data() + load_text.size() || !std::isfinite(load)) {
       Problem("not_a_number", line,
-              fmt::format("series {}: the load {} is not a number", name, Quote(load_text)));
+              fmt::format("series {}: the load {} is not a number", name, QuoteValue(load_text)));
       return;
     }
     if (!(load > 0.0)) {

@@ -72,26 +72,11 @@ BacktestRow Backtester::BacktestYear(int target_year) const {
 }
 
 BacktestRow MeanBacktest(const std::vector<BacktestRow>& rows) {
-  BacktestRow mean;
+  BacktestRow mean =
+      MeanScores<BacktestRow>(rows, {&BacktestRow::coverage, &BacktestRow::interval_width});
   if (rows.empty()) return mean;
   mean.run_id = rows.front().run_id;
   mean.horizon = rows.front().horizon;
-  for (const BacktestRow& r : rows) {
-    mean.days += r.days;
-    mean.mape += r.mape;
-    mean.mae += r.mae;
-    mean.rmse += r.rmse;
-    mean.bias += r.bias;
-    mean.skill += r.skill;
-    mean.naive_mape += r.naive_mape;
-    mean.coverage += r.coverage;
-    mean.interval_width += r.interval_width;
-  }
-  const double n = static_cast<double>(rows.size());
-  for (double* v : {&mean.mape, &mean.mae, &mean.rmse, &mean.bias, &mean.skill, &mean.naive_mape,
-                    &mean.coverage, &mean.interval_width}) {
-    *v /= n;
-  }
   return mean;
 }
 

@@ -2,6 +2,7 @@
 // overall and per month, beside the seasonal naive benchmark.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -52,6 +53,28 @@ std::optional<Evaluation> EvaluateForecast(std::span<const double> forecast,
 std::optional<Evaluation> EvaluateForecast(std::span<const double> forecast,
                                            const TimeSeries& actuals, int target_year,
                                            Horizon horizon);
+
+/// The unweighted mean of yearly score rows (MetricRow, BacktestRow): each year counts once
+/// whatever its days. MAPE, MAE, RMSE, bias, skill, naive MAPE and the `extra` fields of the row
+/// are averaged, days is their total; every other field is left at its default, as is the whole
+/// row when there is none.
+template <typename Row>
+Row MeanScores(std::span<const Row> rows, std::initializer_list<double Row::*> extra = {}) {
+  Row mean{};
+  if (rows.empty()) return mean;
+  for (const Row& r : rows) mean.days += r.days;
+  auto average = [&](double Row::*score) {
+    double sum = 0.0;
+    for (const Row& r : rows) sum += r.*score;
+    mean.*score = sum / static_cast<double>(rows.size());
+  };
+  for (double Row::*score :
+       {&Row::mape, &Row::mae, &Row::rmse, &Row::bias, &Row::skill, &Row::naive_mape}) {
+    average(score);
+  }
+  for (double Row::*score : extra) average(score);
+  return mean;
+}
 
 /// What an evaluation alerts about, with the figure and the limit it crossed.
 struct ScoreFinding {

@@ -61,18 +61,6 @@ bool CanBacktest(const TimeSeries& history, int first_year, int year) {
 
 }  // namespace
 
-std::string_view DayTypeName(DayType type) {
-  switch (type) {
-    case DayType::kWorkday:
-      return "workday";
-    case DayType::kSaturday:
-      return "saturday";
-    case DayType::kSundayOrHoliday:
-      return "sunday_or_holiday";
-  }
-  return "workday";
-}
-
 DayType DayTypeOf(const CalendarDay& day) {
   if (day.holiday != Holiday::kNone || day.weekday == 6) return DayType::kSundayOrHoliday;
   if (day.weekday == 5) return DayType::kSaturday;

@@ -15,6 +15,7 @@
 
 #include "core/calendar.hpp"
 #include "core/config.hpp"
+#include "core/vocabulary.hpp"
 #include "model/forecaster.hpp"
 #include "model/kinds.hpp"
 #include "pipeline/enricher.hpp"
@@ -23,7 +24,15 @@ namespace loadcast {
 
 enum class DayType { kWorkday, kSaturday, kSundayOrHoliday };
 inline constexpr std::size_t kDayTypeCount = 3;
-std::string_view DayTypeName(DayType type);
+template <>
+struct Vocabulary<DayType> {
+  static constexpr std::string_view kWhat = "day type";
+  static constexpr std::array<std::string_view, kDayTypeCount> kNames = {"workday", "saturday",
+                                                                         "sunday_or_holiday"};
+};
+/// The name of a day type, as calibrations store their groups: "workday", "saturday",
+/// "sunday_or_holiday".
+constexpr std::string_view DayTypeName(DayType type) { return NameOf(type); }
 /// Workday: Monday to Friday, not a public holiday; a holiday on a Saturday counts as a holiday.
 DayType DayTypeOf(const CalendarDay& day);
 

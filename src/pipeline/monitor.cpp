@@ -44,17 +44,7 @@ double Mean(const std::vector<double>& values, std::size_t from, std::size_t to)
 
 }  // namespace
 
-std::string_view WindowStatusName(WindowStatus status) {
-  switch (status) {
-    case WindowStatus::kPass:
-      return "pass";
-    case WindowStatus::kWarning:
-      return "warning";
-    case WindowStatus::kCritical:
-      return "critical";
-  }
-  return "pass";
-}
+std::string_view WindowStatusName(WindowStatus status) { return NameOf(status); }
 
 WindowStatus ClassifyMeanShift(double shift_percent, const MonitorSettings& settings) {
   const double shift = std::abs(shift_percent);

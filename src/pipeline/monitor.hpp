@@ -19,6 +19,7 @@
 
 namespace loadcast {
 
+/// The vocabulary's name of a window status ("pass", "warning", "critical").
 std::string_view WindowStatusName(WindowStatus status);
 
 struct DriftWindow {

@@ -14,25 +14,13 @@ namespace {
 
 constexpr std::string_view kChampion = "champion";
 
+/// The validation's mean row: each score averaged over the years, scope "mean", period the years.
 MetricRow MeanOf(const std::vector<MetricRow>& rows) {
-  MetricRow mean;
+  MetricRow mean = MeanScores<MetricRow>(rows);
   mean.scope = "mean";
   if (rows.empty()) return mean;
   mean.period = rows.size() == 1 ? rows.front().period
                                  : fmt::format("{}-{}", rows.front().period, rows.back().period);
-  for (const MetricRow& r : rows) {
-    mean.days += r.days;
-    mean.mape += r.mape;
-    mean.mae += r.mae;
-    mean.rmse += r.rmse;
-    mean.bias += r.bias;
-    mean.skill += r.skill;
-    mean.naive_mape += r.naive_mape;
-  }
-  const double n = static_cast<double>(rows.size());
-  for (double* v : {&mean.mape, &mean.mae, &mean.rmse, &mean.bias, &mean.skill, &mean.naive_mape}) {
-    *v /= n;
-  }
   return mean;
 }
 

@@ -99,29 +99,11 @@ class HttpServer : public httplib::Server {
   }
 };
 
-/// A path the server answers, and the methods it takes there (for 405 and Allow).
+/// A path the server answers, and the method it takes there (for 405 and Allow).
 struct Route {
   std::regex pattern;
-  const char* methods;
+  const char* method;
 };
-
-const std::vector<Route>& Routes() {
-  static const std::vector<Route> routes = {
-      {std::regex("/|/index\\.html"), "GET"},
-      {std::regex("/assets/.+"), "GET"},
-      {std::regex("/api/overview"), "GET"},
-      {std::regex("/api/years/[0-9]+"), "GET"},
-      {std::regex("/api/backtests"), "GET"},
-      {std::regex("/api/alerts"), "GET"},
-      {std::regex("/api/alerts/[0-9]+/ack"), "POST"},
-      {std::regex("/api/models"), "GET"},
-      {std::regex("/api/runs"), "GET"},
-      {std::regex("/api/runs/[0-9]+"), "GET"},
-      {std::regex("/api/series"), "GET"},
-      {std::regex("/api/series/[A-Za-z0-9_.-]+"), "GET"},
-  };
-  return routes;
-}
 
 /// A path that exists, asked with a method it does not take: HTTP 405.
 class MethodNotAllowed : public UsageError {
@@ -229,6 +211,8 @@ struct DashboardServer::Impl {
   /// started after the request arrived: it is then as fresh as one computed for the request
   /// alone, and requests waiting for the lock with the same question share one computation.
   std::map<std::string, Answer> answers;
+  /// The routes Register added, in order; read-only once the server listens.
+  std::vector<Route> routes;
 
   Impl(DataController& d, const Config& c, ServerOptions o)
       : data(d), config(c), options(std::move(o)), loopback(IsLoopback(options.host)) {}
@@ -308,8 +292,8 @@ struct DashboardServer::Impl {
   /// Any request no route took: 405 when the path takes other methods, 404 otherwise.
   void Fallback(const httplib::Request& req, httplib::Response& res) {
     const char* allowed = nullptr;
-    for (const Route& route : Routes()) {
-      if (std::regex_match(req.path, route.pattern)) allowed = route.methods;
+    for (const Route& route : routes) {
+      if (std::regex_match(req.path, route.pattern)) allowed = route.method;
     }
     const auto reject = [&] {
       if (allowed) {
@@ -379,18 +363,28 @@ struct DashboardServer::Impl {
           SendError(res, 500, message);
         });
 
+    // Each route is recorded as it is added, for Fallback's 405 and Allow.
+    const auto route = [this](const char* method, const std::string& pattern,
+                              httplib::Server::Handler handler) {
+      routes.push_back({std::regex(pattern), method});
+      if (std::string_view(method) == "POST") {
+        server.Post(pattern, std::move(handler));
+      } else {
+        server.Get(pattern, std::move(handler));
+      }
+    };
     const auto index = [this](const httplib::Request&, httplib::Response& res) {
       Asset("index.html", res);
     };
-    server.Get("/", index);
-    server.Get("/index.html", index);
-    server.Get("/assets/(.+)", [this](const httplib::Request& req, httplib::Response& res) {
+    route("GET", "/", index);
+    route("GET", "/index.html", index);
+    route("GET", "/assets/(.+)", [this](const httplib::Request& req, httplib::Response& res) {
       Asset(req.matches[1].str(), res);
     });
 
-    const auto get = [this](const std::string& pattern,
-                            std::function<json(const httplib::Request&)> answer) {
-      server.Get(pattern, [this, answer](const httplib::Request& req, httplib::Response& res) {
+    const auto get = [this, route](const std::string& pattern,
+                                   std::function<json(const httplib::Request&)> answer) {
+      route("GET", pattern, [this, answer](const httplib::Request& req, httplib::Response& res) {
         Api(req, res, false, [&] { return answer(req); });
       });
     };
@@ -431,12 +425,12 @@ struct DashboardServer::Impl {
                                                : 0;
       return SeriesDetail(data, req.matches[1].str(), run);
     });
-    server.Post("/api/alerts/([0-9]+)/ack",
-                [this](const httplib::Request& req, httplib::Response& res) {
-                  Api(req, res, true, [&] {
-                    return AcknowledgeAlert(data, ParseInteger(req.matches[1].str(), "alert id"));
-                  });
-                });
+    route("POST", "/api/alerts/([0-9]+)/ack",
+          [this](const httplib::Request& req, httplib::Response& res) {
+            Api(req, res, true, [&] {
+              return AcknowledgeAlert(data, ParseInteger(req.matches[1].str(), "alert id"));
+            });
+          });
 
     const auto fallback = [this](const httplib::Request& req, httplib::Response& res) {
       Fallback(req, res);

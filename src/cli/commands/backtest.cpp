@@ -101,40 +101,32 @@ void AddBacktestCommand(CLI::App& app, Context& context, Action& action) {
     int from = 0;
     int to = 0;
     std::string horizon = "year";
-    bool json = false;
   };
   auto options = std::make_shared<Options>();
   auto* command = app.add_subcommand(
       "backtest",
       "Rolling-origin backtest: fit on the years before each year in [--from, --to], forecast "
       "and score it (registers no model)");
-  command->add_option("--from", options->from, "First year to forecast")
-      ->required()
-      ->check(CLI::Range(1900, 2999));
-  command->add_option("--to", options->to, "Last year to forecast (not before --from)")
-      ->required()
-      ->check(CLI::Range(1900, 2999));
+  AddYearOption(*command, "--from", options->from, "First year to forecast")->required();
+  AddYearOption(*command, "--to", options->to, "Last year to forecast (not before --from)")
+      ->required();
   command
       ->add_option("--horizon", options->horizon, "year (one-shot, whole year) or day (day-ahead)")
       ->check(CLI::IsMember({"year", "day"}))
       ->capture_default_str();
-  command->add_flag("--json", options->json, "Print one JSON document");
-  command->callback([&context, &action, options] {
-    action = [&context, options] {
-      const Config& config = context.config();
-      DataController& data = context.data();
-      BacktestResult result;
-      {
-        ProgressLine progress;
-        result =
-            BacktestFlow(data, config, options->from, options->to, ParseHorizon(options->horizon),
-                         [&progress](int year, int index, int count) {
-                           progress.Show(fmt::format("backtest {} ({}/{})", year, index, count));
-                         });
-      }
-      Print(options->json, ToJson(result), FormatBacktest(result));
-      return 0;
-    };
+  SetPrintAction(*command, action, [&context, options](bool) -> Output {
+    const Config& config = context.config();
+    DataController& data = context.data();
+    BacktestResult result;
+    {
+      ProgressLine progress;
+      result =
+          BacktestFlow(data, config, options->from, options->to, ParseHorizon(options->horizon),
+                       [&progress](int year, int index, int count) {
+                         progress.Show(fmt::format("backtest {} ({}/{})", year, index, count));
+                       });
+    }
+    return {ToJson(result), FormatBacktest(result)};
   });
 }
 

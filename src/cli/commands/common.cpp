@@ -6,16 +6,19 @@
 namespace loadcast::cli {
 
 void AddTargetOptions(CLI::App& command, TargetOptions& options, bool with_json) {
-  command
-      .add_option("--target-year", options.target_year,
-                  "Year to forecast (trained on the years before)")
-      ->required()
-      ->check(CLI::Range(1900, 2999));
+  AddYearOption(command, "--target-year", options.target_year,
+                "Year to forecast (trained on the years before)")
+      ->required();
   command
       .add_option("--horizon", options.horizon, "year (one-shot, whole year) or day (day-ahead)")
       ->check(CLI::IsMember({"year", "day"}))
       ->capture_default_str();
   if (with_json) command.add_flag("--json", options.json, "Print one JSON document");
+}
+
+CLI::Option* AddYearOption(CLI::App& command, const std::string& name, int& year,
+                           const std::string& description) {
+  return command.add_option(name, year, description)->check(CLI::Range(1900, 2999));
 }
 
 void AddFlowCommand(CLI::App& app, Context& context, Action& action, const std::string& name,
@@ -62,6 +65,19 @@ void Print(bool json, const nlohmann::json& document, const std::string& text) {
     std::cout << text;
   }
   std::cout.flush();
+}
+
+void SetPrintAction(CLI::App& command, Action& action, OutputFunction produce) {
+  auto json = std::make_shared<bool>(false);
+  command.add_flag("--json", *json, "Print one JSON document");
+  command.callback([&command, &action, json, produce = std::move(produce)] {
+    if (!command.get_subcommands().empty()) return;  // the subcommand set its own action
+    action = [json, produce] {
+      const Output output = produce(*json);
+      Print(*json, output.document, output.text);
+      return 0;
+    };
+  });
 }
 
 }  // namespace loadcast::cli

@@ -11,18 +11,13 @@
 namespace loadcast::cli {
 namespace {
 
-struct ListOptions {
-  int limit = 50;
-  bool json = false;
-};
-
-std::shared_ptr<ListOptions> AddListOptions(CLI::App& command) {
-  auto options = std::make_shared<ListOptions>();
-  command.add_option("--limit", options->limit, "Most recent rows to show")
+/// Adds --limit: how many of the most recent rows a listing shows.
+std::shared_ptr<int> AddLimitOption(CLI::App& command) {
+  auto limit = std::make_shared<int>(50);
+  command.add_option("--limit", *limit, "Most recent rows to show")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  command.add_flag("--json", options->json, "Print one JSON document");
-  return options;
+  return limit;
 }
 
 // Every decision on record: a database holds a few per run at most.
@@ -93,9 +88,17 @@ std::string FormatDetails(const RunDetails& details) {
 
 void AddAlertsCommand(CLI::App& app, Context& context, Action& action) {
   auto* command = app.add_subcommand("alerts", "List the alerts raised by runs, newest first");
-  auto options = AddListOptions(*command);
+  auto limit = AddLimitOption(*command);
   auto filter = std::make_shared<AlertFilter>();
   auto unacknowledged = std::make_shared<bool>(false);
+  // The listing; "alerts ack ID" sets its own action.
+  SetPrintAction(*command, action, [&context, limit, filter, unacknowledged](bool) -> Output {
+    AlertFilter f = *filter;
+    f.limit = *limit;
+    if (*unacknowledged) f.acknowledged = false;
+    const auto alerts = context.data().ListAlerts(f);
+    return {ToJsonArray(alerts), FormatAlerts(alerts)};
+  });
   const std::vector<std::string> severities(kAlertSeverities.begin(), kAlertSeverities.end());
   const std::vector<std::string> sources(kAlertSources.begin(), kAlertSources.end());
   command
@@ -117,77 +120,47 @@ void AddAlertsCommand(CLI::App& app, Context& context, Action& action) {
 
   auto* ack = command->add_subcommand("ack", "Acknowledge an alert: mark it seen, with the time");
   auto id = std::make_shared<int64_t>(0);
-  auto ack_json = std::make_shared<bool>(false);
   ack->add_option("id", *id, "The alert's id (loadcast alerts)")->required();
-  ack->add_flag("--json", *ack_json, "Print one JSON document");
-  ack->callback([&context, &action, id, ack_json] {
-    action = [&context, id, ack_json] {
-      const auto done = context.data().AcknowledgeAlert(*id);
-      if (!done) {
-        throw UsageError(
-            fmt::format("alerts ack: there is no alert {} (loadcast alerts lists them)", *id));
-      }
-      const AlertRecord& a = done->alert;
-      Print(*ack_json, ToJson(*done),
+  SetPrintAction(*ack, action, [&context, id](bool) -> Output {
+    const auto done = context.data().AcknowledgeAlert(*id);
+    if (!done) {
+      throw UsageError(
+          fmt::format("alerts ack: there is no alert {} (loadcast alerts lists them)", *id));
+    }
+    const AlertRecord& a = done->alert;
+    return {ToJson(*done),
             done->already_acknowledged
                 ? fmt::format("alert {} was already acknowledged at {}\n", a.id, a.acknowledged_at)
-                : fmt::format("alert {} acknowledged at {}\n", a.id, a.acknowledged_at));
-      return 0;
-    };
-  });
-
-  command->callback([&context, &action, options, filter, unacknowledged, ack] {
-    if (ack->parsed()) return;  // "alerts ack ID" set its own action
-    action = [&context, options, filter, unacknowledged] {
-      AlertFilter f = *filter;
-      f.limit = options->limit;
-      if (*unacknowledged) f.acknowledged = false;
-      const auto alerts = context.data().ListAlerts(f);
-      Print(options->json, ToJsonArray(alerts), FormatAlerts(alerts));
-      return 0;
-    };
+                : fmt::format("alert {} acknowledged at {}\n", a.id, a.acknowledged_at)};
   });
 }
 
 void AddRunsCommand(CLI::App& app, Context& context, Action& action) {
   auto* command = app.add_subcommand("runs", "List the recorded runs, newest first");
-  auto options = AddListOptions(*command);
+  auto limit = AddLimitOption(*command);
 
   auto* show = command->add_subcommand(
       "show", "One run: its config and inputs with their hashes, its model and decisions");
   auto id = std::make_shared<int64_t>(0);
-  auto show_json = std::make_shared<bool>(false);
   show->add_option("id", *id, "The run's id (loadcast runs)")->required();
-  show->add_flag("--json", *show_json, "Print one JSON document");
-  show->callback([&context, &action, id, show_json] {
-    action = [&context, id, show_json] {
-      const RunDetails details = FindRunDetails(context.data(), *id);
-      Print(*show_json, DetailsToJson(details), FormatDetails(details));
-      return 0;
-    };
+  SetPrintAction(*show, action, [&context, id](bool) -> Output {
+    const RunDetails details = FindRunDetails(context.data(), *id);
+    return {DetailsToJson(details), FormatDetails(details)};
   });
 
-  command->callback([&context, &action, options, show] {
-    if (show->parsed()) return;  // "runs show ID" set its own action
-    action = [&context, options] {
-      const auto runs = context.data().ListRuns(options->limit);
-      Print(options->json, RunsWithDurationJson(runs), FormatRuns(runs));
-      return 0;
-    };
+  // "runs show ID" sets its own action.
+  SetPrintAction(*command, action, [&context, limit](bool) -> Output {
+    const auto runs = context.data().ListRuns(*limit);
+    return {RunsWithDurationJson(runs), FormatRuns(runs)};
   });
 }
 
 void AddMetricsCommand(CLI::App& app, Context& context, Action& action) {
   auto* command =
       app.add_subcommand("metrics", "The latest yearly scores per target year and horizon");
-  auto json = std::make_shared<bool>(false);
-  command->add_flag("--json", *json, "Print one JSON document");
-  command->callback([&context, &action, json] {
-    action = [&context, json] {
-      const auto evaluations = context.data().LatestEvaluations();
-      Print(*json, ToJsonArray(evaluations), FormatEvaluations(evaluations));
-      return 0;
-    };
+  SetPrintAction(*command, action, [&context](bool) -> Output {
+    const auto evaluations = context.data().LatestEvaluations();
+    return {ToJsonArray(evaluations), FormatEvaluations(evaluations)};
   });
 }
 

@@ -5,22 +5,14 @@
 namespace loadcast::cli {
 
 void AddIngestCommand(CLI::App& app, Context& context, Action& action) {
-  struct Options {
-    std::vector<std::string> files;
-    bool json = false;
-  };
-  auto options = std::make_shared<Options>();
+  auto files = std::make_shared<std::vector<std::string>>();
   auto* command = app.add_subcommand(
       "ingest", "Validate load CSV files and store them in the bucket, one object per year");
-  command->add_option("files", options->files, "CSV files with a date,load header")->required();
-  command->add_flag("--json", options->json, "Print one JSON document");
-  command->callback([&context, &action, options] {
-    action = [&context, options] {
-      const std::vector<std::filesystem::path> files(options->files.begin(), options->files.end());
-      const IngestResult result = IngestFlow(context.data(), context.config(), files);
-      Print(options->json, ToJson(result), FormatIngest(result));
-      return 0;
-    };
+  command->add_option("files", *files, "CSV files with a date,load header")->required();
+  SetPrintAction(*command, action, [&context, files](bool) -> Output {
+    const std::vector<std::filesystem::path> paths(files->begin(), files->end());
+    const IngestResult result = IngestFlow(context.data(), context.config(), paths);
+    return {ToJson(result), FormatIngest(result)};
   });
 }
 

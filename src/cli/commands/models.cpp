@@ -276,6 +276,18 @@ std::string FormatChange(const RegistryChange& change) {
                      d.id, d.reason);
 }
 
+/// Adds --reason (described by `reason_help`) to a command that changes the registry and sets
+/// its action: make the change with the reason given, and print the change made.
+void SetChangeAction(CLI::App& command, Action& action, const std::string& reason_help,
+                     std::function<RegistryChange(const std::string& reason)> change) {
+  auto reason = std::make_shared<std::string>();
+  command.add_option("--reason", *reason, reason_help);
+  SetPrintAction(command, action, [reason, change = std::move(change)](bool) -> Output {
+    const RegistryChange made = change(*reason);
+    return {ChangeToJson(made), FormatChange(made)};
+  });
+}
+
 }  // namespace
 
 void AddModelsCommand(CLI::App& app, Context& context, Action& action) {
@@ -297,65 +309,37 @@ void AddModelsCommand(CLI::App& app, Context& context, Action& action) {
   };
   list->callback([&action, list_action] { action = list_action; });
 
-  struct RefOptions {
-    std::string ref;
-    std::string reason;
-    bool json = false;
-  };
-  auto show_options = std::make_shared<RefOptions>();
+  auto show_ref = std::make_shared<std::string>();
   auto* show = command->add_subcommand(
       "show", "One model: its aliases, its artifact's metadata and the decisions about it");
-  show->add_option("id", show_options->ref, "Model id or version prefix (loadcast models list)")
+  show->add_option("id", *show_ref, "Model id or version prefix (loadcast models list)")
       ->required();
-  show->add_flag("--json", show_options->json, "Print one JSON document");
-  show->callback([&context, &action, show_options] {
-    action = [&context, show_options] {
-      const ModelDetails details = FindModelDetails(context.data(), show_options->ref);
-      Print(show_options->json, DetailsToJson(details), FormatDetails(details));
-      return 0;
-    };
+  SetPrintAction(*show, action, [&context, show_ref](bool) -> Output {
+    const ModelDetails details = FindModelDetails(context.data(), *show_ref);
+    return {DetailsToJson(details), FormatDetails(details)};
   });
 
-  auto promote_options = std::make_shared<RefOptions>();
+  auto promote_ref = std::make_shared<std::string>();
   auto* promote = command->add_subcommand(
       "promote", "Make a model the champion of its horizon, bypassing the gate (recorded)");
-  promote
-      ->add_option("id", promote_options->ref, "Model id or version prefix (loadcast models list)")
+  promote->add_option("id", *promote_ref, "Model id or version prefix (loadcast models list)")
       ->required();
-  promote->add_option("--reason", promote_options->reason, "Why, for the decisions log");
-  promote->add_flag("--json", promote_options->json, "Print one JSON document");
-  promote->callback([&context, &action, promote_options] {
-    action = [&context, promote_options] {
-      const RegistryChange change = PromoteFlow(context.data(), context.config(),
-                                                promote_options->ref, promote_options->reason);
-      Print(promote_options->json, ChangeToJson(change), FormatChange(change));
-      return 0;
-    };
-  });
+  SetChangeAction(*promote, action, "Why, for the decisions log",
+                  [&context, promote_ref](const std::string& reason) {
+                    return PromoteFlow(context.data(), context.config(), *promote_ref, reason);
+                  });
 
-  struct RollbackOptions {
-    std::string horizon;
-    std::string reason;
-    bool json = false;
-  };
-  auto rollback_options = std::make_shared<RollbackOptions>();
+  auto rollback_horizon = std::make_shared<std::string>();
   auto* rollback = command->add_subcommand(
       "rollback", "Return the champion of a horizon to the one before it (recorded, with why)");
-  AddHorizonOption(*rollback, rollback_options->horizon, "The horizon: year or day");
+  AddHorizonOption(*rollback, *rollback_horizon, "The horizon: year or day");
   rollback->get_option("--horizon")->required();
   // Not required by the parser: RollbackFlow refuses an empty reason with a message saying why.
-  rollback->add_option("--reason", rollback_options->reason,
-                       "Why (required): the decisions log keeps it");
-  rollback->add_flag("--json", rollback_options->json, "Print one JSON document");
-  rollback->callback([&context, &action, rollback_options] {
-    action = [&context, rollback_options] {
-      const RegistryChange change =
-          RollbackFlow(context.data(), context.config(), ParseHorizon(rollback_options->horizon),
-                       rollback_options->reason);
-      Print(rollback_options->json, ChangeToJson(change), FormatChange(change));
-      return 0;
-    };
-  });
+  SetChangeAction(*rollback, action, "Why (required): the decisions log keeps it",
+                  [&context, rollback_horizon](const std::string& reason) {
+                    return RollbackFlow(context.data(), context.config(),
+                                        ParseHorizon(*rollback_horizon), reason);
+                  });
 
   auto decisions_options = std::make_shared<ListOptions>();
   auto* decisions = command->add_subcommand(
@@ -363,14 +347,10 @@ void AddModelsCommand(CLI::App& app, Context& context, Action& action) {
   AddHorizonOption(*decisions, decisions_options->horizon,
                    "Only decisions about this horizon: year or day");
   AddLimitOption(*decisions, decisions_options->limit);
-  decisions->add_flag("--json", decisions_options->json, "Print one JSON document");
-  decisions->callback([&context, &action, decisions_options] {
-    action = [&context, decisions_options] {
-      const auto rows = context.data().ListDecisions(OptionalHorizon(decisions_options->horizon),
-                                                     decisions_options->limit);
-      Print(decisions_options->json, ToJsonArray(rows), FormatDecisions(rows));
-      return 0;
-    };
+  SetPrintAction(*decisions, action, [&context, decisions_options](bool) -> Output {
+    const auto rows = context.data().ListDecisions(OptionalHorizon(decisions_options->horizon),
+                                                   decisions_options->limit);
+    return {ToJsonArray(rows), FormatDecisions(rows)};
   });
 
   command->callback([command, &action, list_action] {

@@ -140,44 +140,35 @@ void AddMonitorCommand(CLI::App& app, Context& context, Action& action) {
     int target_year = 0;
     std::string as_of;
     std::string horizon;
-    bool json = false;
   };
   auto options = std::make_shared<Options>();
   auto* command = app.add_subcommand(
       "monitor",
       "Drift of the target year's load against the calendar of past years, and the error of "
       "its published forecasts against their backtested error, up to --as-of; raises alerts");
-  command->add_option("--target-year", options->target_year, "Year to monitor")
-      ->required()
-      ->check(CLI::Range(1900, 2999));
+  AddYearOption(*command, "--target-year", options->target_year, "Year to monitor")->required();
   command->add_option("--as-of", options->as_of,
                       "Last day of actuals to use, YYYY-MM-DD (default: the last one stored)");
   command
       ->add_option("--horizon", options->horizon,
                    "Monitor the forecasts of this horizon only: year or day (default: both)")
       ->check(CLI::IsMember({"year", "day"}));
-  command->add_flag("--json", options->json, "Print one JSON document");
-  command->callback([&context, &action, options] {
-    action = [&context, options] {
-      std::optional<Date> as_of;
-      if (!options->as_of.empty()) {
-        as_of = Date::ParseIso(options->as_of);
-        if (!as_of) {
-          throw UsageError(
-              fmt::format("monitor: --as-of '{}' is not a date (YYYY-MM-DD)", options->as_of));
-        }
+  SetPrintAction(*command, action, [&context, options](bool json) -> Output {
+    std::optional<Date> as_of;
+    if (!options->as_of.empty()) {
+      as_of = Date::ParseIso(options->as_of);
+      if (!as_of) {
+        throw UsageError(
+            fmt::format("monitor: --as-of '{}' is not a date (YYYY-MM-DD)", options->as_of));
       }
-      std::optional<Horizon> horizon;
-      if (!options->horizon.empty()) horizon = ParseHorizon(options->horizon);
-      const MonitorResult result =
-          MonitorFlow(context.data(), context.config(), options->target_year, as_of, horizon);
-      // The JSON reads the stored alerts back: only when it is asked for.
-      Print(options->json,
-            options->json ? ToJson(context.data(), result, context.config().monitor)
-                          : nlohmann::json(),
-            Format(result));
-      return 0;
-    };
+    }
+    std::optional<Horizon> horizon;
+    if (!options->horizon.empty()) horizon = ParseHorizon(options->horizon);
+    const MonitorResult result =
+        MonitorFlow(context.data(), context.config(), options->target_year, as_of, horizon);
+    // The JSON reads the stored alerts back: only when it is asked for.
+    return {json ? ToJson(context.data(), result, context.config().monitor) : nlohmann::json(),
+            Format(result)};
   });
 }
 

@@ -16,9 +16,9 @@ void AddReportCommand(CLI::App& app, Context& context, Action& action) {
   auto options = std::make_shared<Options>();
   auto* command = app.add_subcommand(
       "report", "Write the dashboard of a target year as one self-contained HTML file");
-  command->add_option("--target-year", options->target_year, "The year whose year view it holds")
-      ->required()
-      ->check(CLI::Range(1900, 2999));
+  AddYearOption(*command, "--target-year", options->target_year,
+                "The year whose year view it holds")
+      ->required();
   command
       ->add_option("--horizon", options->horizon,
                    "year or day (default: both, where a forecast is published)")

@@ -53,75 +53,61 @@ int64_t ChosenRun(const DataController& data, int64_t run, int target_year) {
   return *latest;
 }
 
+/// Adds --run and --target-year, which choose the series run to read (see ChosenRun).
+void AddRunChoice(CLI::App& command, int64_t& run, int& target_year) {
+  command.add_option("--run", run, "A series run's id (default: the latest)")
+      ->check(CLI::PositiveNumber);
+  AddYearOption(command, "--target-year", target_year, "The latest series run of this year");
+}
+
 void AddIngest(CLI::App& series, Context& context, Action& action) {
-  struct Options {
-    std::vector<std::string> files;
-    bool json = false;
-  };
-  auto options = std::make_shared<Options>();
+  auto files = std::make_shared<std::vector<std::string>>();
   auto* command = series.add_subcommand(
       "ingest", "Validate many-series CSV files (date,series,load) and store them by year");
-  command->add_option("files", options->files, "CSV files with a date,series,load header")
-      ->required();
-  command->add_flag("--json", options->json, "Print one JSON document");
-  command->callback([&context, &action, options] {
-    action = [&context, options] {
-      const std::vector<std::filesystem::path> files(options->files.begin(), options->files.end());
-      const SeriesIngestResult r = SeriesIngestFlow(context.data(), context.config(), files);
-      Print(options->json,
-            {{"run_id", r.run_id}, {"series", r.series}, {"rows", r.rows}, {"years", r.years}},
+  command->add_option("files", *files, "CSV files with a date,series,load header")->required();
+  SetPrintAction(*command, action, [&context, files](bool) -> Output {
+    const std::vector<std::filesystem::path> paths(files->begin(), files->end());
+    const SeriesIngestResult r = SeriesIngestFlow(context.data(), context.config(), paths);
+    return {{{"run_id", r.run_id}, {"series", r.series}, {"rows", r.rows}, {"years", r.years}},
             fmt::format("run {}: ingested {} rows of {} series; stored years: {}\n", r.run_id,
-                        r.rows, r.series, fmt::join(r.years, ", ")));
-      return 0;
-    };
+                        r.rows, r.series, fmt::join(r.years, ", "))};
   });
 }
 
 void AddRun(CLI::App& series, Context& context, Action& action) {
-  struct Options {
-    int target_year = 0;
-    bool json = false;
-  };
-  auto options = std::make_shared<Options>();
+  auto target_year = std::make_shared<int>(0);
   auto* command = series.add_subcommand(
       "run",
       "Train on the years before --target-year and forecast it for every stored series, "
       "scoring each where the year's actuals exist");
-  command->add_option("--target-year", options->target_year, "The year to forecast")
-      ->required()
-      ->check(CLI::Range(1900, 2999));
-  command->add_flag("--json", options->json, "Print one JSON document");
-  command->callback([&context, &action, options] {
-    action = [&context, options] {
-      const SeriesRunResult r =
-          SeriesRunFlow(context.data(), context.config(), options->target_year);
-      double total_ms = 0.0;
-      for (const auto& t : r.timings) total_ms += t.milliseconds;
-      nlohmann::json j = {{"run_id", r.run_id},
-                          {"target_year", r.target_year},
-                          {"series", r.series.size()},
-                          {"ok", r.ok},
-                          {"warning", r.warning},
-                          {"failed", r.failed},
-                          {"scored", r.scored},
-                          {"median_mape", Optional(r.median_mape)},
-                          {"aggregate_mape", Optional(r.aggregate_mape)},
-                          {"timings", TimingsJson(r.timings)}};
-      std::string text = fmt::format(
-          "run {}: {} series for {}: {} ok, {} warning, {} failed ({:.0f} ms)\n", r.run_id,
-          r.series.size(), r.target_year, r.ok, r.warning, r.failed, total_ms);
-      if (r.scored > 0) {
-        text += fmt::format("scored {} series: median MAPE {}, MAPE of their sum {}\n", r.scored,
-                            OptionalPct(r.median_mape), OptionalPct(r.aggregate_mape));
-      }
-      std::vector<SeriesResultRow> flagged;
-      for (const auto& row : r.series) {
-        if (row.status != "ok") flagged.push_back(row);
-      }
-      if (!flagged.empty()) text += ResultTable(flagged);
-      Print(options->json, j, text);
-      return 0;
-    };
+  AddYearOption(*command, "--target-year", *target_year, "The year to forecast")->required();
+  SetPrintAction(*command, action, [&context, target_year](bool) -> Output {
+    const SeriesRunResult r = SeriesRunFlow(context.data(), context.config(), *target_year);
+    double total_ms = 0.0;
+    for (const auto& t : r.timings) total_ms += t.milliseconds;
+    nlohmann::json j = {{"run_id", r.run_id},
+                        {"target_year", r.target_year},
+                        {"series", r.series.size()},
+                        {"ok", r.ok},
+                        {"warning", r.warning},
+                        {"failed", r.failed},
+                        {"scored", r.scored},
+                        {"median_mape", Optional(r.median_mape)},
+                        {"aggregate_mape", Optional(r.aggregate_mape)},
+                        {"timings", TimingsJson(r.timings)}};
+    std::string text =
+        fmt::format("run {}: {} series for {}: {} ok, {} warning, {} failed ({:.0f} ms)\n",
+                    r.run_id, r.series.size(), r.target_year, r.ok, r.warning, r.failed, total_ms);
+    if (r.scored > 0) {
+      text += fmt::format("scored {} series: median MAPE {}, MAPE of their sum {}\n", r.scored,
+                          OptionalPct(r.median_mape), OptionalPct(r.aggregate_mape));
+    }
+    std::vector<SeriesResultRow> flagged;
+    for (const auto& row : r.series) {
+      if (row.status != "ok") flagged.push_back(row);
+    }
+    if (!flagged.empty()) text += ResultTable(flagged);
+    return {std::move(j), std::move(text)};
   });
 }
 
@@ -133,15 +119,11 @@ void AddList(CLI::App& series, Context& context, Action& action) {
     std::string status;
     std::string sort = "series";
     int limit = 0;
-    bool json = false;
   };
   auto options = std::make_shared<Options>();
   auto* command =
       series.add_subcommand("list", "The series of a series run: status, training, scores");
-  command->add_option("--run", options->run, "A series run's id (default: the latest)")
-      ->check(CLI::PositiveNumber);
-  command->add_option("--target-year", options->target_year, "The latest series run of this year")
-      ->check(CLI::Range(1900, 2999));
+  AddRunChoice(*command, options->run, options->target_year);
   command->add_option("--series", options->pattern,
                       "Only series whose name matches this pattern (* and ? wildcards)");
   command->add_option("--status", options->status, "Only series of this status")
@@ -151,33 +133,29 @@ void AddList(CLI::App& series, Context& context, Action& action) {
       ->capture_default_str();
   command->add_option("--limit", options->limit, "At most this many series (0: all)")
       ->check(CLI::NonNegativeNumber);
-  command->add_flag("--json", options->json, "Print one JSON document");
-  command->callback([&context, &action, options] {
-    action = [&context, options] {
-      const DataController& data = context.data();
-      SeriesQuery query;
-      query.run_id = ChosenRun(data, options->run, options->target_year);
-      query.status = options->status;
-      std::vector<SeriesResultRow> rows = data.ListSeriesResults(query);
-      if (!options->pattern.empty()) {
-        std::erase_if(rows, [&](const SeriesResultRow& r) {
-          return fnmatch(options->pattern.c_str(), r.series.c_str(), 0) != 0;
-        });
-      }
-      if (options->sort == "mape") {
-        std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-          return a.mape.value_or(-1.0) > b.mape.value_or(-1.0);
-        });
-      }
-      if (options->limit > 0 && rows.size() > static_cast<std::size_t>(options->limit)) {
-        rows.resize(static_cast<std::size_t>(options->limit));
-      }
-      nlohmann::json series = nlohmann::json::array();
-      for (const auto& r : rows) series.push_back(ToJson(r));
-      Print(options->json, {{"run_id", query.run_id}, {"series", series}},
-            fmt::format("series run {}\n{}", query.run_id, ResultTable(rows)));
-      return 0;
-    };
+  SetPrintAction(*command, action, [&context, options](bool) -> Output {
+    const DataController& data = context.data();
+    SeriesQuery query;
+    query.run_id = ChosenRun(data, options->run, options->target_year);
+    query.status = options->status;
+    std::vector<SeriesResultRow> rows = data.ListSeriesResults(query);
+    if (!options->pattern.empty()) {
+      std::erase_if(rows, [&](const SeriesResultRow& r) {
+        return fnmatch(options->pattern.c_str(), r.series.c_str(), 0) != 0;
+      });
+    }
+    if (options->sort == "mape") {
+      std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+        return a.mape.value_or(-1.0) > b.mape.value_or(-1.0);
+      });
+    }
+    if (options->limit > 0 && rows.size() > static_cast<std::size_t>(options->limit)) {
+      rows.resize(static_cast<std::size_t>(options->limit));
+    }
+    nlohmann::json series = nlohmann::json::array();
+    for (const auto& r : rows) series.push_back(ToJson(r));
+    return {{{"run_id", query.run_id}, {"series", series}},
+            fmt::format("series run {}\n{}", query.run_id, ResultTable(rows))};
   });
 }
 
@@ -186,43 +164,35 @@ void AddShow(CLI::App& series, Context& context, Action& action) {
     std::string name;
     int64_t run = 0;
     int target_year = 0;
-    bool json = false;
   };
   auto options = std::make_shared<Options>();
   auto* command = series.add_subcommand("show", "One series' forecast, day by day");
   command->add_option("name", options->name, "The series")->required();
-  command->add_option("--run", options->run, "A series run's id (default: the latest)")
-      ->check(CLI::PositiveNumber);
-  command->add_option("--target-year", options->target_year, "The latest series run of this year")
-      ->check(CLI::Range(1900, 2999));
-  command->add_flag("--json", options->json, "Print one JSON document");
-  command->callback([&context, &action, options] {
-    action = [&context, options] {
-      const DataController& data = context.data();
-      SeriesQuery query;
-      query.run_id = ChosenRun(data, options->run, options->target_year);
-      query.series = options->name;
-      query.with_forecast = true;
-      const std::vector<SeriesResultRow> rows = data.ListSeriesResults(query);
-      if (rows.empty()) {
-        throw UsageError(
-            fmt::format("series run {} has no series '{}' ('loadcast series list' "
-                        "shows its series)",
-                        query.run_id, options->name));
-      }
-      const SeriesResultRow& r = rows.front();
-      std::string text = fmt::format("series {} (run {}): {}{}\n", r.series, r.run_id, r.status,
-                                     r.message.empty() ? "" : ": " + r.message);
-      Table table({"date", "forecast", "lower", "upper"});
-      const auto start = Date::ParseIso(r.forecast_start);
-      for (std::size_t d = 0; start && d < r.forecast.size(); ++d) {
-        table.Add({(*start + static_cast<int>(d)).ToIso(), Num(r.forecast[d], 1),
-                   d < r.lower.size() ? Num(r.lower[d], 1) : "-",
-                   d < r.upper.size() ? Num(r.upper[d], 1) : "-"});
-      }
-      Print(options->json, SeriesResultWithForecastJson(r), text + table.Render());
-      return 0;
-    };
+  AddRunChoice(*command, options->run, options->target_year);
+  SetPrintAction(*command, action, [&context, options](bool) -> Output {
+    const DataController& data = context.data();
+    SeriesQuery query;
+    query.run_id = ChosenRun(data, options->run, options->target_year);
+    query.series = options->name;
+    query.with_forecast = true;
+    const std::vector<SeriesResultRow> rows = data.ListSeriesResults(query);
+    if (rows.empty()) {
+      throw UsageError(
+          fmt::format("series run {} has no series '{}' ('loadcast series list' "
+                      "shows its series)",
+                      query.run_id, options->name));
+    }
+    const SeriesResultRow& r = rows.front();
+    std::string text = fmt::format("series {} (run {}): {}{}\n", r.series, r.run_id, r.status,
+                                   r.message.empty() ? "" : ": " + r.message);
+    Table table({"date", "forecast", "lower", "upper"});
+    const auto start = Date::ParseIso(r.forecast_start);
+    for (std::size_t d = 0; start && d < r.forecast.size(); ++d) {
+      table.Add({(*start + static_cast<int>(d)).ToIso(), Num(r.forecast[d], 1),
+                 d < r.lower.size() ? Num(r.lower[d], 1) : "-",
+                 d < r.upper.size() ? Num(r.upper[d], 1) : "-"});
+    }
+    return {SeriesResultWithForecastJson(r), text + table.Render()};
   });
 }
 

@@ -264,5 +264,39 @@ TEST(JudgeScore, WarnsOfAMapeAboveTheLimitAndOfAForecastWorseThanTheNaive) {
   EXPECT_EQ(findings[1].threshold, year.naive_mape);
 }
 
+TEST(MeanScores, AveragesEachScoreOverTheYearsAndTotalsTheDays) {
+  const MetricRow a{"year", "2019", 365, 2.0, 100.0, 150.0, -10.0, 0.5, 4.0};
+  const MetricRow b{"year", "2020", 31, 4.0, 200.0, 250.0, 30.0, 0.25, 6.0};
+  const std::vector<MetricRow> rows = {a, b};
+  const MetricRow mean = MeanScores<MetricRow>(rows);
+  EXPECT_EQ(mean.scope, "");
+  EXPECT_EQ(mean.period, "");
+  EXPECT_EQ(mean.days, 396);
+  EXPECT_DOUBLE_EQ(mean.mape, 3.0);
+  EXPECT_DOUBLE_EQ(mean.mae, 150.0);
+  EXPECT_DOUBLE_EQ(mean.rmse, 200.0);
+  EXPECT_DOUBLE_EQ(mean.bias, 10.0);
+  EXPECT_DOUBLE_EQ(mean.skill, 0.375);
+  EXPECT_DOUBLE_EQ(mean.naive_mape, 5.0);
+  EXPECT_EQ(MeanScores<MetricRow>({}).days, 0);
+  EXPECT_DOUBLE_EQ(MeanScores<MetricRow>({}).mape, 0.0);
+}
+
+TEST(MeanScores, AveragesTheExtraFieldsItIsGiven) {
+  BacktestRow a;
+  a.days = 10;
+  a.mape = 1.0;
+  a.coverage = 90.0;
+  a.interval_width = 12.0;
+  BacktestRow b = a;
+  b.mape = 3.0;
+  b.coverage = 70.0;
+  const std::vector<BacktestRow> rows = {a, b};
+  const BacktestRow with = MeanScores<BacktestRow>(rows, {&BacktestRow::coverage});
+  EXPECT_DOUBLE_EQ(with.mape, 2.0);
+  EXPECT_DOUBLE_EQ(with.coverage, 80.0);
+  EXPECT_DOUBLE_EQ(with.interval_width, 0.0);  // not asked for: left at its default
+}
+
 }  // namespace
 }  // namespace loadcast
