@@ -50,6 +50,8 @@ class Database {
   const MonitorDataset& monitor() const { return monitor_; }
   SeriesResultsDataset& series_results() { return series_results_; }
   const SeriesResultsDataset& series_results() const { return series_results_; }
+  RevisionsDataset& revisions() { return revisions_; }
+  const RevisionsDataset& revisions() const { return revisions_; }
 
   /// Where the database is, for people.
   std::string location() const;
@@ -70,6 +72,7 @@ class Database {
   AlertsDataset alerts_;
   MonitorDataset monitor_;
   SeriesResultsDataset series_results_;
+  RevisionsDataset revisions_;
 };
 
 /// The embedded default database: a SQLite file, in WAL mode.

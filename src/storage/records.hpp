@@ -6,6 +6,7 @@
 #include "storage/datasets/forecasts.hpp"
 #include "storage/datasets/models.hpp"
 #include "storage/datasets/monitor.hpp"
+#include "storage/datasets/revisions.hpp"
 #include "storage/datasets/runs.hpp"
 #include "storage/datasets/scores.hpp"
 #include "storage/datasets/series_results.hpp"

@@ -42,7 +42,8 @@ Database::Database(std::unique_ptr<sql::Dialect> dialect)
       scores_(*connection_),
       alerts_(*connection_),
       monitor_(*connection_),
-      series_results_(*connection_) {}
+      series_results_(*connection_),
+      revisions_(*connection_) {}
 
 Database::~Database() = default;
 

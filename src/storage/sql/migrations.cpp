@@ -183,6 +183,33 @@ constexpr Migration kMigrations[] = {
     {8, R"sql(
 CREATE INDEX runs_by_target ON runs(target_year, horizon, id);
 )sql"},
+    // The history of each year's actuals (storage/datasets/revisions): one row per stored
+    // revision of a year's object, and the days each revision changed with their old and new
+    // loads.
+    {9, R"sql(
+CREATE TABLE actual_revisions (
+  id {identity},
+  year INTEGER NOT NULL,
+  revision INTEGER NOT NULL,
+  created_at {sorted_text} NOT NULL,
+  run_id {bigint} REFERENCES runs(id),
+  source TEXT NOT NULL,
+  object TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  days INTEGER NOT NULL,
+  days_added INTEGER NOT NULL,
+  days_changed INTEGER NOT NULL,
+  largest_change_percent {real},
+  UNIQUE (year, revision)
+);
+CREATE TABLE actual_changes (
+  revision_id {bigint} NOT NULL REFERENCES actual_revisions(id),
+  date {sorted_text} NOT NULL,
+  old_load {real} NOT NULL,
+  new_load {real} NOT NULL,
+  PRIMARY KEY (revision_id, date)
+);
+)sql"},
 };
 
 /// `sql` with the dialect's words in place of the placeholders.

@@ -8,6 +8,7 @@
 #include "core/errors.hpp"
 #include "storage/local_bucket.hpp"
 #include "storage/database.hpp"
+#include "support/schema.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
@@ -91,7 +92,7 @@ TEST(OpenDatabase, DefaultConfigOpensSqliteUnderTheBaseDir) {
   ASSERT_NE(sqlite, nullptr);
   EXPECT_EQ(db->location(), (dir / "var/loadcast.db").string());
   EXPECT_TRUE(std::filesystem::is_regular_file(dir / "var/loadcast.db"));
-  EXPECT_EQ(sqlite->schema_version(), 8);
+  EXPECT_EQ(sqlite->schema_version(), testing::kLatestSchema);
 }
 
 TEST(OpenDatabase, SqliteUrlWithAnAbsolutePathOpensThatFile) {

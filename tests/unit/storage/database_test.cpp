@@ -23,6 +23,7 @@
 #include "storage/alerts.hpp"
 #include "storage/database.hpp"
 #include "support/postgres_server.hpp"
+#include "support/schema.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
@@ -85,7 +86,7 @@ AlertRecord MakeAlert(std::optional<int64_t> run_id, std::string severity, std::
   return a;
 }
 
-constexpr int kLatestSchema = 8;
+using testing::kLatestSchema;
 
 AlertFilter Limit(int limit) {
   AlertFilter filter;
@@ -231,7 +232,8 @@ TYPED_TEST_SUITE(DatabaseTest, Backends, BackendNames);
 TYPED_TEST(DatabaseTest, OpeningCreatesTheSchema) {
   EXPECT_EQ(this->db_->schema_version(), kLatestSchema);
   for (const char* table : {"runs", "models", "forecasts", "metrics", "checks", "alerts",
-                            "backtests", "model_aliases", "model_decisions", "monitor_windows"}) {
+                            "backtests", "model_aliases", "model_decisions", "monitor_windows",
+                            "actual_revisions", "actual_changes"}) {
     SCOPED_TRACE(table);
     EXPECT_EQ(this->QueryInt(TypeParam::TableCountSql(table)), 1);
   }
@@ -1406,6 +1408,94 @@ TYPED_TEST(DatabaseTest, NotANumberIsStoredAsNullAsSqliteDoes) {
   EXPECT_EQ(alerts[0].value, std::nullopt);
   // Doubles come back bit for bit.
   EXPECT_EQ(alerts[0].threshold, 1.0 / 3.0);
+}
+
+/// A revision of `year`'s actuals, stored by `run`, as an ingest of `source` would record it.
+RevisionRecord Revision(int year, std::optional<int64_t> run, std::string source, int days,
+                        int days_added) {
+  RevisionRecord r;
+  r.year = year;
+  r.run_id = run;
+  r.source = std::move(source);
+  r.object = fmt::format("actuals/{}.csv", year);
+  r.sha256 = fmt::format("{:064}", days);
+  r.days = days;
+  r.days_added = days_added;
+  return r;
+}
+
+TYPED_TEST(DatabaseTest, RevisionsAreNumberedPerYearAndKeepTheDaysTheyChanged) {
+  const int64_t run = this->db_->runs().Begin(MakeRun("ingest"));
+  auto& revisions = this->db_->revisions();
+  EXPECT_FALSE(revisions.Latest(2021));
+
+  const RevisionRecord first = revisions.Add(Revision(2021, run, "2021.csv", 365, 365), {});
+  EXPECT_EQ(first.revision, 1);
+  EXPECT_EQ(first.days_changed, 0);
+  EXPECT_FALSE(first.largest_change_percent);
+  EXPECT_FALSE(first.created_at.empty());
+  revisions.Add(Revision(2020, run, "2020.csv", 366, 366), {});
+
+  const Date d1 = Date::FromYmd(2021, 12, 17);
+  const Date d2 = Date::FromYmd(2021, 6, 16);
+  const RevisionRecord second = revisions.Add(Revision(2021, std::nullopt, "fix.csv", 365, 0),
+                                              {{d1, 800000.0, 960000.0}, {d2, 900000.0, 870000.0}});
+  EXPECT_EQ(second.revision, 2);
+  EXPECT_EQ(second.days_changed, 2);
+  ASSERT_TRUE(second.largest_change_percent);
+  EXPECT_DOUBLE_EQ(*second.largest_change_percent, 20.0);
+
+  const auto latest = revisions.Latest(2021);
+  ASSERT_TRUE(latest);
+  EXPECT_EQ(latest->id, second.id);
+  EXPECT_EQ(latest->source, "fix.csv");
+  EXPECT_FALSE(latest->run_id);
+  EXPECT_EQ(latest->object, "actuals/2021.csv");
+  EXPECT_EQ(latest->days, 365);
+  EXPECT_EQ(latest->days_added, 0);
+  EXPECT_EQ(latest->created_at, second.created_at);
+
+  const auto found = revisions.Find(2021, 1);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->id, first.id);
+  EXPECT_EQ(found->run_id, run);
+  EXPECT_FALSE(revisions.Find(2021, 3));
+  EXPECT_FALSE(revisions.Find(2019, 1));
+
+  // Changes read back by date, with their old and new loads.
+  const auto changes = revisions.Changes(second.id);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].date, d2);
+  EXPECT_DOUBLE_EQ(changes[0].old_load, 900000.0);
+  EXPECT_DOUBLE_EQ(changes[0].new_load, 870000.0);
+  EXPECT_EQ(changes[1].date, d1);
+  EXPECT_TRUE(revisions.Changes(first.id).empty());
+
+  // Newest first, of one year or of all.
+  const auto of_2021 = revisions.List(2021);
+  ASSERT_EQ(of_2021.size(), 2u);
+  EXPECT_EQ(of_2021[0].revision, 2);
+  EXPECT_EQ(of_2021[1].revision, 1);
+  const auto all = revisions.List(std::nullopt);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].id, second.id);
+  EXPECT_EQ(all[1].year, 2020);
+  EXPECT_TRUE(revisions.List(2019).empty());
+}
+
+TYPED_TEST(DatabaseTest, ARevisionIsStoredWholeOrNotAtAll) {
+  auto& revisions = this->db_->revisions();
+  revisions.Add(Revision(2021, std::nullopt, "2021.csv", 365, 365), {});
+  const Date day = Date::FromYmd(2021, 3, 1);
+  // The same day twice breaks the changes' primary key: neither the revision nor any change stays.
+  EXPECT_THROW(revisions.Add(Revision(2021, std::nullopt, "bad.csv", 365, 0),
+                             {{day, 1.0, 2.0}, {day, 1.0, 3.0}}),
+               StorageError);
+  EXPECT_EQ(revisions.List(2021).size(), 1u);
+  EXPECT_EQ(this->QueryInt("SELECT COUNT(*) FROM actual_changes"), 0);
+  // A revision naming a run that does not exist is refused too.
+  EXPECT_THROW(revisions.Add(Revision(2021, 999, "2021.csv", 365, 0), {}), StorageError);
+  EXPECT_EQ(revisions.Latest(2021)->revision, 1);
 }
 
 // PostgreSQL only: URLs, connections and concurrent migrations.

@@ -13,6 +13,7 @@
 
 #include "storage/database.hpp"
 #include "support/postgres_server.hpp"
+#include "support/schema.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
@@ -21,7 +22,7 @@ namespace {
 using testing::ScopedPostgresDatabase;
 using testing::TempDir;
 
-constexpr int kLatestSchema = 8;
+using testing::kLatestSchema;
 
 std::filesystem::path Fixture(const std::string& name) {
   return std::filesystem::path(LOADCAST_SOURCE_DIR) / "tests/fixtures/schema7" / name;
@@ -127,6 +128,15 @@ void ExpectUpgradedAndWorking(Database& db) {
   EXPECT_FALSE(db.alerts().Add(alert).has_value());
   EXPECT_EQ(db.alerts().List(all).size(), alerts.size() + 1);
   EXPECT_EQ(db.alerts().Count(id), 1);
+  // The tables of the later migrations are there and take rows.
+  RevisionRecord revision;
+  revision.year = 2020;
+  revision.run_id = id;
+  revision.source = "2020.csv";
+  revision.object = "actuals/2020.csv";
+  const Date day = Date::FromYmd(2020, 3, 1);
+  EXPECT_EQ(db.revisions().Add(revision, {{day, 1.0, 1.1}}).revision, 1);
+  EXPECT_EQ(db.revisions().Changes(db.revisions().Latest(2020)->id).size(), 1u);
 }
 
 TEST(Schema7Upgrade, ASqliteFileOfTheOldBuildUpgradesInPlaceAndKeepsWorking) {

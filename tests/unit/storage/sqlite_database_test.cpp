@@ -15,6 +15,7 @@
 
 #include "core/errors.hpp"
 #include "storage/alerts.hpp"
+#include "support/schema.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
@@ -56,7 +57,7 @@ RunRecord MakeRun(std::string command, std::optional<int> target_year = std::nul
   return run;
 }
 
-constexpr int kLatestSchema = 8;
+using testing::kLatestSchema;
 
 class SqliteDatabaseTest : public ::testing::Test {
  protected:
@@ -111,13 +112,15 @@ TEST_F(SqliteDatabaseTest, ADatabaseOfAVersionBeforeTheBaselineIsRefusedNamingIt
 
 TEST_F(SqliteDatabaseTest, AVersionSevenDatabaseGetsTheNewMigrationsOnly) {
   const int64_t run = db_.runs().Begin(MakeRun("predict", 2021, "year"));
-  // Back to version 7: what entry 8 added goes.
-  ExecRaw(path_, "DROP INDEX runs_by_target; DELETE FROM schema_migrations WHERE version = 8");
+  // Back to version 7: what entries 8 and 9 added goes.
+  ExecRaw(path_,
+          "DROP INDEX runs_by_target; DROP TABLE actual_changes; DROP TABLE actual_revisions; "
+          "DELETE FROM schema_migrations WHERE version > 7");
   SqliteDatabase upgraded(path_);
   EXPECT_EQ(upgraded.schema_version(), kLatestSchema);
-  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
-                            "name = 'runs_by_target'"),
-            1);
+  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
+                            "('runs_by_target', 'actual_revisions', 'actual_changes')"),
+            3);
   EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM schema_migrations"), kLatestSchema);
   ASSERT_TRUE(upgraded.runs().Find(run).has_value());
 }
