@@ -36,13 +36,13 @@ struct RunDetails {
 };
 
 RunDetails FindRunDetails(const DataController& data, int64_t id) {
-  const auto run = data.FindRun(id);
+  const auto run = data.runs().Find(id);
   if (!run) {
     throw UsageError(fmt::format("runs show: there is no run {} (loadcast runs lists them)", id));
   }
   RunDetails details{*run, std::nullopt, {}};
-  if (run->model_id) details.model = data.FindModel(*run->model_id);
-  for (ModelDecision& d : data.ListDecisions(std::nullopt, kAllDecisions)) {
+  if (run->model_id) details.model = data.models().Find(*run->model_id);
+  for (ModelDecision& d : data.models().ListDecisions(std::nullopt, kAllDecisions)) {
     if (d.run_id == id) details.decisions.push_back(std::move(d));
   }
   return details;
@@ -122,7 +122,7 @@ void AddAlertsCommand(CLI::App& app, Context& context, Action& action) {
   ack->add_flag("--json", *ack_json, "Print one JSON document");
   ack->callback([&context, &action, id, ack_json] {
     action = [&context, id, ack_json] {
-      const auto done = context.data().AcknowledgeAlert(*id);
+      const auto done = context.data().alerts().Acknowledge(*id);
       if (!done) {
         throw UsageError(
             fmt::format("alerts ack: there is no alert {} (loadcast alerts lists them)", *id));
@@ -142,7 +142,7 @@ void AddAlertsCommand(CLI::App& app, Context& context, Action& action) {
       AlertFilter f = *filter;
       f.limit = options->limit;
       if (*unacknowledged) f.acknowledged = false;
-      const auto alerts = context.data().ListAlerts(f);
+      const auto alerts = context.data().alerts().List(f);
       Print(options->json, ToJsonArray(alerts), FormatAlerts(alerts));
       return 0;
     };
@@ -170,7 +170,7 @@ void AddRunsCommand(CLI::App& app, Context& context, Action& action) {
   command->callback([&context, &action, options, show] {
     if (show->parsed()) return;  // "runs show ID" set its own action
     action = [&context, options] {
-      const auto runs = context.data().ListRuns(options->limit);
+      const auto runs = context.data().runs().List(options->limit);
       Print(options->json, RunsWithDurationJson(runs), FormatRuns(runs));
       return 0;
     };
@@ -184,7 +184,7 @@ void AddMetricsCommand(CLI::App& app, Context& context, Action& action) {
   command->add_flag("--json", *json, "Print one JSON document");
   command->callback([&context, &action, json] {
     action = [&context, json] {
-      const auto evaluations = context.data().LatestEvaluations();
+      const auto evaluations = context.data().scores().LatestEvaluations();
       Print(*json, ToJsonArray(evaluations), FormatEvaluations(evaluations));
       return 0;
     };
