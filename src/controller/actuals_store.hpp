@@ -3,21 +3,19 @@
 #pragma once
 
 #include <string>
-#include <vector>
 
+#include "controller/yearly_objects.hpp"
 #include "core/time_series.hpp"
-#include "storage/object_store.hpp"
 
 namespace loadcast {
 
-class ActualsStore {
+/// Years() lists the years with actuals (see YearlyObjects).
+class ActualsStore : public YearlyObjects {
  public:
-  explicit ActualsStore(ObjectStore& bucket) : bucket_(&bucket) {}
+  explicit ActualsStore(ObjectStore& bucket) : YearlyObjects(bucket, "actuals/") {}
 
   /// The key of a year's object: actuals/<year>.csv.
-  static std::string Key(int year);
-  /// Years with an actuals object, ascending.
-  std::vector<int> Years() const;
+  static std::string Key(int year) { return YearlyObjects::Key("actuals/", year); }
   /// The stored actuals of a year; empty series when the year has no object. DataError naming
   /// the object when it is not a valid load file.
   TimeSeries Load(int year) const;
@@ -29,9 +27,6 @@ class ActualsStore {
   void Save(int year, const TimeSeries& series);
   /// Content hash (SHA-256) of a year's stored object; empty when absent.
   std::string Hash(int year) const;
-
- private:
-  ObjectStore* bucket_;
 };
 
 }  // namespace loadcast

@@ -9,19 +9,19 @@
 
 namespace loadcast {
 
-std::string YearObjectKey(std::string_view prefix, int year) {
+std::string YearlyObjects::Key(std::string_view prefix, int year) {
   return fmt::format("{}{}.csv", prefix, year);
 }
 
-std::vector<int> YearsWithObjects(const ObjectStore& bucket, std::string_view prefix,
-                                  const std::string& dataset) {
-  return WithDataset(dataset, [&] {
+std::vector<int> YearlyObjects::Years() const {
+  // The dataset is named as its prefix without the '/'.
+  return WithDataset(std::string(prefix_.substr(0, prefix_.size() - 1)), [&] {
     std::vector<int> years;
-    for (const std::string& key : bucket.List(std::string(prefix))) {
+    for (const std::string& key : bucket_->List(std::string(prefix_))) {
       int year = 0;
       // Only the key the year would be stored under counts: "02019.csv" or "2021.csv.bak" do not.
-      if (std::sscanf(key.c_str() + prefix.size(), "%d.csv", &year) == 1 &&
-          YearObjectKey(prefix, year) == key) {
+      if (std::sscanf(key.c_str() + prefix_.size(), "%d.csv", &year) == 1 &&
+          Key(prefix_, year) == key) {
         years.push_back(year);
       }
     }
@@ -29,5 +29,17 @@ std::vector<int> YearsWithObjects(const ObjectStore& bucket, std::string_view pr
     return years;
   });
 }
+
+std::optional<std::string> YearlyObjects::Get(int year) const {
+  const std::string key = Key(prefix_, year);
+  return WithDataset(key, [&] { return bucket_->Get(key); });
+}
+
+void YearlyObjects::Put(int year, std::string_view bytes) {
+  const std::string key = Key(prefix_, year);
+  WithDataset(key, [&] { bucket_->Put(key, bytes); });
+}
+
+std::string YearlyObjects::Locate(int year) const { return bucket_->Locate(Key(prefix_, year)); }
 
 }  // namespace loadcast

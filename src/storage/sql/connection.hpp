@@ -227,21 +227,22 @@ class Connection {
 StorageError DatasetError(const char* dataset, const char* message);
 
 template <typename F>
-auto DatasetConnection::Write(F&& body) const -> decltype(body()) {
+auto DatasetConnection::Named(F&& call) const -> decltype(call()) {
   try {
-    return connection_->Write(std::forward<F>(body));
+    return call();
   } catch (const StorageError& e) {
     throw DatasetError(name_, e.what());
   }
 }
 
 template <typename F>
+auto DatasetConnection::Write(F&& body) const -> decltype(body()) {
+  return Named([&] { return connection_->Write(std::forward<F>(body)); });
+}
+
+template <typename F>
 auto DatasetConnection::Read(F&& body) const -> decltype(body()) {
-  try {
-    return connection_->Read(std::forward<F>(body));
-  } catch (const StorageError& e) {
-    throw DatasetError(name_, e.what());
-  }
+  return Named([&] { return connection_->Read(std::forward<F>(body)); });
 }
 
 inline int64_t DatasetConnection::Exec(const std::string& sql, Values values) const {

@@ -39,6 +39,10 @@ class DatasetConnection {
   const char* name() const { return name_; }
 
  private:
+  /// Runs `call`, prefixing any StorageError with the dataset's name.
+  template <typename F>
+  auto Named(F&& call) const -> decltype(call());
+
   Connection* connection_;
   const char* name_;
 };

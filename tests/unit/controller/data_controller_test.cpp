@@ -14,6 +14,7 @@
 #include "core/errors.hpp"
 #include "core/hash.hpp"
 #include "core/load_csv.hpp"
+#include "core/series_csv.hpp"
 #include "storage/alerts.hpp"
 #include "storage/backends.hpp"
 #include "support/temp_dir.hpp"
@@ -234,6 +235,38 @@ TEST_F(DataControllerTest, LoadActualsOfASubrangeLeavesOtherYearsOut) {
   const TimeSeries part = data_.actuals().LoadRange(2020, 2020);
   EXPECT_EQ(part.start(), Date::FromYmd(2020, 1, 1));
   EXPECT_EQ(part.size(), 366u);
+}
+
+TEST_F(DataControllerTest, SeriesYearsListsStoredYearsAscendingAndNothingElse) {
+  EXPECT_TRUE(data_.series().Years().empty());
+  data_.series().Save(2021, {"a"}, {YearSeries(2021)});
+  data_.series().Save(2019, {"a"}, {YearSeries(2019)});
+  std::ofstream(Bucket() / "series/02020.csv") << "x";
+  std::ofstream(Bucket() / "series/2020.csv.bak") << "x";
+  EXPECT_EQ(data_.series().Years(), (std::vector<int>{2019, 2021}));
+}
+
+TEST_F(DataControllerTest, SeriesSaveThenLoadRoundTripsAndAMissingYearIsEmpty) {
+  data_.series().Save(2021, {"b", "a"}, {YearSeries(2021, 500.0), YearSeries(2021, 900.0)});
+  EXPECT_EQ(Slurp(Bucket() / "series/2021.csv"),
+            FormatSeriesCsv({"b", "a"}, {YearSeries(2021, 500.0), YearSeries(2021, 900.0)}));
+  const SeriesTable table = data_.series().Load(2021, SeriesCsvRules{});
+  ASSERT_EQ(table.names, (std::vector<std::string>{"a", "b"}));
+  EXPECT_DOUBLE_EQ(table.loads[0].at(Date::FromYmd(2021, 1, 1)), 900.0);
+  EXPECT_TRUE(data_.series().Load(2020, SeriesCsvRules{}).names.empty());
+}
+
+TEST_F(DataControllerTest, ACorruptSeriesObjectIsADataErrorNamingTheObject) {
+  std::filesystem::create_directories(Bucket() / "series");
+  std::ofstream(Bucket() / "series/2021.csv") << "not,a,series,file\n";
+  try {
+    data_.series().Load(2021, SeriesCsvRules{});
+    FAIL() << "expected DataError";
+  } catch (const DataError& e) {
+    const std::string message = e.what();
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "stored object is not valid", message);
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, (Bucket() / "series/2021.csv").string(), message);
+  }
 }
 
 TEST_F(DataControllerTest, RegisterModelStoresTheArtifactUnderItsContentHash) {

@@ -22,6 +22,7 @@
 #include "core/url.hpp"
 #include "storage/alerts.hpp"
 #include "storage/database.hpp"
+#include "support/expect.hpp"
 #include "support/postgres_server.hpp"
 #include "support/temp_dir.hpp"
 
@@ -29,6 +30,7 @@ namespace loadcast {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::ErrorOf;
 using testing::ScopedPostgresDatabase;
 using testing::TempDir;
 
@@ -378,6 +380,35 @@ TYPED_TEST(DatabaseTest, BeginRunKeepsTheConfigHashAndFindRunReadsTheProvenance)
   EXPECT_EQ(this->db_->runs().List(1).at(0).config_hash, record.config_hash);
   EXPECT_EQ(this->db_->runs().List(1).at(0).model_id, model);
   EXPECT_EQ(this->db_->runs().Find(run + 1), std::nullopt);
+}
+
+TYPED_TEST(DatabaseTest, EveryDatasetNamesItselfInItsErrors) {
+  constexpr int64_t kNoRun = 424242;
+  auto& db = *this->db_;
+  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.runs().SetModel(kNoRun, 1); })
+                  .starts_with("dataset 'runs': no run 424242"));
+  ModelDecision decision;
+  decision.candidate_id = kNoRun;
+  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.models().RecordDecision(decision, {}); })
+                  .starts_with("dataset 'models': candidate model 424242 does not exist"));
+  const auto rows = Rows({"2021-01-01"}, 1.0);
+  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.forecasts().Publish(kNoRun, kNoRun, rows); })
+                  .starts_with("dataset 'forecasts': "));
+  BacktestRow backtest;
+  backtest.target_year = 2021;
+  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.scores().SaveBacktest(kNoRun, {backtest}); })
+                  .starts_with("dataset 'scores': "));
+  AlertRecord alert;
+  alert.run_id = kNoRun;
+  alert.code = "x";
+  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.alerts().Add(alert); }).starts_with("dataset 'alerts': "));
+  MonitorWindowRow window;
+  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.monitor().Save(kNoRun, "2021-03-01", {window}); })
+                  .starts_with("dataset 'monitor': "));
+  SeriesResultRow series;
+  series.series = "a";
+  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.series_results().Save(kNoRun, {series}); })
+                  .starts_with("dataset 'series_results': "));
 }
 
 TYPED_TEST(DatabaseTest, SetRunModelAndInputsRequireAnExistingRunAndModel) {
