@@ -26,7 +26,7 @@ API = re.compile(
     r"\bsqlite3_(exec|prepare\w*)\s*\(|\bexec_params\s*\(|\btxn\.exec\s*\(|PQexec|\bsoci::"
     r"|\bsqlite_api::")
 SQL_WORD = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|WHERE|VALUES|FROM)\b")
-DIALECT_WORD = re.compile(r"(db_->|connection\.)dialect\(\)\.write_order\(\)")
+DIALECT_WORD = re.compile(r"(db_\.|db_->|connection\.)dialect\(\)\.write_order\(\)")
 
 
 def in_sql_layer(path):

@@ -106,7 +106,7 @@ std::vector<ScoreFinding> JudgeScore(const MetricRow& year, int target_year, Hor
 std::optional<Evaluation> Evaluate(const DataController& data, int target_year, Horizon horizon,
                                    int64_t run_id) {
   const std::string horizon_name(HorizonName(horizon));
-  const auto published = data.CurrentForecast(target_year, horizon, run_id);
+  const auto published = data.forecasts().Current(target_year, horizon, run_id);
   if (!published) {
     throw UsageError(
         fmt::format("no {} forecast of {} is published: run 'loadcast predict "
@@ -116,7 +116,7 @@ std::optional<Evaluation> Evaluate(const DataController& data, int target_year, 
   const Date year_start = Date::FromYmd(target_year, 1, 1);
   const Date year_end = Date::FromYmd(target_year + 1, 1, 1);
   // The benchmark needs the actuals of up to two years back (Dec 31 of a year-ahead forecast).
-  const TimeSeries actuals = data.LoadActuals(target_year - 2, target_year);
+  const TimeSeries actuals = data.actuals().LoadRange(target_year - 2, target_year);
   std::vector<double> forecast(static_cast<std::size_t>(year_end - year_start), kMissing);
   for (const ForecastRow& row : published->rows) {
     const auto date = Date::ParseIso(row.date);

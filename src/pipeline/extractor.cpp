@@ -35,10 +35,10 @@ std::vector<Finding> IngestPlan::findings() const {
 IngestPlan Extractor::Plan(const std::vector<std::filesystem::path>& files) const {
   IngestPlan plan;
   // The stored actuals: the day before each file's first row, and the monthly envelope.
-  const std::vector<int> stored_years = data_.ActualYears();
-  const TimeSeries stored = stored_years.empty()
-                                ? TimeSeries()
-                                : data_.LoadActuals(stored_years.front(), stored_years.back());
+  const std::vector<int> stored_years = data_.actuals().Years();
+  const TimeSeries stored =
+      stored_years.empty() ? TimeSeries()
+                           : data_.actuals().LoadRange(stored_years.front(), stored_years.back());
   std::vector<LoadTable> tables;
   for (const auto& path : files) {
     CheckedFile file;
@@ -61,7 +61,7 @@ IngestPlan Extractor::Plan(const std::vector<std::filesystem::path>& files) cons
     for (const LoadRow& row : tables[f].rows) {
       const int year = row.date.year();
       auto [it, inserted] = updated.try_emplace(year);
-      if (inserted) it->second = data_.LoadActualYear(year);
+      if (inserted) it->second = data_.actuals().Load(year);
       it->second.set(row.date, row.load);
       origin[row.date] = {f, row.line};
     }
@@ -76,7 +76,7 @@ IngestPlan Extractor::Plan(const std::vector<std::filesystem::path>& files) cons
   TimeSeries all;
   for (int year : years) {
     const auto it = updated.find(year);
-    const TimeSeries part = it != updated.end() ? it->second : data_.LoadActualYear(year);
+    const TimeSeries part = it != updated.end() ? it->second : data_.actuals().Load(year);
     for (std::size_t i = 0; i < part.size(); ++i) {
       if (!std::isnan(part.values()[i])) all.set(part.date_at(i), part.values()[i]);
     }
@@ -118,8 +118,8 @@ IngestReport Extractor::Store(const IngestPlan& plan) {
   for (const CheckedFile& file : plan.files) report.files.push_back(file.source);
   report.rows = plan.rows;
   for (const auto& [year, series] : plan.years) {
-    if (data_.ActualYearChanged(year, series)) {
-      data_.SaveActualYear(year, series);
+    if (data_.actuals().Changed(year, series)) {
+      data_.actuals().Save(year, series);
       report.years_stored.push_back(year);
       spdlog::info("stored actuals of {} ({} days)", year, series.count_known());
       CrashPoint("ingest:year-stored");
@@ -137,7 +137,7 @@ IngestReport Extractor::Ingest(const std::vector<std::filesystem::path>& files) 
 }
 
 ExtractedData Extractor::Extract(int target_year, int training_years, int extra_years) const {
-  const std::vector<int> stored = data_.ActualYears();
+  const std::vector<int> stored = data_.actuals().Years();
   ExtractedData out;
   out.target_year = target_year;
   out.first_year = target_year - training_years;
@@ -146,9 +146,9 @@ ExtractedData Extractor::Extract(int target_year, int training_years, int extra_
     out.first_year = std::max(out.first_year, stored.front());
     load_from = std::max(load_from, stored.front());
   }
-  out.actuals = data_.LoadActuals(load_from, target_year);
+  out.actuals = data_.actuals().LoadRange(load_from, target_year);
   for (int year = load_from; year <= target_year; ++year) {
-    const std::string hash = data_.ActualYearHash(year);
+    const std::string hash = data_.actuals().Hash(year);
     if (!hash.empty()) out.object_hashes[year] = hash;
   }
   const Date cutoff = Date::FromYmd(target_year, 1, 1);

@@ -67,8 +67,8 @@ class Steps {
     });
     objects_ = extracted.object_hashes;
     std::map<std::string, std::string> inputs;
-    for (const auto& [year, hash] : objects_) inputs[DataController::ActualsKey(year)] = hash;
-    run_.data().SetRunInputs(run_.id(), inputs);
+    for (const auto& [year, hash] : objects_) inputs[ActualsStore::Key(year)] = hash;
+    run_.data().runs().SetInputs(run_.id(), inputs);
     data_subject_ = ActualsSubject(extracted);
     run_.SetSubject(data_subject_);
     run_.Step("validate", [&] {
@@ -94,7 +94,7 @@ class Steps {
     result_.trained = trained.registration.model;
     result_.trained_new = trained.registration.created;
     result_.model = result_.trained;
-    run_.data().SetRunModel(run_.id(), result_.trained->id);
+    run_.data().runs().SetModel(run_.id(), result_.trained->id);
     result_.gate = run_.Step("gate", [&] {
       return RunPromotionGate(run_.data(), config, run_.id(), result_.target_year, result_.horizon,
                               {*result_.trained, trained.validation});
@@ -107,7 +107,7 @@ class Steps {
     Prediction prediction =
         run_.Step("predict", [&] { return Predict(run_.data(), enriched, model_id); });
     result_.model = prediction.model;
-    run_.data().SetRunModel(run_.id(), prediction.model.id);
+    run_.data().runs().SetModel(run_.id(), prediction.model.id);
     result_.unchanged_since = SamePublished(prediction);
     result_.actuals = enriched.targets.load;
     result_.checks = run_.Step("check", [&] {
@@ -116,7 +116,8 @@ class Steps {
       for (const CheckOutcome& o : outcomes) checks.push_back(o.row);
       // The checks of a forecast already published are on record with the run that published
       // it, unless they fail now (the limits changed).
-      if (!result_.unchanged_since || AnyFailed(checks)) run_.data().SaveChecks(run_.id(), checks);
+      if (!result_.unchanged_since || AnyFailed(checks))
+        run_.data().scores().SaveChecks(run_.id(), checks);
       for (const CheckOutcome& o : outcomes) {
         if (o.row.status == "pass") continue;
         AlertRecord alert = CheckAlert(o);
@@ -143,7 +144,7 @@ class Steps {
         spdlog::info("the forecast equals the one run {} published: nothing to publish",
                      *result_.unchanged_since);
       } else {
-        run_.data().PublishForecast(run_.id(), prediction.model.id, ForecastRows(prediction));
+        run_.data().forecasts().Publish(run_.id(), prediction.model.id, ForecastRows(prediction));
       }
       if (out) {
         run_.data().WriteExport(*out, FormatForecastCsv(prediction.forecast, result_.actuals));
@@ -164,7 +165,7 @@ class Steps {
       } else {
         std::vector<MetricRow> rows = {evaluation->year};
         rows.insert(rows.end(), evaluation->months.begin(), evaluation->months.end());
-        run_.data().SaveMetrics(run_.id(), rows);
+        run_.data().scores().SaveMetrics(run_.id(), rows);
       }
       const MetricRow& y = evaluation->year;
       // An evaluation is about one published forecast and the actuals scored so far: the same
@@ -198,7 +199,7 @@ class Steps {
 
   /// The run that published this very forecast (same model, same rows) as the current one.
   std::optional<int64_t> SamePublished(const Prediction& prediction) const {
-    const auto current = run_.data().CurrentForecast(result_.target_year, result_.horizon, 0);
+    const auto current = run_.data().forecasts().Current(result_.target_year, result_.horizon, 0);
     if (!current || current->model_id != prediction.model.id) return std::nullopt;
     const std::vector<ForecastRow> rows = ForecastRows(prediction);
     if (rows.size() != current->rows.size()) return std::nullopt;
@@ -215,7 +216,7 @@ class Steps {
 
   /// True when the latest evaluation of the target holds these very scores.
   bool SameScores(const MetricRow& year) const {
-    for (const EvaluationSummary& e : run_.data().LatestEvaluations()) {
+    for (const EvaluationSummary& e : run_.data().scores().LatestEvaluations()) {
       if (e.target_year != result_.target_year || e.horizon != HorizonName(result_.horizon)) {
         continue;
       }
@@ -259,7 +260,7 @@ FlowResult ExecuteFlow(DataController& data, const Config& config, const std::st
     body(steps);
     result.timings = run.timings();
   });
-  result.alerts = data.CountAlerts(result.run_id);
+  result.alerts = data.alerts().Count(result.run_id);
   return result;
 }
 
@@ -342,7 +343,7 @@ BacktestResult BacktestFlow(DataController& data, const Config& config, int from
       result.years.push_back(std::move(row));
     }
     // All years at once, after all were scored: a failed backtest leaves no partial rows.
-    run.Step("save", [&] { run.data().SaveBacktest(run.id(), result.years); });
+    run.Step("save", [&] { run.data().scores().SaveBacktest(run.id(), result.years); });
     result.timings = run.timings();
   });
   result.mean = MeanBacktest(result.years);

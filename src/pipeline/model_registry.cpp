@@ -28,7 +28,7 @@ std::optional<int64_t> ParseId(const std::string& s) {
 }
 
 std::vector<ModelDecision> OldestFirst(const DataController& data, Horizon horizon) {
-  std::vector<ModelDecision> decisions = data.ListDecisions(horizon, kAllDecisions);
+  std::vector<ModelDecision> decisions = data.models().ListDecisions(horizon, kAllDecisions);
   std::reverse(decisions.begin(), decisions.end());
   return decisions;
 }
@@ -37,10 +37,10 @@ std::vector<ModelDecision> OldestFirst(const DataController& data, Horizon horiz
 
 ModelRecord ResolveModel(const DataController& data, const std::string& ref) {
   if (const auto id = ParseId(ref)) {
-    if (auto model = data.FindModel(*id)) return *model;
+    if (auto model = data.models().Find(*id)) return *model;
   }
   if (ref.size() >= kMinVersionPrefix && IsHex(ref)) {
-    const auto matches = data.FindModelsByVersion(ref);
+    const auto matches = data.models().FindByVersion(ref);
     if (matches.size() == 1) return matches.front();
     if (matches.size() > 1) {
       throw UsageError(fmt::format("version prefix '{}' matches {} models: give more digits", ref,
@@ -68,11 +68,11 @@ RegistryChange PromoteFlow(DataController& data, const Config& config, const std
                            const std::string& reason) {
   const ModelRecord model = ResolveModel(data, ref);
   const Horizon horizon = ParseHorizon(model.horizon);
-  const auto champion = data.FindAliased(horizon, "champion");
+  const auto champion = data.models().FindAliased(horizon, "champion");
   if (champion && champion->id == model.id) {
     throw UsageError(fmt::format("model {} is the {} champion already", model.id, model.horizon));
   }
-  const auto challenger = data.FindAliased(horizon, "challenger");
+  const auto challenger = data.models().FindAliased(horizon, "challenger");
   RegistryChange change;
   ModelDecision& d = change.decision;
   d.horizon = model.horizon;
@@ -87,7 +87,7 @@ RegistryChange PromoteFlow(DataController& data, const Config& config, const std
   aliases.clear_challenger = challenger && challenger->id == model.id;
   ExecuteRun(data, config, "promote", model.target_year, horizon, [&](Run& run) {
     change.run_id = d.run_id.emplace(run.id());
-    run.Step("promote", [&] { d.id = data.RecordDecision(d, aliases); });
+    run.Step("promote", [&] { d.id = data.models().RecordDecision(d, aliases); });
   });
   change.champion = model;
   spdlog::info("model {} promoted to {} champion by hand", model.id, model.horizon);
@@ -100,7 +100,7 @@ RegistryChange RollbackFlow(DataController& data, const Config& config, Horizon 
     throw UsageError(
         "rollback needs --reason: the decision records why the champion was rolled back");
   }
-  const auto champion = data.FindAliased(horizon, "champion");
+  const auto champion = data.models().FindAliased(horizon, "champion");
   if (!champion) throw UsageError(fmt::format("no {} champion to roll back", HorizonName(horizon)));
   const std::vector<int64_t> lineage = ChampionLineage(OldestFirst(data, horizon));
   if (lineage.size() < 2 || lineage.back() != champion->id) {
@@ -109,7 +109,7 @@ RegistryChange RollbackFlow(DataController& data, const Config& config, Horizon 
                     HorizonName(horizon), champion->id));
   }
   const int64_t previous = lineage[lineage.size() - 2];
-  const auto restored = data.FindModel(previous);
+  const auto restored = data.models().Find(previous);
   if (!restored) {
     throw StorageError(fmt::format("model {}, the earlier champion, is not registered", previous));
   }
@@ -125,11 +125,11 @@ RegistryChange RollbackFlow(DataController& data, const Config& config, Horizon 
   AliasChange aliases;
   aliases.champion = previous;
   // A model is champion or challenger, not both.
-  const auto challenger = data.FindAliased(horizon, "challenger");
+  const auto challenger = data.models().FindAliased(horizon, "challenger");
   aliases.clear_challenger = challenger && challenger->id == previous;
   ExecuteRun(data, config, "rollback", restored->target_year, horizon, [&](Run& run) {
     change.run_id = d.run_id.emplace(run.id());
-    run.Step("rollback", [&] { d.id = data.RecordDecision(d, aliases); });
+    run.Step("rollback", [&] { d.id = data.models().RecordDecision(d, aliases); });
   });
   change.champion = *restored;
   spdlog::info("{} champion rolled back from model {} to model {}: {}", HorizonName(horizon),

@@ -172,7 +172,7 @@ MonitorResult MonitorFlow(DataController& data, const Config& config, int target
         if (horizon && *horizon != h) continue;
         PerformanceReport report;
         report.horizon = h;
-        const auto published = run.data().CurrentForecast(target_year, h, 0);
+        const auto published = run.data().forecasts().Current(target_year, h, 0);
         report.published = published.has_value();
         if (published) {
           const BacktestResiduals backtest = BacktestYearsBefore(
@@ -232,7 +232,7 @@ MonitorResult MonitorFlow(DataController& data, const Config& config, int target
       }
     });
     run.Step("save", [&] {
-      run.data().SaveMonitorWindows(run.id(), as_of->ToIso(), MonitorWindowRows(result));
+      run.data().monitor().Save(run.id(), as_of->ToIso(), MonitorWindowRows(result));
     });
     result.timings = run.timings();
   });

@@ -15,7 +15,7 @@ StoredModel ChooseModel(const DataController& data, const EnrichedData& enriched
   const int year = enriched.target_year;
   std::optional<StoredModel> stored;
   if (model_id) {
-    stored = data.LoadModel(*model_id);
+    stored = data.models().Load(*model_id);
     if (!stored) {
       throw UsageError(fmt::format(
           "no model has id {}: 'loadcast models list' shows the registered ones", *model_id));
@@ -25,7 +25,7 @@ StoredModel ChooseModel(const DataController& data, const EnrichedData& enriched
                                    *model_id, stored->record.horizon, horizon));
     }
   } else {
-    stored = data.LoadAliasedModel(enriched.horizon, "champion");
+    stored = data.models().LoadAliased(enriched.horizon, "champion");
     if (!stored) {
       throw UsageError(fmt::format(
           "no {} model is registered: run 'loadcast train --target-year {} --horizon {}' first",

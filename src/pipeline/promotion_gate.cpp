@@ -49,7 +49,7 @@ std::string Label(const ModelRecord& m) {
 std::map<int, std::string> StoredObjects(const DataController& data, int first, int last) {
   std::map<int, std::string> objects;
   for (int year = first; year <= last; ++year) {
-    if (std::string hash = data.ActualYearHash(year); !hash.empty()) objects[year] = hash;
+    if (std::string hash = data.actuals().Hash(year); !hash.empty()) objects[year] = hash;
   }
   return objects;
 }
@@ -66,7 +66,7 @@ GateChampion ScoreChampion(const DataController& data, const StoredModel& champi
       recorded && recorded->year_list() == years && !recorded->data_hash.empty()) {
     const auto objects = StoredObjects(data, recorded->first_input_year, recorded->last_input_year);
     std::map<std::string, std::string> keyed;
-    for (const auto& [year, hash] : objects) keyed[DataController::ActualsKey(year)] = hash;
+    for (const auto& [year, hash] : objects) keyed[ActualsStore::Key(year)] = hash;
     if (InputsHash(keyed) == recorded->data_hash) {
       out.scores = *recorded;
       out.scores_source = "as recorded";
@@ -76,7 +76,7 @@ GateChampion ScoreChampion(const DataController& data, const StoredModel& champi
   const ModelSpec params = ArtifactParams(champion.artifact);
   const int first = years.front() - std::max(params.common.training_years, 2);
   const int last = target_year - 1;
-  const TimeSeries history = data.LoadActuals(first, last);
+  const TimeSeries history = data.actuals().LoadRange(first, last);
   const auto folds =
       BacktestFolds(history, params, horizon, target_year, target_year - years.front());
   ValidationScores rescored =
@@ -120,7 +120,7 @@ ValidationScores ScoreFolds(const std::vector<BacktestFold>& folds, int from_yea
     out.first_input_year = inputs.begin()->first;
     out.last_input_year = inputs.rbegin()->first;
     std::map<std::string, std::string> keyed;
-    for (const auto& [year, hash] : inputs) keyed[DataController::ActualsKey(year)] = hash;
+    for (const auto& [year, hash] : inputs) keyed[ActualsStore::Key(year)] = hash;
     out.data_hash = InputsHash(keyed);
   }
   return out;
@@ -252,7 +252,7 @@ GateVerdict DecidePromotion(const GateCandidate& candidate,
 GateResult RunPromotionGate(DataController& data, const Config& config, int64_t run_id,
                             int target_year, Horizon horizon, const GateCandidate& candidate) {
   GateResult result;
-  const auto champion = data.LoadAliasedModel(horizon, std::string(kChampion));
+  const auto champion = data.models().LoadAliased(horizon, std::string(kChampion));
   if (champion && champion->record.id == candidate.model.id) {
     result.summary = fmt::format("{} is the champion already", Label(candidate.model));
     spdlog::info("promotion gate: {}", result.summary);
@@ -265,7 +265,7 @@ GateResult RunPromotionGate(DataController& data, const Config& config, int64_t 
   GateVerdict verdict = DecidePromotion(candidate, scored, config.registry, horizon, target_year);
   verdict.decision.run_id = run_id;
   // A re-run on the same data meets the same candidate and champion: the verdict is on record.
-  const auto latest = data.ListDecisions(horizon, 1);
+  const auto latest = data.models().ListDecisions(horizon, 1);
   if (!latest.empty() && latest.front().action == "gate" &&
       latest.front().candidate_id == verdict.decision.candidate_id &&
       latest.front().champion_id == verdict.decision.champion_id &&
@@ -276,7 +276,7 @@ GateResult RunPromotionGate(DataController& data, const Config& config, int64_t 
     spdlog::info("promotion gate: {}", result.summary);
     return result;
   }
-  verdict.decision.id = data.RecordDecision(verdict.decision, verdict.change);
+  verdict.decision.id = data.models().RecordDecision(verdict.decision, verdict.change);
   result.decision = verdict.decision;
   result.recorded = true;
   result.summary =

@@ -42,7 +42,7 @@ Run::Run(DataController& data, const Config& config, std::string command,
   // Every model parameter, defaults included, so that the record shows what the run used.
   record.config = DumpConfig(ResolveModels(config));
   record.config_hash = Sha256Hex(record.config).substr(0, 16);
-  id_ = data_.BeginRun(record);
+  id_ = data_.runs().Begin(record);
   spdlog::info("run {}: {} started", id_, record.command);
 }
 
@@ -60,7 +60,7 @@ void Run::Alert(const std::string& severity, const std::string& source, const st
 
 std::optional<int64_t> Run::Raise(AlertRecord alert) {
   alert.run_id = id_;
-  const auto id = data_.AddAlert(alert);
+  const auto id = data_.alerts().Add(alert);
   if (id) {
     spdlog::warn("run {}: alert {} [{}] {}: {}", id_, *id, alert.severity, alert.code,
                  alert.message);
@@ -114,7 +114,7 @@ void Run::ClaimTarget(Horizon horizon) {
       "it held the lock of {} {}; what it had not committed was discarded, and run {} took the "
       "target over",
       *target_year_, horizon_, id_);
-  for (const int64_t abandoned : data_.ClaimTarget(*target_year_, horizon, id_, message)) {
+  for (const int64_t abandoned : data_.runs().Claim(*target_year_, horizon, id_, message)) {
     AlertRecord alert;
     alert.severity = "warning";
     alert.source = "pipeline";
@@ -148,7 +148,7 @@ std::unique_ptr<TargetLock> Run::WaitForTarget(Horizon horizon) {
 }
 
 void Run::Succeed(const std::string& message) {
-  data_.FinishRun(id_, "succeeded", message);
+  data_.runs().Finish(id_, "succeeded", message);
   spdlog::info("run {}: succeeded", id_);
 }
 
@@ -157,7 +157,7 @@ void Run::Fail(const Error& error) noexcept {
   const bool rejected = code == ExitCode::kDataRejected || code == ExitCode::kForecastRejected;
   try {
     Raise(FailureAlert(AlertCode(code), error.what(), rejected));
-    data_.FinishRun(id_, rejected ? "rejected" : "failed", error.what());
+    data_.runs().Finish(id_, rejected ? "rejected" : "failed", error.what());
   } catch (const std::exception& e) {
     spdlog::error("run {}: could not record the failure: {}", id_, e.what());
   }
@@ -166,7 +166,7 @@ void Run::Fail(const Error& error) noexcept {
 void Run::Fail(const std::exception& error) noexcept {
   try {
     Raise(FailureAlert("internal_error", error.what(), /*rejected=*/false));
-    data_.FinishRun(id_, "failed", error.what());
+    data_.runs().Finish(id_, "failed", error.what());
   } catch (const std::exception& e) {
     spdlog::error("run {}: could not record the failure: {}", id_, e.what());
   }

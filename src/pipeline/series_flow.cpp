@@ -65,13 +65,13 @@ Panel Extract(DataController& data, const Config& config, int first, int last) {
   std::unordered_map<std::string, std::size_t> index;
   const SeriesCsvRules rules{config.max_daily_jump};
   std::vector<int> years;
-  for (const int year : data.SeriesYears()) {
+  for (const int year : data.series().Years()) {
     if (year >= first && year <= last) years.push_back(year);
   }
   // The years' objects are read and parsed side by side, then joined in year order.
   std::vector<SeriesTable> tables(years.size());
   ParallelFor(years.size(),
-              [&](std::size_t y) { tables[y] = data.LoadSeriesYear(years[y], rules); });
+              [&](std::size_t y) { tables[y] = data.series().Load(years[y], rules); });
   for (std::size_t y = 0; y < years.size(); ++y) {
     SeriesTable& table = tables[y];
     panel.object_hashes[years[y]] = fmt::format("{} series", table.size());
@@ -195,7 +195,7 @@ SeriesIngestResult SeriesIngestFlow(DataController& data, const Config& config,
                                            {"run_id", run.id()},
                                            {"problems", parsed.problems},
                                            {"message", e.what()}};
-            const std::string key = run.data().QuarantineFile(name, bytes, reason.dump(2));
+            const std::string key = run.data().quarantine().Keep(name, bytes, reason.dump(2));
             rejection += fmt::format("{}{}\n{} kept as {}", rejection.empty() ? "" : "\n", e.what(),
                                      file.string(), run.data().BucketLocation(key));
           }
@@ -224,7 +224,7 @@ SeriesIngestResult SeriesIngestFlow(DataController& data, const Config& config,
       }
       result.series = names.size();
       for (auto& [year, parts] : by_year) {
-        SeriesTable stored = run.data().LoadSeriesYear(year, rules);
+        SeriesTable stored = run.data().series().Load(year, rules);
         std::unordered_map<std::string, std::size_t> index;
         for (std::size_t i = 0; i < stored.size(); ++i) index.emplace(stored.names[i], i);
         for (auto& [name, part] : parts) {
@@ -244,7 +244,7 @@ SeriesIngestResult SeriesIngestFlow(DataController& data, const Config& config,
                 *name, year, merged.start().ToIso(), (merged.end() - 1).ToIso()));
           }
         }
-        run.data().SaveSeriesYear(year, stored.names, stored.loads);
+        run.data().series().Save(year, stored.names, stored.loads);
         result.years.push_back(year);
       }
     });
@@ -490,7 +490,7 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
         run.Raise(std::move(alert));
       }
       for (SeriesResultRow& row : result.series) row.run_id = run.id();
-      run.data().SaveSeriesResults(run.id(), result.series);
+      run.data().series_results().Save(run.id(), result.series);
     });
     result.timings = run.timings();
   });

@@ -46,7 +46,7 @@ TrainedModel Train(DataController& data, int64_t run_id, const EnrichedData& enr
   std::map<std::string, std::string> inputs;
   for (const auto& [year, hash] : context.objects) {
     if (year >= target) continue;  // the target year's actuals are not the model's input
-    inputs[DataController::ActualsKey(year)] = hash;
+    inputs[ActualsStore::Key(year)] = hash;
     if (year >= validation_from - std::max(params.common.training_years, 2)) {
       validation_inputs[year] = hash;
     }
@@ -69,7 +69,7 @@ TrainedModel Train(DataController& data, int64_t run_id, const EnrichedData& enr
   record.config_hash = context.config_hash;
   record.data_hash = InputsHash(inputs);
   record.code_version = info.code_version;
-  trained.registration = data.RegisterModel(record, SaveArtifact(*model, params, info, extras));
+  trained.registration = data.models().Register(record, SaveArtifact(*model, params, info, extras));
   const ModelRecord& m = trained.registration.model;
   spdlog::info("{} {} model {} (v{}, version {}) for {} {}; validation MAPE {:.3f}% on {}",
                trained.registration.created ? "registered" : "already registered:", m.kind, m.id,

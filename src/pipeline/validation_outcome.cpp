@@ -52,7 +52,7 @@ void QuarantineAndReject(Run& run, const IngestPlan& plan) {
   for (const CheckedFile& file : plan.files) {
     if (!file.rejected()) continue;
     const std::string key =
-        run.data().QuarantineFile(file.name, file.bytes, QuarantineReason(file, run.id()));
+        run.data().quarantine().Keep(file.name, file.bytes, QuarantineReason(file, run.id()));
     kept += fmt::format("\n{}: quarantined as {}", file.source, run.data().BucketLocation(key));
   }
   std::string message = RejectionMessage(plan.findings());

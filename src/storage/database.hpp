@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "core/config.hpp"
 #include "storage/records.hpp"
 
 namespace loadcast {
@@ -33,22 +34,25 @@ class Database {
   /// Waits until no other process holds the lock of `target_year` and `horizon`, then holds it
   /// until the returned lock is destroyed. Runs for other targets are not held up. Throws
   /// LockTimeout when the lock is still held after `timeout`.
-  std::unique_ptr<TargetLock> LockTarget(int target_year, const std::string& horizon,
+  std::unique_ptr<TargetLock> LockTarget(int target_year, Horizon horizon,
                                          std::chrono::milliseconds timeout);
 
+  // The datasets (storage/datasets/), to read and write. Every StorageError they throw names
+  // the dataset: "dataset 'runs': ...".
   RunsDataset& runs() { return runs_; }
-  const RunsDataset& runs() const { return runs_; }
   ModelsDataset& models() { return models_; }
-  const ModelsDataset& models() const { return models_; }
   ForecastsDataset& forecasts() { return forecasts_; }
-  const ForecastsDataset& forecasts() const { return forecasts_; }
   ScoresDataset& scores() { return scores_; }
-  const ScoresDataset& scores() const { return scores_; }
   AlertsDataset& alerts() { return alerts_; }
-  const AlertsDataset& alerts() const { return alerts_; }
   MonitorDataset& monitor() { return monitor_; }
-  const MonitorDataset& monitor() const { return monitor_; }
   SeriesResultsDataset& series_results() { return series_results_; }
+  // The same datasets, to read only.
+  const RunsDataset& runs() const { return runs_; }
+  const ModelsDataset& models() const { return models_; }
+  const ForecastsDataset& forecasts() const { return forecasts_; }
+  const ScoresDataset& scores() const { return scores_; }
+  const AlertsDataset& alerts() const { return alerts_; }
+  const MonitorDataset& monitor() const { return monitor_; }
   const SeriesResultsDataset& series_results() const { return series_results_; }
   RevisionsDataset& revisions() { return revisions_; }
   const RevisionsDataset& revisions() const { return revisions_; }

@@ -44,7 +44,7 @@ json ValidationJson(const ValidationScores& scores) {
 /// cannot be read, so that one missing artifact does not fail the page that lists it.
 json ArtifactValidation(const DataController& data, int64_t model_id) {
   try {
-    const auto stored = data.LoadModel(model_id);
+    const auto stored = data.models().Load(model_id);
     if (!stored) return nullptr;
     const auto scores = ValidationFromArtifact(stored->artifact);
     return scores ? ValidationJson(*scores) : json(nullptr);
@@ -72,9 +72,9 @@ json ModelJson(const DataController& data, const ModelRecord& m, const AliasesBy
 /// A model by id with its aliases now; null when no model has that id.
 json ModelById(const DataController& data, std::optional<int64_t> id) {
   if (!id) return nullptr;
-  const auto model = data.FindModel(*id);
+  const auto model = data.models().Find(*id);
   if (!model) return nullptr;
-  return ModelJson(data, *model, IndexAliases(data.ListAliases(std::nullopt)));
+  return ModelJson(data, *model, IndexAliases(data.models().ListAliases(std::nullopt)));
 }
 
 /// How well the interval of a published forecast held the actuals known so far; null before
@@ -103,16 +103,16 @@ json LatestScores(const DataController& data, const std::vector<EvaluationSummar
   }
   if (!latest) return nullptr;
   json out = ToJson(*latest);
-  const auto forecast = data.CurrentForecast(latest->target_year, horizon, 0);
+  const auto forecast = data.forecasts().Current(latest->target_year, horizon, 0);
   out["coverage"] =
-      forecast ? Coverage(*forecast, data.LoadActualYear(latest->target_year)) : json(nullptr);
+      forecast ? Coverage(*forecast, data.actuals().Load(latest->target_year)) : json(nullptr);
   return out;
 }
 
 json HorizonPanel(const DataController& data, const std::vector<EvaluationSummary>& evaluations,
                   const AliasesByModel& aliases, Horizon horizon) {
-  const auto champion = data.FindAliased(horizon, "champion");
-  const auto challenger = data.FindAliased(horizon, "challenger");
+  const auto champion = data.models().FindAliased(horizon, "champion");
+  const auto challenger = data.models().FindAliased(horizon, "challenger");
   json out = {{"horizon", HorizonName(horizon)},
               {"champion", champion ? ModelJson(data, *champion, aliases) : json(nullptr)},
               {"challenger", challenger ? ModelJson(data, *challenger, aliases) : json(nullptr)}};
@@ -128,11 +128,11 @@ json AlertCounts(const DataController& data) {
     filter.severities = {std::string(severity)};
     filter.acknowledged = false;
     filter.limit = kAll;
-    open[std::string(severity)] = data.ListAlerts(filter).size();
+    open[std::string(severity)] = data.alerts().List(filter).size();
   }
   AlertFilter all;
   all.limit = kAll;
-  return {{"open", open}, {"total", data.ListAlerts(all).size()}};
+  return {{"open", open}, {"total", data.alerts().List(all).size()}};
 }
 
 /// The monthly thresholds of the performance monitor for a horizon, from the month windows of
@@ -170,12 +170,12 @@ void CheckMembers(const std::vector<std::string>& values, auto valid, std::strin
 }  // namespace
 
 json Overview(const DataController& data, const Config& /*config*/) {
-  const std::vector<EvaluationSummary> evaluations = data.LatestEvaluations();
+  const std::vector<EvaluationSummary> evaluations = data.scores().LatestEvaluations();
   std::optional<int> latest_year;
   for (const EvaluationSummary& e : evaluations) {
     latest_year = std::max(latest_year.value_or(e.target_year), e.target_year);
   }
-  const AliasesByModel aliases = IndexAliases(data.ListAliases(std::nullopt));
+  const AliasesByModel aliases = IndexAliases(data.models().ListAliases(std::nullopt));
   json horizons = json::array();
   for (Horizon horizon : kHorizons) {
     horizons.push_back(HorizonPanel(data, evaluations, aliases, horizon));
@@ -184,16 +184,16 @@ json Overview(const DataController& data, const Config& /*config*/) {
           {"latest_target_year", Optional(latest_year)},
           {"horizons", horizons},
           {"alerts", AlertCounts(data)},
-          {"runs", RunsWithDurationJson(data.ListRuns(kOverviewRuns))}};
+          {"runs", RunsWithDurationJson(data.runs().List(kOverviewRuns))}};
 }
 
 json YearView(const DataController& data, const Config& config, int year, Horizon horizon) {
   const std::string horizon_name(HorizonName(horizon));
-  const auto published = data.CurrentForecast(year, horizon, 0);
+  const auto published = data.forecasts().Current(year, horizon, 0);
   if (!published) {
     throw NotFoundError(fmt::format("no {} forecast of {} is published", horizon_name, year));
   }
-  const TimeSeries actuals = data.LoadActualYear(year);
+  const TimeSeries actuals = data.actuals().Load(year);
   json days = json::array();
   for (const ForecastRow& row : published->rows) {
     const auto date = Date::ParseIso(row.date);
@@ -213,14 +213,14 @@ json YearView(const DataController& data, const Config& config, int year, Horizo
     metrics["months"] = ToJsonArray(evaluation->months);
   }
 
-  const auto monitor = data.LatestMonitor(year);
+  const auto monitor = data.monitor().Latest(year);
   const auto [monthly_warning, monthly_critical] = MonthlyThresholds(monitor, horizon);
 
   AlertFilter filter;
   filter.target_year = year;
   filter.limit = kAll;
   std::vector<AlertRecord> alerts;
-  for (AlertRecord& a : data.ListAlerts(filter)) {
+  for (AlertRecord& a : data.alerts().List(filter)) {
     if (a.horizon.empty() || a.horizon == horizon_name) alerts.push_back(std::move(a));
   }
 
@@ -234,7 +234,7 @@ json YearView(const DataController& data, const Config& config, int year, Horizo
            {{"monthly_mape_warning", monthly_warning},
             {"monthly_mape_critical", monthly_critical},
             {"yearly_mape_warning", config.mape_warning}}},
-          {"checks", ToJsonArray(data.ListChecks(published->run_id))},
+          {"checks", ToJsonArray(data.scores().ListChecks(published->run_id))},
           {"monitor", MonitorJson(monitor, horizon)},
           {"alerts", ToJsonArray(alerts)}};
 }
@@ -242,7 +242,8 @@ json YearView(const DataController& data, const Config& config, int year, Horizo
 json Backtests(const DataController& data, const Config& /*config*/) {
   json horizons = json::object();
   for (Horizon horizon : kHorizons) {
-    horizons[std::string(HorizonName(horizon))] = ToJsonArray(data.LatestBacktests(horizon));
+    horizons[std::string(HorizonName(horizon))] =
+        ToJsonArray(data.scores().LatestBacktests(horizon));
   }
   return {{"horizons", horizons}};
 }
@@ -256,46 +257,46 @@ json Alerts(const DataController& data, const Config& /*config*/, const AlertFil
     }
   }
   if (filter.limit <= 0) throw UsageError(fmt::format("limit {} is not positive", filter.limit));
-  return {{"alerts", ToJsonArray(data.ListAlerts(filter))}};
+  return {{"alerts", ToJsonArray(data.alerts().List(filter))}};
 }
 
 json Models(const DataController& data, const Config& /*config*/, std::optional<Horizon> horizon) {
-  const std::vector<ModelAlias> aliases = data.ListAliases(horizon);
-  const AliasesByModel by_model = IndexAliases(data.ListAliases(std::nullopt));
+  const std::vector<ModelAlias> aliases = data.models().ListAliases(horizon);
+  const AliasesByModel by_model = IndexAliases(data.models().ListAliases(std::nullopt));
   json models = json::array();
-  for (const ModelRecord& m : data.ListModels(horizon, kAll)) {
+  for (const ModelRecord& m : data.models().List(horizon, kAll)) {
     models.push_back(ModelJson(data, m, by_model));
   }
   return {{"models", models},
           {"aliases", ToJsonArray(aliases)},
-          {"decisions", ToJsonArray(data.ListDecisions(horizon, kAll))}};
+          {"decisions", ToJsonArray(data.models().ListDecisions(horizon, kAll))}};
 }
 
 json Runs(const DataController& data, const Config& /*config*/, int limit) {
   if (limit <= 0) throw UsageError(fmt::format("limit {} is not positive", limit));
-  return {{"runs", RunsWithDurationJson(data.ListRuns(limit))}};
+  return {{"runs", RunsWithDurationJson(data.runs().List(limit))}};
 }
 
 json RunDetail(const DataController& data, const Config& /*config*/, int64_t id) {
-  const auto run = data.FindRun(id);
+  const auto run = data.runs().Find(id);
   if (!run) throw NotFoundError(fmt::format("there is no run {}", id));
   AlertFilter filter;
   filter.run_id = id;
   filter.limit = kAll;
   json decisions = json::array();
-  for (const ModelDecision& d : data.ListDecisions(std::nullopt, kAll)) {
+  for (const ModelDecision& d : data.models().ListDecisions(std::nullopt, kAll)) {
     if (d.run_id == id) decisions.push_back(ToJson(d));
   }
   return {{"run", RunWithDurationJson(*run)},
           {"config", run->config},
           {"model", ModelById(data, run->model_id)},
-          {"checks", ToJsonArray(data.ListChecks(id))},
-          {"alerts", ToJsonArray(data.ListAlerts(filter))},
+          {"checks", ToJsonArray(data.scores().ListChecks(id))},
+          {"alerts", ToJsonArray(data.alerts().List(filter))},
           {"decisions", decisions}};
 }
 
 json AcknowledgeAlert(DataController& data, int64_t id) {
-  const auto done = data.AcknowledgeAlert(id);
+  const auto done = data.alerts().Acknowledge(id);
   if (!done) throw NotFoundError(fmt::format("there is no alert {}", id));
   return ToJson(*done);
 }
@@ -306,7 +307,7 @@ namespace {
 std::optional<int64_t> SeriesRun(const DataController& data, int64_t run_id,
                                  std::optional<int> target_year) {
   if (run_id > 0) return run_id;
-  return data.LatestSeriesRun(target_year);
+  return data.series_results().LatestRun(target_year);
 }
 
 }  // namespace
@@ -325,7 +326,7 @@ json SeriesList(const DataController& data, const SeriesListQuery& query) {
       {"run_id", nullptr},      {"target_year", nullptr}, {"counts", json::object()}, {"scored", 0},
       {"median_mape", nullptr}, {"matched", 0},           {"series", json::array()}};
   if (!run) return out;
-  std::vector<SeriesResultRow> rows = data.ListSeriesResults(SeriesQuery{*run, "", "", false});
+  std::vector<SeriesResultRow> rows = data.series_results().List(SeriesQuery{*run, "", "", false});
   if (rows.empty() && query.run_id > 0) {
     throw NotFoundError(fmt::format("run {} has no series results", query.run_id));
   }
@@ -365,7 +366,7 @@ json SeriesDetail(const DataController& data, const std::string& name, int64_t r
   const std::optional<int64_t> run = SeriesRun(data, run_id, std::nullopt);
   if (!run) throw NotFoundError("there is no series run on record");
   const std::vector<SeriesResultRow> rows =
-      data.ListSeriesResults(SeriesQuery{*run, name, "", true});
+      data.series_results().List(SeriesQuery{*run, name, "", true});
   if (rows.empty()) throw NotFoundError(fmt::format("run {} has no series '{}'", *run, name));
   return SeriesResultWithForecastJson(rows.front());
 }

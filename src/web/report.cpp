@@ -108,7 +108,7 @@ nlohmann::json ReportData(const DataController& data, const Config& config,
   nlohmann::json answers = nlohmann::json::object();
   nlohmann::json horizons = nlohmann::json::array();
   for (Horizon horizon : asked) {
-    if (!data.CurrentForecast(request.target_year, horizon, 0)) {
+    if (!data.forecasts().Current(request.target_year, horizon, 0)) {
       spdlog::info("report: no {} forecast of {} is published; the report leaves it out",
                    HorizonName(horizon), request.target_year);
       continue;

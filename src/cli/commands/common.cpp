@@ -50,7 +50,7 @@ void AddFlowCommand(CLI::App& app, Context& context, Action& action, const std::
       // Which aliases the flow's models hold now, after its gate: "champion model 3".
       ModelAliases aliases;
       if (result.model || result.trained) {
-        aliases = AliasesByModel(context.data().ListAliases(request.horizon));
+        aliases = AliasesByModel(context.data().models().ListAliases(request.horizon));
       }
       Print(options->json, ToJson(result, aliases), FormatFlow(result, aliases));
       return 0;

@@ -31,13 +31,13 @@ struct RunDetails {
 };
 
 RunDetails FindRunDetails(const DataController& data, int64_t id) {
-  const auto run = data.FindRun(id);
+  const auto run = data.runs().Find(id);
   if (!run) {
     throw UsageError(fmt::format("runs show: there is no run {} (loadcast runs lists them)", id));
   }
   RunDetails details{*run, std::nullopt, {}};
-  if (run->model_id) details.model = data.FindModel(*run->model_id);
-  for (ModelDecision& d : data.ListDecisions(std::nullopt, kAllDecisions)) {
+  if (run->model_id) details.model = data.models().Find(*run->model_id);
+  for (ModelDecision& d : data.models().ListDecisions(std::nullopt, kAllDecisions)) {
     if (d.run_id == id) details.decisions.push_back(std::move(d));
   }
   return details;
@@ -96,7 +96,7 @@ void AddAlertsCommand(CLI::App& app, Context& context, Action& action) {
     AlertFilter f = *filter;
     f.limit = *limit;
     if (*unacknowledged) f.acknowledged = false;
-    const auto alerts = context.data().ListAlerts(f);
+    const auto alerts = context.data().alerts().List(f);
     return {ToJsonArray(alerts), FormatAlerts(alerts)};
   });
   const std::vector<std::string> severities(kAlertSeverities.begin(), kAlertSeverities.end());
@@ -122,7 +122,7 @@ void AddAlertsCommand(CLI::App& app, Context& context, Action& action) {
   auto id = std::make_shared<int64_t>(0);
   ack->add_option("id", *id, "The alert's id (loadcast alerts)")->required();
   SetPrintAction(*ack, action, [&context, id](bool) -> Output {
-    const auto done = context.data().AcknowledgeAlert(*id);
+    const auto done = context.data().alerts().Acknowledge(*id);
     if (!done) {
       throw UsageError(
           fmt::format("alerts ack: there is no alert {} (loadcast alerts lists them)", *id));
@@ -150,7 +150,7 @@ void AddRunsCommand(CLI::App& app, Context& context, Action& action) {
 
   // "runs show ID" sets its own action.
   SetPrintAction(*command, action, [&context, limit](bool) -> Output {
-    const auto runs = context.data().ListRuns(*limit);
+    const auto runs = context.data().runs().List(*limit);
     return {RunsWithDurationJson(runs), FormatRuns(runs)};
   });
 }
@@ -159,7 +159,7 @@ void AddMetricsCommand(CLI::App& app, Context& context, Action& action) {
   auto* command =
       app.add_subcommand("metrics", "The latest yearly scores per target year and horizon");
   SetPrintAction(*command, action, [&context](bool) -> Output {
-    const auto evaluations = context.data().LatestEvaluations();
+    const auto evaluations = context.data().scores().LatestEvaluations();
     return {ToJsonArray(evaluations), FormatEvaluations(evaluations)};
   });
 }

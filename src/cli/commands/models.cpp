@@ -53,7 +53,7 @@ struct ArtifactRead {
 
 ArtifactRead ReadArtifact(const DataController& data, const ModelRecord& model) {
   try {
-    if (auto stored = data.LoadModel(model.id)) return {std::move(stored->artifact), ""};
+    if (auto stored = data.models().Load(model.id)) return {std::move(stored->artifact), ""};
     return {std::nullopt, "not registered"};
   } catch (const Error& e) {
     spdlog::warn("model {}: {}", model.id, e.what());
@@ -89,9 +89,9 @@ struct ListedModel {
 
 std::vector<ListedModel> ListRegistered(const DataController& data, const ListOptions& options) {
   const std::optional<Horizon> horizon = OptionalHorizon(options.horizon);
-  const ModelAliases aliases = AliasesByModel(data.ListAliases(horizon));
+  const ModelAliases aliases = AliasesByModel(data.models().ListAliases(horizon));
   std::vector<ListedModel> listed;
-  for (ModelRecord& m : data.ListModels(horizon, options.limit)) {
+  for (ModelRecord& m : data.models().List(horizon, options.limit)) {
     std::optional<ValidationScores> validation = Validation(ReadArtifact(data, m), m.id);
     std::vector<std::string> names = AliasesOf(aliases, m.id);
     listed.push_back({std::move(m), std::move(validation), std::move(names)});
@@ -142,9 +142,9 @@ ModelDetails FindModelDetails(const DataController& data, const std::string& ref
   ModelDetails details;
   details.model = ResolveModel(data, ref);
   const Horizon horizon = ParseHorizon(details.model.horizon);
-  details.aliases = AliasesOf(AliasesByModel(data.ListAliases(horizon)), details.model.id);
+  details.aliases = AliasesOf(AliasesByModel(data.models().ListAliases(horizon)), details.model.id);
   details.artifact = ReadArtifact(data, details.model);
-  for (ModelDecision& d : data.ListDecisions(horizon, kAllDecisions)) {
+  for (ModelDecision& d : data.models().ListDecisions(horizon, kAllDecisions)) {
     if (d.candidate_id == details.model.id || d.champion_id == details.model.id) {
       details.decisions.push_back(std::move(d));
     }
@@ -348,7 +348,7 @@ void AddModelsCommand(CLI::App& app, Context& context, Action& action) {
                    "Only decisions about this horizon: year or day");
   AddLimitOption(*decisions, decisions_options->limit);
   SetPrintAction(*decisions, action, [&context, decisions_options](bool) -> Output {
-    const auto rows = context.data().ListDecisions(OptionalHorizon(decisions_options->horizon),
+    const auto rows = context.data().models().ListDecisions(OptionalHorizon(decisions_options->horizon),
                                                    decisions_options->limit);
     return {ToJsonArray(rows), FormatDecisions(rows)};
   });

@@ -24,7 +24,7 @@ nlohmann::json StoredAlertsJson(const DataController& data, const MonitorResult&
   filter.target_year = r.target_year;
   filter.limit = kAllAlerts;
   std::map<std::string, AlertRecord> stored;
-  for (AlertRecord& a : data.ListAlerts(filter)) stored.emplace(a.fingerprint, std::move(a));
+  for (AlertRecord& a : data.alerts().List(filter)) stored.emplace(a.fingerprint, std::move(a));
   nlohmann::json out = nlohmann::json::array();
   for (const AlertRecord& a : r.alerts) {
     const auto it = stored.find(a.fingerprint.empty() ? AlertFingerprint(a) : a.fingerprint);

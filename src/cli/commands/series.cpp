@@ -41,8 +41,8 @@ std::string ResultTable(const std::vector<SeriesResultRow>& rows) {
 /// --target-year when given). UsageError when there is none.
 int64_t ChosenRun(const DataController& data, int64_t run, int target_year) {
   if (run > 0) return run;
-  const auto latest =
-      data.LatestSeriesRun(target_year > 0 ? std::optional<int>(target_year) : std::nullopt);
+  const auto latest = data.series_results().LatestRun(
+      target_year > 0 ? std::optional<int>(target_year) : std::nullopt);
   if (!latest) {
     throw UsageError(target_year > 0
                          ? fmt::format("no series run for {} on record: run 'loadcast series run "
@@ -138,7 +138,7 @@ void AddList(CLI::App& series, Context& context, Action& action) {
     SeriesQuery query;
     query.run_id = ChosenRun(data, options->run, options->target_year);
     query.status = options->status;
-    std::vector<SeriesResultRow> rows = data.ListSeriesResults(query);
+    std::vector<SeriesResultRow> rows = data.series_results().List(query);
     if (!options->pattern.empty()) {
       std::erase_if(rows, [&](const SeriesResultRow& r) {
         return fnmatch(options->pattern.c_str(), r.series.c_str(), 0) != 0;
@@ -175,7 +175,7 @@ void AddShow(CLI::App& series, Context& context, Action& action) {
     query.run_id = ChosenRun(data, options->run, options->target_year);
     query.series = options->name;
     query.with_forecast = true;
-    const std::vector<SeriesResultRow> rows = data.ListSeriesResults(query);
+    const std::vector<SeriesResultRow> rows = data.series_results().List(query);
     if (rows.empty()) {
       throw UsageError(
           fmt::format("series run {} has no series '{}' ('loadcast series list' "
@@ -217,7 +217,7 @@ void AddGenerate(CLI::App& series, Context& context, Action& action) {
                                      options->first_year, options->last_year));
       }
       DataController& data = context.data();
-      const TimeSeries base = data.LoadActuals(options->first_year, options->last_year);
+      const TimeSeries base = data.actuals().LoadRange(options->first_year, options->last_year);
       const std::filesystem::path folder(*out);
       for (const auto& [year, text] : GenerateSeries(base, *options)) {
         data.WriteExport(folder / fmt::format("series-{}.csv", year), text);

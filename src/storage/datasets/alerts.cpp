@@ -56,9 +56,9 @@ std::string InClause(const char* column, const std::vector<std::string>& list, V
 }  // namespace
 
 std::optional<int64_t> AlertsDataset::Add(const AlertRecord& a) {
-  return db_->Write([&]() -> std::optional<int64_t> {
+  return db_.Write([&]() -> std::optional<int64_t> {
     // Only a fingerprint conflict is ignored: a bad severity or run id still fails.
-    Cursor id(db_->session(),
+    Cursor id(db_.session(),
               "INSERT INTO alerts (run_id, created_at, severity, source, code, message, "
               "target_year, horizon, period_start, period_end, subject, value, threshold, "
               "fingerprint) VALUES (:run, :at, :severity, :source, :code, :message, :year, "
@@ -75,7 +75,7 @@ std::optional<int64_t> AlertsDataset::Add(const AlertRecord& a) {
 }
 
 std::vector<AlertRecord> AlertsDataset::List(const AlertFilter& filter) const {
-  return db_->Read([&] {
+  return db_.Read([&] {
     Values values;
     std::string sql = fmt::format("SELECT {} FROM alerts WHERE 1 = 1", kAlertColumns);
     sql += InClause("severity", filter.severities, values);
@@ -103,19 +103,25 @@ std::vector<AlertRecord> AlertsDataset::List(const AlertFilter& filter) const {
     }
     sql += " ORDER BY id DESC LIMIT :limit";
     values.Add(filter.limit);
-    Cursor c(db_->session(), sql, std::move(values), kAlertTypes);
+    Cursor c(db_.session(), sql, std::move(values), kAlertTypes);
     std::vector<AlertRecord> out;
     while (c.Next()) out.push_back(ReadAlert(c));
     return out;
   });
 }
 
+std::vector<AlertRecord> AlertsDataset::List(int limit) const {
+  AlertFilter filter;
+  filter.limit = limit;
+  return List(filter);
+}
+
 std::optional<AlertAcknowledgement> AlertsDataset::Acknowledge(int64_t id) {
-  return db_->Write([&]() -> std::optional<AlertAcknowledgement> {
-    const bool changed = db_->Exec("UPDATE alerts SET acknowledged = 1, acknowledged_at = :now "
-                                   "WHERE id = :id AND acknowledged = 0",
-                                   V(UtcNow(), id)) > 0;
-    Cursor c(db_->session(), fmt::format("SELECT {} FROM alerts WHERE id = :id", kAlertColumns),
+  return db_.Write([&]() -> std::optional<AlertAcknowledgement> {
+    const bool changed = db_.Exec("UPDATE alerts SET acknowledged = 1, acknowledged_at = :now "
+                                  "WHERE id = :id AND acknowledged = 0",
+                                  V(UtcNow(), id)) > 0;
+    Cursor c(db_.session(), fmt::format("SELECT {} FROM alerts WHERE id = :id", kAlertColumns),
              V(id), kAlertTypes);
     if (!c.Next()) return std::nullopt;
     return AlertAcknowledgement{ReadAlert(c), !changed};
@@ -123,8 +129,8 @@ std::optional<AlertAcknowledgement> AlertsDataset::Acknowledge(int64_t id) {
 }
 
 int AlertsDataset::Count(int64_t run_id) const {
-  return db_->Read([&] {
-    Cursor c(db_->session(), "SELECT COUNT(*) FROM alerts WHERE run_id = :run", V(run_id), "i");
+  return db_.Read([&] {
+    Cursor c(db_.session(), "SELECT COUNT(*) FROM alerts WHERE run_id = :run", V(run_id), "i");
     c.Next();
     return static_cast<int>(c.Int(0));
   });

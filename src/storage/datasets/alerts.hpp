@@ -6,11 +6,9 @@
 #include <string>
 #include <vector>
 
-namespace loadcast {
+#include "storage/sql/dataset_connection.hpp"
 
-namespace sql {
-class Connection;
-}  // namespace sql
+namespace loadcast {
 
 /// One alert: what a check found, about which period, with the figure and the threshold it
 /// crossed. The same check on the same data gives the same fingerprint, and the database keeps
@@ -56,20 +54,22 @@ struct AlertAcknowledgement {
 /// The alerts table.
 class AlertsDataset {
  public:
-  explicit AlertsDataset(sql::Connection& db) : db_(&db) {}
+  explicit AlertsDataset(sql::Connection& db) : db_(db, "alerts") {}
 
   /// Stores an alert unless one with the same fingerprint is stored already. An empty
   /// fingerprint is derived (AlertFingerprint), an empty created_at is now. Returns the new id,
   /// or nothing when the alert was already on record (that one is left as it is).
   std::optional<int64_t> Add(const AlertRecord& alert);
   std::vector<AlertRecord> List(const AlertFilter& filter) const;
+  /// The most recent alerts, unfiltered.
+  std::vector<AlertRecord> List(int limit) const;
   /// Marks an alert acknowledged now, unless it already is; nothing when no alert has that id.
   std::optional<AlertAcknowledgement> Acknowledge(int64_t id);
   /// How many alerts a run raised.
   int Count(int64_t run_id) const;
 
  private:
-  sql::Connection* db_;
+  sql::DatasetConnection db_;
 };
 
 }  // namespace loadcast

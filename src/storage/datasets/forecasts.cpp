@@ -29,35 +29,34 @@ Batch ForecastBatch(int64_t run_id, int64_t model_id, const std::vector<Forecast
 
 void ForecastsDataset::Publish(int64_t run_id, int64_t model_id,
                                const std::vector<ForecastRow>& rows) {
-  db_->Write([&] {
+  db_.Write([&] {
     // Two halves, so that a crash test can stop the process between them.
     const std::size_t half = rows.size() / 2;
     Batch first = ForecastBatch(run_id, model_id, rows, 0, half);
-    db_->Exec(kInsertForecast, first);
+    db_.Exec(kInsertForecast, first);
     if (!rows.empty()) CrashPoint("forecast:half-written");
     Batch second = ForecastBatch(run_id, model_id, rows, half, rows.size());
-    db_->Exec(kInsertForecast, second);
+    db_.Exec(kInsertForecast, second);
   });
 }
 
-std::optional<PublishedForecast> ForecastsDataset::Current(int target_year,
-                                                           const std::string& horizon,
+std::optional<PublishedForecast> ForecastsDataset::Current(int target_year, Horizon horizon,
                                                            int64_t pending_run) const {
-  return db_->Read([&]() -> std::optional<PublishedForecast> {
+  return db_.Read([&]() -> std::optional<PublishedForecast> {
     PublishedForecast out;
     {
-      Cursor head(db_->session(),
+      Cursor head(db_.session(),
                   "SELECT r.id, (SELECT model_id FROM forecasts f WHERE f.run_id = r.id LIMIT 1) "
                   "FROM runs r WHERE r.target_year = :year AND r.horizon = :horizon "
                   "AND (r.status = 'succeeded' OR r.id = :pending) "
                   "AND EXISTS (SELECT 1 FROM forecasts f WHERE f.run_id = r.id) "
                   "ORDER BY r.id DESC LIMIT 1",
-                  V(target_year, horizon, pending_run), "ii");
+                  V(target_year, std::string(HorizonName(horizon)), pending_run), "ii");
       if (!head.Next()) return std::nullopt;
       out.run_id = head.Int(0);
       out.model_id = head.Int(1);
     }
-    Cursor c(db_->session(),
+    Cursor c(db_.session(),
              "SELECT date, forecast, lower, upper FROM forecasts WHERE run_id = :run "
              "ORDER BY date",
              V(out.run_id), "trrr");

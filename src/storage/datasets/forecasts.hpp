@@ -7,11 +7,10 @@
 #include <string>
 #include <vector>
 
-namespace loadcast {
+#include "core/config.hpp"
+#include "storage/sql/dataset_connection.hpp"
 
-namespace sql {
-class Connection;
-}  // namespace sql
+namespace loadcast {
 
 struct ForecastRow {
   std::string date;
@@ -29,17 +28,17 @@ struct PublishedForecast {
 
 class ForecastsDataset {
  public:
-  explicit ForecastsDataset(sql::Connection& db) : db_(&db) {}
+  explicit ForecastsDataset(sql::Connection& db) : db_(db, "forecasts") {}
 
   /// Writes a forecast (all rows or none); it becomes the current forecast of its target.
   void Publish(int64_t run_id, int64_t model_id, const std::vector<ForecastRow>& rows);
   /// The latest forecast published for a target year and horizon by a successful run, or by
   /// `pending_run` (the run in progress).
-  std::optional<PublishedForecast> Current(int target_year, const std::string& horizon,
+  std::optional<PublishedForecast> Current(int target_year, Horizon horizon,
                                            int64_t pending_run) const;
 
  private:
-  sql::Connection* db_;
+  sql::DatasetConnection db_;
 };
 
 }  // namespace loadcast

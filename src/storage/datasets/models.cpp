@@ -10,8 +10,8 @@
 namespace loadcast {
 namespace {
 
-using sql::Connection;
 using sql::Cursor;
+using sql::DatasetConnection;
 using sql::V;
 
 // Every column of models but the id, in the order ReadModel and Register use them.
@@ -19,6 +19,11 @@ constexpr const char* kModelFields =
     "run_id, version, kind, horizon, target_year, trained_from, trained_to, artifact, created_at, "
     "number, spec_hash, config_hash, data_hash, code_version";
 constexpr const char* kModelTypes = "iitttittttitttt";
+
+/// The horizon argument of the listings: its name, or empty for every horizon.
+std::string HorizonFilter(std::optional<Horizon> horizon) {
+  return horizon ? std::string(HorizonName(*horizon)) : std::string();
+}
 
 /// "SELECT id, <kModelFields> FROM models <rest>".
 std::string SelectModels(std::string_view rest) {
@@ -82,7 +87,7 @@ ModelDecision ReadDecision(const Cursor& c) {
 
 /// Fails unless model `id` exists and belongs to `horizon`: an alias or a decision of one horizon
 /// never names a model of the other (the foreign key alone would allow it).
-void RequireModelOfHorizon(Connection& db, int64_t id, const std::string& horizon,
+void RequireModelOfHorizon(const DatasetConnection& db, int64_t id, const std::string& horizon,
                            std::string_view role) {
   Cursor c(db.session(), "SELECT horizon FROM models WHERE id = :id", V(id), "t");
   if (!c.Next()) throw StorageError(fmt::format("{} model {} does not exist", role, id));
@@ -93,8 +98,8 @@ void RequireModelOfHorizon(Connection& db, int64_t id, const std::string& horizo
 }
 
 /// Points an alias of a horizon at a model, creating the alias when absent.
-void PointAlias(Connection& db, const std::string& horizon, const char* alias, int64_t model_id,
-                const std::string& updated_at) {
+void PointAlias(const DatasetConnection& db, const std::string& horizon, const char* alias,
+                int64_t model_id, const std::string& updated_at) {
   db.Exec(
       "INSERT INTO model_aliases (horizon, alias, model_id, updated_at) "
       "VALUES (:horizon, :alias, :model, :at) "
@@ -108,23 +113,23 @@ void PointAlias(Connection& db, const std::string& horizon, const char* alias, i
 Registration ModelsDataset::Register(const ModelRecord& m) {
   // One write transaction: two processes registering at once cannot both see the version
   // absent, nor both take the same number.
-  return db_->Write([&]() -> Registration {
+  return db_.Write([&]() -> Registration {
     {
-      Cursor existing(db_->session(),
+      Cursor existing(db_.session(),
                       SelectModels("WHERE horizon = :horizon AND version = :version"),
                       V(m.horizon, m.version), kModelTypes);
       if (existing.Next()) return {ReadModel(existing), false};
     }
     ModelRecord stored = m;
     {
-      Cursor next(db_->session(),
+      Cursor next(db_.session(),
                   "SELECT COALESCE(MAX(number), 0) + 1 FROM models WHERE horizon = :horizon",
                   V(m.horizon), "i");
       next.Next();
       stored.number = static_cast<int>(next.Int(0));
     }
     stored.created_at = UtcNow();
-    Cursor id(db_->session(),
+    Cursor id(db_.session(),
               fmt::format("INSERT INTO models ({}) VALUES (:run, :version, :kind, :horizon, "
                           ":year, :from, :to, :artifact, :at, :number, :spec, :config, :data, "
                           ":code) RETURNING id",
@@ -141,18 +146,18 @@ Registration ModelsDataset::Register(const ModelRecord& m) {
 }
 
 std::optional<ModelRecord> ModelsDataset::Find(int64_t id) const {
-  return db_->Read([&]() -> std::optional<ModelRecord> {
-    Cursor c(db_->session(), SelectModels("WHERE id = :id"), V(id), kModelTypes);
+  return db_.Read([&]() -> std::optional<ModelRecord> {
+    Cursor c(db_.session(), SelectModels("WHERE id = :id"), V(id), kModelTypes);
     if (!c.Next()) return std::nullopt;
     return ReadModel(c);
   });
 }
 
 std::vector<ModelRecord> ModelsDataset::FindByVersion(const std::string& prefix) const {
-  return db_->Read([&] {
+  return db_.Read([&] {
     // A plain comparison of the first characters: unlike LIKE, no character of the prefix is a
     // wildcard and case matters.
-    Cursor c(db_->session(),
+    Cursor c(db_.session(),
              SelectModels("WHERE substr(version, 1, length(CAST(:length_of AS TEXT))) = "
                           "CAST(:prefix AS TEXT) ORDER BY id"),
              V(prefix, prefix), kModelTypes);
@@ -160,35 +165,37 @@ std::vector<ModelRecord> ModelsDataset::FindByVersion(const std::string& prefix)
   });
 }
 
-std::vector<ModelRecord> ModelsDataset::List(const std::string& horizon, int limit) const {
-  return db_->Read([&] {
-    Cursor c(db_->session(),
+std::vector<ModelRecord> ModelsDataset::List(std::optional<Horizon> horizon, int limit) const {
+  const std::string filter = HorizonFilter(horizon);
+  return db_.Read([&] {
+    Cursor c(db_.session(),
              SelectModels("WHERE CAST(:any AS TEXT) = '' OR horizon = CAST(:horizon AS TEXT) "
                           "ORDER BY id DESC LIMIT :limit"),
-             V(horizon, horizon, limit), kModelTypes);
+             V(filter, filter, limit), kModelTypes);
     return ReadModels(c);
   });
 }
 
-std::optional<ModelRecord> ModelsDataset::Aliased(const std::string& horizon,
-                                                  const std::string& alias) const {
-  return db_->Read([&]() -> std::optional<ModelRecord> {
-    Cursor c(db_->session(),
+std::optional<ModelRecord> ModelsDataset::FindAliased(Horizon horizon,
+                                                      const std::string& alias) const {
+  return db_.Read([&]() -> std::optional<ModelRecord> {
+    Cursor c(db_.session(),
              SelectModels("WHERE id = (SELECT model_id FROM model_aliases "
                           "WHERE horizon = :horizon AND alias = :alias)"),
-             V(horizon, alias), kModelTypes);
+             V(std::string(HorizonName(horizon)), alias), kModelTypes);
     if (!c.Next()) return std::nullopt;
     return ReadModel(c);
   });
 }
 
-std::vector<ModelAlias> ModelsDataset::ListAliases(const std::string& horizon) const {
-  return db_->Read([&] {
-    Cursor c(db_->session(),
+std::vector<ModelAlias> ModelsDataset::ListAliases(std::optional<Horizon> horizon) const {
+  const std::string filter = HorizonFilter(horizon);
+  return db_.Read([&] {
+    Cursor c(db_.session(),
              "SELECT horizon, alias, model_id, updated_at FROM model_aliases "
              "WHERE CAST(:any AS TEXT) = '' OR horizon = CAST(:horizon AS TEXT) "
              "ORDER BY horizon, alias",
-             V(horizon, horizon), "ttit");
+             V(filter, filter), "ttit");
     std::vector<ModelAlias> out;
     while (c.Next()) out.push_back({c.Text(0), c.Text(1), c.Int(2), c.Text(3)});
     return out;
@@ -196,17 +203,17 @@ std::vector<ModelAlias> ModelsDataset::ListAliases(const std::string& horizon) c
 }
 
 int64_t ModelsDataset::RecordDecision(const ModelDecision& d, const AliasChange& change) {
-  return db_->Write([&] {
+  return db_.Write([&] {
     const std::string now = UtcNow();
-    RequireModelOfHorizon(*db_, d.candidate_id, d.horizon, "candidate");
-    if (change.champion) RequireModelOfHorizon(*db_, *change.champion, d.horizon, "champion");
+    RequireModelOfHorizon(db_, d.candidate_id, d.horizon, "candidate");
+    if (change.champion) RequireModelOfHorizon(db_, *change.champion, d.horizon, "champion");
     if (change.challenger) {
-      RequireModelOfHorizon(*db_, *change.challenger, d.horizon, "challenger");
+      RequireModelOfHorizon(db_, *change.challenger, d.horizon, "challenger");
     }
     int64_t id = 0;
     {
       Cursor inserted(
-          db_->session(),
+          db_.session(),
           fmt::format("INSERT INTO model_decisions ({}) VALUES (:run, :at, :horizon, :year, "
                       ":action, :outcome, :candidate, :champion, :metric, :candidate_value, "
                       ":champion_value, :improvement, :min_improvement, :validation, :reason) "
@@ -220,24 +227,25 @@ int64_t ModelsDataset::RecordDecision(const ModelDecision& d, const AliasChange&
       id = inserted.Int(0);
     }
     CrashPoint("decision:written");
-    if (change.champion) PointAlias(*db_, d.horizon, "champion", *change.champion, now);
-    if (change.challenger) PointAlias(*db_, d.horizon, "challenger", *change.challenger, now);
+    if (change.champion) PointAlias(db_, d.horizon, "champion", *change.champion, now);
+    if (change.challenger) PointAlias(db_, d.horizon, "challenger", *change.challenger, now);
     if (change.clear_challenger) {
-      db_->Exec("DELETE FROM model_aliases WHERE horizon = :horizon AND alias = 'challenger'",
-                V(d.horizon));
+      db_.Exec("DELETE FROM model_aliases WHERE horizon = :horizon AND alias = 'challenger'",
+               V(d.horizon));
     }
     return id;
   });
 }
 
-std::vector<ModelDecision> ModelsDataset::ListDecisions(const std::string& horizon,
+std::vector<ModelDecision> ModelsDataset::ListDecisions(std::optional<Horizon> horizon,
                                                         int limit) const {
-  return db_->Read([&] {
-    Cursor c(db_->session(),
+  const std::string filter = HorizonFilter(horizon);
+  return db_.Read([&] {
+    Cursor c(db_.session(),
              fmt::format("SELECT id, {} FROM model_decisions WHERE CAST(:any AS TEXT) = '' OR "
                          "horizon = CAST(:horizon AS TEXT) ORDER BY id DESC LIMIT :limit",
                          kDecisionFields),
-             V(horizon, horizon, limit), kDecisionTypes);
+             V(filter, filter, limit), kDecisionTypes);
     std::vector<ModelDecision> out;
     while (c.Next()) out.push_back(ReadDecision(c));
     return out;

@@ -7,11 +7,10 @@
 #include <string>
 #include <vector>
 
-namespace loadcast {
+#include "core/config.hpp"
+#include "storage/sql/dataset_connection.hpp"
 
-namespace sql {
-class Connection;
-}  // namespace sql
+namespace loadcast {
 
 /// A registered model version. The version is the content hash of its artifact: the same
 /// inputs, config and code make the same artifact, hence the same version, registered once.
@@ -79,7 +78,7 @@ struct ModelDecision {
 /// The models, model_aliases and model_decisions tables.
 class ModelsDataset {
  public:
-  explicit ModelsDataset(sql::Connection& db) : db_(&db) {}
+  explicit ModelsDataset(sql::Connection& db) : db_(db, "models") {}
 
   /// Registers a model version: the next number of its horizon, created_at now. When the horizon
   /// holds this version already, registers nothing and returns the row on record.
@@ -87,19 +86,19 @@ class ModelsDataset {
   std::optional<ModelRecord> Find(int64_t id) const;
   /// The models whose version starts with `prefix`, by id.
   std::vector<ModelRecord> FindByVersion(const std::string& prefix) const;
-  /// The models of a horizon (every horizon when empty), newest first.
-  std::vector<ModelRecord> List(const std::string& horizon, int limit) const;
+  /// The models of a horizon (every horizon when nullopt), newest first.
+  std::vector<ModelRecord> List(std::optional<Horizon> horizon, int limit) const;
   /// The model an alias of a horizon points at.
-  std::optional<ModelRecord> Aliased(const std::string& horizon, const std::string& alias) const;
-  /// The aliases of a horizon (every horizon when empty), by horizon and alias.
-  std::vector<ModelAlias> ListAliases(const std::string& horizon) const;
+  std::optional<ModelRecord> FindAliased(Horizon horizon, const std::string& alias) const;
+  /// The aliases of a horizon (every horizon when nullopt), by horizon and alias.
+  std::vector<ModelAlias> ListAliases(std::optional<Horizon> horizon) const;
   /// Stores a decision and moves the aliases as `change` says, in one transaction. The new id.
   int64_t RecordDecision(const ModelDecision& decision, const AliasChange& change);
-  /// The decisions of a horizon (every horizon when empty), newest first.
-  std::vector<ModelDecision> ListDecisions(const std::string& horizon, int limit) const;
+  /// The decisions of a horizon (every horizon when nullopt), newest first.
+  std::vector<ModelDecision> ListDecisions(std::optional<Horizon> horizon, int limit) const;
 
  private:
-  sql::Connection* db_;
+  sql::DatasetConnection db_;
 };
 
 }  // namespace loadcast

@@ -15,14 +15,14 @@ using sql::V;
 
 void MonitorDataset::Save(int64_t run_id, const std::string& as_of,
                           const std::vector<MonitorWindowRow>& windows) {
-  db_->Write([&] {
+  db_.Write([&] {
     Batch batch;
     for (const MonitorWindowRow& w : windows) {
       batch.Row().Add(run_id).Add(as_of).Add(w.kind).Add(w.horizon).Add(w.start).Add(w.end);
       batch.Add(w.days).Add(w.value).Add(w.psi).Add(w.ks).Add(w.ks_p_value).Add(w.wasserstein);
       batch.Add(w.warning_threshold).Add(w.critical_threshold).Add(w.status).Add(w.reason);
     }
-    db_->Exec(
+    db_.Exec(
         "INSERT INTO monitor_windows (run_id, as_of, kind, horizon, start, \"end\", days, value, "
         "psi, ks, ks_p_value, wasserstein, warning_threshold, critical_threshold, status, reason) "
         "VALUES (:run, :as_of, :kind, :horizon, :start, :end, :days, :value, :psi, :ks, "
@@ -32,11 +32,11 @@ void MonitorDataset::Save(int64_t run_id, const std::string& as_of,
 }
 
 std::optional<MonitorSnapshot> MonitorDataset::Latest(int target_year) const {
-  return db_->Read([&]() -> std::optional<MonitorSnapshot> {
+  return db_.Read([&]() -> std::optional<MonitorSnapshot> {
     MonitorSnapshot out;
     out.target_year = target_year;
     {
-      Cursor head(db_->session(),
+      Cursor head(db_.session(),
                   "SELECT r.id, (SELECT as_of FROM monitor_windows w WHERE w.run_id = r.id "
                   "LIMIT 1) FROM runs r WHERE r.command = 'monitor' AND r.target_year = :year "
                   "AND r.status = 'succeeded' "
@@ -47,11 +47,11 @@ std::optional<MonitorSnapshot> MonitorDataset::Latest(int target_year) const {
       out.run_id = head.Int(0);
       out.as_of = head.Text(1);
     }
-    Cursor c(db_->session(),
+    Cursor c(db_.session(),
              fmt::format("SELECT kind, horizon, start, \"end\", days, value, psi, ks, ks_p_value, "
                          "wasserstein, warning_threshold, critical_threshold, status, reason "
                          "FROM monitor_windows WHERE run_id = :run ORDER BY {}",
-                         db_->dialect().write_order()),
+                         db_.dialect().write_order()),
              V(out.run_id), "ttttirrrrrrrtt");
     while (c.Next()) {
       MonitorWindowRow w;

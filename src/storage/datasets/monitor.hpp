@@ -6,11 +6,9 @@
 #include <string>
 #include <vector>
 
-namespace loadcast {
+#include "storage/sql/dataset_connection.hpp"
 
-namespace sql {
-class Connection;
-}  // namespace sql
+namespace loadcast {
 
 /// One window the monitor measured: the drift of the load against the calendar expectation
 /// (kind "drift", no horizon), or the error of a published forecast over a rolling window or a
@@ -43,7 +41,7 @@ struct MonitorSnapshot {
 /// The monitor_windows table.
 class MonitorDataset {
  public:
-  explicit MonitorDataset(sql::Connection& db) : db_(&db) {}
+  explicit MonitorDataset(sql::Connection& db) : db_(db, "monitor") {}
 
   /// Writes the windows a monitor run measured, with the last day it measured (all or none).
   void Save(int64_t run_id, const std::string& as_of, const std::vector<MonitorWindowRow>& windows);
@@ -51,7 +49,7 @@ class MonitorDataset {
   std::optional<MonitorSnapshot> Latest(int target_year) const;
 
  private:
-  sql::Connection* db_;
+  sql::DatasetConnection db_;
 };
 
 }  // namespace loadcast

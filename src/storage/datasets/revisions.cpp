@@ -54,16 +54,16 @@ RevisionRecord RevisionsDataset::Add(RevisionRecord revision,
   revision.days_changed = static_cast<int>(changes.size());
   revision.largest_change_percent = LargestChangePercent(changes);
   revision.created_at = UtcNow();
-  return db_->Write([&] {
+  return db_.Write([&] {
     {
-      Cursor next(db_->session(),
+      Cursor next(db_.session(),
                   "SELECT COALESCE(MAX(revision), 0) + 1 FROM actual_revisions WHERE year = :year",
                   V(revision.year), "i");
       next.Next();
       revision.revision = static_cast<int>(next.Int(0));
     }
     {
-      Cursor id(db_->session(),
+      Cursor id(db_.session(),
                 "INSERT INTO actual_revisions (year, revision, created_at, run_id, source, "
                 "object, sha256, days, days_added, days_changed, largest_change_percent) VALUES "
                 "(:year, :revision, :created_at, :run, :source, :object, :sha256, :days, "
@@ -80,7 +80,7 @@ RevisionRecord RevisionsDataset::Add(RevisionRecord revision,
       for (const DayChange& c : changes) {
         batch.Row().Add(revision.id).Add(c.date.ToIso()).Add(c.old_load).Add(c.new_load);
       }
-      db_->Exec(
+      db_.Exec(
           "INSERT INTO actual_changes (revision_id, date, old_load, new_load) "
           "VALUES (:revision, :date, :old, :new)",
           batch);
@@ -90,8 +90,8 @@ RevisionRecord RevisionsDataset::Add(RevisionRecord revision,
 }
 
 std::optional<RevisionRecord> RevisionsDataset::Latest(int year) const {
-  return db_->Read([&]() -> std::optional<RevisionRecord> {
-    Cursor c(db_->session(),
+  return db_.Read([&]() -> std::optional<RevisionRecord> {
+    Cursor c(db_.session(),
              fmt::format("SELECT {} FROM actual_revisions WHERE year = :year "
                          "ORDER BY revision DESC LIMIT 1",
                          kRevisionColumns),
@@ -102,8 +102,8 @@ std::optional<RevisionRecord> RevisionsDataset::Latest(int year) const {
 }
 
 std::optional<RevisionRecord> RevisionsDataset::Find(int year, int revision) const {
-  return db_->Read([&]() -> std::optional<RevisionRecord> {
-    Cursor c(db_->session(),
+  return db_.Read([&]() -> std::optional<RevisionRecord> {
+    Cursor c(db_.session(),
              fmt::format("SELECT {} FROM actual_revisions WHERE year = :year AND "
                          "revision = :revision",
                          kRevisionColumns),
@@ -114,9 +114,9 @@ std::optional<RevisionRecord> RevisionsDataset::Find(int year, int revision) con
 }
 
 std::vector<RevisionRecord> RevisionsDataset::List(std::optional<int> year) const {
-  return db_->Read([&] {
+  return db_.Read([&] {
     // A NULL year lists every year.
-    Cursor c(db_->session(),
+    Cursor c(db_.session(),
              fmt::format("SELECT {} FROM actual_revisions WHERE (CAST(:any AS INTEGER) IS NULL OR "
                          "year = CAST(:year AS INTEGER)) ORDER BY id DESC",
                          kRevisionColumns),
@@ -128,8 +128,8 @@ std::vector<RevisionRecord> RevisionsDataset::List(std::optional<int> year) cons
 }
 
 std::vector<DayChange> RevisionsDataset::Changes(int64_t revision_id) const {
-  return db_->Read([&] {
-    Cursor c(db_->session(),
+  return db_.Read([&] {
+    Cursor c(db_.session(),
              "SELECT date, old_load, new_load FROM actual_changes WHERE revision_id = :revision "
              "ORDER BY date",
              V(revision_id), "trr");

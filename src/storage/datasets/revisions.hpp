@@ -9,12 +9,9 @@
 #include <vector>
 
 #include "core/date.hpp"
+#include "storage/sql/dataset_connection.hpp"
 
 namespace loadcast {
-
-namespace sql {
-class Connection;
-}  // namespace sql
 
 /// One revision of a year's actuals: the object as one ingest stored it.
 struct RevisionRecord {
@@ -44,7 +41,7 @@ struct DayChange {
 /// The actual_revisions table and the days each revision changed (actual_changes).
 class RevisionsDataset {
  public:
-  explicit RevisionsDataset(sql::Connection& db) : db_(&db) {}
+  explicit RevisionsDataset(sql::Connection& db) : db_(db, "actual_revisions") {}
 
   /// Stores a revision of `revision.year` with the days it changed, numbered one above the
   /// year's latest revision, all in one transaction. `days_changed` and
@@ -60,7 +57,7 @@ class RevisionsDataset {
   std::vector<DayChange> Changes(int64_t revision_id) const;
 
  private:
-  sql::Connection* db_;
+  sql::DatasetConnection db_;
 };
 
 }  // namespace loadcast

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include "storage/sql/connection.hpp"
 
 namespace loadcast {
@@ -36,8 +38,8 @@ RunRecord ReadRun(const Cursor& c) {
 }  // namespace
 
 int64_t RunsDataset::Begin(const RunRecord& run) {
-  return db_->Write([&] {
-    Cursor id(db_->session(),
+  return db_.Write([&] {
+    Cursor id(db_.session(),
               "INSERT INTO runs (command, target_year, horizon, started_at, status, config, "
               "config_hash) VALUES (:command, :target_year, :horizon, :started_at, 'running', "
               ":config, :config_hash) RETURNING id",
@@ -50,38 +52,38 @@ int64_t RunsDataset::Begin(const RunRecord& run) {
 }
 
 void RunsDataset::Finish(int64_t run_id, const std::string& status, const std::string& message) {
-  db_->Write([&] {
-    db_->Exec("UPDATE runs SET finished_at = :now, status = :status, message = :message "
-              "WHERE id = :id",
-              V(UtcNow(), status, message, run_id));
+  db_.Write([&] {
+    db_.Exec("UPDATE runs SET finished_at = :now, status = :status, message = :message "
+             "WHERE id = :id",
+             V(UtcNow(), status, message, run_id));
   });
 }
 
-std::vector<int64_t> RunsDataset::Claim(int target_year, const std::string& horizon,
+std::vector<int64_t> RunsDataset::Claim(int target_year, Horizon horizon,
                                         int64_t run_id, const std::string& message) {
-  return db_->Write([&] {
+  return db_.Write([&] {
     const std::string now = UtcNow();
     std::vector<int64_t> ids;
     {
-      Cursor find(db_->session(),
+      Cursor find(db_.session(),
                   "SELECT id FROM runs WHERE status = 'running' AND locked_at IS NOT NULL AND "
                   "target_year = :year AND horizon = :horizon AND id <> :run ORDER BY id",
-                  V(target_year, horizon, run_id), "i");
+                  V(target_year, std::string(HorizonName(horizon)), run_id), "i");
       while (find.Next()) ids.push_back(find.Int(0));
     }
     for (const int64_t id : ids) {
-      db_->Exec("UPDATE runs SET finished_at = :now, status = 'failed', message = :message "
-                "WHERE id = :id",
-                V(now, message, id));
+      db_.Exec("UPDATE runs SET finished_at = :now, status = 'failed', message = :message "
+               "WHERE id = :id",
+               V(now, message, id));
     }
-    db_->Exec("UPDATE runs SET locked_at = :now WHERE id = :id", V(now, run_id));
+    db_.Exec("UPDATE runs SET locked_at = :now WHERE id = :id", V(now, run_id));
     return ids;
   });
 }
 
 std::vector<RunRecord> RunsDataset::List(int limit) const {
-  return db_->Read([&] {
-    Cursor c(db_->session(),
+  return db_.Read([&] {
+    Cursor c(db_.session(),
              fmt::format("SELECT {} FROM runs ORDER BY id DESC LIMIT :limit", kRunColumns),
              V(limit), kRunTypes);
     std::vector<RunRecord> runs;
@@ -91,26 +93,28 @@ std::vector<RunRecord> RunsDataset::List(int limit) const {
 }
 
 std::optional<RunRecord> RunsDataset::Find(int64_t run_id) const {
-  return db_->Read([&]() -> std::optional<RunRecord> {
-    Cursor c(db_->session(), fmt::format("SELECT {} FROM runs WHERE id = :id", kRunColumns),
+  return db_.Read([&]() -> std::optional<RunRecord> {
+    Cursor c(db_.session(), fmt::format("SELECT {} FROM runs WHERE id = :id", kRunColumns),
              V(run_id), kRunTypes);
     if (!c.Next()) return std::nullopt;
     return ReadRun(c);
   });
 }
 
-void RunsDataset::SetInputs(int64_t run_id, const std::string& inputs) {
-  db_->Write([&] {
+void RunsDataset::SetInputs(int64_t run_id, const std::map<std::string, std::string>& inputs) {
+  // A JSON object, its keys in order: the same inputs always read the same.
+  const std::string text = nlohmann::json(inputs).dump();
+  db_.Write([&] {
     // Provenance written to no run would be lost without a word.
-    if (db_->Exec("UPDATE runs SET inputs = :inputs WHERE id = :id", V(inputs, run_id)) == 0) {
+    if (db_.Exec("UPDATE runs SET inputs = :inputs WHERE id = :id", V(text, run_id)) == 0) {
       throw StorageError(fmt::format("no run {}", run_id));
     }
   });
 }
 
 void RunsDataset::SetModel(int64_t run_id, int64_t model_id) {
-  db_->Write([&] {
-    if (db_->Exec("UPDATE runs SET model_id = :model WHERE id = :id", V(model_id, run_id)) == 0) {
+  db_.Write([&] {
+    if (db_.Exec("UPDATE runs SET model_id = :model WHERE id = :id", V(model_id, run_id)) == 0) {
       throw StorageError(fmt::format("no run {}", run_id));
     }
   });

@@ -3,15 +3,15 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace loadcast {
+#include "core/config.hpp"
+#include "storage/sql/dataset_connection.hpp"
 
-namespace sql {
-class Connection;
-}  // namespace sql
+namespace loadcast {
 
 struct RunRecord {
   int64_t id = 0;
@@ -32,7 +32,7 @@ struct RunRecord {
 /// The runs table. Each write is one transaction.
 class RunsDataset {
  public:
-  explicit RunsDataset(sql::Connection& db) : db_(&db) {}
+  explicit RunsDataset(sql::Connection& db) : db_(db, "runs") {}
 
   /// Records a run as 'running', started now unless `run` says when. The new id.
   int64_t Begin(const RunRecord& run);
@@ -41,18 +41,18 @@ class RunsDataset {
   /// it holds it (runs.locked_at), and marks failed, with `message`, the runs of the target that
   /// held it before and are still 'running' (their process died holding it), in one transaction.
   /// Returns the ids of those runs.
-  std::vector<int64_t> Claim(int target_year, const std::string& horizon, int64_t run_id,
+  std::vector<int64_t> Claim(int target_year, Horizon horizon, int64_t run_id,
                              const std::string& message);
   /// The latest runs, newest first.
   std::vector<RunRecord> List(int limit) const;
   std::optional<RunRecord> Find(int64_t run_id) const;
-  /// Records the input objects a run read (JSON object key -> SHA-256).
-  void SetInputs(int64_t run_id, const std::string& inputs);
+  /// Records the input objects a run read, object key -> SHA-256, as a JSON object.
+  void SetInputs(int64_t run_id, const std::map<std::string, std::string>& inputs);
   /// Records the model a run trained or predicted with.
   void SetModel(int64_t run_id, int64_t model_id);
 
  private:
-  sql::Connection* db_;
+  sql::DatasetConnection db_;
 };
 
 }  // namespace loadcast

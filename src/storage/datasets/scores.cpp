@@ -50,13 +50,13 @@ MetricRow ReadMetric(const Cursor& c, int first) {
 }  // namespace
 
 void ScoresDataset::SaveMetrics(int64_t run_id, const std::vector<MetricRow>& metrics) {
-  db_->Write([&] {
+  db_.Write([&] {
     Batch batch;
     for (const MetricRow& m : metrics) {
       batch.Row().Add(run_id).Add(m.scope).Add(m.period).Add(m.days).Add(m.mape).Add(m.mae);
       batch.Add(m.rmse).Add(m.bias).Add(m.skill).Add(m.naive_mape);
     }
-    db_->Exec(
+    db_.Exec(
         "INSERT INTO metrics (run_id, scope, period, days, mape, mae, rmse, bias, skill, "
         "naive_mape) VALUES (:run, :scope, :period, :days, :mape, :mae, :rmse, :bias, :skill, "
         ":naive_mape)",
@@ -65,8 +65,8 @@ void ScoresDataset::SaveMetrics(int64_t run_id, const std::vector<MetricRow>& me
 }
 
 std::vector<EvaluationSummary> ScoresDataset::LatestEvaluations() const {
-  return db_->Read([&] {
-    Cursor c(db_->session(),
+  return db_.Read([&] {
+    Cursor c(db_.session(),
              "SELECT r.id, r.target_year, r.horizon, COALESCE(r.finished_at, r.started_at), "
              "(SELECT COUNT(*) FROM alerts a WHERE a.run_id = r.id), m.scope, m.period, m.days, "
              "m.mape, m.mae, m.rmse, m.bias, m.skill, m.naive_mape "
@@ -87,23 +87,23 @@ std::vector<EvaluationSummary> ScoresDataset::LatestEvaluations() const {
 }
 
 void ScoresDataset::SaveBacktest(int64_t run_id, const std::vector<BacktestRow>& rows) {
-  db_->Write([&] {
+  db_.Write([&] {
     Batch batch;
     for (const BacktestRow& r : rows) {
       batch.Row().Add(run_id).Add(r.target_year).Add(r.horizon).Add(r.days).Add(r.mape);
       batch.Add(r.mae).Add(r.rmse).Add(r.bias).Add(r.skill).Add(r.naive_mape).Add(r.coverage);
       batch.Add(r.interval_width);
     }
-    db_->Exec(fmt::format("INSERT INTO backtests ({}) VALUES (:run, :year, :horizon, :days, "
-                          ":mape, :mae, :rmse, :bias, :skill, :naive_mape, :coverage, :width)",
-                          kBacktestColumns),
-              batch);
+    db_.Exec(fmt::format("INSERT INTO backtests ({}) VALUES (:run, :year, :horizon, :days, "
+                         ":mape, :mae, :rmse, :bias, :skill, :naive_mape, :coverage, :width)",
+                         kBacktestColumns),
+             batch);
   });
 }
 
 std::vector<BacktestRow> ScoresDataset::ListBacktests(int64_t run_id) const {
-  return db_->Read([&] {
-    Cursor c(db_->session(),
+  return db_.Read([&] {
+    Cursor c(db_.session(),
              fmt::format("SELECT {} FROM backtests WHERE run_id = :run ORDER BY target_year",
                          kBacktestColumns),
              V(run_id), kBacktestTypes);
@@ -111,27 +111,27 @@ std::vector<BacktestRow> ScoresDataset::ListBacktests(int64_t run_id) const {
   });
 }
 
-std::vector<BacktestRow> ScoresDataset::LatestBacktests(const std::string& horizon) const {
-  return db_->Read([&] {
+std::vector<BacktestRow> ScoresDataset::LatestBacktests(Horizon horizon) const {
+  return db_.Read([&] {
     // Like LatestEvaluations, only succeeded runs count: a run that failed after writing its rows
     // must not replace the scores of the last good one.
-    Cursor c(db_->session(),
+    Cursor c(db_.session(),
              fmt::format("SELECT {} FROM backtests b WHERE b.horizon = :horizon AND b.run_id = ("
                          "  SELECT MAX(b2.run_id) FROM backtests b2 JOIN runs r ON r.id = b2.run_id "
                          "  WHERE b2.horizon = b.horizon AND b2.target_year = b.target_year "
                          "  AND r.status = 'succeeded') "
                          "ORDER BY b.target_year",
                          kBacktestColumns),
-             V(horizon), kBacktestTypes);
+             V(std::string(HorizonName(horizon))), kBacktestTypes);
     return ReadBacktests(c);
   });
 }
 
 void ScoresDataset::SaveChecks(int64_t run_id, const std::vector<CheckRow>& checks) {
-  db_->Write([&] {
+  db_.Write([&] {
     Batch batch;
     for (const CheckRow& c : checks) batch.Row().Add(run_id).Add(c.check).Add(c.status).Add(c.detail);
-    db_->Exec(
+    db_.Exec(
         "INSERT INTO checks (run_id, \"check\", status, detail) "
         "VALUES (:run, :check, :status, :detail)",
         batch);
@@ -139,11 +139,11 @@ void ScoresDataset::SaveChecks(int64_t run_id, const std::vector<CheckRow>& chec
 }
 
 std::vector<CheckRow> ScoresDataset::ListChecks(int64_t run_id) const {
-  return db_->Read([&] {
-    Cursor c(db_->session(),
+  return db_.Read([&] {
+    Cursor c(db_.session(),
              fmt::format("SELECT \"check\", status, detail FROM checks WHERE run_id = :run "
                          "ORDER BY {}",
-                         db_->dialect().write_order()),
+                         db_.dialect().write_order()),
              V(run_id), "ttt");
     std::vector<CheckRow> out;
     while (c.Next()) out.push_back({c.Text(0), c.Text(1), c.Text(2)});

@@ -6,11 +6,10 @@
 #include <string>
 #include <vector>
 
-namespace loadcast {
+#include "core/config.hpp"
+#include "storage/sql/dataset_connection.hpp"
 
-namespace sql {
-class Connection;
-}  // namespace sql
+namespace loadcast {
 
 struct MetricRow {
   std::string scope;   // "year" or "month"
@@ -60,7 +59,7 @@ struct CheckRow {
 /// The metrics, backtests and checks tables.
 class ScoresDataset {
  public:
-  explicit ScoresDataset(sql::Connection& db) : db_(&db) {}
+  explicit ScoresDataset(sql::Connection& db) : db_(db, "scores") {}
 
   void SaveMetrics(int64_t run_id, const std::vector<MetricRow>& metrics);
   /// The latest yearly evaluation per target year and horizon.
@@ -71,14 +70,14 @@ class ScoresDataset {
   /// The rows of one backtest run, by target year.
   std::vector<BacktestRow> ListBacktests(int64_t run_id) const;
   /// Per target year, the row of the latest succeeded backtest run of a horizon, by target year.
-  std::vector<BacktestRow> LatestBacktests(const std::string& horizon) const;
+  std::vector<BacktestRow> LatestBacktests(Horizon horizon) const;
 
   void SaveChecks(int64_t run_id, const std::vector<CheckRow>& checks);
   /// The checks of a run, in the order they were saved.
   std::vector<CheckRow> ListChecks(int64_t run_id) const;
 
  private:
-  sql::Connection* db_;
+  sql::DatasetConnection db_;
 };
 
 }  // namespace loadcast

@@ -22,7 +22,7 @@ constexpr const char* kSeriesWhere =
 }  // namespace
 
 void SeriesResultsDataset::Save(int64_t run_id, const std::vector<SeriesResultRow>& rows) {
-  db_->Write([&] {
+  db_.Write([&] {
     Batch batch;
     for (const SeriesResultRow& r : rows) {
       batch.Row().Add(run_id).Add(r.series).Add(r.target_year).Add(r.status).Add(r.message);
@@ -31,7 +31,7 @@ void SeriesResultsDataset::Save(int64_t run_id, const std::vector<SeriesResultRo
       batch.Add(EncodeValueList(r.forecast)).Add(EncodeValueList(r.lower));
       batch.Add(EncodeValueList(r.upper)).Add(r.drift);
     }
-    db_->Exec(
+    db_.Exec(
         "INSERT INTO series_results (run_id, series, target_year, status, message, train_from, "
         "train_to, iterations, days, mape, mae, rmse, bias, forecast_start, forecast, lower, "
         "upper, drift) VALUES (:run, :series, :year, :status, :message, :train_from, :train_to, "
@@ -42,8 +42,8 @@ void SeriesResultsDataset::Save(int64_t run_id, const std::vector<SeriesResultRo
 }
 
 std::optional<int64_t> SeriesResultsDataset::LatestRun(std::optional<int> target_year) const {
-  return db_->Read([&]() -> std::optional<int64_t> {
-    Cursor c(db_->session(),
+  return db_.Read([&]() -> std::optional<int64_t> {
+    Cursor c(db_.session(),
              "SELECT r.id FROM runs r WHERE r.status = 'succeeded' "
              "AND (CAST(:any AS INTEGER) IS NULL OR r.target_year = CAST(:year AS INTEGER)) "
              "AND EXISTS (SELECT 1 FROM series_results x WHERE x.run_id = r.id) "
@@ -55,7 +55,7 @@ std::optional<int64_t> SeriesResultsDataset::LatestRun(std::optional<int> target
 }
 
 std::vector<SeriesResultRow> SeriesResultsDataset::List(const SeriesQuery& query) const {
-  return db_->Read([&] {
+  return db_.Read([&] {
     // The day-by-day arrays are read only when asked for: a listing of 10,000 series needs none.
     const std::string sql =
         query.with_forecast
@@ -63,7 +63,7 @@ std::vector<SeriesResultRow> SeriesResultsDataset::List(const SeriesQuery& query
                           kSeriesColumns, kSeriesWhere)
             : fmt::format("SELECT {}, '', '', '' FROM series_results {}", kSeriesColumns,
                           kSeriesWhere);
-    Cursor c(db_->session(), sql,
+    Cursor c(db_.session(), sql,
              V(query.run_id, query.series, query.series, query.status, query.status),
              "itittttiirrrrtrttt");
     std::vector<SeriesResultRow> out;

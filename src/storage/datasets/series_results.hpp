@@ -6,11 +6,9 @@
 #include <string>
 #include <vector>
 
-namespace loadcast {
+#include "storage/sql/dataset_connection.hpp"
 
-namespace sql {
-class Connection;
-}  // namespace sql
+namespace loadcast {
 
 /// One series of a many-series run: how it went, its year-ahead forecast and, when the target
 /// year's actuals exist, its scores.
@@ -48,7 +46,7 @@ struct SeriesQuery {
 /// The series_results table, the forecasts stored as value lists (value_list.hpp).
 class SeriesResultsDataset {
  public:
-  explicit SeriesResultsDataset(sql::Connection& db) : db_(&db) {}
+  explicit SeriesResultsDataset(sql::Connection& db) : db_(db, "series_results") {}
 
   /// Writes the per-series results of a many-series run (all or none).
   void Save(int64_t run_id, const std::vector<SeriesResultRow>& rows);
@@ -58,7 +56,7 @@ class SeriesResultsDataset {
   std::vector<SeriesResultRow> List(const SeriesQuery& query) const;
 
  private:
-  sql::Connection* db_;
+  sql::DatasetConnection db_;
 };
 
 }  // namespace loadcast

@@ -229,4 +229,8 @@ std::string Connection::Describe(const soci::soci_error& e) {
   return fmt::format("SQL failed: {}", dialect_->Describe(session_, e));
 }
 
+StorageError DatasetError(const char* dataset, const char* message) {
+  return StorageError(fmt::format("dataset '{}': {}", dataset, message));
+}
+
 }  // namespace loadcast::sql

@@ -17,6 +17,7 @@
 
 #include "core/errors.hpp"
 #include "storage/database.hpp"
+#include "storage/sql/dataset_connection.hpp"
 
 namespace loadcast::sql {
 
@@ -221,6 +222,37 @@ class Connection {
   std::unique_ptr<Dialect> dialect_;
   soci::session session_;
 };
+
+/// `message` prefixed with the dataset it concerns: "dataset 'runs': <message>".
+StorageError DatasetError(const char* dataset, const char* message);
+
+template <typename F>
+auto DatasetConnection::Named(F&& call) const -> decltype(call()) {
+  try {
+    return call();
+  } catch (const StorageError& e) {
+    throw DatasetError(name_, e.what());
+  }
+}
+
+template <typename F>
+auto DatasetConnection::Write(F&& body) const -> decltype(body()) {
+  return Named([&] { return connection_->Write(std::forward<F>(body)); });
+}
+
+template <typename F>
+auto DatasetConnection::Read(F&& body) const -> decltype(body()) {
+  return Named([&] { return connection_->Read(std::forward<F>(body)); });
+}
+
+inline int64_t DatasetConnection::Exec(const std::string& sql, Values values) const {
+  return connection_->Exec(sql, std::move(values));
+}
+inline void DatasetConnection::Exec(const std::string& sql, Batch& batch) const {
+  connection_->Exec(sql, batch);
+}
+inline soci::session& DatasetConnection::session() const { return connection_->session(); }
+inline const Dialect& DatasetConnection::dialect() const { return connection_->dialect(); }
 
 /// Runs the numbered migrations (migrations.cpp) that `connection` still lacks.
 void Migrate(Connection& connection);

@@ -47,9 +47,9 @@ Database::Database(std::unique_ptr<sql::Dialect> dialect)
 
 Database::~Database() = default;
 
-std::unique_ptr<TargetLock> Database::LockTarget(int target_year, const std::string& horizon,
+std::unique_ptr<TargetLock> Database::LockTarget(int target_year, Horizon horizon,
                                                  std::chrono::milliseconds timeout) {
-  return connection_->dialect().LockTarget(target_year, horizon, timeout);
+  return connection_->dialect().LockTarget(target_year, std::string(HorizonName(horizon)), timeout);
 }
 
 std::string Database::location() const { return connection_->dialect().location(); }

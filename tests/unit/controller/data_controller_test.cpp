@@ -14,6 +14,7 @@
 #include "core/errors.hpp"
 #include "core/hash.hpp"
 #include "core/load_csv.hpp"
+#include "core/series_csv.hpp"
 #include "storage/alerts.hpp"
 #include "storage/backends.hpp"
 #include "support/temp_dir.hpp"
@@ -48,7 +49,7 @@ class DataControllerTest : public ::testing::Test {
   }
   ModelRecord Model(int target_year = 2021) {
     ModelRecord m;
-    m.run_id = data_.BeginRun(TrainRun());
+    m.run_id = data_.runs().Begin(TrainRun());
     m.kind = "calendar_regression";
     m.horizon = "year";
     m.target_year = target_year;
@@ -70,22 +71,22 @@ TEST_F(DataControllerTest, OpensTheBackendsNamedByTheConfig) {
 }
 
 TEST_F(DataControllerTest, ActualsKeyIsOneObjectPerYear) {
-  EXPECT_EQ(DataController::ActualsKey(2021), "actuals/2021.csv");
+  EXPECT_EQ(ActualsStore::Key(2021), "actuals/2021.csv");
 }
 
 TEST_F(DataControllerTest, ActualYearsIsEmptyForAFreshBucket) {
-  EXPECT_TRUE(data_.ActualYears().empty());
+  EXPECT_TRUE(data_.actuals().Years().empty());
 }
 
 TEST_F(DataControllerTest, ActualYearsListsStoredYearsAscending) {
-  data_.SaveActualYear(2021, YearSeries(2021));
-  data_.SaveActualYear(2019, YearSeries(2019));
-  data_.SaveActualYear(2020, YearSeries(2020));
-  EXPECT_EQ(data_.ActualYears(), (std::vector<int>{2019, 2020, 2021}));
+  data_.actuals().Save(2021, YearSeries(2021));
+  data_.actuals().Save(2019, YearSeries(2019));
+  data_.actuals().Save(2020, YearSeries(2020));
+  EXPECT_EQ(data_.actuals().Years(), (std::vector<int>{2019, 2020, 2021}));
 }
 
 TEST_F(DataControllerTest, ActualYearsIgnoresObjectsThatAreNotYearFiles) {
-  data_.SaveActualYear(2020, YearSeries(2020));
+  data_.actuals().Save(2020, YearSeries(2020));
   // Stray objects under the prefix must not be mistaken for years.
   std::filesystem::create_directories(Bucket() / "actuals/old");
   std::ofstream(Bucket() / "actuals/notes.txt") << "x";
@@ -93,13 +94,13 @@ TEST_F(DataControllerTest, ActualYearsIgnoresObjectsThatAreNotYearFiles) {
   std::ofstream(Bucket() / "actuals/02019.csv") << "x";
   std::ofstream(Bucket() / "actuals/old/2018.csv") << "x";
   std::ofstream(Bucket() / "actuals/.2022.csv.tmp-1-2") << "x";
-  EXPECT_EQ(data_.ActualYears(), std::vector<int>{2020});
+  EXPECT_EQ(data_.actuals().Years(), std::vector<int>{2020});
 }
 
 TEST_F(DataControllerTest, SaveThenLoadActualYearRoundTrips) {
   const TimeSeries year = YearSeries(2020);  // a leap year: 366 days
-  data_.SaveActualYear(2020, year);
-  const TimeSeries loaded = data_.LoadActualYear(2020);
+  data_.actuals().Save(2020, year);
+  const TimeSeries loaded = data_.actuals().Load(2020);
   EXPECT_EQ(loaded.start(), Date::FromYmd(2020, 1, 1));
   ASSERT_EQ(loaded.size(), 366u);
   for (std::size_t i = 0; i < loaded.size(); ++i) {
@@ -109,34 +110,34 @@ TEST_F(DataControllerTest, SaveThenLoadActualYearRoundTrips) {
 
 TEST_F(DataControllerTest, SaveActualYearStoresTheCanonicalCsv) {
   const TimeSeries year = YearSeries(2021);
-  data_.SaveActualYear(2021, year);
+  data_.actuals().Save(2021, year);
   EXPECT_EQ(Slurp(Bucket() / "actuals/2021.csv"), FormatLoadCsv(year));
 }
 
 TEST_F(DataControllerTest, SaveActualYearReplacesTheYear) {
-  data_.SaveActualYear(2021, YearSeries(2021, 800000.0));
-  data_.SaveActualYear(2021, YearSeries(2021, 900000.0));
-  EXPECT_DOUBLE_EQ(data_.LoadActualYear(2021).at(Date::FromYmd(2021, 1, 1)), 900000.0);
+  data_.actuals().Save(2021, YearSeries(2021, 800000.0));
+  data_.actuals().Save(2021, YearSeries(2021, 900000.0));
+  EXPECT_DOUBLE_EQ(data_.actuals().Load(2021).at(Date::FromYmd(2021, 1, 1)), 900000.0);
 }
 
 TEST_F(DataControllerTest, PartialYearRoundTrips) {
   TimeSeries partial;
   for (int d = 1; d <= 10; ++d) partial.set(Date::FromYmd(2022, 1, d), 700000.0 + d);
-  data_.SaveActualYear(2022, partial);
-  const TimeSeries loaded = data_.LoadActualYear(2022);
+  data_.actuals().Save(2022, partial);
+  const TimeSeries loaded = data_.actuals().Load(2022);
   EXPECT_EQ(loaded.count_known(), 10u);
   EXPECT_EQ(loaded.last_known(), Date::FromYmd(2022, 1, 10));
 }
 
 TEST_F(DataControllerTest, LoadActualYearOfAMissingYearIsEmpty) {
-  EXPECT_TRUE(data_.LoadActualYear(1999).empty());
+  EXPECT_TRUE(data_.actuals().Load(1999).empty());
 }
 
 TEST_F(DataControllerTest, LoadActualYearOfACorruptObjectIsADataErrorNamingTheObject) {
   std::filesystem::create_directories(Bucket() / "actuals");
   std::ofstream(Bucket() / "actuals/2021.csv") << "date,load\n2021-01-01,not-a-number\n";
   try {
-    data_.LoadActualYear(2021);
+    data_.actuals().Load(2021);
     FAIL() << "expected DataError";
   } catch (const DataError& e) {
     const std::string message = e.what();
@@ -146,71 +147,71 @@ TEST_F(DataControllerTest, LoadActualYearOfACorruptObjectIsADataErrorNamingTheOb
 }
 
 TEST_F(DataControllerTest, ActualYearChangedIsTrueWhenTheYearIsAbsent) {
-  EXPECT_TRUE(data_.ActualYearChanged(2021, YearSeries(2021)));
+  EXPECT_TRUE(data_.actuals().Changed(2021, YearSeries(2021)));
 }
 
 TEST_F(DataControllerTest, ActualYearChangedIsFalseForIdenticalData) {
-  data_.SaveActualYear(2021, YearSeries(2021));
-  EXPECT_FALSE(data_.ActualYearChanged(2021, YearSeries(2021)));
+  data_.actuals().Save(2021, YearSeries(2021));
+  EXPECT_FALSE(data_.actuals().Changed(2021, YearSeries(2021)));
   // The same data read back from the bucket is also unchanged.
-  EXPECT_FALSE(data_.ActualYearChanged(2021, data_.LoadActualYear(2021)));
+  EXPECT_FALSE(data_.actuals().Changed(2021, data_.actuals().Load(2021)));
 }
 
 TEST_F(DataControllerTest, ActualYearChangedIsTrueForOneDifferentValue) {
-  data_.SaveActualYear(2021, YearSeries(2021));
+  data_.actuals().Save(2021, YearSeries(2021));
   TimeSeries changed = YearSeries(2021);
   changed.set(Date::FromYmd(2021, 6, 1), 123456.0);
-  EXPECT_TRUE(data_.ActualYearChanged(2021, changed));
+  EXPECT_TRUE(data_.actuals().Changed(2021, changed));
 }
 
 TEST_F(DataControllerTest, ActualYearHashIsTheSha256OfTheStoredObject) {
-  EXPECT_EQ(data_.ActualYearHash(2021), "");
-  data_.SaveActualYear(2021, YearSeries(2021));
-  const std::string hash = data_.ActualYearHash(2021);
+  EXPECT_EQ(data_.actuals().Hash(2021), "");
+  data_.actuals().Save(2021, YearSeries(2021));
+  const std::string hash = data_.actuals().Hash(2021);
   EXPECT_EQ(hash, Sha256Hex(Slurp(Bucket() / "actuals/2021.csv")));
   EXPECT_EQ(hash.size(), 64u);
 }
 
 TEST_F(DataControllerTest, ActualYearHashIsStableAcrossIdenticalSaves) {
-  data_.SaveActualYear(2021, YearSeries(2021));
-  const std::string first = data_.ActualYearHash(2021);
-  data_.SaveActualYear(2021, YearSeries(2021));
-  EXPECT_EQ(data_.ActualYearHash(2021), first);
+  data_.actuals().Save(2021, YearSeries(2021));
+  const std::string first = data_.actuals().Hash(2021);
+  data_.actuals().Save(2021, YearSeries(2021));
+  EXPECT_EQ(data_.actuals().Hash(2021), first);
   // A second controller on the same folders sees the same hash.
   DataController other(config_);
-  EXPECT_EQ(other.ActualYearHash(2021), first);
-  data_.SaveActualYear(2021, YearSeries(2021, 900000.0));
-  EXPECT_NE(data_.ActualYearHash(2021), first);
+  EXPECT_EQ(other.actuals().Hash(2021), first);
+  data_.actuals().Save(2021, YearSeries(2021, 900000.0));
+  EXPECT_NE(data_.actuals().Hash(2021), first);
 }
 
 TEST_F(DataControllerTest, QuarantineKeepsTheFileAndItsReasonAndTouchesNoActuals) {
-  data_.SaveActualYear(2021, YearSeries(2021));
+  data_.actuals().Save(2021, YearSeries(2021));
   const std::string actuals = Slurp(Bucket() / "actuals/2021.csv");
-  const std::string key = data_.QuarantineFile("2021.csv", "date;load\n", "{\"why\": 1}\n");
+  const std::string key = data_.quarantine().Keep("2021.csv", "date;load\n", "{\"why\": 1}\n");
   EXPECT_TRUE(key.starts_with("quarantine/")) << key;
   EXPECT_TRUE(key.ends_with("Z-2021.csv")) << key;  // quarantine/<UTC time>-<name>
   EXPECT_EQ(Slurp(Bucket() / key), "date;load\n");
   EXPECT_EQ(Slurp(Bucket() / (key + ".reason.json")), "{\"why\": 1}\n");
-  EXPECT_EQ(data_.QuarantinedFiles(), std::vector<std::string>{key});
+  EXPECT_EQ(data_.quarantine().List(), std::vector<std::string>{key});
   // The same name again within the second gets its own key; the actuals are as they were.
-  const std::string again = data_.QuarantineFile("2021.csv", "x", "{}");
+  const std::string again = data_.quarantine().Keep("2021.csv", "x", "{}");
   EXPECT_NE(again, key);
-  EXPECT_EQ(data_.QuarantinedFiles().size(), 2u);
+  EXPECT_EQ(data_.quarantine().List().size(), 2u);
   EXPECT_EQ(Slurp(Bucket() / "actuals/2021.csv"), actuals);
-  EXPECT_EQ(data_.ActualYears(), std::vector<int>{2021});
+  EXPECT_EQ(data_.actuals().Years(), std::vector<int>{2021});
 }
 
 TEST_F(DataControllerTest, QuarantineMakesAnyFileNameASafeKey) {
-  const std::string key = data_.QuarantineFile("../we ird..name.csv", "x", "{}");
+  const std::string key = data_.quarantine().Keep("../we ird..name.csv", "x", "{}");
   EXPECT_TRUE(key.ends_with("Z-.__we_ird._name.csv")) << key;
   EXPECT_TRUE(std::filesystem::exists(Bucket() / key));
 }
 
 TEST_F(DataControllerTest, LoadActualsJoinsYearsIntoOneSeries) {
-  data_.SaveActualYear(2019, YearSeries(2019, 700000.0));
-  data_.SaveActualYear(2020, YearSeries(2020, 800000.0));
-  data_.SaveActualYear(2021, YearSeries(2021, 900000.0));
-  const TimeSeries all = data_.LoadActuals(2019, 2021);
+  data_.actuals().Save(2019, YearSeries(2019, 700000.0));
+  data_.actuals().Save(2020, YearSeries(2020, 800000.0));
+  data_.actuals().Save(2021, YearSeries(2021, 900000.0));
+  const TimeSeries all = data_.actuals().LoadRange(2019, 2021);
   EXPECT_EQ(all.start(), Date::FromYmd(2019, 1, 1));
   EXPECT_EQ(all.size(), 365u + 366u + 365u);
   EXPECT_EQ(all.count_known(), all.size());
@@ -220,25 +221,57 @@ TEST_F(DataControllerTest, LoadActualsJoinsYearsIntoOneSeries) {
 }
 
 TEST_F(DataControllerTest, LoadActualsSkipsMissingYearsInTheRange) {
-  data_.SaveActualYear(2020, YearSeries(2020));
-  const TimeSeries all = data_.LoadActuals(2015, 2025);
+  data_.actuals().Save(2020, YearSeries(2020));
+  const TimeSeries all = data_.actuals().LoadRange(2015, 2025);
   EXPECT_EQ(all.start(), Date::FromYmd(2020, 1, 1));
   EXPECT_EQ(all.count_known(), 366u);
-  EXPECT_TRUE(data_.LoadActuals(2000, 2001).empty());
+  EXPECT_TRUE(data_.actuals().LoadRange(2000, 2001).empty());
 }
 
 TEST_F(DataControllerTest, LoadActualsOfASubrangeLeavesOtherYearsOut) {
-  data_.SaveActualYear(2019, YearSeries(2019));
-  data_.SaveActualYear(2020, YearSeries(2020));
-  data_.SaveActualYear(2021, YearSeries(2021));
-  const TimeSeries part = data_.LoadActuals(2020, 2020);
+  data_.actuals().Save(2019, YearSeries(2019));
+  data_.actuals().Save(2020, YearSeries(2020));
+  data_.actuals().Save(2021, YearSeries(2021));
+  const TimeSeries part = data_.actuals().LoadRange(2020, 2020);
   EXPECT_EQ(part.start(), Date::FromYmd(2020, 1, 1));
   EXPECT_EQ(part.size(), 366u);
 }
 
+TEST_F(DataControllerTest, SeriesYearsListsStoredYearsAscendingAndNothingElse) {
+  EXPECT_TRUE(data_.series().Years().empty());
+  data_.series().Save(2021, {"a"}, {YearSeries(2021)});
+  data_.series().Save(2019, {"a"}, {YearSeries(2019)});
+  std::ofstream(Bucket() / "series/02020.csv") << "x";
+  std::ofstream(Bucket() / "series/2020.csv.bak") << "x";
+  EXPECT_EQ(data_.series().Years(), (std::vector<int>{2019, 2021}));
+}
+
+TEST_F(DataControllerTest, SeriesSaveThenLoadRoundTripsAndAMissingYearIsEmpty) {
+  data_.series().Save(2021, {"b", "a"}, {YearSeries(2021, 500.0), YearSeries(2021, 900.0)});
+  EXPECT_EQ(Slurp(Bucket() / "series/2021.csv"),
+            FormatSeriesCsv({"b", "a"}, {YearSeries(2021, 500.0), YearSeries(2021, 900.0)}));
+  const SeriesTable table = data_.series().Load(2021, SeriesCsvRules{});
+  ASSERT_EQ(table.names, (std::vector<std::string>{"a", "b"}));
+  EXPECT_DOUBLE_EQ(table.loads[0].at(Date::FromYmd(2021, 1, 1)), 900.0);
+  EXPECT_TRUE(data_.series().Load(2020, SeriesCsvRules{}).names.empty());
+}
+
+TEST_F(DataControllerTest, ACorruptSeriesObjectIsADataErrorNamingTheObject) {
+  std::filesystem::create_directories(Bucket() / "series");
+  std::ofstream(Bucket() / "series/2021.csv") << "not,a,series,file\n";
+  try {
+    data_.series().Load(2021, SeriesCsvRules{});
+    FAIL() << "expected DataError";
+  } catch (const DataError& e) {
+    const std::string message = e.what();
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "stored object is not valid", message);
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, (Bucket() / "series/2021.csv").string(), message);
+  }
+}
+
 TEST_F(DataControllerTest, RegisterModelStoresTheArtifactUnderItsContentHash) {
   const nlohmann::json artifact = {{"format", "loadcast-model"}, {"state", {1, 2, 3}}};
-  const Registration registration = data_.RegisterModel(Model(), artifact);
+  const Registration registration = data_.models().Register(Model(), artifact);
   const ModelRecord& record = registration.model;
   const std::string text = artifact.dump(2) + "\n";
   EXPECT_TRUE(registration.created);
@@ -252,8 +285,8 @@ TEST_F(DataControllerTest, RegisterModelStoresTheArtifactUnderItsContentHash) {
 
 TEST_F(DataControllerTest, TheSameArtifactIsRegisteredOnce) {
   const nlohmann::json artifact = {{"state", 42}};
-  const Registration first = data_.RegisterModel(Model(), artifact);
-  const Registration second = data_.RegisterModel(Model(), artifact);
+  const Registration first = data_.models().Register(Model(), artifact);
+  const Registration second = data_.models().Register(Model(), artifact);
   EXPECT_TRUE(first.created);
   EXPECT_FALSE(second.created);
   // The row on record: same id, same run, same number.
@@ -263,44 +296,45 @@ TEST_F(DataControllerTest, TheSameArtifactIsRegisteredOnce) {
   EXPECT_EQ(second.model.artifact, first.model.artifact);
   EXPECT_EQ(second.model.number, 1);
   EXPECT_EQ(Slurp(Bucket() / first.model.artifact), artifact.dump(2) + "\n");
-  const Registration different = data_.RegisterModel(Model(), nlohmann::json{{"state", 43}});
+  const Registration different = data_.models().Register(Model(), nlohmann::json{{"state", 43}});
   EXPECT_TRUE(different.created);
   EXPECT_NE(different.model.version, first.model.version);
   EXPECT_EQ(different.model.number, 2);
-  EXPECT_EQ(data_.ListModels(Horizon::kYear, 10).size(), 2u);
+  EXPECT_EQ(data_.models().List(Horizon::kYear, 10).size(), 2u);
 }
 
 TEST_F(DataControllerTest, RegisterModelOverridesAnyGivenVersionAndArtifact) {
   ModelRecord record = Model();
   record.version = "made-up";
   record.artifact = "../escape.json";
-  const ModelRecord stored = data_.RegisterModel(record, nlohmann::json{{"a", 1}}).model;
+  const ModelRecord stored = data_.models().Register(record, nlohmann::json{{"a", 1}}).model;
   EXPECT_NE(stored.version, "made-up");
   EXPECT_EQ(stored.artifact, "models/year/" + stored.version + "/model.json");
 }
 
 TEST_F(DataControllerTest, LoadModelReturnsTheRegistrationWithItsArtifact) {
-  const ModelRecord old = data_.RegisterModel(Model(), nlohmann::json{{"state", "old"}}).model;
-  const ModelRecord latest = data_.RegisterModel(Model(), nlohmann::json{{"state", "new"}}).model;
-  const auto stored = data_.LoadModel(old.id);
+  const ModelRecord old = data_.models().Register(Model(), nlohmann::json{{"state", "old"}}).model;
+  const ModelRecord latest =
+      data_.models().Register(Model(), nlohmann::json{{"state", "new"}}).model;
+  const auto stored = data_.models().Load(old.id);
   ASSERT_TRUE(stored.has_value());
   EXPECT_EQ(stored->record.id, old.id);
   EXPECT_EQ(stored->record.version, old.version);
   EXPECT_EQ(stored->artifact, (nlohmann::json{{"state", "old"}}));
-  EXPECT_EQ(data_.LoadModel(latest.id)->artifact, (nlohmann::json{{"state", "new"}}));
+  EXPECT_EQ(data_.models().Load(latest.id)->artifact, (nlohmann::json{{"state", "new"}}));
 }
 
 TEST_F(DataControllerTest, LoadModelIsNulloptForAnUnknownId) {
-  const ModelRecord record = data_.RegisterModel(Model(), nlohmann::json{{"state", 1}}).model;
-  EXPECT_EQ(data_.LoadModel(record.id + 1), std::nullopt);
-  EXPECT_EQ(data_.FindModel(record.id + 1), std::nullopt);
+  const ModelRecord record = data_.models().Register(Model(), nlohmann::json{{"state", 1}}).model;
+  EXPECT_EQ(data_.models().Load(record.id + 1), std::nullopt);
+  EXPECT_EQ(data_.models().Find(record.id + 1), std::nullopt);
 }
 
 TEST_F(DataControllerTest, MissingArtifactIsAStorageErrorNamingTheDataset) {
-  const ModelRecord record = data_.RegisterModel(Model(), nlohmann::json{{"state", 1}}).model;
+  const ModelRecord record = data_.models().Register(Model(), nlohmann::json{{"state", 1}}).model;
   std::filesystem::remove(Bucket() / record.artifact);
   try {
-    data_.LoadModel(record.id);
+    data_.models().Load(record.id);
     FAIL() << "expected StorageError";
   } catch (const StorageError& e) {
     const std::string message = e.what();
@@ -310,10 +344,10 @@ TEST_F(DataControllerTest, MissingArtifactIsAStorageErrorNamingTheDataset) {
 }
 
 TEST_F(DataControllerTest, CorruptArtifactIsAStorageErrorNamingTheDataset) {
-  const ModelRecord record = data_.RegisterModel(Model(), nlohmann::json{{"state", 1}}).model;
+  const ModelRecord record = data_.models().Register(Model(), nlohmann::json{{"state", 1}}).model;
   std::ofstream(Bucket() / record.artifact, std::ios::trunc) << "{ not json";
   try {
-    data_.LoadModel(record.id);
+    data_.models().Load(record.id);
     FAIL() << "expected StorageError";
   } catch (const StorageError& e) {
     const std::string message = e.what();
@@ -328,34 +362,34 @@ TEST_F(DataControllerTest, RegisterModelForAnUnknownRunStoresTheArtifactButNoRow
   ModelRecord record = Model();
   record.run_id = 987654;
   try {
-    data_.RegisterModel(record, nlohmann::json{{"state", 1}});
+    data_.models().Register(record, nlohmann::json{{"state", 1}});
     FAIL() << "expected StorageError";
   } catch (const StorageError& e) {
     EXPECT_PRED_FORMAT2(::testing::IsSubstring, "dataset 'models'", std::string(e.what()));
   }
-  EXPECT_TRUE(data_.ListModels(std::nullopt, 10).empty());
+  EXPECT_TRUE(data_.models().List(std::nullopt, 10).empty());
 }
 
 TEST_F(DataControllerTest, ListsAndFindsModelsByHorizonAndVersion) {
-  const ModelRecord year = data_.RegisterModel(Model(), nlohmann::json{{"state", 1}}).model;
+  const ModelRecord year = data_.models().Register(Model(), nlohmann::json{{"state", 1}}).model;
   ModelRecord day_record = Model();
   day_record.horizon = "day";
-  const ModelRecord day = data_.RegisterModel(day_record, nlohmann::json{{"state", 2}}).model;
-  ASSERT_EQ(data_.ListModels(std::nullopt, 10).size(), 2u);
-  EXPECT_EQ(data_.ListModels(std::nullopt, 10)[0].id, day.id);  // newest first
-  ASSERT_EQ(data_.ListModels(Horizon::kYear, 10).size(), 1u);
-  EXPECT_EQ(data_.ListModels(Horizon::kYear, 10)[0].id, year.id);
-  EXPECT_EQ(data_.ListModels(Horizon::kDay, 10)[0].id, day.id);
-  const auto found = data_.FindModelsByVersion(year.version.substr(0, 6));
+  const ModelRecord day = data_.models().Register(day_record, nlohmann::json{{"state", 2}}).model;
+  ASSERT_EQ(data_.models().List(std::nullopt, 10).size(), 2u);
+  EXPECT_EQ(data_.models().List(std::nullopt, 10)[0].id, day.id);  // newest first
+  ASSERT_EQ(data_.models().List(Horizon::kYear, 10).size(), 1u);
+  EXPECT_EQ(data_.models().List(Horizon::kYear, 10)[0].id, year.id);
+  EXPECT_EQ(data_.models().List(Horizon::kDay, 10)[0].id, day.id);
+  const auto found = data_.models().FindByVersion(year.version.substr(0, 6));
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].id, year.id);
-  EXPECT_EQ(data_.FindModel(day.id)->horizon, "day");
+  EXPECT_EQ(data_.models().Find(day.id)->horizon, "day");
 }
 
 TEST_F(DataControllerTest, LoadAliasedModelFollowsTheDecisions) {
-  const ModelRecord first = data_.RegisterModel(Model(), nlohmann::json{{"state", 1}}).model;
-  const ModelRecord second = data_.RegisterModel(Model(), nlohmann::json{{"state", 2}}).model;
-  EXPECT_EQ(data_.LoadAliasedModel(Horizon::kYear, "champion"), std::nullopt);
+  const ModelRecord first = data_.models().Register(Model(), nlohmann::json{{"state", 1}}).model;
+  const ModelRecord second = data_.models().Register(Model(), nlohmann::json{{"state", 2}}).model;
+  EXPECT_EQ(data_.models().LoadAliased(Horizon::kYear, "champion"), std::nullopt);
 
   ModelDecision promote;
   promote.horizon = "year";
@@ -364,30 +398,30 @@ TEST_F(DataControllerTest, LoadAliasedModelFollowsTheDecisions) {
   promote.candidate_id = first.id;
   AliasChange crown;
   crown.champion = first.id;
-  const int64_t promoted = data_.RecordDecision(promote, crown);
+  const int64_t promoted = data_.models().RecordDecision(promote, crown);
   ModelDecision reject = promote;
   reject.outcome = "rejected";
   reject.candidate_id = second.id;
   reject.champion_id = first.id;
   AliasChange challenge;
   challenge.challenger = second.id;
-  const int64_t rejected = data_.RecordDecision(reject, challenge);
+  const int64_t rejected = data_.models().RecordDecision(reject, challenge);
 
-  const auto champion = data_.LoadAliasedModel(Horizon::kYear, "champion");
+  const auto champion = data_.models().LoadAliased(Horizon::kYear, "champion");
   ASSERT_TRUE(champion.has_value());
   EXPECT_EQ(champion->record.id, first.id);
   EXPECT_EQ(champion->artifact, (nlohmann::json{{"state", 1}}));
-  EXPECT_EQ(data_.LoadAliasedModel(Horizon::kYear, "challenger")->record.id, second.id);
-  EXPECT_EQ(data_.LoadAliasedModel(Horizon::kDay, "champion"), std::nullopt);
-  EXPECT_EQ(data_.ListAliases(Horizon::kYear).size(), 2u);
-  EXPECT_EQ(data_.ListAliases(std::nullopt).size(), 2u);
-  EXPECT_TRUE(data_.ListAliases(Horizon::kDay).empty());
-  const auto decisions = data_.ListDecisions(std::nullopt, 10);
+  EXPECT_EQ(data_.models().LoadAliased(Horizon::kYear, "challenger")->record.id, second.id);
+  EXPECT_EQ(data_.models().LoadAliased(Horizon::kDay, "champion"), std::nullopt);
+  EXPECT_EQ(data_.models().ListAliases(Horizon::kYear).size(), 2u);
+  EXPECT_EQ(data_.models().ListAliases(std::nullopt).size(), 2u);
+  EXPECT_TRUE(data_.models().ListAliases(Horizon::kDay).empty());
+  const auto decisions = data_.models().ListDecisions(std::nullopt, 10);
   ASSERT_EQ(decisions.size(), 2u);
   EXPECT_EQ(decisions[0].id, rejected);
   EXPECT_EQ(decisions[1].id, promoted);
-  EXPECT_EQ(data_.ListDecisions(Horizon::kYear, 1).size(), 1u);
-  EXPECT_TRUE(data_.ListDecisions(Horizon::kDay, 10).empty());
+  EXPECT_EQ(data_.models().ListDecisions(Horizon::kYear, 1).size(), 1u);
+  EXPECT_TRUE(data_.models().ListDecisions(Horizon::kDay, 10).empty());
 }
 
 TEST_F(DataControllerTest, ADecisionAboutAnUnknownModelNamesTheDatasetAndChangesNothing) {
@@ -399,33 +433,33 @@ TEST_F(DataControllerTest, ADecisionAboutAnUnknownModelNamesTheDatasetAndChanges
   AliasChange crown;
   crown.champion = 424242;
   try {
-    data_.RecordDecision(decision, crown);
+    data_.models().RecordDecision(decision, crown);
     FAIL() << "expected StorageError";
   } catch (const StorageError& e) {
-    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "dataset 'model_decisions'", std::string(e.what()));
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "dataset 'models'", std::string(e.what()));
   }
-  EXPECT_TRUE(data_.ListAliases(std::nullopt).empty());
-  EXPECT_TRUE(data_.ListDecisions(std::nullopt, 10).empty());
+  EXPECT_TRUE(data_.models().ListAliases(std::nullopt).empty());
+  EXPECT_TRUE(data_.models().ListDecisions(std::nullopt, 10).empty());
 }
 
 TEST_F(DataControllerTest, RunsRecordTheirInputsAndModel) {
   RunRecord run = TrainRun();
   run.config = "models: {}\n";
   run.config_hash = Sha256Hex(run.config);
-  const int64_t run_id = data_.BeginRun(run);
-  const ModelRecord model = data_.RegisterModel(Model(), nlohmann::json{{"state", 1}}).model;
-  data_.SetRunInputs(run_id, {{"actuals/2021.csv", "ab"}, {"actuals/2020.csv", "cd"}});
-  data_.SetRunModel(run_id, model.id);
-  const auto stored = data_.FindRun(run_id);
+  const int64_t run_id = data_.runs().Begin(run);
+  const ModelRecord model = data_.models().Register(Model(), nlohmann::json{{"state", 1}}).model;
+  data_.runs().SetInputs(run_id, {{"actuals/2021.csv", "ab"}, {"actuals/2020.csv", "cd"}});
+  data_.runs().SetModel(run_id, model.id);
+  const auto stored = data_.runs().Find(run_id);
   ASSERT_TRUE(stored.has_value());
   EXPECT_EQ(stored->config_hash, run.config_hash);
   // A JSON object, keys in order.
   EXPECT_EQ(stored->inputs, R"({"actuals/2020.csv":"cd","actuals/2021.csv":"ab"})");
   EXPECT_EQ(nlohmann::json::parse(stored->inputs)["actuals/2021.csv"], "ab");
   EXPECT_EQ(stored->model_id, model.id);
-  EXPECT_EQ(data_.FindRun(run_id + 100), std::nullopt);
+  EXPECT_EQ(data_.runs().Find(run_id + 100), std::nullopt);
   try {
-    data_.SetRunModel(run_id, model.id + 100);
+    data_.runs().SetModel(run_id, model.id + 100);
     FAIL() << "expected StorageError";
   } catch (const StorageError& e) {
     EXPECT_PRED_FORMAT2(::testing::IsSubstring, "dataset 'runs'", std::string(e.what()));
@@ -466,19 +500,19 @@ TEST_F(DataControllerTest, WriteExportFailureNamesTheExport) {
 TEST_F(DataControllerTest, BacktestsRoundTripAndTheLatestAreByHorizon) {
   RunRecord run = TrainRun();
   run.command = "backtest";
-  const int64_t run_id = data_.BeginRun(run);
+  const int64_t run_id = data_.runs().Begin(run);
   BacktestRow row;
   row.target_year = 2020;
   row.horizon = "day";
   row.days = 366;
   row.mape = 2.5;
-  data_.SaveBacktest(run_id, {row});
-  data_.FinishRun(run_id, "succeeded", "");
-  ASSERT_EQ(data_.ListBacktests(run_id).size(), 1u);
-  EXPECT_EQ(data_.ListBacktests(run_id)[0].days, 366);
-  ASSERT_EQ(data_.LatestBacktests(Horizon::kDay).size(), 1u);
-  EXPECT_EQ(data_.LatestBacktests(Horizon::kDay)[0].run_id, run_id);
-  EXPECT_TRUE(data_.LatestBacktests(Horizon::kYear).empty());
+  data_.scores().SaveBacktest(run_id, {row});
+  data_.runs().Finish(run_id, "succeeded", "");
+  ASSERT_EQ(data_.scores().ListBacktests(run_id).size(), 1u);
+  EXPECT_EQ(data_.scores().ListBacktests(run_id)[0].days, 366);
+  ASSERT_EQ(data_.scores().LatestBacktests(Horizon::kDay).size(), 1u);
+  EXPECT_EQ(data_.scores().LatestBacktests(Horizon::kDay)[0].run_id, run_id);
+  EXPECT_TRUE(data_.scores().LatestBacktests(Horizon::kYear).empty());
 }
 
 TEST_F(DataControllerTest, SaveBacktestFailureNamesTheDataset) {
@@ -486,10 +520,10 @@ TEST_F(DataControllerTest, SaveBacktestFailureNamesTheDataset) {
   row.target_year = 2020;
   row.horizon = "year";
   try {
-    data_.SaveBacktest(424242, {row});  // no such run
+    data_.scores().SaveBacktest(424242, {row});  // no such run
     FAIL() << "expected StorageError";
   } catch (const StorageError& e) {
-    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "dataset 'backtests'", std::string(e.what()));
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "dataset 'scores'", std::string(e.what()));
   }
 }
 
@@ -535,9 +569,9 @@ class DataControllerAlertsTest : public ::testing::Test {
 
 TEST_F(DataControllerAlertsTest, NotifiesNewWarningAndCriticalAlertsOnly) {
   auto data = Controller();
-  const auto warning = data->AddAlert(Alert("warning", "drift_window"));
-  const auto critical = data->AddAlert(Alert("critical", "drift_critical"));
-  const auto info = data->AddAlert(Alert("info", "drift_note"));
+  const auto warning = data->alerts().Add(Alert("warning", "drift_window"));
+  const auto critical = data->alerts().Add(Alert("critical", "drift_critical"));
+  const auto info = data->alerts().Add(Alert("info", "drift_note"));
   ASSERT_TRUE(warning && critical && info);
   ASSERT_EQ(sent_.size(), 2u);
   // The notifier gets the alert as stored: id, time and fingerprint filled in.
@@ -546,7 +580,7 @@ TEST_F(DataControllerAlertsTest, NotifiesNewWarningAndCriticalAlertsOnly) {
   EXPECT_FALSE(sent_[0].created_at.empty());
   EXPECT_EQ(sent_[0].fingerprint, AlertFingerprint(Alert("warning", "drift_window")));
   EXPECT_EQ(sent_[1].id, *critical);
-  const auto stored = data->ListAlerts(10);
+  const auto stored = data->alerts().List(10);
   ASSERT_EQ(stored.size(), 3u);
   EXPECT_EQ(stored[1].created_at, sent_[1].created_at);
   EXPECT_EQ(stored[1].fingerprint, sent_[1].fingerprint);
@@ -554,51 +588,51 @@ TEST_F(DataControllerAlertsTest, NotifiesNewWarningAndCriticalAlertsOnly) {
 
 TEST_F(DataControllerAlertsTest, DoesNotNotifyAnAlertAlreadyOnRecord) {
   auto data = Controller();
-  ASSERT_TRUE(data->AddAlert(Alert("critical", "drift_critical")).has_value());
+  ASSERT_TRUE(data->alerts().Add(Alert("critical", "drift_critical")).has_value());
   AlertRecord again = Alert("critical", "drift_critical");
   again.message = "the load moved, again";
-  EXPECT_EQ(data->AddAlert(again), std::nullopt);
+  EXPECT_EQ(data->alerts().Add(again), std::nullopt);
   EXPECT_EQ(sent_.size(), 1u);
-  EXPECT_EQ(data->ListAlerts(10).size(), 1u);
+  EXPECT_EQ(data->alerts().List(10).size(), 1u);
 }
 
 TEST_F(DataControllerAlertsTest, AFailedDeliveryKeepsTheAlertAndDoesNotThrow) {
   auto data = Controller(/*failing_notifier=*/true);
   std::optional<int64_t> id;
-  EXPECT_NO_THROW(id = data->AddAlert(Alert("critical", "drift_critical")));
+  EXPECT_NO_THROW(id = data->alerts().Add(Alert("critical", "drift_critical")));
   ASSERT_TRUE(id.has_value());
   EXPECT_EQ(sent_.size(), 1u);
-  ASSERT_EQ(data->ListAlerts(10).size(), 1u);
-  EXPECT_EQ(data->ListAlerts(10)[0].id, *id);
+  ASSERT_EQ(data->alerts().List(10).size(), 1u);
+  EXPECT_EQ(data->alerts().List(10)[0].id, *id);
 }
 
 TEST_F(DataControllerAlertsTest, WithoutANotifierAlertsAreStoredOnly) {
   DataController data(OpenObjectStore(config_), OpenDatabase(config_));
-  EXPECT_TRUE(data.AddAlert(Alert("critical", "drift_critical")).has_value());
-  EXPECT_EQ(data.ListAlerts(10).size(), 1u);
+  EXPECT_TRUE(data.alerts().Add(Alert("critical", "drift_critical")).has_value());
+  EXPECT_EQ(data.alerts().List(10).size(), 1u);
 }
 
 TEST_F(DataControllerAlertsTest, FiltersAndAcknowledgesAlerts) {
   auto data = Controller();
-  const int64_t warning = *data->AddAlert(Alert("warning", "drift_window"));
-  const int64_t critical = *data->AddAlert(Alert("critical", "drift_critical"));
+  const int64_t warning = *data->alerts().Add(Alert("warning", "drift_window"));
+  const int64_t critical = *data->alerts().Add(Alert("critical", "drift_critical"));
   AlertFilter filter;
   filter.severities = {"critical"};
-  ASSERT_EQ(data->ListAlerts(filter).size(), 1u);
-  EXPECT_EQ(data->ListAlerts(filter)[0].id, critical);
-  EXPECT_FALSE(data->AcknowledgeAlert(warning)->already_acknowledged);
-  EXPECT_TRUE(data->AcknowledgeAlert(warning)->already_acknowledged);
-  EXPECT_EQ(data->AcknowledgeAlert(critical + 100), std::nullopt);
+  ASSERT_EQ(data->alerts().List(filter).size(), 1u);
+  EXPECT_EQ(data->alerts().List(filter)[0].id, critical);
+  EXPECT_FALSE(data->alerts().Acknowledge(warning)->already_acknowledged);
+  EXPECT_TRUE(data->alerts().Acknowledge(warning)->already_acknowledged);
+  EXPECT_EQ(data->alerts().Acknowledge(critical + 100), std::nullopt);
   filter = {};
   filter.acknowledged = false;
-  ASSERT_EQ(data->ListAlerts(filter).size(), 1u);
-  EXPECT_EQ(data->ListAlerts(filter)[0].id, critical);
+  ASSERT_EQ(data->alerts().List(filter).size(), 1u);
+  EXPECT_EQ(data->alerts().List(filter)[0].id, critical);
 }
 
 TEST_F(DataControllerAlertsTest, AnAlertFailureNamesTheDataset) {
   auto data = Controller();
   try {
-    data->AddAlert(Alert("error", "x"));  // not a severity any more
+    data->alerts().Add(Alert("error", "x"));  // not a severity any more
     FAIL() << "expected StorageError";
   } catch (const StorageError& e) {
     EXPECT_PRED_FORMAT2(::testing::IsSubstring, "dataset 'alerts'", std::string(e.what()));

@@ -47,7 +47,7 @@ class BacktesterTest : public ::testing::Test {
   }
 
   DataController& db() { return *data_; }
-  RunRecord LastRun() { return db().ListRuns(1).at(0); }
+  RunRecord LastRun() { return db().runs().List(1).at(0); }
 
   static TempDir* workspace_;
   TempDir dir_;
@@ -97,7 +97,7 @@ TEST_F(BacktesterTest, YearHorizonBeatsTheNaiveStoresItsRowsAndRegistersNoModel)
   EXPECT_EQ(run.status, "succeeded");
 
   // The rows are stored as returned.
-  const auto stored = db().ListBacktests(result.run_id);
+  const auto stored = db().scores().ListBacktests(result.run_id);
   ASSERT_EQ(stored.size(), 2u);
   for (std::size_t i = 0; i < 2; ++i) {
     EXPECT_EQ(stored[i].target_year, result.years[i].target_year);
@@ -106,11 +106,11 @@ TEST_F(BacktesterTest, YearHorizonBeatsTheNaiveStoresItsRowsAndRegistersNoModel)
     EXPECT_DOUBLE_EQ(stored[i].coverage, result.years[i].coverage);
     EXPECT_DOUBLE_EQ(stored[i].interval_width, result.years[i].interval_width);
   }
-  EXPECT_EQ(db().LatestBacktests(Horizon::kYear).size(), 2u);
-  EXPECT_TRUE(db().LatestBacktests(Horizon::kDay).empty());
+  EXPECT_EQ(db().scores().LatestBacktests(Horizon::kYear).size(), 2u);
+  EXPECT_TRUE(db().scores().LatestBacktests(Horizon::kDay).empty());
 
   // The registry is untouched: no model row, no artifact.
-  EXPECT_TRUE(db().ListModels(std::nullopt, 1).empty());
+  EXPECT_TRUE(db().models().List(std::nullopt, 1).empty());
   EXPECT_FALSE(std::filesystem::exists(dir_ / "var/bucket/models"));
 }
 
@@ -140,13 +140,13 @@ TEST_F(BacktesterTest, DayHorizonBeatsTheNaiveAndTheYearHorizon) {
     EXPECT_LT(day.years[i].mape, day.years[i].naive_mape);
     EXPECT_LT(day.years[i].mape, year.years[i].mape);
   }
-  EXPECT_EQ(db().LatestBacktests(Horizon::kDay).size(), 3u);
+  EXPECT_EQ(db().scores().LatestBacktests(Horizon::kDay).size(), 3u);
 }
 
 TEST_F(BacktesterTest, FromAfterToIsAUsageErrorAndStartsNoRun) {
-  const auto runs = db().ListRuns(100).size();
+  const auto runs = db().runs().List(100).size();
   EXPECT_THROW(BacktestFlow(db(), config_, 2020, 2019, Horizon::kYear, {}), UsageError);
-  EXPECT_EQ(db().ListRuns(100).size(), runs);
+  EXPECT_EQ(db().runs().List(100).size(), runs);
 }
 
 TEST_F(BacktesterTest, AYearWithoutEnoughTrainingDataRejectsTheRun) {
@@ -155,8 +155,8 @@ TEST_F(BacktesterTest, AYearWithoutEnoughTrainingDataRejectsTheRun) {
   const RunRecord run = LastRun();
   EXPECT_EQ(run.command, "backtest");
   EXPECT_EQ(run.status, "rejected");
-  EXPECT_TRUE(db().ListBacktests(run.id).empty());
-  const AlertRecord alert = db().ListAlerts(1).at(0);
+  EXPECT_TRUE(db().scores().ListBacktests(run.id).empty());
+  const AlertRecord alert = db().alerts().List(1).at(0);
   EXPECT_EQ(alert.code, "data_rejected");
   EXPECT_EQ(alert.source, "pipeline");
   EXPECT_EQ(alert.severity, "critical");
@@ -169,7 +169,7 @@ TEST_F(BacktesterTest, AYearWithoutActualsFailsTheRunAfterTheOthersWithoutStorin
   const RunRecord run = LastRun();
   EXPECT_EQ(run.status, "rejected");
   EXPECT_NE(run.message.find("no actual of 2022"), std::string::npos) << run.message;
-  EXPECT_TRUE(db().ListBacktests(run.id).empty());
+  EXPECT_TRUE(db().scores().ListBacktests(run.id).empty());
 }
 
 TEST(MeanBacktest, WeighsEachYearOnceAndTotalsTheDays) {

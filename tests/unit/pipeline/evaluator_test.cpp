@@ -33,7 +33,7 @@ class EvaluatorTest : public ::testing::Test {
       for (Date d = std::max(from, D(year, 1, 1)); !(through < d) && d.year() == year; ++d) {
         series.set(d, Load(d));
       }
-      data_.SaveActualYear(year, series);
+      data_.actuals().Save(year, series);
     }
   }
 
@@ -44,10 +44,10 @@ class EvaluatorTest : public ::testing::Test {
     DataController& db = data_;
     const RunRecord run =
         testing::MakeRun("predict", target_year, std::string(HorizonName(horizon)));
-    const int64_t run_id = db.BeginRun(run);
+    const int64_t run_id = db.runs().Begin(run);
     ModelRecord model = testing::MakeModel(run_id, run.horizon, target_year, "v");
     model.kind = "test";
-    const int64_t model_id = db.RegisterModel(model, nlohmann::json{{"kind", "test"}}).model.id;
+    const int64_t model_id = db.models().Register(model, nlohmann::json{{"kind", "test"}}).model.id;
     std::vector<ForecastRow> rows;
     const int n = days < 0 ? Date::DaysInYear(target_year) : days;
     for (int i = 0; i < n; ++i) {
@@ -55,8 +55,8 @@ class EvaluatorTest : public ::testing::Test {
       const double f = forecast(d);
       rows.push_back({d.ToIso(), f, f * 0.95, f * 1.05});
     }
-    db.PublishForecast(run_id, model_id, rows);
-    if (status != "running") db.FinishRun(run_id, status, "");
+    db.forecasts().Publish(run_id, model_id, rows);
+    if (status != "running") db.runs().Finish(run_id, status, "");
     return run_id;
   }
 
@@ -239,7 +239,7 @@ TEST_F(EvaluatorTest, EvaluateForecastScoresAForecastFromItsArgumentsAsEvaluateS
   std::vector<double> forecast;
   for (Date d = D(2021, 1, 1); d < D(2022, 1, 1); ++d) forecast.push_back(high(d));
   const auto passed =
-      EvaluateForecast(forecast, data_.LoadActuals(2019, 2021), 2021, Horizon::kYear);
+      EvaluateForecast(forecast, data_.actuals().LoadRange(2019, 2021), 2021, Horizon::kYear);
   ASSERT_TRUE(passed);
   EXPECT_EQ(passed->year.days, published->year.days);
   EXPECT_DOUBLE_EQ(passed->year.mape, published->year.mape);

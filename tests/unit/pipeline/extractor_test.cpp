@@ -86,7 +86,7 @@ class IngestedExtractorTest : public ExtractorTest {
     ExtractorTest::SetUp();
     std::filesystem::copy(workspace_->path() / "var/bucket", Bucket(),
                           std::filesystem::copy_options::recursive);
-    ASSERT_EQ(data_.ActualYears().size(), 16u);
+    ASSERT_EQ(data_.actuals().Years().size(), 16u);
   }
 
   static TempDir* workspace_;
@@ -102,10 +102,10 @@ TEST_F(ExtractorTest, IngestOfTheBundledFileStoresOneObjectPerYear) {
   for (int y = 2006; y <= 2021; ++y) years.push_back(y);
   EXPECT_EQ(report.years_stored, years);
   EXPECT_TRUE(report.years_unchanged.empty());
-  EXPECT_EQ(data_.ActualYears(), years);
+  EXPECT_EQ(data_.actuals().Years(), years);
   EXPECT_EQ(HashTree(Bucket()).size(), 16u);
-  EXPECT_EQ(data_.LoadActualYear(2008).count_known(), 366u);
-  EXPECT_DOUBLE_EQ(data_.LoadActualYear(2006).at(D(2006, 1, 1)), 666542.0);
+  EXPECT_EQ(data_.actuals().Load(2008).count_known(), 366u);
+  EXPECT_DOUBLE_EQ(data_.actuals().Load(2006).at(D(2006, 1, 1)), 666542.0);
 }
 
 TEST_F(IngestedExtractorTest, ReIngestIsANoOp) {
@@ -141,16 +141,16 @@ TEST_F(IngestedExtractorTest, AChangedValueReplacesOnlyItsYear) {
       EXPECT_EQ(after.at(key), hash) << key;
     }
   }
-  EXPECT_NEAR(data_.LoadActualYear(2015).at(D(2015, 6, 10)), old_value * 1.01, 1e-3);
+  EXPECT_NEAR(data_.actuals().Load(2015).at(D(2015, 6, 10)), old_value * 1.01, 1e-3);
 }
 
 TEST_F(IngestedExtractorTest, AFileWithOneDayRevisesThatDay) {
   // Files need not hold whole years: a single correction merges into the stored year.
-  const double value = data_.LoadActualYear(2020).at(D(2020, 7, 1)) + 1000.0;
+  const double value = data_.actuals().Load(2020).at(D(2020, 7, 1)) + 1000.0;
   const auto file = dir_.Write("fix.csv", Csv(D(2020, 7, 1), {value}));
   const IngestReport report = Ingest({file});
   EXPECT_EQ(report.years_stored, std::vector<int>{2020});
-  const TimeSeries year = data_.LoadActualYear(2020);
+  const TimeSeries year = data_.actuals().Load(2020);
   EXPECT_EQ(year.count_known(), 366u);
   EXPECT_DOUBLE_EQ(year.at(D(2020, 7, 1)), value);
 }
@@ -160,8 +160,8 @@ TEST_F(IngestedExtractorTest, APartialLatestYearIsAccepted) {
   const Snapshot before = HashTree(Bucket());
   const IngestReport report = Ingest({file});
   EXPECT_EQ(report.years_stored, std::vector<int>{2022});
-  EXPECT_EQ(data_.ActualYears().back(), 2022);
-  const TimeSeries year = data_.LoadActualYear(2022);
+  EXPECT_EQ(data_.actuals().Years().back(), 2022);
+  const TimeSeries year = data_.actuals().Load(2022);
   EXPECT_EQ(year.count_known(), 10u);
   EXPECT_EQ(year.last_known(), D(2022, 1, 10));
   // The older years were not rewritten.
@@ -172,7 +172,7 @@ TEST_F(IngestedExtractorTest, APartialLatestYearIsAccepted) {
 
 TEST_F(IngestedExtractorTest, AFileSpanningTheYearBoundaryExtendsTheLatestYear) {
   // Overlapping rows equal to what is stored, then new days.
-  const TimeSeries stored = data_.LoadActualYear(2021);
+  const TimeSeries stored = data_.actuals().Load(2021);
   std::vector<double> loads;
   for (Date d = D(2021, 12, 29); !(D(2021, 12, 31) < d); ++d) loads.push_back(stored.at(d));
   for (int i = 0; i < 5; ++i) loads.push_back(650000.0);
@@ -180,7 +180,7 @@ TEST_F(IngestedExtractorTest, AFileSpanningTheYearBoundaryExtendsTheLatestYear) 
   const IngestReport report = Ingest({file});
   EXPECT_EQ(report.years_stored, std::vector<int>{2022});
   EXPECT_EQ(report.years_unchanged, std::vector<int>{2021});
-  EXPECT_EQ(data_.LoadActualYear(2022).last_known(), D(2022, 1, 5));
+  EXPECT_EQ(data_.actuals().Load(2022).last_known(), D(2022, 1, 5));
 }
 
 TEST_F(IngestedExtractorTest, AFileThatWouldLeaveAGapIsRejectedAndTheBucketUnchanged) {
@@ -193,7 +193,7 @@ TEST_F(IngestedExtractorTest, AFileThatWouldLeaveAGapIsRejectedAndTheBucketUncha
                       "2022-02-28 (59 days)",
                       message);
   EXPECT_EQ(HashTree(Bucket()), before);
-  EXPECT_EQ(data_.ActualYears().back(), 2021);
+  EXPECT_EQ(data_.actuals().Years().back(), 2021);
 }
 
 TEST_F(IngestedExtractorTest, AFileBeforeTheStoredDataThatLeavesAGapIsRejected) {
@@ -224,7 +224,7 @@ TEST_F(ExtractorTest, AMissingFileIsRejectedNamingIt) {
   const auto missing = dir_ / "nope.csv";
   const std::string message = IngestRejection({missing});
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, missing.string(), message);
-  EXPECT_TRUE(data_.ActualYears().empty());
+  EXPECT_TRUE(data_.actuals().Years().empty());
 }
 
 TEST_F(ExtractorTest, AMultiFileIngestWithABadSecondFileStoresNothing) {
@@ -232,7 +232,7 @@ TEST_F(ExtractorTest, AMultiFileIngestWithABadSecondFileStoresNothing) {
   const auto bad = dir_.Write("bad.csv", "date,load\n2022-01-01,700000\n2022-01-01,700000\n");
   const std::string message = IngestRejection({BundledData(), bad});
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, bad.string() + ":3:", message);
-  EXPECT_TRUE(data_.ActualYears().empty());
+  EXPECT_TRUE(data_.actuals().Years().empty());
   EXPECT_TRUE(HashTree(Bucket()).empty());
 }
 
@@ -251,8 +251,8 @@ TEST_F(ExtractorTest, FilesAreMergedInOrder) {
   EXPECT_EQ(report.rows, 5u);
   EXPECT_EQ(report.files, (std::vector<std::string>{first.string(), second.string()}));
   EXPECT_EQ(report.years_stored, (std::vector<int>{2020, 2021}));
-  EXPECT_DOUBLE_EQ(data_.LoadActualYear(2021).at(D(2021, 1, 1)), 730000.0);
-  EXPECT_EQ(data_.LoadActuals(2020, 2021).count_known(), 4u);
+  EXPECT_DOUBLE_EQ(data_.actuals().Load(2021).at(D(2021, 1, 1)), 730000.0);
+  EXPECT_EQ(data_.actuals().LoadRange(2020, 2021).count_known(), 4u);
 }
 
 TEST_F(IngestedExtractorTest, ExtractReturnsTheWindowAndTheTargetYear) {
@@ -270,7 +270,7 @@ TEST_F(IngestedExtractorTest, ExtractReturnsTheHashOfEveryYearObjectRead) {
   for (int year = 2015; year <= 2021; ++year) {
     SCOPED_TRACE(year);
     ASSERT_TRUE(x.object_hashes.contains(year));
-    EXPECT_EQ(x.object_hashes.at(year), data_.ActualYearHash(year));
+    EXPECT_EQ(x.object_hashes.at(year), data_.actuals().Hash(year));
     EXPECT_EQ(x.object_hashes.at(year),
               Sha256Hex(Slurp(Bucket() / ("actuals/" + std::to_string(year) + ".csv"))));
   }
@@ -358,7 +358,7 @@ TEST_F(IngestedExtractorTest, PlanStoresNothingAndAWarningDoesNotRejectTheFile) 
   EXPECT_EQ(plan.rows, 2u);
   const IngestReport report = Extractor(data_, validator_).Store(plan);
   EXPECT_EQ(report.years_stored, std::vector<int>{2022});
-  EXPECT_EQ(data_.LoadActualYear(2022).count_known(), 2u);
+  EXPECT_EQ(data_.actuals().Load(2022).count_known(), 2u);
 }
 
 TEST_F(IngestedExtractorTest, PlanWarnsOfALoadOutsideItsMonthsStoredRange) {

@@ -82,7 +82,7 @@ class FlowsTest : public ::testing::Test {
   DataController& db() { return *data_; }
   std::filesystem::path Bucket() const { return dir_ / "var/bucket"; }
   /// The most recent run: the one a flow that threw just recorded.
-  RunRecord LastRun() { return db().ListRuns(1).at(0); }
+  RunRecord LastRun() { return db().runs().List(1).at(0); }
 
   static TempDir* workspace_;
   TempDir dir_;
@@ -100,7 +100,7 @@ TEST(IngestFlow, StoresTheBundledDataInASucceededRun) {
   const IngestResult result = IngestFlow(data, config, {BundledData()});
   EXPECT_EQ(result.report.years_stored.size(), 16u);
   EXPECT_EQ(result.report.rows, 5844u);
-  const RunRecord run = data.ListRuns(1).at(0);
+  const RunRecord run = data.runs().List(1).at(0);
   EXPECT_EQ(run.id, result.run_id);
   EXPECT_EQ(run.command, "ingest");
   EXPECT_EQ(run.status, "succeeded");
@@ -109,7 +109,7 @@ TEST(IngestFlow, StoresTheBundledDataInASucceededRun) {
   // Each run records the configuration it ran with, every parameter of each model's kind listed.
   EXPECT_EQ(run.config, DumpConfig(ResolveModels(config)));
   EXPECT_NE(run.config.find("    epochs: 20\n"), std::string::npos);
-  EXPECT_EQ(data.CountAlerts(result.run_id), 0);
+  EXPECT_EQ(data.alerts().Count(result.run_id), 0);
 }
 
 TEST_F(FlowsTest, ReIngestSucceedsAndChangesNothing) {
@@ -138,7 +138,7 @@ TEST_F(FlowsTest, IngestOfABadFileIsRejectedQuarantinedAndAlertedWithTheBucketDa
   }
   EXPECT_EQ(after, before);
   ASSERT_EQ(quarantined.size(), 2u);
-  const std::vector<std::string> kept = db().QuarantinedFiles();
+  const std::vector<std::string> kept = db().quarantine().List();
   ASSERT_EQ(kept.size(), 1u);
   EXPECT_TRUE(kept[0].ends_with("-bad.csv")) << kept[0];
   EXPECT_EQ(Slurp(Bucket() / kept[0]), Slurp(bad));
@@ -159,8 +159,8 @@ TEST_F(FlowsTest, IngestOfABadFileIsRejectedQuarantinedAndAlertedWithTheBucketDa
   EXPECT_CONTAINS(run.message, bad.string() + ": quarantined as ");
   EXPECT_FALSE(run.finished_at.empty());
   // One alert for the finding, one for the rejected run (newest first).
-  ASSERT_EQ(db().CountAlerts(run.id), 2);
-  const auto alerts = db().ListAlerts(2);
+  ASSERT_EQ(db().alerts().Count(run.id), 2);
+  const auto alerts = db().alerts().List(2);
   EXPECT_EQ(alerts[0].code, "data_rejected");
   EXPECT_EQ(alerts[0].run_id, run.id);
   EXPECT_CONTAINS(alerts[0].message, bad.string() + ":3:");
@@ -178,9 +178,9 @@ TEST_F(FlowsTest, IngestOfAFileWithOnlyWarningsStoresItAndRaisesAWarningAlert) {
   const IngestResult result = IngestFlow(*data_, config_, {file});
   EXPECT_EQ(result.report.years_stored, std::vector<int>{2022});
   EXPECT_EQ(LastRun().status, "succeeded");
-  EXPECT_TRUE(db().QuarantinedFiles().empty());
-  ASSERT_EQ(db().CountAlerts(result.run_id), 1);
-  const AlertRecord alert = db().ListAlerts(1).at(0);
+  EXPECT_TRUE(db().quarantine().List().empty());
+  ASSERT_EQ(db().alerts().Count(result.run_id), 1);
+  const AlertRecord alert = db().alerts().List(1).at(0);
   EXPECT_EQ(alert.severity, "warning");
   EXPECT_EQ(alert.source, "validation");
   EXPECT_EQ(alert.code, "validation.unusual_jump");
@@ -193,7 +193,7 @@ TEST_F(FlowsTest, FailedPredictionChecksRaiseCriticalPredictionAlerts) {
   EXPECT_THROW(PredictFlow(*data_, strict, 2021, Horizon::kYear, std::nullopt), ForecastRejected);
   const RunRecord run = LastRun();
   bool raised = false;
-  for (const AlertRecord& a : db().ListAlerts(10)) {
+  for (const AlertRecord& a : db().alerts().List(10)) {
     if (a.run_id != run.id || a.code != "prediction.history_envelope") continue;
     raised = true;
     EXPECT_EQ(a.severity, "critical");
@@ -206,7 +206,7 @@ TEST_F(FlowsTest, FailedPredictionChecksRaiseCriticalPredictionAlerts) {
 TEST_F(FlowsTest, IngestOfAMissingFileIsRejected) {
   EXPECT_THROW(IngestFlow(*data_, config_, {dir_ / "nope.csv"}), DataError);
   EXPECT_EQ(LastRun().status, "rejected");
-  EXPECT_EQ(db().CountAlerts(LastRun().id), 1);
+  EXPECT_EQ(db().alerts().Count(LastRun().id), 1);
 }
 
 TEST_F(FlowsTest, RunFlowForecastsEveryDayOf2021AndBeatsTheSeasonalNaive) {
@@ -253,11 +253,11 @@ TEST_F(FlowsTest, RunFlowForecastsEveryDayOf2021AndBeatsTheSeasonalNaive) {
   EXPECT_EQ(run.status, "succeeded");
   EXPECT_EQ(run.target_year, 2021);
   EXPECT_EQ(run.horizon, "year");
-  EXPECT_EQ(result.alerts, db().CountAlerts(result.run_id));
+  EXPECT_EQ(result.alerts, db().alerts().Count(result.run_id));
   // What the run produced is on record: the forecast, its checks and its scores.
-  EXPECT_EQ(db().CurrentForecast(2021, Horizon::kYear, 0)->run_id, result.run_id);
-  EXPECT_EQ(db().ListChecks(result.run_id).size(), result.checks.size());
-  const auto evaluations = db().LatestEvaluations();
+  EXPECT_EQ(db().forecasts().Current(2021, Horizon::kYear, 0)->run_id, result.run_id);
+  EXPECT_EQ(db().scores().ListChecks(result.run_id).size(), result.checks.size());
+  const auto evaluations = db().scores().LatestEvaluations();
   ASSERT_EQ(evaluations.size(), 1u);
   EXPECT_EQ(evaluations[0].run_id, result.run_id);
   EXPECT_DOUBLE_EQ(evaluations[0].metrics.mape, year.mape);
@@ -276,8 +276,8 @@ TEST_F(FlowsTest, PredictBeforeTrainIsAUsageErrorRecordedAsAFailedRun) {
   EXPECT_EQ(run.status, "failed");
   EXPECT_EQ(run.horizon, "day");
   EXPECT_CONTAINS(run.message, "loadcast train --target-year 2021 --horizon day");
-  ASSERT_EQ(db().CountAlerts(run.id), 1);
-  const AlertRecord alert = db().ListAlerts(1).at(0);
+  ASSERT_EQ(db().alerts().Count(run.id), 1);
+  const AlertRecord alert = db().alerts().List(1).at(0);
   EXPECT_EQ(alert.run_id, run.id);
   EXPECT_EQ(alert.severity, "critical");
   EXPECT_EQ(alert.source, "pipeline");
@@ -289,9 +289,9 @@ TEST_F(FlowsTest, PredictBeforeTrainIsAUsageErrorRecordedAsAFailedRun) {
   EXPECT_EQ(alert.period_start, Date::Today().ToIso());
   EXPECT_EQ(alert.period_end, Date::Today().ToIso());
   EXPECT_THROW(PredictFlow(*data_, config_, 2021, Horizon::kDay, std::nullopt), UsageError);
-  EXPECT_EQ(db().CountAlerts(LastRun().id), 0);
-  EXPECT_EQ(db().ListAlerts(1).at(0).id, alert.id);
-  EXPECT_EQ(db().CurrentForecast(2021, Horizon::kDay, run.id), std::nullopt);
+  EXPECT_EQ(db().alerts().Count(LastRun().id), 0);
+  EXPECT_EQ(db().alerts().List(1).at(0).id, alert.id);
+  EXPECT_EQ(db().forecasts().Current(2021, Horizon::kDay, run.id), std::nullopt);
 }
 
 TEST_F(FlowsTest, TrainThenPredictThenEvaluate) {
@@ -313,8 +313,8 @@ TEST_F(FlowsTest, TrainThenPredictThenEvaluate) {
   EXPECT_EQ(StepNames(predicted), (std::vector<std::string>{"extract", "validate", "enrich",
                                                             "predict", "check", "publish"}));
   EXPECT_FALSE(predicted.evaluation.has_value());
-  EXPECT_EQ(db().ListChecks(predicted.run_id).size(), 9u);
-  const auto published = db().CurrentForecast(2021, Horizon::kYear, 0);
+  EXPECT_EQ(db().scores().ListChecks(predicted.run_id).size(), 9u);
+  const auto published = db().forecasts().Current(2021, Horizon::kYear, 0);
   ASSERT_TRUE(published.has_value());
   EXPECT_EQ(published->run_id, predicted.run_id);
   EXPECT_EQ(published->model_id, trained.model->id);
@@ -326,7 +326,7 @@ TEST_F(FlowsTest, TrainThenPredictThenEvaluate) {
   EXPECT_EQ(evaluated.evaluation->year.days, 365);
   EXPECT_EQ(StepNames(evaluated), std::vector<std::string>{"evaluate"});
   EXPECT_EQ(LastRun().status, "succeeded");
-  const auto evaluations = db().LatestEvaluations();
+  const auto evaluations = db().scores().LatestEvaluations();
   ASSERT_EQ(evaluations.size(), 1u);
   EXPECT_EQ(evaluations[0].run_id, evaluated.run_id);
   EXPECT_DOUBLE_EQ(evaluations[0].metrics.mape, evaluated.evaluation->year.mape);
@@ -360,15 +360,15 @@ TEST_F(FlowsTest, ForecastFailingItsChecksIsRejectedAndNotPublished) {
   }
   const RunRecord run = LastRun();
   EXPECT_EQ(run.status, "rejected");
-  EXPECT_EQ(db().CurrentForecast(2021, Horizon::kYear, run.id), std::nullopt);
+  EXPECT_EQ(db().forecasts().Current(2021, Horizon::kYear, run.id), std::nullopt);
   EXPECT_FALSE(std::filesystem::exists(out));
   // The checks are kept to show why.
   bool envelope_failed = false;
-  for (const CheckRow& c : db().ListChecks(run.id)) {
+  for (const CheckRow& c : db().scores().ListChecks(run.id)) {
     envelope_failed |= c.check == "history_envelope" && c.status == "fail";
   }
   EXPECT_TRUE(envelope_failed);
-  const AlertRecord alert = db().ListAlerts(1).at(0);
+  const AlertRecord alert = db().alerts().List(1).at(0);
   EXPECT_EQ(alert.run_id, run.id);
   EXPECT_EQ(alert.code, "forecast_rejected");
   EXPECT_EQ(alert.severity, "critical");
@@ -381,8 +381,8 @@ TEST_F(FlowsTest, EvaluateWithoutAForecastIsAUsageErrorRecordedAsAFailedRun) {
   const RunRecord run = LastRun();
   EXPECT_EQ(run.command, "evaluate");
   EXPECT_EQ(run.status, "failed");
-  ASSERT_EQ(db().CountAlerts(run.id), 1);
-  const AlertRecord alert = db().ListAlerts(1).at(0);
+  ASSERT_EQ(db().alerts().Count(run.id), 1);
+  const AlertRecord alert = db().alerts().List(1).at(0);
   EXPECT_EQ(alert.source, "pipeline");
   EXPECT_EQ(alert.subject, "evaluate step evaluate");
   EXPECT_EQ(alert.code, "run_refused");
@@ -396,12 +396,12 @@ TEST_F(FlowsTest, EvaluateAboveTheMapeThresholdRaisesAWarningButSucceeds) {
   ASSERT_TRUE(result.evaluation.has_value());
   EXPECT_EQ(LastRun().status, "succeeded");
   EXPECT_EQ(result.alerts, 1);
-  const AlertRecord alert = db().ListAlerts(1).at(0);
+  const AlertRecord alert = db().alerts().List(1).at(0);
   EXPECT_EQ(alert.run_id, result.run_id);
   EXPECT_EQ(alert.severity, "warning");
   EXPECT_EQ(alert.code, "mape_above_threshold");
   // The summary of evaluations shows the warning beside the score.
-  const auto evaluations = db().LatestEvaluations();
+  const auto evaluations = db().scores().LatestEvaluations();
   ASSERT_EQ(evaluations.size(), 1u);
   EXPECT_EQ(evaluations[0].run_id, result.run_id);
   EXPECT_EQ(evaluations[0].alerts, 1);
@@ -423,7 +423,7 @@ TEST_F(FlowsTest, ANextYearForecastHasNoActualsAndNothingToEvaluateYet) {
   const FlowResult evaluated = EvaluateFlow(*data_, config_, 2022, Horizon::kYear);
   EXPECT_FALSE(evaluated.evaluation.has_value());
   EXPECT_EQ(LastRun().status, "succeeded");
-  EXPECT_TRUE(db().LatestEvaluations().empty());
+  EXPECT_TRUE(db().scores().LatestEvaluations().empty());
 }
 
 TEST_F(FlowsTest, DayHorizonForecastsUpToTheDayAfterTheLastActual) {
@@ -445,7 +445,7 @@ TEST_F(FlowsTest, TrainWithoutThePreviousYearIsADataErrorRecordedAsRejected) {
   const RunRecord run = LastRun();
   EXPECT_EQ(run.command, "train");
   EXPECT_EQ(run.status, "rejected");
-  const AlertRecord alert = db().ListAlerts(1).at(0);
+  const AlertRecord alert = db().alerts().List(1).at(0);
   EXPECT_EQ(alert.source, "pipeline");
   EXPECT_EQ(alert.severity, "critical");
   EXPECT_EQ(alert.subject, "train step extract");
@@ -457,7 +457,7 @@ TEST_F(FlowsTest, TrainWithoutThePreviousYearIsADataErrorRecordedAsRejected) {
 // --- The model registry: versions, the promotion gate, rollback, reproducible runs ---
 
 TEST_F(FlowsTest, TheSuitesModelIsTheYearChampionWithItsMetadata) {
-  const auto champion = db().LoadAliasedModel(Horizon::kYear, "champion");
+  const auto champion = db().models().LoadAliased(Horizon::kYear, "champion");
   ASSERT_TRUE(champion.has_value());
   const ModelRecord& m = champion->record;
   EXPECT_EQ(m.number, 1);
@@ -472,10 +472,10 @@ TEST_F(FlowsTest, TheSuitesModelIsTheYearChampionWithItsMetadata) {
   // Every input object before the target year, and none of it.
   EXPECT_TRUE(a.at("inputs").contains("actuals/2020.csv"));
   EXPECT_FALSE(a.at("inputs").contains("actuals/2021.csv"));
-  EXPECT_EQ(a.at("inputs").at("actuals/2020.csv"), db().ActualYearHash(2020));
+  EXPECT_EQ(a.at("inputs").at("actuals/2020.csv"), db().actuals().Hash(2020));
   EXPECT_EQ(a.at("validation").at("years"), nlohmann::json({2018, 2019, 2020}));
   EXPECT_TRUE(a.contains("intervals"));
-  const auto decisions = db().ListDecisions(Horizon::kYear, 10);
+  const auto decisions = db().models().ListDecisions(Horizon::kYear, 10);
   ASSERT_EQ(decisions.size(), 1u);
   EXPECT_EQ(decisions[0].outcome, "promoted");
   EXPECT_EQ(decisions[0].candidate_id, m.id);
@@ -483,40 +483,40 @@ TEST_F(FlowsTest, TheSuitesModelIsTheYearChampionWithItsMetadata) {
 
 TEST_F(FlowsTest, ARunRecordsItsConfigInputsAndModel) {
   const FlowResult result = RunFlow(*data_, config_, 2021, Horizon::kYear, std::nullopt);
-  const auto run = db().FindRun(result.run_id);
+  const auto run = db().runs().Find(result.run_id);
   ASSERT_TRUE(run.has_value());
   EXPECT_EQ(run->config_hash, Sha256Hex(run->config).substr(0, 16));
   EXPECT_EQ(run->model_id, result.model->id);
   const nlohmann::json inputs = nlohmann::json::parse(run->inputs);
-  EXPECT_EQ(inputs.at("actuals/2021.csv"), db().ActualYearHash(2021));
-  EXPECT_EQ(inputs.at("actuals/2016.csv"), db().ActualYearHash(2016));
+  EXPECT_EQ(inputs.at("actuals/2021.csv"), db().actuals().Hash(2021));
+  EXPECT_EQ(inputs.at("actuals/2016.csv"), db().actuals().Hash(2016));
   // Another config is another hash.
   Config other = config_;
   other.mape_warning = 9.5;
   const FlowResult again = RunFlow(*data_, other, 2021, Horizon::kYear, std::nullopt);
-  EXPECT_NE(db().FindRun(again.run_id)->config_hash, run->config_hash);
+  EXPECT_NE(db().runs().Find(again.run_id)->config_hash, run->config_hash);
 }
 
 TEST_F(FlowsTest, RerunningWithTheSameDataAndConfigChangesNothing) {
   const auto out1 = dir_ / "first.csv";
   const auto out2 = dir_ / "second.csv";
   const FlowResult first = RunFlow(*data_, config_, 2021, Horizon::kDay, out1);
-  const std::size_t models = db().ListModels(std::nullopt, 100).size();
-  const std::size_t decisions = db().ListDecisions(std::nullopt, 100).size();
-  const auto alerts = db().ListAlerts(1000).size();
+  const std::size_t models = db().models().List(std::nullopt, 100).size();
+  const std::size_t decisions = db().models().ListDecisions(std::nullopt, 100).size();
+  const auto alerts = db().alerts().List(1000).size();
   const FlowResult second = RunFlow(*data_, config_, 2021, Horizon::kDay, out2);
   EXPECT_EQ(second.trained->id, first.trained->id);
   EXPECT_FALSE(second.trained_new);
   EXPECT_EQ(second.model->id, first.model->id);
   EXPECT_EQ(second.unchanged_since, first.run_id);
   EXPECT_EQ(Slurp(out1), Slurp(out2));
-  EXPECT_EQ(db().ListModels(std::nullopt, 100).size(), models);
-  EXPECT_EQ(db().ListDecisions(std::nullopt, 100).size(), decisions);
-  EXPECT_EQ(db().ListAlerts(1000).size(), alerts);
+  EXPECT_EQ(db().models().List(std::nullopt, 100).size(), models);
+  EXPECT_EQ(db().models().ListDecisions(std::nullopt, 100).size(), decisions);
+  EXPECT_EQ(db().alerts().List(1000).size(), alerts);
   // The forecast, its checks and its scores stay those of the first run.
-  EXPECT_EQ(db().CurrentForecast(2021, Horizon::kDay, 0)->run_id, first.run_id);
-  EXPECT_TRUE(db().ListChecks(second.run_id).empty());
-  for (const EvaluationSummary& e : db().LatestEvaluations()) {
+  EXPECT_EQ(db().forecasts().Current(2021, Horizon::kDay, 0)->run_id, first.run_id);
+  EXPECT_TRUE(db().scores().ListChecks(second.run_id).empty());
+  for (const EvaluationSummary& e : db().scores().LatestEvaluations()) {
     if (e.horizon == "day") {
       EXPECT_EQ(e.run_id, first.run_id);
     }
@@ -525,7 +525,7 @@ TEST_F(FlowsTest, RerunningWithTheSameDataAndConfigChangesNothing) {
 }
 
 TEST_F(FlowsTest, AWeakerCandidateStaysChallengerAndTheChampionKeepsForecasting) {
-  const ModelRecord champion = *db().FindAliased(Horizon::kYear, "champion");
+  const ModelRecord champion = *db().models().FindAliased(Horizon::kYear, "champion");
   Config weak = config_;
   weak.year_model.kind = "seasonal_naive";
   const FlowResult trained = TrainFlow(*data_, weak, 2021, Horizon::kYear);
@@ -538,8 +538,8 @@ TEST_F(FlowsTest, AWeakerCandidateStaysChallengerAndTheChampionKeepsForecasting)
   ASSERT_TRUE(d.candidate_value && d.champion_value);
   EXPECT_GT(*d.candidate_value, *d.champion_value);
   EXPECT_EQ(d.run_id, trained.run_id);
-  EXPECT_EQ(db().FindAliased(Horizon::kYear, "champion")->id, champion.id);
-  EXPECT_EQ(db().FindAliased(Horizon::kYear, "challenger")->id, trained.trained->id);
+  EXPECT_EQ(db().models().FindAliased(Horizon::kYear, "champion")->id, champion.id);
+  EXPECT_EQ(db().models().FindAliased(Horizon::kYear, "challenger")->id, trained.trained->id);
 
   EXPECT_EQ(PredictFlow(*data_, config_, 2021, Horizon::kYear, std::nullopt).model->id,
             champion.id);
@@ -550,11 +550,11 @@ TEST_F(FlowsTest, AWeakerCandidateStaysChallengerAndTheChampionKeepsForecasting)
   // The same weak training again records nothing new.
   const FlowResult again = TrainFlow(*data_, weak, 2021, Horizon::kYear);
   EXPECT_FALSE(again.gate->recorded);
-  EXPECT_EQ(db().ListDecisions(Horizon::kYear, 10).size(), 2u);
+  EXPECT_EQ(db().models().ListDecisions(Horizon::kYear, 10).size(), 2u);
 }
 
 TEST_F(FlowsTest, ABetterCandidateIsPromotedAndRollbackRestoresThePreviousChampion) {
-  const ModelRecord first = *db().FindAliased(Horizon::kYear, "champion");
+  const ModelRecord first = *db().models().FindAliased(Horizon::kYear, "champion");
   Config better = config_;
   better.year_model.Set("training_years", "6");
   const FlowResult trained = TrainFlow(*data_, better, 2021, Horizon::kYear);
@@ -564,7 +564,7 @@ TEST_F(FlowsTest, ABetterCandidateIsPromotedAndRollbackRestoresThePreviousChampi
   EXPECT_LT(*d.candidate_value, *d.champion_value);
   EXPECT_GE(*d.improvement, config_.registry.min_improvement);
   EXPECT_EQ(trained.trained->number, 2);
-  EXPECT_EQ(db().FindAliased(Horizon::kYear, "champion")->id, trained.trained->id);
+  EXPECT_EQ(db().models().FindAliased(Horizon::kYear, "champion")->id, trained.trained->id);
   EXPECT_EQ(PredictFlow(*data_, config_, 2021, Horizon::kYear, std::nullopt).model->id,
             trained.trained->id);
 
@@ -574,8 +574,8 @@ TEST_F(FlowsTest, ABetterCandidateIsPromotedAndRollbackRestoresThePreviousChampi
   EXPECT_EQ(rolled.decision.outcome, "rolled_back");
   EXPECT_EQ(rolled.decision.champion_id, trained.trained->id);
   EXPECT_EQ(rolled.decision.reason, "drift in March");
-  EXPECT_EQ(db().FindRun(rolled.run_id)->command, "rollback");
-  EXPECT_EQ(db().FindAliased(Horizon::kYear, "champion")->id, first.id);
+  EXPECT_EQ(db().runs().Find(rolled.run_id)->command, "rollback");
+  EXPECT_EQ(db().models().FindAliased(Horizon::kYear, "champion")->id, first.id);
   EXPECT_EQ(PredictFlow(*data_, config_, 2021, Horizon::kYear, std::nullopt).model->id, first.id);
   // The first champion has none before it.
   EXPECT_THROW(RollbackFlow(*data_, config_, Horizon::kYear, "again"), UsageError);
@@ -584,13 +584,13 @@ TEST_F(FlowsTest, ABetterCandidateIsPromotedAndRollbackRestoresThePreviousChampi
   const RegistryChange promoted =
       PromoteFlow(*data_, config_, trained.trained->version.substr(0, 8), "");
   EXPECT_EQ(promoted.decision.action, "manual");
-  EXPECT_EQ(db().FindAliased(Horizon::kYear, "champion")->id, trained.trained->id);
+  EXPECT_EQ(db().models().FindAliased(Horizon::kYear, "champion")->id, trained.trained->id);
   EXPECT_THROW(PromoteFlow(*data_, config_, std::to_string(trained.trained->id), ""), UsageError);
   EXPECT_THROW(PromoteFlow(*data_, config_, "999", ""), UsageError);
 }
 
 TEST_F(FlowsTest, ChangedDataMakesANewVersionThatRefreshesTheChampion) {
-  const ModelRecord before = *db().FindAliased(Horizon::kYear, "champion");
+  const ModelRecord before = *db().models().FindAliased(Horizon::kYear, "champion");
   // A corrected value of 2019, within every validation limit.
   IngestFlow(*data_, config_, {dir_.Write("fix.csv", "date,load\n2019-06-12,900000\n")});
   const FlowResult trained = TrainFlow(*data_, config_, 2021, Horizon::kYear);
@@ -604,10 +604,10 @@ TEST_F(FlowsTest, ChangedDataMakesANewVersionThatRefreshesTheChampion) {
 }
 
 TEST_F(FlowsTest, NoModelForecastsAYearItWasTrainedOn) {
-  const ModelRecord for_2021 = *db().FindAliased(Horizon::kYear, "champion");
+  const ModelRecord for_2021 = *db().models().FindAliased(Horizon::kYear, "champion");
   // The 2022 model, trained through 2021, takes over as champion...
   const FlowResult next = TrainFlow(*data_, config_, 2022, Horizon::kYear);
-  EXPECT_EQ(db().FindAliased(Horizon::kYear, "champion")->id, next.trained->id);
+  EXPECT_EQ(db().models().FindAliased(Horizon::kYear, "champion")->id, next.trained->id);
   // ...and cannot forecast 2021; the 2021 model still can, when named.
   try {
     PredictFlow(*data_, config_, 2021, Horizon::kYear, std::nullopt);

@@ -57,8 +57,8 @@ class SeriesFlowTest : public ::testing::Test {
   /// Stores the series (one object per year) under `name`.
   void Store(const std::string& name, const TimeSeries& series) {
     for (int year = series.start().year(); year <= (series.end() - 1).year(); ++year) {
-      data_.SaveSeriesYear(
-          year, {name}, {series.slice(Date::FromYmd(year, 1, 1), Date::FromYmd(year + 1, 1, 1))});
+      data_.series().Save(year, {name},
+                          {series.slice(Date::FromYmd(year, 1, 1), Date::FromYmd(year + 1, 1, 1))});
     }
   }
 
@@ -130,7 +130,7 @@ TEST_F(SeriesFlowTest, AnAnnualTotalBeyondTheFailLimitFailsInBothFlowsAgainstThe
   AlertFilter filter;
   filter.run_id = result.run_id;
   bool alerted = false;
-  for (const AlertRecord& a : data_.ListAlerts(filter)) {
+  for (const AlertRecord& a : data_.alerts().List(filter)) {
     alerted = alerted || (a.code == "prediction.annual_total" && a.severity == "critical" &&
                           a.subject == "series stepped");
   }

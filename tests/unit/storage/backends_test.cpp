@@ -8,25 +8,15 @@
 #include "core/errors.hpp"
 #include "storage/local_bucket.hpp"
 #include "storage/database.hpp"
+#include "support/expect.hpp"
 #include "support/schema.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
 namespace {
 
+using testing::ErrorOf;
 using testing::TempDir;
-
-/// Runs `body`, expecting ConfigError, and returns its message.
-template <typename F>
-std::string ConfigErrorOf(F&& body) {
-  try {
-    body();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected ConfigError";
-  return "";
-}
 
 TEST(OpenObjectStore, DefaultConfigOpensALocalBucketUnderTheBaseDir) {
   TempDir dir;
@@ -66,7 +56,7 @@ TEST(OpenObjectStore, UnknownSchemeIsAConfigErrorListingValidSchemes) {
   TempDir dir;
   Config config = DefaultConfig(dir.path());
   config.storage_url = "gs://my-bucket/loads";
-  const std::string message = ConfigErrorOf([&] { OpenObjectStore(config); });
+  const std::string message = ErrorOf<ConfigError>([&] { OpenObjectStore(config); });
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, "storage.url", message);
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, "'gs'", message);
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, "gs://my-bucket/loads", message);
@@ -126,7 +116,7 @@ TEST(OpenDatabase, PostgresUrlsOpenPostgresDatabaseWhichRefusesAPasswordInTheUrl
   for (const char* url :
        {"postgresql://user:secret@host/loadcast", "postgres://user:secret@host/loadcast"}) {
     config.database_url = url;
-    const std::string message = ConfigErrorOf([&] { OpenDatabase(config); });
+    const std::string message = ErrorOf<ConfigError>([&] { OpenDatabase(config); });
     EXPECT_PRED_FORMAT2(::testing::IsSubstring, "PGPASSWORD", message);
     EXPECT_PRED_FORMAT2(::testing::IsNotSubstring, "secret", message);
   }
@@ -138,7 +128,7 @@ TEST(OpenDatabase, UnknownSchemeListsTheValidOnes) {
   TempDir dir;
   Config config = DefaultConfig(dir.path());
   config.database_url = "mysql://user@host/loadcast";
-  const std::string message = ConfigErrorOf([&] { OpenDatabase(config); });
+  const std::string message = ErrorOf<ConfigError>([&] { OpenDatabase(config); });
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, "database.url", message);
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, "'mysql'", message);
   EXPECT_PRED_FORMAT2(::testing::IsSubstring,

@@ -22,6 +22,7 @@
 #include "core/url.hpp"
 #include "storage/alerts.hpp"
 #include "storage/database.hpp"
+#include "support/expect.hpp"
 #include "support/postgres_server.hpp"
 #include "support/schema.hpp"
 #include "support/temp_dir.hpp"
@@ -30,6 +31,7 @@ namespace loadcast {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::ErrorOf;
 using testing::ScopedPostgresDatabase;
 using testing::TempDir;
 
@@ -239,8 +241,8 @@ TYPED_TEST(DatabaseTest, OpeningCreatesTheSchema) {
   }
   EXPECT_EQ(this->db_->location(), this->backend_.Location());
   // A new database has no models, hence no champion to record.
-  EXPECT_TRUE(this->db_->models().ListAliases("").empty());
-  EXPECT_TRUE(this->db_->models().ListDecisions("", 10).empty());
+  EXPECT_TRUE(this->db_->models().ListAliases(std::nullopt).empty());
+  EXPECT_TRUE(this->db_->models().ListDecisions(std::nullopt, 10).empty());
 }
 
 TYPED_TEST(DatabaseTest, ReopeningIsIdempotentAndKeepsTheData) {
@@ -318,16 +320,16 @@ TYPED_TEST(DatabaseTest, ClaimTargetFailsOnlyTheRunsThatHeldTheTargetAndStillRun
   // A run that took the lock of 2021 year and died, one that finished, one that never took the
   // lock (it was waiting), and a dead holder of another target.
   const int64_t finished = db->runs().Begin(MakeRun("train", 2021, "year"));
-  EXPECT_TRUE(db->runs().Claim(2021, "year", finished, "-").empty());
+  EXPECT_TRUE(db->runs().Claim(2021, Horizon::kYear, finished, "-").empty());
   db->runs().Finish(finished, "succeeded", "");
   const int64_t died = db->runs().Begin(MakeRun("run", 2021, "year"));
-  EXPECT_TRUE(db->runs().Claim(2021, "year", died, "-").empty());
+  EXPECT_TRUE(db->runs().Claim(2021, Horizon::kYear, died, "-").empty());
   const int64_t waiting = db->runs().Begin(MakeRun("predict", 2021, "year"));
   const int64_t other = db->runs().Begin(MakeRun("run", 2021, "day"));
-  db->runs().Claim(2021, "day", other, "-");
+  db->runs().Claim(2021, Horizon::kDay, other, "-");
 
   const int64_t next = db->runs().Begin(MakeRun("run", 2021, "year"));
-  EXPECT_EQ(db->runs().Claim(2021, "year", next, "stopped without finishing"),
+  EXPECT_EQ(db->runs().Claim(2021, Horizon::kYear, next, "stopped without finishing"),
             std::vector<int64_t>{died});
   const auto status = [&](int64_t id) { return db->runs().Find(id)->status; };
   EXPECT_EQ(status(died), "failed");
@@ -339,7 +341,7 @@ TYPED_TEST(DatabaseTest, ClaimTargetFailsOnlyTheRunsThatHeldTheTargetAndStillRun
   EXPECT_EQ(status(next), "running");
   // The claimer is now the holder on record: were it to die, the next claim would fail it.
   const int64_t after = db->runs().Begin(MakeRun("run", 2021, "year"));
-  EXPECT_EQ(db->runs().Claim(2021, "year", after, "-"), std::vector<int64_t>{next});
+  EXPECT_EQ(db->runs().Claim(2021, Horizon::kYear, after, "-"), std::vector<int64_t>{next});
 }
 
 TYPED_TEST(DatabaseTest, ListRunsIsNewestFirstAndLimited) {
@@ -369,7 +371,7 @@ TYPED_TEST(DatabaseTest, BeginRunKeepsTheConfigHashAndFindRunReadsTheProvenance)
   EXPECT_EQ(fresh->model_id, std::nullopt);
 
   const int64_t model = this->db_->models().Register(MakeModel(run, "year", 2021, "v")).model.id;
-  this->db_->runs().SetInputs(run, R"({"actuals/2020.csv":"ab12"})");
+  this->db_->runs().SetInputs(run, {{"actuals/2020.csv", "ab12"}});
   this->db_->runs().SetModel(run, model);
   const auto recorded = this->db_->runs().Find(run);
   ASSERT_TRUE(recorded.has_value());
@@ -382,12 +384,41 @@ TYPED_TEST(DatabaseTest, BeginRunKeepsTheConfigHashAndFindRunReadsTheProvenance)
   EXPECT_EQ(this->db_->runs().Find(run + 1), std::nullopt);
 }
 
+TYPED_TEST(DatabaseTest, EveryDatasetNamesItselfInItsErrors) {
+  constexpr int64_t kNoRun = 424242;
+  auto& db = *this->db_;
+  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.runs().SetModel(kNoRun, 1); })
+                  .starts_with("dataset 'runs': no run 424242"));
+  ModelDecision decision;
+  decision.candidate_id = kNoRun;
+  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.models().RecordDecision(decision, {}); })
+                  .starts_with("dataset 'models': candidate model 424242 does not exist"));
+  const auto rows = Rows({"2021-01-01"}, 1.0);
+  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.forecasts().Publish(kNoRun, kNoRun, rows); })
+                  .starts_with("dataset 'forecasts': "));
+  BacktestRow backtest;
+  backtest.target_year = 2021;
+  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.scores().SaveBacktest(kNoRun, {backtest}); })
+                  .starts_with("dataset 'scores': "));
+  AlertRecord alert;
+  alert.run_id = kNoRun;
+  alert.code = "x";
+  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.alerts().Add(alert); }).starts_with("dataset 'alerts': "));
+  MonitorWindowRow window;
+  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.monitor().Save(kNoRun, "2021-03-01", {window}); })
+                  .starts_with("dataset 'monitor': "));
+  SeriesResultRow series;
+  series.series = "a";
+  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.series_results().Save(kNoRun, {series}); })
+                  .starts_with("dataset 'series_results': "));
+}
+
 TYPED_TEST(DatabaseTest, SetRunModelAndInputsRequireAnExistingRunAndModel) {
   const int64_t run = this->db_->runs().Begin(MakeRun("predict", 2021, "year"));
   EXPECT_THROW(this->db_->runs().SetModel(run, 999), StorageError);
   const int64_t model = this->db_->models().Register(MakeModel(run, "year", 2021, "v")).model.id;
   EXPECT_THROW(this->db_->runs().SetModel(run + 100, model), StorageError);
-  EXPECT_THROW(this->db_->runs().SetInputs(run + 100, "{}"), StorageError);
+  EXPECT_THROW(this->db_->runs().SetInputs(run + 100, {}), StorageError);
   EXPECT_EQ(this->db_->runs().Find(run)->model_id, std::nullopt);
 }
 
@@ -466,11 +497,10 @@ TYPED_TEST(DatabaseTest, ListModelsIsNewestFirstByHorizonAndLimited) {
   const int64_t y2 = this->db_->models().Register(MakeModel(run, "year", 2022, "y2")).model.id;
   const int64_t d2 = this->db_->models().Register(MakeModel(run, "day", 2022, "d2")).model.id;
   using V = std::vector<int64_t>;
-  EXPECT_EQ(Ids(this->db_->models().List("", 10)), (V{d2, y2, d1, y1}));
-  EXPECT_EQ(Ids(this->db_->models().List("year", 10)), (V{y2, y1}));
-  EXPECT_EQ(Ids(this->db_->models().List("day", 1)), V{d2});
-  EXPECT_TRUE(this->db_->models().List("week", 10).empty());
-  EXPECT_TRUE(this->db_->models().List("", 0).empty());
+  EXPECT_EQ(Ids(this->db_->models().List(std::nullopt, 10)), (V{d2, y2, d1, y1}));
+  EXPECT_EQ(Ids(this->db_->models().List(Horizon::kYear, 10)), (V{y2, y1}));
+  EXPECT_EQ(Ids(this->db_->models().List(Horizon::kDay, 1)), V{d2});
+  EXPECT_TRUE(this->db_->models().List(std::nullopt, 0).empty());
 }
 
 TYPED_TEST(DatabaseTest, FindModelsByVersionMatchesAPrefixLiterally) {
@@ -495,7 +525,7 @@ TYPED_TEST(DatabaseTest, FindModelsByVersionMatchesAPrefixLiterally) {
 TYPED_TEST(DatabaseTest, RegisterModelRequiresAnExistingRun) {
   // Foreign keys are enforced: a model always belongs to a recorded run.
   EXPECT_THROW(this->db_->models().Register(MakeModel(12345, "year", 2021, "orphan")), StorageError);
-  EXPECT_TRUE(this->db_->models().List("", 10).empty());
+  EXPECT_TRUE(this->db_->models().List(std::nullopt, 10).empty());
 }
 
 TYPED_TEST(DatabaseTest, RecordDecisionStoresItAndMovesTheAliases) {
@@ -504,7 +534,7 @@ TYPED_TEST(DatabaseTest, RecordDecisionStoresItAndMovesTheAliases) {
   const int64_t m2 = this->db_->models().Register(MakeModel(run, "year", 2021, "m2")).model.id;
   const int64_t m3 = this->db_->models().Register(MakeModel(run, "year", 2021, "m3")).model.id;
   const int64_t day = this->db_->models().Register(MakeModel(run, "day", 2021, "d1")).model.id;
-  EXPECT_EQ(this->db_->models().Aliased("year", "champion"), std::nullopt);
+  EXPECT_EQ(this->db_->models().FindAliased(Horizon::kYear, "champion"), std::nullopt);
 
   // The first model of a horizon becomes its champion.
   ModelDecision first = Decision("year", "gate", "promoted", m1);
@@ -514,10 +544,10 @@ TYPED_TEST(DatabaseTest, RecordDecisionStoresItAndMovesTheAliases) {
   crown.champion = m1;
   const int64_t d1 = this->db_->models().RecordDecision(first, crown);
   EXPECT_GT(d1, 0);
-  ASSERT_TRUE(this->db_->models().Aliased("year", "champion").has_value());
-  EXPECT_EQ(this->db_->models().Aliased("year", "champion")->id, m1);
-  EXPECT_EQ(this->db_->models().Aliased("year", "champion")->version, "m1");
-  EXPECT_EQ(this->db_->models().Aliased("day", "champion"), std::nullopt);
+  ASSERT_TRUE(this->db_->models().FindAliased(Horizon::kYear, "champion").has_value());
+  EXPECT_EQ(this->db_->models().FindAliased(Horizon::kYear, "champion")->id, m1);
+  EXPECT_EQ(this->db_->models().FindAliased(Horizon::kYear, "champion")->version, "m1");
+  EXPECT_EQ(this->db_->models().FindAliased(Horizon::kDay, "champion"), std::nullopt);
 
   // A rejected candidate becomes the challenger, the champion stays.
   ModelDecision rejected = Decision("year", "gate", "rejected", m2);
@@ -535,7 +565,7 @@ TYPED_TEST(DatabaseTest, RecordDecisionStoresItAndMovesTheAliases) {
   challenge.challenger = m2;
   const int64_t d2 = this->db_->models().RecordDecision(rejected, challenge);
   EXPECT_GT(d2, d1);
-  auto aliases = this->db_->models().ListAliases("year");
+  auto aliases = this->db_->models().ListAliases(Horizon::kYear);
   ASSERT_EQ(aliases.size(), 2u);
   EXPECT_EQ(aliases[0].alias, "challenger");
   EXPECT_EQ(aliases[0].model_id, m2);
@@ -544,7 +574,7 @@ TYPED_TEST(DatabaseTest, RecordDecisionStoresItAndMovesTheAliases) {
   EXPECT_EQ(aliases[1].horizon, "year");
   EXPECT_TRUE(std::regex_match(aliases[1].updated_at, kIsoTime)) << aliases[1].updated_at;
 
-  const ModelDecision stored = this->db_->models().ListDecisions("year", 1).at(0);
+  const ModelDecision stored = this->db_->models().ListDecisions(Horizon::kYear, 1).at(0);
   EXPECT_EQ(stored.id, d2);
   EXPECT_EQ(stored.run_id, run);
   EXPECT_TRUE(std::regex_match(stored.created_at, kIsoTime)) << stored.created_at;
@@ -567,7 +597,7 @@ TYPED_TEST(DatabaseTest, RecordDecisionStoresItAndMovesTheAliases) {
   promote.champion = m2;
   promote.clear_challenger = true;
   this->db_->models().RecordDecision(Decision("year", "manual", "promoted", m2), promote);
-  aliases = this->db_->models().ListAliases("year");
+  aliases = this->db_->models().ListAliases(Horizon::kYear);
   ASSERT_EQ(aliases.size(), 1u);
   EXPECT_EQ(aliases[0].alias, "champion");
   EXPECT_EQ(aliases[0].model_id, m2);
@@ -577,7 +607,7 @@ TYPED_TEST(DatabaseTest, RecordDecisionStoresItAndMovesTheAliases) {
   set_then_clear.challenger = m3;
   set_then_clear.clear_challenger = true;
   this->db_->models().RecordDecision(Decision("year", "gate", "rejected", m3), set_then_clear);
-  EXPECT_EQ(this->db_->models().Aliased("year", "challenger"), std::nullopt);
+  EXPECT_EQ(this->db_->models().FindAliased(Horizon::kYear, "challenger"), std::nullopt);
 
   // A rollback restores an earlier champion; the other horizon has aliases of its own.
   ModelDecision rollback = Decision("year", "rollback", "rolled_back", m1);
@@ -589,14 +619,15 @@ TYPED_TEST(DatabaseTest, RecordDecisionStoresItAndMovesTheAliases) {
   AliasChange crown_day;
   crown_day.champion = day;
   this->db_->models().RecordDecision(Decision("day", "gate", "promoted", day), crown_day);
-  EXPECT_EQ(this->db_->models().Aliased("year", "champion")->id, m1);
-  EXPECT_EQ(this->db_->models().Aliased("day", "champion")->id, day);
-  EXPECT_EQ(this->db_->models().ListDecisions("year", 1).at(0).created_at, "2030-01-01T00:00:00.000Z");
-  const auto all = this->db_->models().ListAliases("");
+  EXPECT_EQ(this->db_->models().FindAliased(Horizon::kYear, "champion")->id, m1);
+  EXPECT_EQ(this->db_->models().FindAliased(Horizon::kDay, "champion")->id, day);
+  EXPECT_EQ(this->db_->models().ListDecisions(Horizon::kYear, 1).at(0).created_at,
+            "2030-01-01T00:00:00.000Z");
+  const auto all = this->db_->models().ListAliases(std::nullopt);
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[0].horizon, "day");
   EXPECT_EQ(all[1].horizon, "year");
-  EXPECT_EQ(this->db_->models().ListDecisions("", 100).size(), 6u);
+  EXPECT_EQ(this->db_->models().ListDecisions(std::nullopt, 100).size(), 6u);
 }
 
 TYPED_TEST(DatabaseTest, AFailedDecisionLeavesAliasesAndDecisionsAsTheyWere) {
@@ -608,18 +639,18 @@ TYPED_TEST(DatabaseTest, AFailedDecisionLeavesAliasesAndDecisionsAsTheyWere) {
   crown.champion = m1;
   crown.challenger = m2;
   this->db_->models().RecordDecision(Decision("year", "gate", "promoted", m1), crown);
-  const auto aliases_before = this->db_->models().ListAliases("");
+  const auto aliases_before = this->db_->models().ListAliases(std::nullopt);
   ASSERT_EQ(aliases_before.size(), 2u);
 
   const auto expect_unchanged = [&] {
-    const auto aliases = this->db_->models().ListAliases("");
+    const auto aliases = this->db_->models().ListAliases(std::nullopt);
     ASSERT_EQ(aliases.size(), aliases_before.size());
     for (std::size_t i = 0; i < aliases.size(); ++i) {
       EXPECT_EQ(aliases[i].alias, aliases_before[i].alias) << i;
       EXPECT_EQ(aliases[i].model_id, aliases_before[i].model_id) << i;
       EXPECT_EQ(aliases[i].updated_at, aliases_before[i].updated_at) << i;
     }
-    EXPECT_EQ(this->db_->models().ListDecisions("", 100).size(), 1u);
+    EXPECT_EQ(this->db_->models().ListDecisions(std::nullopt, 100).size(), 1u);
   };
 
   // A champion that does not exist.
@@ -671,13 +702,14 @@ TYPED_TEST(DatabaseTest, ListDecisionsIsNewestFirstByHorizonAndLimited) {
     return out;
   };
   using V = std::vector<int64_t>;
-  EXPECT_EQ(ids_of(this->db_->models().ListDecisions("", 10)), (V{ids[4], ids[3], ids[2], ids[1], ids[0]}));
-  EXPECT_EQ(ids_of(this->db_->models().ListDecisions("", 2)), (V{ids[4], ids[3]}));
-  EXPECT_EQ(ids_of(this->db_->models().ListDecisions("year", 10)), (V{ids[4], ids[2], ids[0]}));
-  EXPECT_EQ(ids_of(this->db_->models().ListDecisions("day", 1)), V{ids[3]});
-  EXPECT_TRUE(this->db_->models().ListDecisions("week", 10).empty());
+  EXPECT_EQ(ids_of(this->db_->models().ListDecisions(std::nullopt, 10)),
+            (V{ids[4], ids[3], ids[2], ids[1], ids[0]}));
+  EXPECT_EQ(ids_of(this->db_->models().ListDecisions(std::nullopt, 2)), (V{ids[4], ids[3]}));
+  EXPECT_EQ(ids_of(this->db_->models().ListDecisions(Horizon::kYear, 10)),
+            (V{ids[4], ids[2], ids[0]}));
+  EXPECT_EQ(ids_of(this->db_->models().ListDecisions(Horizon::kDay, 1)), V{ids[3]});
   // No alias moved: the decisions only rejected.
-  EXPECT_TRUE(this->db_->models().ListAliases("").empty());
+  EXPECT_TRUE(this->db_->models().ListAliases(std::nullopt).empty());
 }
 
 TYPED_TEST(DatabaseTest, PublishedForecastRoundTripsSortedByDate) {
@@ -687,7 +719,7 @@ TYPED_TEST(DatabaseTest, PublishedForecastRoundTripsSortedByDate) {
   const std::vector<ForecastRow> rows = {
       {"2021-01-03", 3.0, 2.0, 4.0}, {"2021-01-01", 1.0, 0.5, 1.5}, {"2021-01-02", 2.0, 1.0, 3.0}};
   this->db_->forecasts().Publish(run, model, rows);
-  const auto current = this->db_->forecasts().Current(2021, "year", run);
+  const auto current = this->db_->forecasts().Current(2021, Horizon::kYear, run);
   ASSERT_TRUE(current.has_value());
   EXPECT_EQ(current->run_id, run);
   EXPECT_EQ(current->model_id, model);
@@ -708,11 +740,11 @@ TYPED_TEST(DatabaseTest, PublishForecastIsAllOrNothing) {
   const std::vector<ForecastRow> rows = {
       {"2021-01-01", 1.0, 0.0, 2.0}, {"2021-01-02", 2.0, 1.0, 3.0}, {"2021-01-01", 9.0, 8.0, 10.0}};
   EXPECT_THROW(this->db_->forecasts().Publish(run, model, rows), StorageError);
-  EXPECT_EQ(this->db_->forecasts().Current(2021, "year", run), std::nullopt);
+  EXPECT_EQ(this->db_->forecasts().Current(2021, Horizon::kYear, run), std::nullopt);
   EXPECT_EQ(this->QueryInt("SELECT COUNT(*) FROM forecasts"), 0);
   // The rollback left the connection usable.
   this->db_->forecasts().Publish(run, model, {rows[0], rows[1]});
-  EXPECT_EQ(this->db_->forecasts().Current(2021, "year", run)->rows.size(), 2u);
+  EXPECT_EQ(this->db_->forecasts().Current(2021, Horizon::kYear, run)->rows.size(), 2u);
 }
 
 TYPED_TEST(DatabaseTest, PublishForecastRequiresAnExistingModel) {
@@ -722,13 +754,13 @@ TYPED_TEST(DatabaseTest, PublishForecastRequiresAnExistingModel) {
 }
 
 TYPED_TEST(DatabaseTest, CurrentForecastIsNulloptWhenNothingWasPublished) {
-  EXPECT_EQ(this->db_->forecasts().Current(2021, "year", 0), std::nullopt);
+  EXPECT_EQ(this->db_->forecasts().Current(2021, Horizon::kYear, 0), std::nullopt);
 }
 
 TYPED_TEST(DatabaseTest, CurrentForecastPicksTheLatestSucceededRun) {
   this->PublishedRun(2021, "year", "succeeded", 100.0);
   const int64_t latest = this->PublishedRun(2021, "year", "succeeded", 200.0);
-  const auto current = this->db_->forecasts().Current(2021, "year", 0);
+  const auto current = this->db_->forecasts().Current(2021, Horizon::kYear, 0);
   ASSERT_TRUE(current.has_value());
   EXPECT_EQ(current->run_id, latest);
   EXPECT_DOUBLE_EQ(current->rows.at(0).forecast, 200.0);
@@ -739,7 +771,7 @@ TYPED_TEST(DatabaseTest, CurrentForecastIgnoresFailedRejectedAndRunningRuns) {
   this->PublishedRun(2021, "year", "failed", 200.0);
   this->PublishedRun(2021, "year", "rejected", 300.0);
   this->PublishedRun(2021, "year", "running", 400.0);
-  const auto current = this->db_->forecasts().Current(2021, "year", 0);
+  const auto current = this->db_->forecasts().Current(2021, Horizon::kYear, 0);
   ASSERT_TRUE(current.has_value());
   EXPECT_EQ(current->run_id, good);
   EXPECT_DOUBLE_EQ(current->rows.at(0).forecast, 100.0);
@@ -748,7 +780,7 @@ TYPED_TEST(DatabaseTest, CurrentForecastIgnoresFailedRejectedAndRunningRuns) {
 TYPED_TEST(DatabaseTest, CurrentForecastCountsThePendingRun) {
   this->PublishedRun(2021, "year", "succeeded", 100.0);
   const int64_t pending = this->PublishedRun(2021, "year", "running", 400.0);
-  const auto current = this->db_->forecasts().Current(2021, "year", pending);
+  const auto current = this->db_->forecasts().Current(2021, Horizon::kYear, pending);
   ASSERT_TRUE(current.has_value());
   EXPECT_EQ(current->run_id, pending);
   EXPECT_DOUBLE_EQ(current->rows.at(0).forecast, 400.0);
@@ -759,17 +791,17 @@ TYPED_TEST(DatabaseTest, CurrentForecastSkipsSucceededRunsWithoutAForecast) {
   // A later evaluate run for the same target publishes nothing: it must not hide the forecast.
   const int64_t evaluate = this->db_->runs().Begin(MakeRun("evaluate", 2021, "year"));
   this->db_->runs().Finish(evaluate, "succeeded", "");
-  EXPECT_EQ(this->db_->forecasts().Current(2021, "year", evaluate)->run_id, predicted);
+  EXPECT_EQ(this->db_->forecasts().Current(2021, Horizon::kYear, evaluate)->run_id, predicted);
 }
 
 TYPED_TEST(DatabaseTest, CurrentForecastIsPerTargetYearAndHorizon) {
   const int64_t year_2021 = this->PublishedRun(2021, "year", "succeeded", 100.0);
   const int64_t day_2021 = this->PublishedRun(2021, "day", "succeeded", 200.0);
   const int64_t year_2022 = this->PublishedRun(2022, "year", "succeeded", 300.0);
-  EXPECT_EQ(this->db_->forecasts().Current(2021, "year", 0)->run_id, year_2021);
-  EXPECT_EQ(this->db_->forecasts().Current(2021, "day", 0)->run_id, day_2021);
-  EXPECT_EQ(this->db_->forecasts().Current(2022, "year", 0)->run_id, year_2022);
-  EXPECT_EQ(this->db_->forecasts().Current(2022, "day", 0), std::nullopt);
+  EXPECT_EQ(this->db_->forecasts().Current(2021, Horizon::kYear, 0)->run_id, year_2021);
+  EXPECT_EQ(this->db_->forecasts().Current(2021, Horizon::kDay, 0)->run_id, day_2021);
+  EXPECT_EQ(this->db_->forecasts().Current(2022, Horizon::kYear, 0)->run_id, year_2022);
+  EXPECT_EQ(this->db_->forecasts().Current(2022, Horizon::kDay, 0), std::nullopt);
 }
 
 TYPED_TEST(DatabaseTest, LatestEvaluationsKeepsTheLatestSucceededYearlyScorePerTarget) {
@@ -1214,7 +1246,7 @@ TYPED_TEST(DatabaseTest, LatestBacktestsKeepsTheLatestSucceededRowPerTargetYear)
   backtest("year", "running", {Backtest(2019, "year", 98.0)});
   const int64_t day_run = backtest("day", "succeeded", {Backtest(2019, "day", 2.0)});
 
-  const auto year = this->db_->scores().LatestBacktests("year");
+  const auto year = this->db_->scores().LatestBacktests(Horizon::kYear);
   ASSERT_EQ(year.size(), 3u);
   EXPECT_EQ(year[0].target_year, 2017);
   EXPECT_EQ(year[0].run_id, old_run);
@@ -1225,11 +1257,10 @@ TYPED_TEST(DatabaseTest, LatestBacktestsKeepsTheLatestSucceededRowPerTargetYear)
   EXPECT_EQ(year[2].run_id, new_run);
   EXPECT_DOUBLE_EQ(year[2].mape, 3.5);
 
-  const auto day = this->db_->scores().LatestBacktests("day");
+  const auto day = this->db_->scores().LatestBacktests(Horizon::kDay);
   ASSERT_EQ(day.size(), 1u);
   EXPECT_EQ(day[0].run_id, day_run);
   EXPECT_EQ(day[0].horizon, "day");
-  EXPECT_TRUE(this->db_->scores().LatestBacktests("week").empty());
 }
 
 TYPED_TEST(DatabaseTest, MonitorWindowsRoundTripAndTheLatestSucceededRunIsShown) {
@@ -1343,13 +1374,13 @@ TYPED_TEST(DatabaseTest, ListAlertsFiltersByTargetYearAndRun) {
 }
 
 TYPED_TEST(DatabaseTest, ASecondLockOnTheSameTargetTimesOutNamingIt) {
-  const auto held = this->db_->LockTarget(2021, "year", 1s);
+  const auto held = this->db_->LockTarget(2021, Horizon::kYear, 1s);
   ASSERT_NE(held, nullptr);
   // Another process would open the database on its own: so does the second holder.
   const auto other = this->backend_.Open();
   const auto start = std::chrono::steady_clock::now();
   try {
-    other->LockTarget(2021, "year", 200ms);
+    other->LockTarget(2021, Horizon::kYear, 200ms);
     FAIL() << "expected LockTimeout";
   } catch (const LockTimeout& e) {
     const std::string message = e.what();
@@ -1361,29 +1392,29 @@ TYPED_TEST(DatabaseTest, ASecondLockOnTheSameTargetTimesOutNamingIt) {
 }
 
 TYPED_TEST(DatabaseTest, LocksOfOtherTargetsDoNotBlock) {
-  const auto held = this->db_->LockTarget(2021, "year", 1s);
+  const auto held = this->db_->LockTarget(2021, Horizon::kYear, 1s);
   const auto other = this->backend_.Open();
-  EXPECT_NE(other->LockTarget(2021, "day", 100ms), nullptr);
-  EXPECT_NE(other->LockTarget(2020, "year", 100ms), nullptr);
+  EXPECT_NE(other->LockTarget(2021, Horizon::kDay, 100ms), nullptr);
+  EXPECT_NE(other->LockTarget(2020, Horizon::kYear, 100ms), nullptr);
 }
 
 TYPED_TEST(DatabaseTest, ALockIsReleasedWhenDestroyed) {
   const auto other = this->backend_.Open();
   {
-    const auto held = this->db_->LockTarget(2021, "day", 1s);
-    EXPECT_THROW(other->LockTarget(2021, "day", 50ms), LockTimeout);
+    const auto held = this->db_->LockTarget(2021, Horizon::kDay, 1s);
+    EXPECT_THROW(other->LockTarget(2021, Horizon::kDay, 50ms), LockTimeout);
   }
-  EXPECT_NE(other->LockTarget(2021, "day", 100ms), nullptr);
+  EXPECT_NE(other->LockTarget(2021, Horizon::kDay, 100ms), nullptr);
 }
 
 TYPED_TEST(DatabaseTest, AWaitingLockIsTakenOnceTheHolderReleasesIt) {
-  auto held = this->db_->LockTarget(2022, "year", 1s);
+  auto held = this->db_->LockTarget(2022, Horizon::kYear, 1s);
   const auto other = this->backend_.Open();
   std::thread release([&held] {
     std::this_thread::sleep_for(200ms);
     held.reset();
   });
-  EXPECT_NE(other->LockTarget(2022, "year", 5s), nullptr);
+  EXPECT_NE(other->LockTarget(2022, Horizon::kYear, 5s), nullptr);
   release.join();
 }
 

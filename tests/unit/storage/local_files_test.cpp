@@ -11,11 +11,13 @@
 
 #include "core/errors.hpp"
 #include "support/files.hpp"
+#include "support/expect.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
 namespace {
 
+using testing::ErrorOf;
 using testing::Slurp;
 using testing::TempDir;
 
@@ -27,18 +29,6 @@ std::vector<std::string> Entries(const std::filesystem::path& dir) {
   }
   std::sort(names.begin(), names.end());
   return names;
-}
-
-/// Runs `body`, expecting DataError, and returns its message.
-template <typename F>
-std::string DataErrorOf(F&& body) {
-  try {
-    body();
-  } catch (const DataError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected DataError";
-  return "";
 }
 
 TEST(ReadInputFile, ReadsTheWholeFileByteForByte) {
@@ -65,7 +55,7 @@ TEST(ReadInputFile, AcceptsAFileOfExactlyTheLimit) {
 TEST(ReadInputFile, RejectsAMissingFileNamingThePath) {
   TempDir dir;
   const auto file = dir / "nope.csv";
-  const std::string message = DataErrorOf([&] { ReadInputFile(file, 1024); });
+  const std::string message = ErrorOf<DataError>([&] { ReadInputFile(file, 1024); });
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, file.string(), message);
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, "no such file", message);
 }
@@ -73,7 +63,7 @@ TEST(ReadInputFile, RejectsAMissingFileNamingThePath) {
 TEST(ReadInputFile, RejectsADirectoryNamingThePath) {
   TempDir dir;
   std::filesystem::create_directories(dir / "folder");
-  const std::string message = DataErrorOf([&] { ReadInputFile(dir / "folder", 1024); });
+  const std::string message = ErrorOf<DataError>([&] { ReadInputFile(dir / "folder", 1024); });
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, (dir / "folder").string(), message);
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, "directory", message);
 }
@@ -83,7 +73,7 @@ TEST(ReadInputFile, RejectsASymlinkToADirectory) {
   std::filesystem::create_directories(dir / "folder");
   std::filesystem::create_directory_symlink(dir / "folder", dir / "link");
   // The link is followed: what matters is what it points at.
-  const std::string message = DataErrorOf([&] { ReadInputFile(dir / "link", 1024); });
+  const std::string message = ErrorOf<DataError>([&] { ReadInputFile(dir / "link", 1024); });
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, (dir / "link").string(), message);
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, "directory", message);
 }
@@ -98,14 +88,14 @@ TEST(ReadInputFile, FollowsASymlinkToARegularFile) {
 TEST(ReadInputFile, RejectsADanglingSymlinkAsMissing) {
   TempDir dir;
   std::filesystem::create_symlink(dir / "gone.csv", dir / "link.csv");
-  const std::string message = DataErrorOf([&] { ReadInputFile(dir / "link.csv", 1024); });
+  const std::string message = ErrorOf<DataError>([&] { ReadInputFile(dir / "link.csv", 1024); });
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, (dir / "link.csv").string(), message);
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, "no such file", message);
 }
 
 TEST(ReadInputFile, RejectsASpecialFile) {
   // /dev/null is a character device: reading it "whole" would be meaningless.
-  const std::string message = DataErrorOf([] { ReadInputFile("/dev/null", 1024); });
+  const std::string message = ErrorOf<DataError>([] { ReadInputFile("/dev/null", 1024); });
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, "/dev/null", message);
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, "not a regular file", message);
 }
@@ -113,7 +103,7 @@ TEST(ReadInputFile, RejectsASpecialFile) {
 TEST(ReadInputFile, RejectsAFileOverTheLimitNamingPathAndSizes) {
   TempDir dir;
   const auto file = dir.Write("big.csv", std::string(101, 'x'));
-  const std::string message = DataErrorOf([&] { ReadInputFile(file, 100); });
+  const std::string message = ErrorOf<DataError>([&] { ReadInputFile(file, 100); });
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, file.string(), message);
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, "101 bytes", message);
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, "100 bytes", message);

@@ -53,21 +53,22 @@ void ExpectUpgradedAndWorking(Database& db) {
   const int64_t last_old_run = runs.front().id;
 
   // The registry: both horizons trained for 2020, each with its champion.
-  for (const std::string horizon : {"year", "day"}) {
-    SCOPED_TRACE(horizon);
+  for (const Horizon horizon : {Horizon::kYear, Horizon::kDay}) {
+    SCOPED_TRACE(HorizonName(horizon));
     const auto models = db.models().List(horizon, 10);
     ASSERT_FALSE(models.empty());
     EXPECT_EQ(models.back().number, 1);
     EXPECT_EQ(models.back().target_year, 2020);
-    EXPECT_TRUE(models.back().artifact.starts_with("models/" + horizon + "/"));
-    const auto champion = db.models().Aliased(horizon, "champion");
+    EXPECT_TRUE(
+        models.back().artifact.starts_with("models/" + std::string(HorizonName(horizon)) + "/"));
+    const auto champion = db.models().FindAliased(horizon, "champion");
     ASSERT_TRUE(champion.has_value());
     ASSERT_TRUE(db.models().Find(champion->id).has_value());
     EXPECT_EQ(db.models().FindByVersion(champion->version.substr(0, 8)).size(), 1u);
   }
 
   // The forecast of 2020: a day a row, the leap day included, intervals around the forecast.
-  const auto forecast = db.forecasts().Current(2020, "year", 0);
+  const auto forecast = db.forecasts().Current(2020, Horizon::kYear, 0);
   ASSERT_TRUE(forecast.has_value());
   ASSERT_EQ(forecast->rows.size(), 366u);
   EXPECT_EQ(forecast->rows.front().date, "2020-01-01");
@@ -114,7 +115,7 @@ void ExpectUpgradedAndWorking(Database& db) {
   db.runs().SetModel(id, forecast->model_id);
   db.forecasts().Publish(id, forecast->model_id, {{"2020-01-01", 1.0, 0.5, 1.5}});
   db.runs().Finish(id, "succeeded", "");
-  const auto current = db.forecasts().Current(2020, "year", 0);
+  const auto current = db.forecasts().Current(2020, Horizon::kYear, 0);
   ASSERT_TRUE(current.has_value());
   EXPECT_EQ(current->run_id, id);
   AlertRecord alert;

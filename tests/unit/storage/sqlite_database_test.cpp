@@ -79,8 +79,8 @@ TEST_F(SqliteDatabaseTest, OpeningCreatesTheFileItsFolderAndTheSchema) {
   }
   EXPECT_EQ(db_.location(), path_.string());
   // A new database has no models, hence no champion to record.
-  EXPECT_TRUE(db_.models().ListAliases("").empty());
-  EXPECT_TRUE(db_.models().ListDecisions("", 10).empty());
+  EXPECT_TRUE(db_.models().ListAliases(std::nullopt).empty());
+  EXPECT_TRUE(db_.models().ListDecisions(std::nullopt, 10).empty());
 }
 
 TEST(SqliteDatabase, OpeningAFileThatIsNotADatabaseFailsNamingIt) {

@@ -27,7 +27,7 @@ TEST_F(DashboardDataTest, OverviewShowsTheChampionAndTheLatestEvaluatedYear) {
   EXPECT_EQ(overview["latest_target_year"], 2020);
   EXPECT_FALSE(overview["generated_at"].get<std::string>().empty());
   const json& year = HorizonPanel(overview, "year");
-  const auto champion = data().FindAliased(Horizon::kYear, "champion");
+  const auto champion = data().models().FindAliased(Horizon::kYear, "champion");
   ASSERT_TRUE(champion.has_value());
   EXPECT_EQ(year["champion"]["id"], champion->id);
   EXPECT_EQ(year["champion"]["aliases"], json::array({"champion"}));
@@ -40,7 +40,7 @@ TEST_F(DashboardDataTest, OverviewShowsTheChampionAndTheLatestEvaluatedYear) {
   const json& latest = year["latest"];
   ASSERT_TRUE(latest.is_object()) << year.dump(2);
   EXPECT_EQ(latest["target_year"], 2020);
-  const EvaluationSummary evaluation = data().LatestEvaluations().back();
+  const EvaluationSummary evaluation = data().scores().LatestEvaluations().back();
   EXPECT_EQ(latest["run_id"], evaluation.run_id);
   EXPECT_DOUBLE_EQ(latest["mape"].get<double>(), evaluation.metrics.mape);
   EXPECT_EQ(latest["days"], 366);
@@ -79,7 +79,7 @@ TEST_F(DashboardDataTest, YearViewHasEveryDayWithActualsScoresChecksAndTheMonito
   EXPECT_EQ(view["target_year"], 2020);
   EXPECT_EQ(view["horizon"], "year");
   EXPECT_EQ(view["forecast_run_id"], run_);
-  EXPECT_EQ(view["model"]["id"], data().FindAliased(Horizon::kYear, "champion")->id);
+  EXPECT_EQ(view["model"]["id"], data().models().FindAliased(Horizon::kYear, "champion")->id);
   ASSERT_EQ(view["days"].size(), 366u);
   const json& first = view["days"][0];
   EXPECT_EQ(first["date"], "2020-01-01");
@@ -92,7 +92,7 @@ TEST_F(DashboardDataTest, YearViewHasEveryDayWithActualsScoresChecksAndTheMonito
   EXPECT_EQ(view["metrics"]["months"][2]["period"], "2020-03");
   EXPECT_EQ(view["metrics"]["year"]["period"], "2020");
   EXPECT_DOUBLE_EQ(view["metrics"]["year"]["mape"].get<double>(),
-                   data().LatestEvaluations().back().metrics.mape);
+                   data().scores().LatestEvaluations().back().metrics.mape);
 
   const json& thresholds = view["thresholds"];
   EXPECT_EQ(thresholds["yearly_mape_warning"], config().mape_warning);
@@ -100,7 +100,7 @@ TEST_F(DashboardDataTest, YearViewHasEveryDayWithActualsScoresChecksAndTheMonito
   EXPECT_GT(thresholds["monthly_mape_critical"].get<double>(),
             thresholds["monthly_mape_warning"].get<double>());
 
-  EXPECT_EQ(view["checks"].size(), data().ListChecks(run_).size());
+  EXPECT_EQ(view["checks"].size(), data().scores().ListChecks(run_).size());
   EXPECT_FALSE(view["checks"].empty());
 
   const json& monitor = view["monitor"];
@@ -116,7 +116,7 @@ TEST_F(DashboardDataTest, YearViewHasEveryDayWithActualsScoresChecksAndTheMonito
     EXPECT_TRUE(w["mape"].is_null()) << w.dump();
   }
   // Each window in its one record form (storage/record_json.hpp).
-  const auto snapshot = data().LatestMonitor(2020);
+  const auto snapshot = data().monitor().Latest(2020);
   ASSERT_TRUE(snapshot.has_value());
   EXPECT_EQ(monitor["drift"][0], ToJson(snapshot->windows.at(0)));
 
@@ -192,7 +192,7 @@ TEST_F(DashboardDataTest, RunDetailHasTheConfigInputsModelAndChecks) {
   EXPECT_FALSE(detail["config"].get<std::string>().empty());
   EXPECT_TRUE(detail["run"]["inputs"].contains("actuals/2019.csv")) << detail["run"].dump();
   EXPECT_FALSE(detail.contains("inputs")) << "the inputs are the run's, not the detail's";
-  EXPECT_EQ(detail["run"], RunWithDurationJson(*data().FindRun(run_)));
+  EXPECT_EQ(detail["run"], RunWithDurationJson(*data().runs().Find(run_)));
   EXPECT_TRUE(detail["model"].is_object());
   EXPECT_FALSE(detail["checks"].empty());
   EXPECT_EQ(detail["decisions"].size(), 1u);
@@ -216,7 +216,7 @@ class DashboardCopyTest : public WebTest {
 };
 
 TEST_F(DashboardCopyTest, AMissingArtifactGivesNoValidationRatherThanAnError) {
-  const ModelRecord model = *copy_->FindAliased(Horizon::kYear, "champion");
+  const ModelRecord model = *copy_->models().FindAliased(Horizon::kYear, "champion");
   std::filesystem::remove(dir_.path() / "var/bucket" / model.artifact);
   const json models = Models(*copy_, copy_config_, std::nullopt);
   ASSERT_EQ(models["models"].size(), 1u);
@@ -230,7 +230,7 @@ TEST_F(DashboardCopyTest, AcknowledgingTwiceSaysItWasAlreadyAcknowledged) {
   AlertFilter filter;
   filter.acknowledged = false;
   filter.limit = 1;
-  const int64_t id = copy_->ListAlerts(filter).at(0).id;
+  const int64_t id = copy_->alerts().List(filter).at(0).id;
   const json first = AcknowledgeAlert(*copy_, id);
   EXPECT_FALSE(first["already_acknowledged"].get<bool>());
   EXPECT_TRUE(first["alert"]["acknowledged"].get<bool>());

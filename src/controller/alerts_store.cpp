@@ -1,0 +1,37 @@
+#include "controller/alerts_store.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
+#include "storage/alerts.hpp"
+#include "storage/database.hpp"
+
+namespace loadcast {
+
+std::optional<int64_t> AlertsStore::Add(const AlertRecord& alert) {
+  // Filled in here rather than by the database, so that the notifier sends the alert exactly as
+  // it is stored.
+  AlertRecord stored = alert;
+  if (stored.created_at.empty()) stored.created_at = UtcNow();
+  if (stored.fingerprint.empty()) stored.fingerprint = AlertFingerprint(stored);
+  const auto id = AlertsDataset::Add(stored);
+  if (!id) {
+    spdlog::debug("alert {} ({}) is already on record", stored.code, stored.fingerprint);
+    return id;
+  }
+  stored.id = *id;
+  if (notifier_ && IsNotifiable(stored.severity)) {
+    try {
+      notifier_->Notify(stored);
+      spdlog::debug("alert {} sent to {}", stored.id, notifier_->location());
+    } catch (const std::exception& e) {
+      // The notifier's messages name the destination redacted; the alert stays on record.
+      spdlog::warn("alert {} ({}) was stored but not delivered: {}", stored.id, stored.code,
+                   e.what());
+    }
+  }
+  return id;
+}
+
+}  // namespace loadcast

@@ -1,0 +1,28 @@
+// Dataset "quarantine": rejected input files, kept in the bucket for inspection, each beside the
+// reason it was rejected.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/object_store.hpp"
+
+namespace loadcast {
+
+class QuarantineStore {
+ public:
+  explicit QuarantineStore(ObjectStore& bucket) : bucket_(&bucket) {}
+
+  /// Keeps a rejected input file as quarantine/<UTC time>-<name>, with `reason` (the findings,
+  /// JSON) beside it as quarantine/<UTC time>-<name>.reason.json, written first so that no copy
+  /// is without its reason; each write atomic. Nothing else is touched. Returns the copy's key.
+  std::string Keep(const std::string& name, std::string_view bytes, const std::string& reason);
+  /// Keys of the quarantined copies (not their reasons), oldest first.
+  std::vector<std::string> List() const;
+
+ private:
+  ObjectStore* bucket_;
+};
+
+}  // namespace loadcast

@@ -1,0 +1,18 @@
+#include "controller/series_store.hpp"
+
+namespace loadcast {
+
+SeriesTable SeriesStore::Load(int year, const SeriesCsvRules& rules) const {
+  auto table = Parse(year, [&](const std::string& bytes, const std::string& location) {
+    return ParseSeriesCsv(bytes, location, rules);
+  });
+  if (!table) return SeriesTable{Locate(year), {}, {}, 0};
+  return std::move(*table);
+}
+
+void SeriesStore::Save(int year, const std::vector<std::string>& names,
+                       const std::vector<TimeSeries>& loads) {
+  Put(year, FormatSeriesCsv(names, loads));
+}
+
+}  // namespace loadcast
