@@ -323,8 +323,7 @@ int64_t DataController::BeginRun(const RunRecord& run) {
   return WithDataset("runs", [&] { return database_->runs().Begin(run); });
 }
 
-void DataController::FinishRun(int64_t run_id, const std::string& status,
-                               const std::string& message) {
+void DataController::FinishRun(int64_t run_id, RunStatus status, const std::string& message) {
   WithDataset("runs", [&] { database_->runs().Finish(run_id, status, message); });
 }
 
@@ -438,7 +437,7 @@ int DataController::CountAlerts(int64_t run_id) const {
   return WithDataset("alerts", [&] { return database_->alerts().Count(run_id); });
 }
 
-void DataController::SaveMonitorWindows(int64_t run_id, const std::string& as_of,
+void DataController::SaveMonitorWindows(int64_t run_id, Date as_of,
                                         const std::vector<MonitorWindowRow>& windows) {
   WithDataset("monitor_windows", [&] { database_->monitor().Save(run_id, as_of, windows); });
 }

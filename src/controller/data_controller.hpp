@@ -113,7 +113,7 @@ class DataController {
 
   // --- Datasets in the database: runs, forecasts, metrics, backtests, checks, alerts ---
   int64_t BeginRun(const RunRecord& run);
-  void FinishRun(int64_t run_id, const std::string& status, const std::string& message);
+  void FinishRun(int64_t run_id, RunStatus status, const std::string& message);
   /// See RunsDataset::Claim.
   std::vector<int64_t> ClaimTarget(int target_year, Horizon horizon, int64_t run_id,
                                    const std::string& message);
@@ -147,7 +147,7 @@ class DataController {
   std::optional<AlertAcknowledgement> AcknowledgeAlert(int64_t id);
   int CountAlerts(int64_t run_id) const;
   /// See MonitorDataset::Save and Latest.
-  void SaveMonitorWindows(int64_t run_id, const std::string& as_of,
+  void SaveMonitorWindows(int64_t run_id, Date as_of,
                           const std::vector<MonitorWindowRow>& windows);
   std::optional<MonitorSnapshot> LatestMonitor(int target_year) const;
   /// See SeriesResultsDataset::Save, LatestRun and List.

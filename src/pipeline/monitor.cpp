@@ -44,18 +44,6 @@ double Mean(const std::vector<double>& values, std::size_t from, std::size_t to)
 
 }  // namespace
 
-std::string_view WindowStatusName(WindowStatus status) {
-  switch (status) {
-    case WindowStatus::kPass:
-      return "pass";
-    case WindowStatus::kWarning:
-      return "warning";
-    case WindowStatus::kCritical:
-      return "critical";
-  }
-  return "pass";
-}
-
 WindowStatus ClassifyMeanShift(double shift_percent, const MonitorSettings& settings) {
   const double shift = std::abs(shift_percent);
   if (shift >= settings.drift_shift_critical) return WindowStatus::kCritical;

@@ -19,8 +19,6 @@
 
 namespace loadcast {
 
-std::string_view WindowStatusName(WindowStatus status);
-
 struct DriftWindow {
   Date start;
   Date end;  // inclusive

@@ -7,14 +7,17 @@
 #include <string>
 #include <vector>
 
+#include "core/date.hpp"
+
 namespace loadcast {
 
 namespace sql {
 class Connection;
 }  // namespace sql
 
+/// One day of a published forecast, with its interval.
 struct ForecastRow {
-  std::string date;
+  Date date;
   double forecast = 0.0;
   double lower = 0.0;
   double upper = 0.0;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/calendar.hpp"
+#include "support/records.hpp"
 
 namespace loadcast {
 namespace {

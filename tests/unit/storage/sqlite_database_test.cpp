@@ -1,7 +1,5 @@
 // What only SQLite has: its file, and the upgrade of files written by older builds. The behaviour
 // every backend shares is tested in database_test.cpp, against SQLite and PostgreSQL.
-#include "storage/database.hpp"
-
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -15,11 +13,16 @@
 
 #include "core/errors.hpp"
 #include "storage/alerts.hpp"
+#include "storage/database.hpp"
+#include "support/records.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
 namespace {
 
+using testing::MakeAlert;
+using testing::MakeModel;
+using testing::MakeRun;
 using testing::TempDir;
 
 /// Runs raw SQL on the database file, beside the class under test, to inspect or tamper with it.
@@ -44,16 +47,6 @@ void ExecRaw(const std::filesystem::path& path, const std::string& sql) {
   sqlite3_free(error);
   sqlite3_close(db);
   ASSERT_EQ(rc, SQLITE_OK) << message;
-}
-
-RunRecord MakeRun(std::string command, std::optional<int> target_year = std::nullopt,
-                  std::string horizon = "") {
-  RunRecord run;
-  run.command = std::move(command);
-  run.target_year = target_year;
-  run.horizon = std::move(horizon);
-  run.config = "storage:\n  url: var/bucket\n";
-  return run;
 }
 
 constexpr int kLatestSchema = 8;
@@ -110,16 +103,101 @@ TEST_F(SqliteDatabaseTest, ADatabaseOfAVersionBeforeTheBaselineIsRefusedNamingIt
 }
 
 TEST_F(SqliteDatabaseTest, AVersionSevenDatabaseGetsTheNewMigrationsOnly) {
-  const int64_t run = db_.runs().Begin(MakeRun("predict", 2021, "year"));
+  const int64_t run = db_.runs().Begin(MakeRun("predict", 2021, Horizon::kYear));
   // Back to version 7: what entry 8 added goes.
   ExecRaw(path_, "DROP INDEX runs_by_target; DELETE FROM schema_migrations WHERE version = 8");
   SqliteDatabase upgraded(path_);
   EXPECT_EQ(upgraded.schema_version(), kLatestSchema);
-  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
-                            "name = 'runs_by_target'"),
+  EXPECT_EQ(QueryInt(path_,
+                     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
+                     "name = 'runs_by_target'"),
             1);
   EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM schema_migrations"), kLatestSchema);
   ASSERT_TRUE(upgraded.runs().Find(run).has_value());
+}
+
+/// Runs `read` and expects the StorageError of a stored value the records cannot hold, with
+/// exactly `message`.
+template <typename F>
+void ExpectBadValue(F read, const std::string& message) {
+  try {
+    read();
+    ADD_FAILURE() << "expected StorageError: " << message;
+  } catch (const StorageError& e) {
+    EXPECT_EQ(std::string(e.what()), message);
+  }
+}
+
+// A value written behind loadcast's back (by hand, or by another version) that is not one of a
+// column's names is an error naming the table, the row and the column, not a record with an
+// impossible field. The CHECK constraints are switched off to write them.
+
+TEST_F(SqliteDatabaseTest, AnUnknownRunStatusReadIsAnErrorNamingTableRowAndColumn) {
+  const int64_t id = db_.runs().Begin(MakeRun("ingest"));
+  ExecRaw(path_, fmt::format("PRAGMA ignore_check_constraints = ON; "
+                             "UPDATE runs SET status = 'runing' WHERE id = {}",
+                             id));
+  const std::string message = fmt::format(
+      "table runs, row {}: unknown run status 'runing' in column status (valid: running, "
+      "succeeded, failed, rejected)",
+      id);
+  ExpectBadValue([&] { db_.runs().Find(id); }, message);
+  ExpectBadValue([&] { db_.runs().List(10); }, message);
+}
+
+TEST_F(SqliteDatabaseTest, AnUnknownAlertSeverityReadIsAnErrorNamingTableRowAndColumn) {
+  const int64_t id = *db_.alerts().Add(MakeAlert(std::nullopt, AlertSeverity::kWarning, "x"));
+  ExecRaw(path_, fmt::format("PRAGMA ignore_check_constraints = ON; "
+                             "UPDATE alerts SET severity = 'error' WHERE id = {}",
+                             id));
+  AlertFilter all;
+  ExpectBadValue([&] { db_.alerts().List(all); },
+                 fmt::format("table alerts, row {}: unknown severity 'error' in column severity "
+                             "(valid: info, warning, critical)",
+                             id));
+}
+
+TEST_F(SqliteDatabaseTest, AnUnknownHorizonReadIsAnErrorNamingTableRowAndColumn) {
+  const int64_t run = db_.runs().Begin(MakeRun("train", 2021, Horizon::kYear));
+  const int64_t model = db_.models().Register(MakeModel(run, Horizon::kYear, 2021, "v")).model.id;
+  ExecRaw(path_, fmt::format("UPDATE models SET horizon = 'week' WHERE id = {}", model));
+  ExpectBadValue([&] { db_.models().Find(model); },
+                 fmt::format("table models, row {}: unknown horizon 'week' in column horizon "
+                             "(valid: year, day)",
+                             model));
+  // An empty horizon is none where the column allows it, and an error where it does not.
+  ExecRaw(path_, fmt::format("UPDATE runs SET horizon = 'Year' WHERE id = {}", run));
+  ExpectBadValue([&] { db_.runs().Find(run); },
+                 fmt::format("table runs, row {}: unknown horizon 'Year' in column horizon "
+                             "(valid: year, day)",
+                             run));
+  ExecRaw(path_, fmt::format("UPDATE runs SET horizon = '' WHERE id = {}", run));
+  EXPECT_EQ(db_.runs().Find(run)->horizon, std::nullopt);
+  ExecRaw(path_, fmt::format("UPDATE models SET horizon = '' WHERE id = {}", model));
+  ExpectBadValue([&] { db_.models().Find(model); },
+                 fmt::format("table models, row {}: unknown horizon '' in column horizon "
+                             "(valid: year, day)",
+                             model));
+}
+
+TEST_F(SqliteDatabaseTest, AMalformedDateReadIsAnErrorNamingTableRowAndColumn) {
+  const int64_t run = db_.runs().Begin(MakeRun("predict", 2021, Horizon::kYear));
+  const int64_t model = db_.models().Register(MakeModel(run, Horizon::kYear, 2021, "v")).model.id;
+  db_.forecasts().Publish(run, model, {{testing::Day("2021-01-01"), 1.0, 0.5, 1.5}});
+  ExecRaw(path_, "UPDATE forecasts SET date = '2021-02-30'");
+  ExpectBadValue([&] { db_.forecasts().Current(2021, "year", run); },
+                 fmt::format("table forecasts, row run_id {}: malformed date '2021-02-30' in "
+                             "column date",
+                             run));
+  AlertRecord alert = MakeAlert(run, AlertSeverity::kWarning, "x");
+  alert.period_start = testing::Day("2021-03-01");
+  const int64_t id = *db_.alerts().Add(alert);
+  ExecRaw(path_, "UPDATE alerts SET period_start = '01/03/2021'");
+  AlertFilter all;
+  ExpectBadValue([&] { db_.alerts().List(all); },
+                 fmt::format("table alerts, row {}: malformed date '01/03/2021' in column "
+                             "period_start",
+                             id));
 }
 
 TEST(UtcNow, IsIso8601WithMillisecondsInUtc) {
