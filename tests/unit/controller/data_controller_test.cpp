@@ -599,7 +599,9 @@ TEST_F(DataControllerAlertsTest, FiltersAndAcknowledgesAlerts) {
 TEST_F(DataControllerAlertsTest, AnAlertFailureNamesTheDataset) {
   auto data = Controller();
   try {
-    data->AddAlert(Alert("error", "x"));  // not a severity any more
+    AlertRecord alert = Alert("warning", "x");
+    alert.run_id = 424242;  // no such run
+    data->AddAlert(alert);
     FAIL() << "expected StorageError";
   } catch (const StorageError& e) {
     EXPECT_PRED_FORMAT2(::testing::IsSubstring, "dataset 'alerts'", std::string(e.what()));

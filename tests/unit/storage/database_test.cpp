@@ -174,6 +174,11 @@ class DatabaseTest : public ::testing::Test {
 
   int64_t QueryInt(const std::string& sql) const { return backend_.QueryInt(sql); }
 
+  /// Registers the model MakeModel makes of these; its id.
+  int64_t RegisterModel(int64_t run, Horizon horizon, int target_year, const std::string& version) {
+    return db_->models().Register(MakeModel(run, horizon, target_year, version)).model.id;
+  }
+
   /// A run for (target_year, horizon) that published a forecast, then ended with `status`.
   int64_t PublishedRun(int target_year, const std::string& horizon, const std::string& status,
                        double base) {
@@ -334,8 +339,7 @@ TYPED_TEST(DatabaseTest, BeginRunKeepsTheConfigHashAndFindRunReadsTheProvenance)
   EXPECT_EQ(fresh->inputs, "");
   EXPECT_EQ(fresh->model_id, std::nullopt);
 
-  const int64_t model =
-      this->db_->models().Register(MakeModel(run, Horizon::kYear, 2021, "v")).model.id;
+  const int64_t model = this->RegisterModel(run, Horizon::kYear, 2021, "v");
   this->db_->runs().SetInputs(run, R"({"actuals/2020.csv":"ab12"})");
   this->db_->runs().SetModel(run, model);
   const auto recorded = this->db_->runs().Find(run);
@@ -352,8 +356,7 @@ TYPED_TEST(DatabaseTest, BeginRunKeepsTheConfigHashAndFindRunReadsTheProvenance)
 TYPED_TEST(DatabaseTest, SetRunModelAndInputsRequireAnExistingRunAndModel) {
   const int64_t run = this->db_->runs().Begin(MakeRun("predict", 2021, Horizon::kYear));
   EXPECT_THROW(this->db_->runs().SetModel(run, 999), StorageError);
-  const int64_t model =
-      this->db_->models().Register(MakeModel(run, Horizon::kYear, 2021, "v")).model.id;
+  const int64_t model = this->RegisterModel(run, Horizon::kYear, 2021, "v");
   EXPECT_THROW(this->db_->runs().SetModel(run + 100, model), StorageError);
   EXPECT_THROW(this->db_->runs().SetInputs(run + 100, "{}"), StorageError);
   EXPECT_EQ(this->db_->runs().Find(run)->model_id, std::nullopt);
@@ -432,14 +435,10 @@ TYPED_TEST(DatabaseTest, RegisterModelNumbersEachHorizonFromOne) {
 
 TYPED_TEST(DatabaseTest, ListModelsIsNewestFirstByHorizonAndLimited) {
   const int64_t run = this->db_->runs().Begin(MakeRun("train", 2021, Horizon::kYear));
-  const int64_t y1 =
-      this->db_->models().Register(MakeModel(run, Horizon::kYear, 2021, "y1")).model.id;
-  const int64_t d1 =
-      this->db_->models().Register(MakeModel(run, Horizon::kDay, 2021, "d1")).model.id;
-  const int64_t y2 =
-      this->db_->models().Register(MakeModel(run, Horizon::kYear, 2022, "y2")).model.id;
-  const int64_t d2 =
-      this->db_->models().Register(MakeModel(run, Horizon::kDay, 2022, "d2")).model.id;
+  const int64_t y1 = this->RegisterModel(run, Horizon::kYear, 2021, "y1");
+  const int64_t d1 = this->RegisterModel(run, Horizon::kDay, 2021, "d1");
+  const int64_t y2 = this->RegisterModel(run, Horizon::kYear, 2022, "y2");
+  const int64_t d2 = this->RegisterModel(run, Horizon::kDay, 2022, "d2");
   using V = std::vector<int64_t>;
   EXPECT_EQ(Ids(this->db_->models().List("", 10)), (V{d2, y2, d1, y1}));
   EXPECT_EQ(Ids(this->db_->models().List("year", 10)), (V{y2, y1}));
@@ -450,14 +449,10 @@ TYPED_TEST(DatabaseTest, ListModelsIsNewestFirstByHorizonAndLimited) {
 
 TYPED_TEST(DatabaseTest, FindModelsByVersionMatchesAPrefixLiterally) {
   const int64_t run = this->db_->runs().Begin(MakeRun("train", 2021, Horizon::kYear));
-  const int64_t abc =
-      this->db_->models().Register(MakeModel(run, Horizon::kYear, 2021, "abc123")).model.id;
-  const int64_t abd =
-      this->db_->models().Register(MakeModel(run, Horizon::kDay, 2021, "abd456")).model.id;
-  const int64_t underscore =
-      this->db_->models().Register(MakeModel(run, Horizon::kYear, 2021, "a_c789")).model.id;
-  const int64_t percent =
-      this->db_->models().Register(MakeModel(run, Horizon::kYear, 2021, "a%c000")).model.id;
+  const int64_t abc = this->RegisterModel(run, Horizon::kYear, 2021, "abc123");
+  const int64_t abd = this->RegisterModel(run, Horizon::kDay, 2021, "abd456");
+  const int64_t underscore = this->RegisterModel(run, Horizon::kYear, 2021, "a_c789");
+  const int64_t percent = this->RegisterModel(run, Horizon::kYear, 2021, "a%c000");
   using V = std::vector<int64_t>;
   EXPECT_EQ(Ids(this->db_->models().FindByVersion("ab")), (V{abc, abd}));  // by id, every horizon
   EXPECT_EQ(Ids(this->db_->models().FindByVersion("abc123")), V{abc});
@@ -479,14 +474,10 @@ TYPED_TEST(DatabaseTest, RegisterModelRequiresAnExistingRun) {
 
 TYPED_TEST(DatabaseTest, RecordDecisionStoresItAndMovesTheAliases) {
   const int64_t run = this->db_->runs().Begin(MakeRun("train", 2021, Horizon::kYear));
-  const int64_t m1 =
-      this->db_->models().Register(MakeModel(run, Horizon::kYear, 2021, "m1")).model.id;
-  const int64_t m2 =
-      this->db_->models().Register(MakeModel(run, Horizon::kYear, 2021, "m2")).model.id;
-  const int64_t m3 =
-      this->db_->models().Register(MakeModel(run, Horizon::kYear, 2021, "m3")).model.id;
-  const int64_t day =
-      this->db_->models().Register(MakeModel(run, Horizon::kDay, 2021, "d1")).model.id;
+  const int64_t m1 = this->RegisterModel(run, Horizon::kYear, 2021, "m1");
+  const int64_t m2 = this->RegisterModel(run, Horizon::kYear, 2021, "m2");
+  const int64_t m3 = this->RegisterModel(run, Horizon::kYear, 2021, "m3");
+  const int64_t day = this->RegisterModel(run, Horizon::kDay, 2021, "d1");
   EXPECT_EQ(this->db_->models().Aliased("year", "champion"), std::nullopt);
 
   // The first model of a horizon becomes its champion.
@@ -585,12 +576,9 @@ TYPED_TEST(DatabaseTest, RecordDecisionStoresItAndMovesTheAliases) {
 
 TYPED_TEST(DatabaseTest, AFailedDecisionLeavesAliasesAndDecisionsAsTheyWere) {
   const int64_t run = this->db_->runs().Begin(MakeRun("train", 2021, Horizon::kYear));
-  const int64_t m1 =
-      this->db_->models().Register(MakeModel(run, Horizon::kYear, 2021, "m1")).model.id;
-  const int64_t m2 =
-      this->db_->models().Register(MakeModel(run, Horizon::kYear, 2021, "m2")).model.id;
-  const int64_t day =
-      this->db_->models().Register(MakeModel(run, Horizon::kDay, 2021, "d1")).model.id;
+  const int64_t m1 = this->RegisterModel(run, Horizon::kYear, 2021, "m1");
+  const int64_t m2 = this->RegisterModel(run, Horizon::kYear, 2021, "m2");
+  const int64_t day = this->RegisterModel(run, Horizon::kDay, 2021, "d1");
   AliasChange crown;
   crown.champion = m1;
   crown.challenger = m2;
@@ -634,10 +622,8 @@ TYPED_TEST(DatabaseTest, AFailedDecisionLeavesAliasesAndDecisionsAsTheyWere) {
 
 TYPED_TEST(DatabaseTest, ListDecisionsIsNewestFirstByHorizonAndLimited) {
   const int64_t run = this->db_->runs().Begin(MakeRun("train", 2021, Horizon::kYear));
-  const int64_t year =
-      this->db_->models().Register(MakeModel(run, Horizon::kYear, 2021, "y")).model.id;
-  const int64_t day =
-      this->db_->models().Register(MakeModel(run, Horizon::kDay, 2021, "d")).model.id;
+  const int64_t year = this->RegisterModel(run, Horizon::kYear, 2021, "y");
+  const int64_t day = this->RegisterModel(run, Horizon::kDay, 2021, "d");
   std::vector<int64_t> ids;
   for (int i = 0; i < 5; ++i) {
     const bool is_year = i % 2 == 0;
@@ -662,8 +648,7 @@ TYPED_TEST(DatabaseTest, ListDecisionsIsNewestFirstByHorizonAndLimited) {
 
 TYPED_TEST(DatabaseTest, PublishedForecastRoundTripsSortedByDate) {
   const int64_t run = this->db_->runs().Begin(MakeRun("predict", 2021, Horizon::kYear));
-  const int64_t model =
-      this->db_->models().Register(MakeModel(run, Horizon::kYear, 2021, "v")).model.id;
+  const int64_t model = this->RegisterModel(run, Horizon::kYear, 2021, "v");
   // Written out of order on purpose: readers get calendar order.
   const std::vector<ForecastRow> rows = {{testing::Day("2021-01-03"), 3.0, 2.0, 4.0},
                                          {testing::Day("2021-01-01"), 1.0, 0.5, 1.5},
@@ -685,8 +670,7 @@ TYPED_TEST(DatabaseTest, PublishedForecastRoundTripsSortedByDate) {
 
 TYPED_TEST(DatabaseTest, PublishForecastIsAllOrNothing) {
   const int64_t run = this->db_->runs().Begin(MakeRun("predict", 2021, Horizon::kYear));
-  const int64_t model =
-      this->db_->models().Register(MakeModel(run, Horizon::kYear, 2021, "v")).model.id;
+  const int64_t model = this->RegisterModel(run, Horizon::kYear, 2021, "v");
   // The third row repeats a date: the primary key (run, date) fails after two rows went in.
   const std::vector<ForecastRow> rows = {{testing::Day("2021-01-01"), 1.0, 0.0, 2.0},
                                          {testing::Day("2021-01-02"), 2.0, 1.0, 3.0},

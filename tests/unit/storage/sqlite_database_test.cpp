@@ -116,88 +116,74 @@ TEST_F(SqliteDatabaseTest, AVersionSevenDatabaseGetsTheNewMigrationsOnly) {
   ASSERT_TRUE(upgraded.runs().Find(run).has_value());
 }
 
-/// Runs `read` and expects the StorageError of a stored value the records cannot hold, with
-/// exactly `message`.
-template <typename F>
-void ExpectBadValue(F read, const std::string& message) {
-  try {
-    read();
-    ADD_FAILURE() << "expected StorageError: " << message;
-  } catch (const StorageError& e) {
-    EXPECT_EQ(std::string(e.what()), message);
+// A value written behind loadcast's back (by hand, or by another program) that a record cannot
+// hold is an error naming the table, the row and the column, not a record with an impossible
+// field. The rows are the first of their tables (id 1); the CHECK constraints are switched off
+// to write what they would refuse.
+class BadStoredValueTest : public SqliteDatabaseTest {
+ protected:
+  /// Runs `update` on the file, then expects `read` to throw the StorageError `message`.
+  template <typename F>
+  void ExpectAfter(const std::string& update, F read, const std::string& message) {
+    ExecRaw(path_, "PRAGMA ignore_check_constraints = ON; " + update);
+    try {
+      read();
+      ADD_FAILURE() << "expected StorageError: " << message;
+    } catch (const StorageError& e) {
+      EXPECT_EQ(std::string(e.what()), message);
+    }
   }
+};
+
+TEST_F(BadStoredValueTest, AnUnknownRunStatusNamesTableRowAndColumn) {
+  db_.runs().Begin(MakeRun("ingest"));
+  const std::string message =
+      "table runs, row 1: unknown run status 'runing' in column status (valid: running, "
+      "succeeded, failed, rejected)";
+  ExpectAfter(
+      "UPDATE runs SET status = 'runing'", [&] { db_.runs().Find(1); }, message);
+  ExpectAfter(
+      "", [&] { db_.runs().List(10); }, message);
 }
 
-// A value written behind loadcast's back (by hand, or by another version) that is not one of a
-// column's names is an error naming the table, the row and the column, not a record with an
-// impossible field. The CHECK constraints are switched off to write them.
-
-TEST_F(SqliteDatabaseTest, AnUnknownRunStatusReadIsAnErrorNamingTableRowAndColumn) {
-  const int64_t id = db_.runs().Begin(MakeRun("ingest"));
-  ExecRaw(path_, fmt::format("PRAGMA ignore_check_constraints = ON; "
-                             "UPDATE runs SET status = 'runing' WHERE id = {}",
-                             id));
-  const std::string message = fmt::format(
-      "table runs, row {}: unknown run status 'runing' in column status (valid: running, "
-      "succeeded, failed, rejected)",
-      id);
-  ExpectBadValue([&] { db_.runs().Find(id); }, message);
-  ExpectBadValue([&] { db_.runs().List(10); }, message);
+TEST_F(BadStoredValueTest, AnUnknownAlertSeverityNamesTableRowAndColumn) {
+  db_.alerts().Add(MakeAlert(std::nullopt, AlertSeverity::kWarning, "x"));
+  ExpectAfter(
+      "UPDATE alerts SET severity = 'error'", [&] { db_.alerts().List(AlertFilter{}); },
+      "table alerts, row 1: unknown severity 'error' in column severity (valid: info, "
+      "warning, critical)");
 }
 
-TEST_F(SqliteDatabaseTest, AnUnknownAlertSeverityReadIsAnErrorNamingTableRowAndColumn) {
-  const int64_t id = *db_.alerts().Add(MakeAlert(std::nullopt, AlertSeverity::kWarning, "x"));
-  ExecRaw(path_, fmt::format("PRAGMA ignore_check_constraints = ON; "
-                             "UPDATE alerts SET severity = 'error' WHERE id = {}",
-                             id));
-  AlertFilter all;
-  ExpectBadValue([&] { db_.alerts().List(all); },
-                 fmt::format("table alerts, row {}: unknown severity 'error' in column severity "
-                             "(valid: info, warning, critical)",
-                             id));
+TEST_F(BadStoredValueTest, AnUnknownHorizonNamesTableRowAndColumn) {
+  db_.runs().Begin(MakeRun("train", 2021, Horizon::kYear));
+  db_.models().Register(MakeModel(1, Horizon::kYear, 2021, "v"));
+  ExpectAfter(
+      "UPDATE models SET horizon = 'week'", [&] { db_.models().Find(1); },
+      "table models, row 1: unknown horizon 'week' in column horizon (valid: year, day)");
+  ExpectAfter(
+      "UPDATE runs SET horizon = 'Year'", [&] { db_.runs().Find(1); },
+      "table runs, row 1: unknown horizon 'Year' in column horizon (valid: year, day)");
+  // An empty horizon is none where the column allows it (runs), and an error where it does not.
+  ExecRaw(path_, "UPDATE runs SET horizon = ''");
+  EXPECT_EQ(db_.runs().Find(1)->horizon, std::nullopt);
+  ExpectAfter(
+      "UPDATE models SET horizon = ''", [&] { db_.models().Find(1); },
+      "table models, row 1: unknown horizon '' in column horizon (valid: year, day)");
 }
 
-TEST_F(SqliteDatabaseTest, AnUnknownHorizonReadIsAnErrorNamingTableRowAndColumn) {
-  const int64_t run = db_.runs().Begin(MakeRun("train", 2021, Horizon::kYear));
-  const int64_t model = db_.models().Register(MakeModel(run, Horizon::kYear, 2021, "v")).model.id;
-  ExecRaw(path_, fmt::format("UPDATE models SET horizon = 'week' WHERE id = {}", model));
-  ExpectBadValue([&] { db_.models().Find(model); },
-                 fmt::format("table models, row {}: unknown horizon 'week' in column horizon "
-                             "(valid: year, day)",
-                             model));
-  // An empty horizon is none where the column allows it, and an error where it does not.
-  ExecRaw(path_, fmt::format("UPDATE runs SET horizon = 'Year' WHERE id = {}", run));
-  ExpectBadValue([&] { db_.runs().Find(run); },
-                 fmt::format("table runs, row {}: unknown horizon 'Year' in column horizon "
-                             "(valid: year, day)",
-                             run));
-  ExecRaw(path_, fmt::format("UPDATE runs SET horizon = '' WHERE id = {}", run));
-  EXPECT_EQ(db_.runs().Find(run)->horizon, std::nullopt);
-  ExecRaw(path_, fmt::format("UPDATE models SET horizon = '' WHERE id = {}", model));
-  ExpectBadValue([&] { db_.models().Find(model); },
-                 fmt::format("table models, row {}: unknown horizon '' in column horizon "
-                             "(valid: year, day)",
-                             model));
-}
-
-TEST_F(SqliteDatabaseTest, AMalformedDateReadIsAnErrorNamingTableRowAndColumn) {
-  const int64_t run = db_.runs().Begin(MakeRun("predict", 2021, Horizon::kYear));
-  const int64_t model = db_.models().Register(MakeModel(run, Horizon::kYear, 2021, "v")).model.id;
-  db_.forecasts().Publish(run, model, {{testing::Day("2021-01-01"), 1.0, 0.5, 1.5}});
-  ExecRaw(path_, "UPDATE forecasts SET date = '2021-02-30'");
-  ExpectBadValue([&] { db_.forecasts().Current(2021, "year", run); },
-                 fmt::format("table forecasts, row run_id {}: malformed date '2021-02-30' in "
-                             "column date",
-                             run));
-  AlertRecord alert = MakeAlert(run, AlertSeverity::kWarning, "x");
+TEST_F(BadStoredValueTest, AMalformedDateNamesTableRowAndColumn) {
+  db_.runs().Begin(MakeRun("predict", 2021, Horizon::kYear));
+  db_.models().Register(MakeModel(1, Horizon::kYear, 2021, "v"));
+  db_.forecasts().Publish(1, 1, {{testing::Day("2021-01-01"), 1.0, 0.5, 1.5}});
+  ExpectAfter(
+      "UPDATE forecasts SET date = '2021-02-30'", [&] { db_.forecasts().Current(2021, "year", 1); },
+      "table forecasts, row run_id 1: malformed date '2021-02-30' in column date");
+  AlertRecord alert = MakeAlert(1, AlertSeverity::kWarning, "x");
   alert.period_start = testing::Day("2021-03-01");
-  const int64_t id = *db_.alerts().Add(alert);
-  ExecRaw(path_, "UPDATE alerts SET period_start = '01/03/2021'");
-  AlertFilter all;
-  ExpectBadValue([&] { db_.alerts().List(all); },
-                 fmt::format("table alerts, row {}: malformed date '01/03/2021' in column "
-                             "period_start",
-                             id));
+  db_.alerts().Add(alert);
+  ExpectAfter(
+      "UPDATE alerts SET period_start = '01/03/2021'", [&] { db_.alerts().List(AlertFilter{}); },
+      "table alerts, row 1: malformed date '01/03/2021' in column period_start");
 }
 
 TEST(UtcNow, IsIso8601WithMillisecondsInUtc) {
