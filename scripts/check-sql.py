@@ -11,7 +11,8 @@ SRC_DIR):
      literal, or a formatted text of rule 3; the migrations run the statements of their constant
      scripts (`statement`). Raw execution of old (sqlite3_exec, Execute, txn.exec) takes constant
      text only.
-  3. SQL text built with fmt::format interpolates only constants (kName), literals, the `rest`
+  3. SQL text built with fmt::format interpolates only constants (kName, or the names of a
+     constant sql::Columns, kName.names), literals, the `rest`
      of SelectModels, and the dialect's constant words (dialect().write_order()).
   4. SQL text grown with `sql +=` grows by literals or InClause(...) only; InClause's column is
      a literal and its values are bound.
@@ -153,7 +154,7 @@ def check(path, problems):
         if not parts or not SQL_WORD.search(parts[0]):
             continue
         for arg in parts[1:]:
-            if re.fullmatch(r"k[A-Z]\w*", arg) or is_literal(arg) or arg == "rest":
+            if re.fullmatch(r"k[A-Z]\w*(\.names)?", arg) or is_literal(arg) or arg == "rest":
                 continue
             if DIALECT_WORD.fullmatch(arg):
                 continue

@@ -92,7 +92,7 @@ nlohmann::json ToJson(const FlowResult& r, const ModelAliases& aliases) {
     nlohmann::json rows = nlohmann::json::array();
     for (std::size_t i = 0; i < r.forecast->size(); ++i) {
       // The published row, with the actual of its day where known.
-      nlohmann::json row = ToJson(ForecastRow{r.forecast->dates[i].ToIso(), r.forecast->mean[i],
+      nlohmann::json row = ToJson(ForecastRow{r.forecast->dates[i], r.forecast->mean[i],
                                               r.forecast->lower[i], r.forecast->upper[i]});
       row["actual"] = i < r.actuals.size() ? Nullable(r.actuals[i]) : nullptr;
       rows.push_back(row);
@@ -150,8 +150,9 @@ std::string FormatFlow(const FlowResult& r, const ModelAliases& aliases) {
                        r.model->trained_from, r.model->trained_to);
   }
   if (r.forecast) {
-    const std::size_t passed = static_cast<std::size_t>(std::count_if(
-        r.checks.begin(), r.checks.end(), [](const CheckRow& c) { return c.status == "pass"; }));
+    const std::size_t passed = static_cast<std::size_t>(
+        std::count_if(r.checks.begin(), r.checks.end(),
+                      [](const CheckRow& c) { return c.status == CheckStatus::kPass; }));
     out += fmt::format("forecast: {} days ({} .. {}), {} of {} checks passed\n", r.forecast->size(),
                        r.forecast->size() ? r.forecast->dates.front().ToIso() : "-",
                        r.forecast->size() ? r.forecast->dates.back().ToIso() : "-", passed,
@@ -193,8 +194,8 @@ std::string FormatRuns(const std::vector<RunRecord>& runs) {
     if (message.size() > 60) message = message.substr(0, 57) + "...";
     table.Add({std::to_string(r.id), r.command,
                r.target_year ? std::to_string(*r.target_year) : "-",
-               r.horizon.empty() ? "-" : r.horizon, r.status, r.started_at,
-               r.finished_at.empty() ? "-" : r.finished_at,
+               r.horizon ? std::string(NameOf(*r.horizon)) : "-", std::string(NameOf(r.status)),
+               r.started_at, r.finished_at.empty() ? "-" : r.finished_at,
                r.config_hash.empty() ? "-" : r.config_hash.substr(0, 8),
                r.model_id ? std::to_string(*r.model_id) : "-", message});
   }
@@ -206,12 +207,15 @@ std::string FormatAlerts(const std::vector<AlertRecord>& alerts) {
   Table table({"id", "run", "created", "severity", "source", "code", "period", "value", "threshold",
                "ack", "message"});
   for (const auto& a : alerts) {
-    std::string period = a.period_start.empty() ? "-" : a.period_start;
-    if (a.period_end != a.period_start) period += " .. " + a.period_end;
+    const std::string start = a.period_start ? a.period_start->ToIso() : "";
+    const std::string end = a.period_end ? a.period_end->ToIso() : "";
+    std::string period = start.empty() ? "-" : start;
+    if (end != start) period += " .. " + end;
     std::string message = a.message.substr(0, a.message.find('\n'));
     table.Add({std::to_string(a.id), a.run_id ? std::to_string(*a.run_id) : "-", a.created_at,
-               a.severity, a.source, a.code, period, FormatFigure(a.value),
-               FormatFigure(a.threshold), a.acknowledged ? "yes" : "no", message});
+               std::string(NameOf(a.severity)), std::string(NameOf(a.source)), a.code, period,
+               FormatFigure(a.value), FormatFigure(a.threshold), a.acknowledged ? "yes" : "no",
+               message});
   }
   return table.Render();
 }
@@ -222,9 +226,10 @@ std::string FormatEvaluations(const std::vector<EvaluationSummary>& evaluations)
                "naive MAPE", "alerts", "run"});
   for (const auto& e : evaluations) {
     const MetricRow& m = e.metrics;
-    table.Add({std::to_string(e.target_year), e.horizon, std::to_string(m.days), Pct(m.mape),
-               Num(m.mae, 0), Num(m.rmse, 0), Num(m.bias, 0), Num(m.skill, 3), Pct(m.naive_mape),
-               std::to_string(e.alerts), std::to_string(e.run_id)});
+    table.Add({std::to_string(e.target_year), std::string(NameOf(e.horizon)),
+               std::to_string(m.days), Pct(m.mape), Num(m.mae, 0), Num(m.rmse, 0), Num(m.bias, 0),
+               Num(m.skill, 3), Pct(m.naive_mape), std::to_string(e.alerts),
+               std::to_string(e.run_id)});
   }
   return table.Render();
 }
@@ -242,9 +247,10 @@ std::string FormatDecisions(const std::vector<ModelDecision>& decisions) {
                "metric", "candidate value", "champion value", "improvement", "required",
                "validation", "reason"});
   for (const ModelDecision& d : decisions) {
-    table.Add({std::to_string(d.id), d.created_at, d.horizon,
-               d.target_year ? std::to_string(*d.target_year) : "-", d.action, d.outcome,
-               std::to_string(d.candidate_id), d.champion_id ? std::to_string(*d.champion_id) : "-",
+    table.Add({std::to_string(d.id), d.created_at, std::string(NameOf(d.horizon)),
+               d.target_year ? std::to_string(*d.target_year) : "-", std::string(NameOf(d.action)),
+               std::string(NameOf(d.outcome)), std::to_string(d.candidate_id),
+               d.champion_id ? std::to_string(*d.champion_id) : "-",
                d.metric.empty() ? "-" : d.metric, FormatFigure(d.candidate_value),
                FormatFigure(d.champion_value),
                d.improvement ? fmt::format("{:+.2f}%", 100.0 * *d.improvement) : "-",

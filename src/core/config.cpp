@@ -19,14 +19,6 @@
 
 namespace loadcast {
 
-std::string_view HorizonName(Horizon horizon) { return horizon == Horizon::kYear ? "year" : "day"; }
-
-Horizon ParseHorizon(std::string_view text) {
-  if (text == "year") return Horizon::kYear;
-  if (text == "day") return Horizon::kDay;
-  throw UsageError(fmt::format("unknown horizon '{}' (valid: year, day)", text));
-}
-
 std::filesystem::path Config::Resolve(const std::string& path) const {
   std::filesystem::path p(path);
   return p.is_absolute() ? p : base_dir / p;

@@ -9,12 +9,14 @@
 #include <string_view>
 #include <vector>
 
+#include "core/vocabulary.hpp"
+
 namespace loadcast {
 
-enum class Horizon { kYear, kDay };
-std::string_view HorizonName(Horizon horizon);
+/// "year" or "day" (NameOf).
+inline std::string_view HorizonName(Horizon horizon) { return NameOf(horizon); }
 /// Parses "year" or "day"; throws UsageError listing the valid names otherwise.
-Horizon ParseHorizon(std::string_view text);
+inline Horizon ParseHorizon(std::string_view text) { return ParseName<Horizon>(text); }
 
 /// One `models.<horizon>.<key>` setting as the config gave it. The config does not know the
 /// model kinds or their parameters: the model layer does (model/kinds.hpp), and core cannot depend

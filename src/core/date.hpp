@@ -1,6 +1,8 @@
 // Civil dates as a count of days, the unit every series in loadcast is indexed by.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <compare>
 #include <cstdint>
 #include <optional>
@@ -56,3 +58,12 @@ struct YearMonthDay {
 YearMonthDay ToYmd(Date date);
 
 }  // namespace loadcast
+
+/// Formats a date as its ISO text (YYYY-MM-DD).
+template <>
+struct fmt::formatter<loadcast::Date> : fmt::formatter<std::string_view> {
+  template <typename FormatContext>
+  auto format(loadcast::Date date, FormatContext& ctx) const {
+    return fmt::formatter<std::string_view>::format(date.ToIso(), ctx);
+  }
+};

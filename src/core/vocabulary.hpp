@@ -1,16 +1,38 @@
-// The closed vocabularies of loadcast's records: run statuses, alert severities and sources, check
-// and window statuses, series statuses, and the actions and outcomes of model decisions. Each is an
-// enum with its names listed once, here; the names are what the database stores and what JSON and
-// tables print, so text becomes an enum at the storage and CLI boundaries only.
+// The closed vocabularies of loadcast's records: horizons, run statuses, alert severities and
+// sources, check and window statuses, series statuses, and the actions and outcomes of model
+// decisions. Each is an enum with its names listed once, here; the names are what the database
+// stores and what JSON and tables print, so text becomes an enum at the storage and CLI boundaries
+// only.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <array>
+#include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace loadcast {
 
+/// An enum's vocabulary: what its values are called in messages ("run status") and their names,
+/// in the order of its enumerators. Each enum below has its own VocabularyOf, found by
+/// argument-dependent lookup: the only place its names are spelled.
+struct Names {
+  constexpr Names(std::string_view what_, std::initializer_list<std::string_view> names)
+      : what(what_), size(names.size()) {
+    std::size_t i = 0;
+    for (const auto name : names) list[i++] = name;
+  }
+  std::string_view what;
+  std::size_t size = 0;
+  std::array<std::string_view, 5> list{};
+};
+
+/// The day-by-day forecast (day) or the year-ahead forecast (year).
+enum class Horizon { kYear, kDay };
 /// How a recorded run ended (running while it goes on).
 enum class RunStatus { kRunning, kSucceeded, kFailed, kRejected };
 /// How urgent an alert is.
@@ -28,65 +50,46 @@ enum class DecisionAction { kGate, kManual, kRollback };
 /// What a decision did to the champion.
 enum class DecisionOutcome { kPromoted, kRejected, kRolledBack };
 
-/// The names of an enum's values, in the order of its enumerators: one specialisation per
-/// vocabulary, the only place its names are spelled.
-template <typename E>
-struct Vocabulary;
+// The vocabularies: what each enum's values are called in messages, and their names in the order
+// of its enumerators. One line each, as a table.
+// clang-format off
+constexpr Names VocabularyOf(Horizon) { return {"horizon", {"year", "day"}}; }
+constexpr Names VocabularyOf(RunStatus) { return {"run status", {"running", "succeeded", "failed", "rejected"}}; }
+constexpr Names VocabularyOf(AlertSeverity) { return {"severity", {"info", "warning", "critical"}}; }
+constexpr Names VocabularyOf(AlertSource) { return {"alert source", {"validation", "drift", "performance", "prediction", "pipeline"}}; }
+constexpr Names VocabularyOf(CheckStatus) { return {"check status", {"pass", "warn", "fail"}}; }
+constexpr Names VocabularyOf(WindowStatus) { return {"window status", {"pass", "warning", "critical"}}; }
+constexpr Names VocabularyOf(SeriesStatus) { return {"series status", {"ok", "warning", "failed"}}; }
+constexpr Names VocabularyOf(DecisionAction) { return {"decision action", {"gate", "manual", "rollback"}}; }
+constexpr Names VocabularyOf(DecisionOutcome) { return {"decision outcome", {"promoted", "rejected", "rolled_back"}}; }
+// clang-format on
 
-template <>
-struct Vocabulary<RunStatus> {
-  static constexpr std::string_view kWhat = "run status";
-  static constexpr std::array<std::string_view, 4> kNames = {"running", "succeeded", "failed",
-                                                             "rejected"};
+/// An enum with a vocabulary.
+template <typename E>
+concept Named = std::is_enum_v<E> && requires(E value) {
+  VocabularyOf(value);
 };
-template <>
-struct Vocabulary<AlertSeverity> {
-  static constexpr std::string_view kWhat = "severity";
-  static constexpr std::array<std::string_view, 3> kNames = {"info", "warning", "critical"};
-};
-template <>
-struct Vocabulary<AlertSource> {
-  static constexpr std::string_view kWhat = "alert source";
-  static constexpr std::array<std::string_view, 5> kNames = {"validation", "drift", "performance",
-                                                             "prediction", "pipeline"};
-};
-template <>
-struct Vocabulary<CheckStatus> {
-  static constexpr std::string_view kWhat = "check status";
-  static constexpr std::array<std::string_view, 3> kNames = {"pass", "warn", "fail"};
-};
-template <>
-struct Vocabulary<WindowStatus> {
-  static constexpr std::string_view kWhat = "window status";
-  static constexpr std::array<std::string_view, 3> kNames = {"pass", "warning", "critical"};
-};
-template <>
-struct Vocabulary<SeriesStatus> {
-  static constexpr std::string_view kWhat = "series status";
-  static constexpr std::array<std::string_view, 3> kNames = {"ok", "warning", "failed"};
-};
-template <>
-struct Vocabulary<DecisionAction> {
-  static constexpr std::string_view kWhat = "decision action";
-  static constexpr std::array<std::string_view, 3> kNames = {"gate", "manual", "rollback"};
-};
-template <>
-struct Vocabulary<DecisionOutcome> {
-  static constexpr std::string_view kWhat = "decision outcome";
-  static constexpr std::array<std::string_view, 3> kNames = {"promoted", "rejected",
-                                                             "rolled_back"};
-};
+
+/// The vocabulary of E, with static storage so that spans of its names stay valid.
+template <Named E>
+inline constexpr Names kVocabulary = VocabularyOf(E{});
+
+/// The names of E's values, in the order of its enumerators.
+template <Named E>
+constexpr std::span<const std::string_view> VocabularyNames() {
+  return {kVocabulary<E>.list.data(), kVocabulary<E>.size};
+}
 
 /// The name of a value ("succeeded", "critical").
-template <typename E>
+template <Named E>
 constexpr std::string_view NameOf(E value) {
-  return Vocabulary<E>::kNames[static_cast<std::size_t>(value)];
+  return kVocabulary<E>.list[static_cast<std::size_t>(value)];
 }
 
 /// The value a name stands for; nothing when the name is not in the vocabulary.
-template <typename E>
+template <Named E>
 constexpr std::optional<E> FromName(std::string_view name) {
-  const auto& names = Vocabulary<E>::kNames;
+  const auto names = VocabularyNames<E>();
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (names[i] == name) return static_cast<E>(i);
   }
@@ -94,10 +97,10 @@ constexpr std::optional<E> FromName(std::string_view name) {
 }
 
 /// "running, succeeded, failed, rejected": the valid names, for messages.
-template <typename E>
+template <Named E>
 std::string NamesOf() {
   std::string out;
-  for (const auto name : Vocabulary<E>::kNames) {
+  for (const auto name : VocabularyNames<E>()) {
     if (!out.empty()) out += ", ";
     out += name;
   }
@@ -106,20 +109,30 @@ std::string NamesOf() {
 
 /// The value a name stands for, or UsageError ("unknown severity 'x' (valid: info, warning,
 /// critical)") for text a person typed.
-template <typename E>
+template <Named E>
 E ParseName(std::string_view name);
 
 /// Thrown by ParseName; defined in vocabulary.cpp so this header needs no error types.
 [[noreturn]] void ThrowUnknownName(std::string_view what, std::string_view name,
                                    const std::string& valid);
 
-template <typename E>
+template <Named E>
 E ParseName(std::string_view name) {
   if (const auto value = FromName<E>(name)) return *value;
-  ThrowUnknownName(Vocabulary<E>::kWhat, name, NamesOf<E>());
+  ThrowUnknownName(kVocabulary<E>.what, name, NamesOf<E>());
 }
 
 /// The most severe of two.
 constexpr AlertSeverity MaxSeverity(AlertSeverity a, AlertSeverity b) { return a < b ? b : a; }
 
 }  // namespace loadcast
+
+/// Formats a value of a vocabulary as its name, so that messages and logs print what the
+/// database stores.
+template <loadcast::Named E>
+struct fmt::formatter<E> : fmt::formatter<std::string_view> {
+  template <typename FormatContext>
+  auto format(E value, FormatContext& ctx) const {
+    return fmt::formatter<std::string_view>::format(loadcast::NameOf(value), ctx);
+  }
+};

@@ -56,7 +56,7 @@ BacktestRow Backtester::BacktestYear(int target_year) const {
 
   BacktestRow row;
   row.target_year = target_year;
-  row.horizon = std::string(HorizonName(horizon_));
+  row.horizon = horizon_;
   row.days = scores.days;
   row.mape = scores.mape;
   row.mae = scores.mae;

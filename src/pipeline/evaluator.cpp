@@ -31,9 +31,10 @@ MetricRow ScoreBesideNaive(std::string scope, std::string period, std::span<cons
                            std::span<const double> forecast, std::span<const double> naive) {
   const Scores model = Score(actual, forecast);
   const Scores benchmark = Score(actual, naive);
-  return {
-      std::move(scope), std::move(period), static_cast<int>(model.days), model.mape,    model.mae,
-      model.rmse,       model.bias,        Skill(model, benchmark),      benchmark.mape};
+  return {{static_cast<int>(model.days), model.mape, model.mae, model.rmse, model.bias,
+           Skill(model, benchmark), benchmark.mape},
+          std::move(scope),
+          std::move(period)};
 }
 
 MetricRow ScoreAgainstNaive(std::string scope, std::string period, const Frame& frame,
@@ -119,9 +120,8 @@ std::optional<Evaluation> Evaluate(const DataController& data, int target_year, 
   const TimeSeries actuals = data.actuals().LoadRange(target_year - 2, target_year);
   std::vector<double> forecast(static_cast<std::size_t>(year_end - year_start), kMissing);
   for (const ForecastRow& row : published->rows) {
-    const auto date = Date::ParseIso(row.date);
-    if (date && !(*date < year_start) && *date < year_end) {
-      forecast[static_cast<std::size_t>(*date - year_start)] = row.forecast;
+    if (!(row.date < year_start) && row.date < year_end) {
+      forecast[static_cast<std::size_t>(row.date - year_start)] = row.forecast;
     }
   }
   std::optional<Evaluation> out = EvaluateForecast(forecast, actuals, target_year, horizon);

@@ -119,10 +119,10 @@ class Steps {
       if (!result_.unchanged_since || AnyFailed(checks))
         run_.data().scores().SaveChecks(run_.id(), checks);
       for (const CheckOutcome& o : outcomes) {
-        if (o.row.status == "pass") continue;
+        if (o.row.status == CheckStatus::kPass) continue;
         AlertRecord alert = CheckAlert(o);
         alert.target_year = result_.target_year;
-        alert.horizon = HorizonName(result_.horizon);
+        alert.horizon = result_.horizon;
         // The same model on the same actuals makes the same forecast, and the same alert.
         alert.subject = fmt::format("model {}; {}", prediction.model.version, data_subject_);
         run_.Raise(std::move(alert));
@@ -130,7 +130,8 @@ class Steps {
       if (AnyFailed(checks)) {
         std::string failed;
         for (const CheckRow& c : checks) {
-          if (c.status == "fail") failed += fmt::format("\n  {}: {}", c.check, c.detail);
+          if (c.status == CheckStatus::kFail)
+            failed += fmt::format("\n  {}: {}", c.check, c.detail);
         }
         throw ForecastRejected(
             fmt::format("{} forecast of {} failed its checks and was not "
@@ -172,10 +173,10 @@ class Steps {
       // again is the same alert, more actuals (more days) a new one.
       for (ScoreFinding& finding :
            JudgeScore(y, result_.target_year, result_.horizon, run_.config())) {
-        AlertRecord alert = TargetAlert("warning", "performance", std::move(finding.code),
-                                        std::move(finding.message));
-        alert.period_start = fmt::format("{}-01-01", result_.target_year);
-        alert.period_end = fmt::format("{}-12-31", result_.target_year);
+        AlertRecord alert = TargetAlert(AlertSeverity::kWarning, AlertSource::kPerformance,
+                                        std::move(finding.code), std::move(finding.message));
+        alert.period_start = Date::FromYmd(result_.target_year, 1, 1);
+        alert.period_end = Date::FromYmd(result_.target_year, 12, 31);
         alert.subject =
             fmt::format("forecast of run {}, {} days scored", evaluation->forecast_run_id, y.days);
         alert.value = finding.value;
@@ -191,7 +192,7 @@ class Steps {
     std::vector<ForecastRow> rows;
     rows.reserve(prediction.forecast.size());
     for (std::size_t i = 0; i < prediction.forecast.size(); ++i) {
-      rows.push_back({prediction.forecast.dates[i].ToIso(), prediction.forecast.mean[i],
+      rows.push_back({prediction.forecast.dates[i], prediction.forecast.mean[i],
                       prediction.forecast.lower[i], prediction.forecast.upper[i]});
     }
     return rows;
@@ -217,7 +218,7 @@ class Steps {
   /// True when the latest evaluation of the target holds these very scores.
   bool SameScores(const MetricRow& year) const {
     for (const EvaluationSummary& e : run_.data().scores().LatestEvaluations()) {
-      if (e.target_year != result_.target_year || e.horizon != HorizonName(result_.horizon)) {
+      if (e.target_year != result_.target_year || e.horizon != result_.horizon) {
         continue;
       }
       const MetricRow& m = e.metrics;
@@ -228,15 +229,15 @@ class Steps {
   }
 
   /// An alert about the flow's target year and horizon.
-  AlertRecord TargetAlert(std::string severity, std::string source, std::string code,
+  AlertRecord TargetAlert(AlertSeverity severity, AlertSource source, std::string code,
                           std::string message) const {
     AlertRecord alert;
-    alert.severity = std::move(severity);
-    alert.source = std::move(source);
+    alert.severity = severity;
+    alert.source = source;
     alert.code = std::move(code);
     alert.message = std::move(message);
     alert.target_year = result_.target_year;
-    alert.horizon = HorizonName(result_.horizon);
+    alert.horizon = result_.horizon;
     return alert;
   }
 

@@ -54,9 +54,9 @@ ModelRecord ResolveModel(const DataController& data, const std::string& ref) {
 std::vector<int64_t> ChampionLineage(const std::vector<ModelDecision>& decisions) {
   std::vector<int64_t> lineage;
   for (const ModelDecision& d : decisions) {
-    if (d.outcome == "promoted") {
+    if (d.outcome == DecisionOutcome::kPromoted) {
       if (lineage.empty() || lineage.back() != d.candidate_id) lineage.push_back(d.candidate_id);
-    } else if (d.outcome == "rolled_back" && !lineage.empty()) {
+    } else if (d.outcome == DecisionOutcome::kRolledBack && !lineage.empty()) {
       lineage.pop_back();
       if (lineage.empty() || lineage.back() != d.candidate_id) lineage.push_back(d.candidate_id);
     }
@@ -67,7 +67,7 @@ std::vector<int64_t> ChampionLineage(const std::vector<ModelDecision>& decisions
 RegistryChange PromoteFlow(DataController& data, const Config& config, const std::string& ref,
                            const std::string& reason) {
   const ModelRecord model = ResolveModel(data, ref);
-  const Horizon horizon = ParseHorizon(model.horizon);
+  const Horizon horizon = model.horizon;
   const auto champion = data.models().FindAliased(horizon, "champion");
   if (champion && champion->id == model.id) {
     throw UsageError(fmt::format("model {} is the {} champion already", model.id, model.horizon));
@@ -77,8 +77,8 @@ RegistryChange PromoteFlow(DataController& data, const Config& config, const std
   ModelDecision& d = change.decision;
   d.horizon = model.horizon;
   d.target_year = model.target_year;
-  d.action = "manual";
-  d.outcome = "promoted";
+  d.action = DecisionAction::kManual;
+  d.outcome = DecisionOutcome::kPromoted;
   d.candidate_id = model.id;
   if (champion) d.champion_id = champion->id;
   d.reason = reason.empty() ? "promoted by hand" : reason;
@@ -115,10 +115,10 @@ RegistryChange RollbackFlow(DataController& data, const Config& config, Horizon 
   }
   RegistryChange change;
   ModelDecision& d = change.decision;
-  d.horizon = std::string(HorizonName(horizon));
+  d.horizon = horizon;
   d.target_year = restored->target_year;
-  d.action = "rollback";
-  d.outcome = "rolled_back";
+  d.action = DecisionAction::kRollback;
+  d.outcome = DecisionOutcome::kRolledBack;
   d.candidate_id = previous;
   d.champion_id = champion->id;
   d.reason = reason;

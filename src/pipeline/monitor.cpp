@@ -44,8 +44,6 @@ double Mean(const std::vector<double>& values, std::size_t from, std::size_t to)
 
 }  // namespace
 
-std::string_view WindowStatusName(WindowStatus status) { return NameOf(status); }
-
 WindowStatus ClassifyMeanShift(double shift_percent, const MonitorSettings& settings) {
   const double shift = std::abs(shift_percent);
   if (shift >= settings.drift_shift_critical) return WindowStatus::kCritical;

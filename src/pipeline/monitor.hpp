@@ -19,9 +19,6 @@
 
 namespace loadcast {
 
-/// The vocabulary's name of a window status ("pass", "warning", "critical").
-std::string_view WindowStatusName(WindowStatus status);
-
 struct DriftWindow {
   Date start;
   Date end;  // inclusive

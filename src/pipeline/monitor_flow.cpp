@@ -14,8 +14,8 @@ namespace {
 
 constexpr Horizon kHorizons[] = {Horizon::kYear, Horizon::kDay};
 
-std::string_view Severity(WindowStatus status) {
-  return status == WindowStatus::kCritical ? "critical" : "warning";
+AlertSeverity Severity(WindowStatus status) {
+  return status == WindowStatus::kCritical ? AlertSeverity::kCritical : AlertSeverity::kWarning;
 }
 
 AlertRecord DriftAlert(const DriftWindow& w, int target_year, const MonitorSettings& settings,
@@ -23,11 +23,11 @@ AlertRecord DriftAlert(const DriftWindow& w, int target_year, const MonitorSetti
   const DriftStatistics& s = w.statistics;
   AlertRecord a;
   a.severity = Severity(w.status);
-  a.source = "drift";
+  a.source = AlertSource::kDrift;
   a.code = "drift.window";
   a.target_year = target_year;
-  a.period_start = w.start.ToIso();
-  a.period_end = w.end.ToIso();
+  a.period_start = w.start;
+  a.period_end = w.end;
   a.subject = fmt::format("load over calendar expectation, reference {}-{}",
                           reference_years.front(), reference_years.back());
   a.value = s.mean_shift_percent;
@@ -36,9 +36,8 @@ AlertRecord DriftAlert(const DriftWindow& w, int target_year, const MonitorSetti
   a.message = fmt::format(
       "load of {} to {} drifted from the same weeks of {}-{}: mean shift {:+.1f}%, PSI {:.2f}, "
       "KS D {:.2f} (p {:.2g}), Wasserstein {:.2f} sd ({})",
-      a.period_start, a.period_end, reference_years.front(), reference_years.back(),
-      s.mean_shift_percent, s.psi, s.ks_statistic, s.ks_p_value, w.wasserstein_normalised,
-      w.reason);
+      w.start, w.end, reference_years.front(), reference_years.back(), s.mean_shift_percent, s.psi,
+      s.ks_statistic, s.ks_p_value, w.wasserstein_normalised, w.reason);
   return a;
 }
 
@@ -46,19 +45,19 @@ AlertRecord PerformanceAlert(const PerformanceWindow& w, WindowStatus level, int
                              Horizon horizon) {
   AlertRecord a;
   a.severity = Severity(level);
-  a.source = "performance";
+  a.source = AlertSource::kPerformance;
   a.code = w.scope == "month" ? "performance.monthly_mape" : "performance.rolling_mape";
   a.target_year = target_year;
-  a.horizon = std::string(HorizonName(horizon));
-  a.period_start = w.start.ToIso();
-  a.period_end = w.end.ToIso();
+  a.horizon = horizon;
+  a.period_start = w.start;
+  a.period_end = w.end;
   a.value = w.mape;
   a.threshold = level == WindowStatus::kCritical ? w.critical_threshold : w.warning_threshold;
   a.message = fmt::format(
       "{} forecast of {}: MAPE {:.2f}% over {} to {} ({} days), above the {} threshold {:.2f}% "
       "(backtested error of the model)",
-      HorizonName(horizon), target_year, w.mape, a.period_start, a.period_end, w.days,
-      level == WindowStatus::kCritical ? "critical" : "warning", *a.threshold);
+      HorizonName(horizon), target_year, w.mape, w.start, w.end, w.days, Severity(level),
+      *a.threshold);
   return a;
 }
 
@@ -100,15 +99,15 @@ std::vector<MonitorWindowRow> MonitorWindowRows(const MonitorResult& result) {
   for (const DriftWindow& w : result.drift.windows) {
     MonitorWindowRow row;
     row.kind = "drift";
-    row.start = w.start.ToIso();
-    row.end = w.end.ToIso();
+    row.start = w.start;
+    row.end = w.end;
     row.days = static_cast<int>(w.statistics.current_size);
     row.value = w.statistics.mean_shift_percent;
     row.psi = w.statistics.psi;
     row.ks = w.statistics.ks_statistic;
     row.ks_p_value = w.statistics.ks_p_value;
     row.wasserstein = w.wasserstein_normalised;
-    row.status = std::string(WindowStatusName(w.status));
+    row.status = w.status;
     row.reason = w.reason;
     rows.push_back(std::move(row));
   }
@@ -116,14 +115,14 @@ std::vector<MonitorWindowRow> MonitorWindowRows(const MonitorResult& result) {
     for (const PerformanceWindow& w : report.windows) {
       MonitorWindowRow row;
       row.kind = w.scope;
-      row.horizon = std::string(HorizonName(report.horizon));
-      row.start = w.start.ToIso();
-      row.end = w.end.ToIso();
+      row.horizon = report.horizon;
+      row.start = w.start;
+      row.end = w.end;
       row.days = w.days;
       row.value = w.mape;
       row.warning_threshold = w.warning_threshold;
       row.critical_threshold = w.critical_threshold;
-      row.status = std::string(WindowStatusName(w.status));
+      row.status = w.status;
       rows.push_back(std::move(row));
     }
   }
@@ -182,10 +181,8 @@ MonitorResult MonitorFlow(DataController& data, const Config& config, int target
             std::vector<Date> dates;
             std::vector<double> forecast;
             for (const ForecastRow& row : published->rows) {
-              if (const auto d = Date::ParseIso(row.date)) {
-                dates.push_back(*d);
-                forecast.push_back(row.forecast);
-              }
+              dates.push_back(row.date);
+              forecast.push_back(row.forecast);
             }
             report.windows =
                 MeasurePerformance(dates, forecast, actuals, *as_of, *thresholds, settings);
@@ -208,17 +205,17 @@ MonitorResult MonitorFlow(DataController& data, const Config& config, int target
           result.drift.drift_share >= settings.drift_share_warning &&
           result.drift.drift_share > 0.0) {
         AlertRecord a;
-        a.severity = "warning";
-        a.source = "drift";
+        a.severity = AlertSeverity::kWarning;
+        a.source = AlertSource::kDrift;
         a.code = "drift.share";
         a.target_year = target_year;
-        a.period_start = result.drift.windows.front().start.ToIso();
-        a.period_end = result.drift.windows.back().end.ToIso();
+        a.period_start = result.drift.windows.front().start;
+        a.period_end = result.drift.windows.back().end;
         a.value = result.drift.drift_share;
         a.threshold = settings.drift_share_warning;
         a.message =
             fmt::format("{:.0f}% of the drift windows of {} to {} drift (threshold {:.0f}%)",
-                        100.0 * result.drift.drift_share, a.period_start, a.period_end,
+                        100.0 * result.drift.drift_share, *a.period_start, *a.period_end,
                         100.0 * settings.drift_share_warning);
         alerts.push_back(std::move(a));
       }
@@ -232,7 +229,7 @@ MonitorResult MonitorFlow(DataController& data, const Config& config, int target
       }
     });
     run.Step("save", [&] {
-      run.data().monitor().Save(run.id(), as_of->ToIso(), MonitorWindowRows(result));
+      run.data().monitor().Save(run.id(), *as_of, MonitorWindowRows(result));
     });
     result.timings = run.timings();
   });

@@ -16,7 +16,9 @@ constexpr std::size_t kMinWorkdays = 10;
 
 CheckOutcome Result(std::string check, bool ok, std::string detail, bool warn_only = false) {
   CheckOutcome outcome;
-  outcome.row = {std::move(check), ok ? "pass" : (warn_only ? "warn" : "fail"), std::move(detail)};
+  outcome.row = {std::move(check),
+                 ok ? CheckStatus::kPass : (warn_only ? CheckStatus::kWarn : CheckStatus::kFail),
+                 std::move(detail)};
   return outcome;
 }
 
@@ -366,17 +368,18 @@ std::vector<CheckRow> CheckPrediction(const Forecast& forecast, const EnrichedDa
 
 bool AnyFailed(const std::vector<CheckRow>& checks) {
   return std::any_of(checks.begin(), checks.end(),
-                     [](const CheckRow& c) { return c.status == "fail"; });
+                     [](const CheckRow& c) { return c.status == CheckStatus::kFail; });
 }
 
 AlertRecord CheckAlert(const CheckOutcome& outcome) {
   AlertRecord alert;
-  alert.severity = outcome.row.status == "fail" ? "critical" : "warning";
-  alert.source = "prediction";
+  alert.severity =
+      outcome.row.status == CheckStatus::kFail ? AlertSeverity::kCritical : AlertSeverity::kWarning;
+  alert.source = AlertSource::kPrediction;
   alert.code = "prediction." + outcome.row.check;
   alert.message = fmt::format("{}: {}", outcome.row.check, outcome.row.detail);
-  if (outcome.first_date) alert.period_start = outcome.first_date->ToIso();
-  if (outcome.last_date) alert.period_end = outcome.last_date->ToIso();
+  alert.period_start = outcome.first_date;
+  alert.period_end = outcome.last_date;
   alert.value = outcome.value;
   alert.threshold = outcome.threshold;
   return alert;

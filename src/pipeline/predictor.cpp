@@ -20,7 +20,7 @@ StoredModel ChooseModel(const DataController& data, const EnrichedData& enriched
       throw UsageError(fmt::format(
           "no model has id {}: 'loadcast models list' shows the registered ones", *model_id));
     }
-    if (stored->record.horizon != horizon) {
+    if (stored->record.horizon != enriched.horizon) {
       throw UsageError(fmt::format("model {} is a {} model: it cannot make the {} forecast",
                                    *model_id, stored->record.horizon, horizon));
     }
@@ -33,7 +33,7 @@ StoredModel ChooseModel(const DataController& data, const EnrichedData& enriched
     }
   }
   const ModelRecord& m = stored->record;
-  if (m.trained_to >= fmt::format("{}-01-01", year)) {
+  if (m.trained_to >= Date::FromYmd(year, 1, 1)) {
     throw UsageError(fmt::format(
         "{} model {} (v{}) was trained on data through {}: it cannot forecast {}, which it has "
         "seen. Run 'loadcast train --target-year {} --horizon {}' or pass --model with a model "

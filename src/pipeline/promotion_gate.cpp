@@ -30,15 +30,11 @@ nlohmann::json RowToJson(const MetricRow& r) {
 }
 
 MetricRow RowFromJson(const nlohmann::json& j, std::string scope) {
-  return {std::move(scope),
-          j.at("period").get<std::string>(),
-          j.at("days").get<int>(),
-          j.at("mape").get<double>(),
-          j.at("mae").get<double>(),
-          j.at("rmse").get<double>(),
-          j.at("bias").get<double>(),
-          j.at("skill").get<double>(),
-          j.at("naive_mape").get<double>()};
+  return {{j.at("days").get<int>(), j.at("mape").get<double>(), j.at("mae").get<double>(),
+           j.at("rmse").get<double>(), j.at("bias").get<double>(), j.at("skill").get<double>(),
+           j.at("naive_mape").get<double>()},
+          std::move(scope),
+          j.at("period").get<std::string>()};
 }
 
 std::string Label(const ModelRecord& m) {
@@ -173,9 +169,9 @@ GateVerdict DecidePromotion(const GateCandidate& candidate,
                             const RegistrySettings& settings, Horizon horizon, int target_year) {
   GateVerdict verdict;
   ModelDecision& d = verdict.decision;
-  d.horizon = std::string(HorizonName(horizon));
+  d.horizon = horizon;
   d.target_year = target_year;
-  d.action = "gate";
+  d.action = DecisionAction::kGate;
   d.candidate_id = candidate.model.id;
   d.metric = settings.metric;
   d.min_improvement = settings.min_improvement;
@@ -184,14 +180,14 @@ GateVerdict DecidePromotion(const GateCandidate& candidate,
     d.candidate_value = MetricValue(candidate.scores.mean, settings.metric);
   }
   auto promote = [&](std::string reason) {
-    d.outcome = "promoted";
+    d.outcome = DecisionOutcome::kPromoted;
     d.reason = std::move(reason);
     verdict.change.champion = candidate.model.id;
     verdict.change.clear_challenger = true;
     return verdict;
   };
   auto reject = [&](std::string reason) {
-    d.outcome = "rejected";
+    d.outcome = DecisionOutcome::kRejected;
     d.reason = std::move(reason);
     verdict.change.challenger = candidate.model.id;
     return verdict;
@@ -225,7 +221,7 @@ GateVerdict DecidePromotion(const GateCandidate& candidate,
         "champion",
         mean.skill, settings.min_skill, champ));
   }
-  if (champion->model.trained_to >= fmt::format("{}-01-01", target_year)) {
+  if (champion->model.trained_to >= Date::FromYmd(target_year, 1, 1)) {
     return promote(fmt::format(
         "{} was trained on data through {} and cannot forecast {} without having seen it", champ,
         champion->model.trained_to, target_year));
@@ -266,7 +262,7 @@ GateResult RunPromotionGate(DataController& data, const Config& config, int64_t 
   verdict.decision.run_id = run_id;
   // A re-run on the same data meets the same candidate and champion: the verdict is on record.
   const auto latest = data.models().ListDecisions(horizon, 1);
-  if (!latest.empty() && latest.front().action == "gate" &&
+  if (!latest.empty() && latest.front().action == DecisionAction::kGate &&
       latest.front().candidate_id == verdict.decision.candidate_id &&
       latest.front().champion_id == verdict.decision.champion_id &&
       latest.front().outcome == verdict.decision.outcome) {

@@ -34,7 +34,7 @@ Run::Run(DataController& data, const Config& config, std::string command,
       config_(config),
       command_(std::move(command)),
       target_year_(target_year),
-      horizon_(horizon ? std::string(HorizonName(*horizon)) : "") {
+      horizon_(horizon) {
   RunRecord record;
   record.command = command_;
   record.target_year = target_year_;
@@ -46,7 +46,7 @@ Run::Run(DataController& data, const Config& config, std::string command,
   spdlog::info("run {}: {} started", id_, record.command);
 }
 
-void Run::Alert(const std::string& severity, const std::string& source, const std::string& code,
+void Run::Alert(AlertSeverity severity, AlertSource source, const std::string& code,
                 const std::string& message) {
   AlertRecord alert;
   alert.severity = severity;
@@ -73,8 +73,8 @@ std::optional<int64_t> Run::Raise(AlertRecord alert) {
 
 AlertRecord Run::FailureAlert(std::string code, std::string message, bool rejected) const {
   AlertRecord alert;
-  alert.severity = "critical";
-  alert.source = "pipeline";
+  alert.severity = AlertSeverity::kCritical;
+  alert.source = AlertSource::kPipeline;
   alert.code = std::move(code);
   alert.message = std::move(message);
   alert.target_year = target_year_;
@@ -86,16 +86,16 @@ AlertRecord Run::FailureAlert(std::string code, std::string message, bool reject
     // refusal is about the run's circumstances (a full disk, a missing model): repeated on the
     // same day it is one alert, on a later day a new one, so that it is not hidden for good by
     // an acknowledged alert of an earlier occurrence.
-    alert.period_start = Date::Today().ToIso();
+    alert.period_start = Date::Today();
     alert.period_end = alert.period_start;
   }
   return alert;
 }
 
 std::unique_ptr<TargetLock> Run::LockTarget() {
-  assert(target_year_ && !horizon_.empty() && "only a run of one target can lock it");
+  assert(target_year_ && horizon_ && "only a run of one target can lock it");
   current_step_ = "lock";
-  const Horizon horizon = ParseHorizon(horizon_);
+  const Horizon horizon = *horizon_;
   std::unique_ptr<TargetLock> lock;
   try {
     lock = data_.LockTarget(*target_year_, horizon, std::chrono::milliseconds(0));
@@ -113,11 +113,11 @@ void Run::ClaimTarget(Horizon horizon) {
       "stopped without finishing: its process ended (killed, crashed or its machine lost) while "
       "it held the lock of {} {}; what it had not committed was discarded, and run {} took the "
       "target over",
-      *target_year_, horizon_, id_);
+      *target_year_, horizon, id_);
   for (const int64_t abandoned : data_.runs().Claim(*target_year_, horizon, id_, message)) {
     AlertRecord alert;
-    alert.severity = "warning";
-    alert.source = "pipeline";
+    alert.severity = AlertSeverity::kWarning;
+    alert.source = AlertSource::kPipeline;
     alert.code = "run_abandoned";
     alert.message = fmt::format("run {} {}", abandoned, message);
     alert.target_year = target_year_;
@@ -130,25 +130,25 @@ void Run::ClaimTarget(Horizon horizon) {
 std::unique_ptr<TargetLock> Run::WaitForTarget(Horizon horizon) {
   const double timeout = config_.runs_lock_timeout_seconds;
   spdlog::info("run {}: another process is working on {} {}; waiting up to {} s for it", id_,
-               *target_year_, horizon_, timeout);
+               *target_year_, horizon, timeout);
   const auto start = std::chrono::steady_clock::now();
   try {
     auto lock = data_.LockTarget(*target_year_, horizon);
     const std::chrono::duration<double> waited = std::chrono::steady_clock::now() - start;
     spdlog::info("run {}: waited {:.1f} s for the lock of {} {}", id_, waited.count(),
-                 *target_year_, horizon_);
+                 *target_year_, horizon);
     return lock;
   } catch (const LockTimeout& e) {
     throw LockTimeout(fmt::format(
         "{} of {} {}: another loadcast process is working on this target year and horizon and "
         "still held its lock after {} s (runs.lock_timeout_seconds); nothing was done, run it "
         "again once that process has finished ({})",
-        command_, *target_year_, horizon_, timeout, e.what()));
+        command_, *target_year_, horizon, timeout, e.what()));
   }
 }
 
 void Run::Succeed(const std::string& message) {
-  data_.runs().Finish(id_, "succeeded", message);
+  data_.runs().Finish(id_, RunStatus::kSucceeded, message);
   spdlog::info("run {}: succeeded", id_);
 }
 
@@ -157,7 +157,7 @@ void Run::Fail(const Error& error) noexcept {
   const bool rejected = code == ExitCode::kDataRejected || code == ExitCode::kForecastRejected;
   try {
     Raise(FailureAlert(AlertCode(code), error.what(), rejected));
-    data_.runs().Finish(id_, rejected ? "rejected" : "failed", error.what());
+    data_.runs().Finish(id_, rejected ? RunStatus::kRejected : RunStatus::kFailed, error.what());
   } catch (const std::exception& e) {
     spdlog::error("run {}: could not record the failure: {}", id_, e.what());
   }
@@ -166,7 +166,7 @@ void Run::Fail(const Error& error) noexcept {
 void Run::Fail(const std::exception& error) noexcept {
   try {
     Raise(FailureAlert("internal_error", error.what(), /*rejected=*/false));
-    data_.runs().Finish(id_, "failed", error.what());
+    data_.runs().Finish(id_, RunStatus::kFailed, error.what());
   } catch (const std::exception& e) {
     spdlog::error("run {}: could not record the failure: {}", id_, e.what());
   }

@@ -61,7 +61,7 @@ class Run {
   /// Writes an alert about the run's target (its target year and horizon filled in, no period
   /// or subject), so its fingerprint is source, code, target year and horizon. Prefer Raise,
   /// which says what the alert is about.
-  void Alert(const std::string& severity, const std::string& source, const std::string& code,
+  void Alert(AlertSeverity severity, AlertSource source, const std::string& code,
              const std::string& message);
   /// Writes a fully described alert for this run (run id filled in); returns its id, or nothing
   /// when the same alert (same fingerprint) is already stored.
@@ -95,7 +95,7 @@ class Run {
   int64_t id_ = 0;
   std::string command_;
   std::optional<int> target_year_;
-  std::string horizon_;
+  std::optional<Horizon> horizon_;
   std::string subject_;
   std::string current_step_ = "start";
   std::vector<StepTiming> timings_;

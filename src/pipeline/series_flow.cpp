@@ -121,13 +121,13 @@ std::span<const double> Days(const TimeSeries& history, Date from, Date to) {
 AlertRecord AboutSeries(AlertRecord alert, int target_year, const std::string& series) {
   alert.message = fmt::format("series {}: {}", series, alert.message);
   alert.target_year = target_year;
-  alert.horizon = "year";
+  alert.horizon = Horizon::kYear;
   alert.subject = "series " + series;
   return alert;
 }
 
-AlertRecord SeriesAlert(int target_year, const std::string& series, const char* severity,
-                        const char* source, const char* code, const std::string& message) {
+AlertRecord SeriesAlert(int target_year, const std::string& series, AlertSeverity severity,
+                        AlertSource source, const char* code, const std::string& message) {
   AlertRecord alert;
   alert.severity = severity;
   alert.source = source;
@@ -283,22 +283,22 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
         SeriesResultRow& row = result.series[i];
         row.series = panel.names[i];
         row.target_year = target_year;
-        row.status = "ok";
+        row.status = SeriesStatus::kOk;
         windows[i] = TrainingWindow(panel.histories[i], target_year, params.common.training_years);
         if (!windows[i]) {
-          row.status = "failed";
+          row.status = SeriesStatus::kFailed;
           row.message = fmt::format("no load for {}, the day before the target year",
                                     (target_from - 1).ToIso());
         } else if (windows[i]->days() < kMinTrainingDays) {
-          row.status = "failed";
+          row.status = SeriesStatus::kFailed;
           row.message = fmt::format(
               "{} consecutive days of history before {} ({} to {}); at least {} are needed",
               windows[i]->days(), target_year, windows[i]->from.ToIso(),
               (windows[i]->to - 1).ToIso(), kMinTrainingDays);
           windows[i].reset();
         } else {
-          row.train_from = windows[i]->from.ToIso();
-          row.train_to = windows[i]->to.ToIso();
+          row.train_from = windows[i]->from;
+          row.train_to = windows[i]->to;
         }
       }
     });
@@ -345,7 +345,7 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
           SeriesResultRow& row = result.series[chunk.series[k]];
           row.iterations = forecasts[k].iterations;
           level_shifts[chunk.series[k]] = forecasts[k].level_shift;
-          row.forecast_start = target_from.ToIso();
+          row.forecast_start = target_from;
           row.forecast = std::move(forecasts[k].mean);
           row.lower = std::move(forecasts[k].lower);
           row.upper = std::move(forecasts[k].upper);
@@ -355,9 +355,9 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
     // Alerts are raised in the publish step, with the results.
     std::vector<AlertRecord> alerts;
     for (const SeriesResultRow& row : result.series) {
-      if (row.status == "failed") {
-        alerts.push_back(SeriesAlert(target_year, row.series, "critical", "validation",
-                                     "series_history", row.message));
+      if (row.status == SeriesStatus::kFailed) {
+        alerts.push_back(SeriesAlert(target_year, row.series, AlertSeverity::kCritical,
+                                     AlertSource::kValidation, "series_history", row.message));
       }
     }
     // Each forecast is checked, monitored and scored by the steps of a single-series forecast,
@@ -377,8 +377,8 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
         std::vector<std::string> found;
         bool failed = false;
         for (const CheckOutcome& outcome : RunPredictionChecks(forecast, basis, config)) {
-          if (outcome.row.status == "pass") continue;
-          failed = failed || outcome.row.status == "fail";
+          if (outcome.row.status == CheckStatus::kPass) continue;
+          failed = failed || outcome.row.status == CheckStatus::kFail;
           found.push_back(fmt::format("{}: {}", outcome.row.check, outcome.row.detail));
           out.push_back(AboutSeries(CheckAlert(outcome), target_year, row.series));
         }
@@ -390,9 +390,9 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
         }
         row.message = fmt::format("{}", fmt::join(found, "; "));
         // A forecast that failed a check is not published, as a single-series one is not.
-        row.status = failed ? "failed" : "warning";
+        row.status = failed ? SeriesStatus::kFailed : SeriesStatus::kWarning;
         if (failed) {
-          row.forecast_start.clear();
+          row.forecast_start.reset();
         } else {
           row.forecast = std::move(forecast.mean);
           row.lower = std::move(forecast.lower);
@@ -414,14 +414,15 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
         if (drift.status == WindowStatus::kPass) return;
         AlertRecord alert =
             SeriesAlert(target_year, row.series,
-                        drift.status == WindowStatus::kCritical ? "critical" : "warning", "drift",
-                        "series_drift", drift.reason);
-        alert.period_start = drift.start.ToIso();
-        alert.period_end = drift.end.ToIso();
+                        drift.status == WindowStatus::kCritical ? AlertSeverity::kCritical
+                                                                : AlertSeverity::kWarning,
+                        AlertSource::kDrift, "series_drift", drift.reason);
+        alert.period_start = drift.start;
+        alert.period_end = drift.end;
         alert.value = drift.shift_percent;
         alert.threshold = drift.threshold;
         out.push_back(std::move(alert));
-        if (row.status == "ok") row.status = "warning";
+        if (row.status == SeriesStatus::kOk) row.status = SeriesStatus::kWarning;
         row.message += (row.message.empty() ? "" : "; ") + drift.reason;
       });
     });
@@ -443,12 +444,12 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
         scores[i] = year;
         for (ScoreFinding& finding : JudgeScore(year, target_year, Horizon::kYear, config)) {
           AlertRecord alert;
-          alert.severity = "warning";
-          alert.source = "performance";
+          alert.severity = AlertSeverity::kWarning;
+          alert.source = AlertSource::kPerformance;
           alert.code = std::move(finding.code);
           alert.message = std::move(finding.message);
-          alert.period_start = target_from.ToIso();
-          alert.period_end = (target_to - 1).ToIso();
+          alert.period_start = target_from;
+          alert.period_end = target_to - 1;
           alert.value = finding.value;
           alert.threshold = finding.threshold;
           out.push_back(AboutSeries(std::move(alert), target_year, row.series));
@@ -481,9 +482,9 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
     });
     run.Step("publish", [&] {
       for (const SeriesResultRow& row : result.series) {
-        ++(row.status == "ok"        ? result.ok
-           : row.status == "warning" ? result.warning
-                                     : result.failed);
+        ++(row.status == SeriesStatus::kOk        ? result.ok
+           : row.status == SeriesStatus::kWarning ? result.warning
+                                                  : result.failed);
       }
       for (AlertRecord& alert : alerts) {
         alert.run_id = run.id();

@@ -61,10 +61,10 @@ TrainedModel Train(DataController& data, int64_t run_id, const EnrichedData& enr
   ModelRecord record;
   record.run_id = run_id;
   record.kind = std::string(model->kind());
-  record.horizon = std::string(HorizonName(enriched.horizon));
+  record.horizon = enriched.horizon;
   record.target_year = target;
-  record.trained_from = enriched.trained_from.ToIso();
-  record.trained_to = enriched.trained_to.ToIso();
+  record.trained_from = enriched.trained_from;
+  record.trained_to = enriched.trained_to;
   record.spec_hash = SpecHash(params);
   record.config_hash = context.config_hash;
   record.data_hash = InputsHash(inputs);

@@ -524,8 +524,9 @@ namespace {
 
 AlertRecord BaseAlert(const Finding& f, const std::string& subject) {
   AlertRecord alert;
-  alert.severity = f.severity == Severity::kError ? "critical" : "warning";
-  alert.source = "validation";
+  alert.severity =
+      f.severity == Severity::kError ? AlertSeverity::kCritical : AlertSeverity::kWarning;
+  alert.source = AlertSource::kValidation;
   alert.code = "validation." + f.rule;
   alert.subject = subject;
   return alert;
@@ -550,8 +551,8 @@ std::vector<AlertRecord> FindingAlerts(const std::vector<Finding>& findings,
       AlertRecord alert = BaseAlert(f, subject);
       alert.message = f.line > 0 ? fmt::format("{}:{}: {}", f.source, f.line, f.problem)
                                  : fmt::format("{}: {}", f.source, f.problem);
-      if (f.first_date) alert.period_start = f.first_date->ToIso();
-      if (f.last_date) alert.period_end = f.last_date->ToIso();
+      alert.period_start = f.first_date;
+      alert.period_end = f.last_date;
       alert.value = f.value;
       alert.threshold = f.threshold;
       alerts.push_back(std::move(alert));
@@ -574,8 +575,8 @@ std::vector<AlertRecord> FindingAlerts(const std::vector<Finding>& findings,
     const std::size_t rest = list.size() - kMaxAlertsPerRule;
     alert.message = fmt::format("{}: {} more findings of rule {} (lines {} to {})", first.source,
                                 rest, rule, first_line, last_line);
-    if (from) alert.period_start = from->ToIso();
-    if (to) alert.period_end = to->ToIso();
+    alert.period_start = from;
+    alert.period_end = to;
     alert.value = static_cast<double>(rest);
     alerts.push_back(std::move(alert));
   }

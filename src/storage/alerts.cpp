@@ -11,20 +11,22 @@ namespace {
 /// fingerprints already stored.
 constexpr std::string_view kFingerprintVersion = "alert-v1";
 
+/// A date as it is stored: its ISO text, or "" for none.
+std::string IsoOrEmpty(const std::optional<Date>& date) { return date ? date->ToIso() : ""; }
+
 }  // namespace
 
 std::string AlertFingerprint(const AlertRecord& a) {
   // A JSON array is an unambiguous encoding: no choice of separator can make two different
   // field lists hash the same text.
   const nlohmann::json fields = nlohmann::json::array(
-      {kFingerprintVersion, a.source, a.code,
-       a.target_year ? nlohmann::json(*a.target_year) : nlohmann::json(nullptr), a.horizon,
-       a.period_start, a.period_end, a.subject});
+      {kFingerprintVersion, NameOf(a.source), a.code,
+       a.target_year ? nlohmann::json(*a.target_year) : nlohmann::json(nullptr),
+       a.horizon ? NameOf(*a.horizon) : "", IsoOrEmpty(a.period_start), IsoOrEmpty(a.period_end),
+       a.subject});
   return Sha256Hex(fields.dump());
 }
 
-bool IsNotifiable(std::string_view severity) {
-  return severity == "warning" || severity == "critical";
-}
+bool IsNotifiable(AlertSeverity severity) { return severity != AlertSeverity::kInfo; }
 
 }  // namespace loadcast

@@ -1,23 +1,12 @@
-// Alerts as records: the severities and sources there are, the fingerprint that makes the same
-// finding on the same data one alert. Its JSON form is in storage/record_json.hpp.
+// Alerts as records (their severities and sources are in core/vocabulary.hpp): the fingerprint that
+// makes the same finding on the same data one alert. Its JSON form is in storage/record_json.hpp.
 #pragma once
 
-#include <array>
 #include <string>
-#include <string_view>
 
 #include "storage/records.hpp"
 
 namespace loadcast {
-
-/// The severities, least severe first.
-inline constexpr std::array<std::string_view, 3> kAlertSeverities = {"info", "warning", "critical"};
-
-/// What raises alerts: the checks of input data (validation), of the load against its history
-/// (drift), of the forecast error (performance), of a forecast before it is published
-/// (prediction), and the runs themselves when they fail (pipeline).
-inline constexpr std::array<std::string_view, 5> kAlertSources = {
-    "validation", "drift", "performance", "prediction", "pipeline"};
 
 /// SHA-256 (hex) of what an alert is about: source, code, target year, horizon, period and
 /// subject. Not of when, by which run, with which message or figure it was raised, so that the
@@ -25,6 +14,6 @@ inline constexpr std::array<std::string_view, 5> kAlertSources = {
 std::string AlertFingerprint(const AlertRecord& alert);
 
 /// Whether alerts of this severity are pushed to the webhook: warning and critical.
-bool IsNotifiable(std::string_view severity);
+bool IsNotifiable(AlertSeverity severity);
 
 }  // namespace loadcast

@@ -27,6 +27,20 @@ json Optional(const std::optional<T>& v) {
 
 json TextOrNull(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
 
+/// A date as its ISO text; null for none.
+json Day(Date date) { return date.ToIso(); }
+json Day(const std::optional<Date>& date) { return date ? Day(*date) : json(nullptr); }
+
+/// The name of an enum's value, as the database stores it; null for none.
+template <Named E>
+json Name(E value) {
+  return std::string(NameOf(value));
+}
+template <Named E>
+json Name(const std::optional<E>& value) {
+  return value ? Name(*value) : json(nullptr);
+}
+
 /// Parses "HH:MM:SS" with an optional fraction; seconds of the day.
 std::optional<double> SecondsOfDay(std::string_view text) {
   if (text.size() < 8 || text[2] != ':' || text[5] != ':') return std::nullopt;
@@ -82,8 +96,8 @@ json ToJson(const RunRecord& r) {
   return {{"id", r.id},
           {"command", r.command},
           {"target_year", Optional(r.target_year)},
-          {"horizon", TextOrNull(r.horizon)},
-          {"status", r.status},
+          {"horizon", Name(r.horizon)},
+          {"status", Name(r.status)},
           {"started_at", r.started_at},
           {"finished_at", TextOrNull(r.finished_at)},
           {"message", r.message},
@@ -95,12 +109,12 @@ json ToJson(const RunRecord& r) {
 json ToJson(const ModelRecord& m) {
   return {{"id", m.id},
           {"number", m.number},
-          {"horizon", m.horizon},
+          {"horizon", Name(m.horizon)},
           {"version", m.version},
           {"kind", m.kind},
           {"target_year", m.target_year},
-          {"trained_from", m.trained_from},
-          {"trained_to", m.trained_to},
+          {"trained_from", Day(m.trained_from)},
+          {"trained_to", Day(m.trained_to)},
           {"artifact", m.artifact},
           {"created_at", m.created_at},
           {"run_id", m.run_id},
@@ -111,7 +125,7 @@ json ToJson(const ModelRecord& m) {
 }
 
 json ToJson(const ModelAlias& a) {
-  return {{"horizon", a.horizon},
+  return {{"horizon", Name(a.horizon)},
           {"alias", a.alias},
           {"model_id", a.model_id},
           {"updated_at", a.updated_at}};
@@ -121,10 +135,10 @@ json ToJson(const ModelDecision& d) {
   return {{"id", d.id},
           {"run_id", Optional(d.run_id)},
           {"created_at", TextOrNull(d.created_at)},
-          {"horizon", d.horizon},
+          {"horizon", Name(d.horizon)},
           {"target_year", Optional(d.target_year)},
-          {"action", d.action},
-          {"outcome", d.outcome},
+          {"action", Name(d.action)},
+          {"outcome", Name(d.outcome)},
           {"candidate_id", d.candidate_id},
           {"champion_id", Optional(d.champion_id)},
           {"metric", TextOrNull(d.metric)},
@@ -137,7 +151,7 @@ json ToJson(const ModelDecision& d) {
 }
 
 json ToJson(const ForecastRow& row) {
-  return {{"date", row.date},
+  return {{"date", Day(row.date)},
           {"forecast", Number(row.forecast)},
           {"lower", Number(row.lower)},
           {"upper", Number(row.upper)}};
@@ -154,7 +168,7 @@ json ToJson(const EvaluationSummary& e) {
   json out = ToJson(e.metrics);
   out["run_id"] = e.run_id;
   out["target_year"] = e.target_year;
-  out["horizon"] = e.horizon;
+  out["horizon"] = Name(e.horizon);
   out["evaluated_at"] = e.evaluated_at;
   out["alerts"] = e.alerts;
   return out;
@@ -163,7 +177,7 @@ json ToJson(const EvaluationSummary& e) {
 json ToJson(const BacktestRow& b) {
   return {{"run_id", b.run_id},
           {"target_year", b.target_year},
-          {"horizon", b.horizon},
+          {"horizon", Name(b.horizon)},
           {"days", b.days},
           {"mape", Number(b.mape)},
           {"mae", Number(b.mae)},
@@ -176,38 +190,31 @@ json ToJson(const BacktestRow& b) {
 }
 
 json ToJson(const SeriesResultRow& r) {
-  return {{"run_id", r.run_id},
-          {"series", r.series},
-          {"target_year", r.target_year},
-          {"status", r.status},
-          {"message", r.message},
-          {"train_from", TextOrNull(r.train_from)},
-          {"train_to", TextOrNull(r.train_to)},
-          {"iterations", r.iterations},
-          {"drift", Number(r.drift)},
-          {"days", r.days},
-          {"mape", Number(r.mape)},
-          {"mae", Number(r.mae)},
-          {"rmse", Number(r.rmse)},
-          {"bias", Number(r.bias)}};
+  return {{"run_id", r.run_id},           {"series", r.series},
+          {"target_year", r.target_year}, {"status", Name(r.status)},
+          {"message", r.message},         {"train_from", Day(r.train_from)},
+          {"train_to", Day(r.train_to)},  {"iterations", r.iterations},
+          {"drift", Number(r.drift)},     {"days", r.days},
+          {"mape", Number(r.mape)},       {"mae", Number(r.mae)},
+          {"rmse", Number(r.rmse)},       {"bias", Number(r.bias)}};
 }
 
 json ToJson(const CheckRow& c) {
-  return {{"check", c.check}, {"status", c.status}, {"detail", c.detail}};
+  return {{"check", c.check}, {"status", Name(c.status)}, {"detail", c.detail}};
 }
 
 json ToJson(const AlertRecord& a) {
   return {{"id", a.id},
           {"run_id", Optional(a.run_id)},
           {"created_at", a.created_at},
-          {"severity", a.severity},
-          {"source", a.source},
+          {"severity", Name(a.severity)},
+          {"source", Name(a.source)},
           {"code", a.code},
           {"message", a.message},
           {"target_year", Optional(a.target_year)},
-          {"horizon", TextOrNull(a.horizon)},
-          {"period_start", TextOrNull(a.period_start)},
-          {"period_end", TextOrNull(a.period_end)},
+          {"horizon", Name(a.horizon)},
+          {"period_start", Day(a.period_start)},
+          {"period_end", Day(a.period_end)},
           {"subject", TextOrNull(a.subject)},
           {"value", Number(a.value)},
           {"threshold", Number(a.threshold)},
@@ -224,9 +231,9 @@ json ToJson(const MonitorWindowRow& w) {
   // The record keeps one figure per window; its name here says what it is for the scope.
   const bool drift = w.kind == "drift";
   return {{"scope", w.kind},
-          {"horizon", TextOrNull(w.horizon)},
-          {"start", w.start},
-          {"end", w.end},
+          {"horizon", Name(w.horizon)},
+          {"start", Day(w.start)},
+          {"end", Day(w.end)},
           {"days", w.days},
           {"mean_shift_percent", drift ? Number(w.value) : json(nullptr)},
           {"mape", drift ? json(nullptr) : Number(w.value)},
@@ -236,7 +243,7 @@ json ToJson(const MonitorWindowRow& w) {
           {"wasserstein", Number(w.wasserstein)},
           {"warning_threshold", Number(w.warning_threshold)},
           {"critical_threshold", Number(w.critical_threshold)},
-          {"status", w.status},
+          {"status", Name(w.status)},
           {"reason", w.reason}};
 }
 
@@ -248,7 +255,7 @@ json ToJson(const MonitorSnapshot& s) {
   }
   return {{"run_id", s.run_id},
           {"target_year", s.target_year},
-          {"as_of", s.as_of},
+          {"as_of", Day(s.as_of)},
           {"drift", drift},
           {"performance", performance}};
 }
@@ -274,10 +281,10 @@ json ModelWithAliasesJson(const ModelRecord& model, const std::vector<std::strin
 json SeriesResultWithForecastJson(const SeriesResultRow& r) {
   json out = ToJson(r);
   json days = json::array();
-  const std::optional<Date> start = Date::ParseIso(r.forecast_start);
+  const std::optional<Date> start = r.forecast_start;
   for (std::size_t d = 0; start && d < r.forecast.size(); ++d) {
     // A day the interval does not reach is NaN, hence null.
-    days.push_back(ToJson(ForecastRow{(*start + static_cast<int>(d)).ToIso(), r.forecast[d],
+    days.push_back(ToJson(ForecastRow{*start + static_cast<int>(d), r.forecast[d],
                                       d < r.lower.size() ? r.lower[d] : kNoFigure,
                                       d < r.upper.size() ? r.upper[d] : kNoFigure}));
   }

@@ -82,8 +82,7 @@ json ModelById(const DataController& data, std::optional<int64_t> id) {
 json Coverage(const PublishedForecast& forecast, const TimeSeries& actuals) {
   std::vector<double> actual, mean, lower, upper;
   for (const ForecastRow& row : forecast.rows) {
-    const auto date = Date::ParseIso(row.date);
-    actual.push_back(date ? actuals.at(*date) : kMissing);
+    actual.push_back(actuals.at(row.date));
     mean.push_back(row.forecast);
     lower.push_back(row.lower);
     upper.push_back(row.upper);
@@ -97,7 +96,7 @@ json LatestScores(const DataController& data, const std::vector<EvaluationSummar
                   Horizon horizon) {
   const EvaluationSummary* latest = nullptr;
   for (const EvaluationSummary& e : evaluations) {
-    if (e.horizon == HorizonName(horizon) && (!latest || e.target_year > latest->target_year)) {
+    if (e.horizon == horizon && (!latest || e.target_year > latest->target_year)) {
       latest = &e;
     }
   }
@@ -123,12 +122,13 @@ json HorizonPanel(const DataController& data, const std::vector<EvaluationSummar
 
 json AlertCounts(const DataController& data) {
   json open = json::object();
-  for (std::string_view severity : kAlertSeverities) {
+  for (std::size_t i = 0; i < VocabularyNames<AlertSeverity>().size(); ++i) {
+    const auto severity = static_cast<AlertSeverity>(i);
     AlertFilter filter;
-    filter.severities = {std::string(severity)};
+    filter.severities = {severity};
     filter.acknowledged = false;
     filter.limit = kAll;
-    open[std::string(severity)] = data.alerts().List(filter).size();
+    open[std::string(NameOf(severity))] = data.alerts().List(filter).size();
   }
   AlertFilter all;
   all.limit = kAll;
@@ -141,7 +141,7 @@ std::pair<json, json> MonthlyThresholds(const std::optional<MonitorSnapshot>& mo
                                         Horizon horizon) {
   if (monitor) {
     for (const MonitorWindowRow& w : monitor->windows) {
-      if (w.kind == "month" && w.horizon == HorizonName(horizon) && w.warning_threshold) {
+      if (w.kind == "month" && w.horizon == horizon && w.warning_threshold) {
         return {json(*w.warning_threshold), Optional(w.critical_threshold)};
       }
     }
@@ -153,18 +153,9 @@ std::pair<json, json> MonthlyThresholds(const std::optional<MonitorSnapshot>& mo
 json MonitorJson(std::optional<MonitorSnapshot> monitor, Horizon horizon) {
   if (!monitor) return nullptr;
   std::erase_if(monitor->windows, [horizon](const MonitorWindowRow& w) {
-    return w.kind != "drift" && w.horizon != HorizonName(horizon);
+    return w.kind != "drift" && w.horizon != horizon;
   });
   return ToJson(*monitor);
-}
-
-void CheckMembers(const std::vector<std::string>& values, auto valid, std::string_view what) {
-  for (const std::string& value : values) {
-    if (std::find(valid.begin(), valid.end(), value) == valid.end()) {
-      throw UsageError(
-          fmt::format("unknown {} '{}': valid are {}", what, value, fmt::join(valid, ", ")));
-    }
-  }
 }
 
 }  // namespace
@@ -196,8 +187,7 @@ json YearView(const DataController& data, const Config& config, int year, Horizo
   const TimeSeries actuals = data.actuals().Load(year);
   json days = json::array();
   for (const ForecastRow& row : published->rows) {
-    const auto date = Date::ParseIso(row.date);
-    const double actual = date ? actuals.at(*date) : kMissing;
+    const double actual = actuals.at(row.date);
     // The published row with what its day turned out to be.
     json day = ToJson(row);
     day["actual"] = Number(actual);
@@ -221,7 +211,7 @@ json YearView(const DataController& data, const Config& config, int year, Horizo
   filter.limit = kAll;
   std::vector<AlertRecord> alerts;
   for (AlertRecord& a : data.alerts().List(filter)) {
-    if (a.horizon.empty() || a.horizon == horizon_name) alerts.push_back(std::move(a));
+    if (!a.horizon || *a.horizon == horizon) alerts.push_back(std::move(a));
   }
 
   return {{"target_year", year},
@@ -249,8 +239,6 @@ json Backtests(const DataController& data, const Config& /*config*/) {
 }
 
 json Alerts(const DataController& data, const Config& /*config*/, const AlertFilter& filter) {
-  CheckMembers(filter.severities, kAlertSeverities, "severity");
-  CheckMembers(filter.sources, kAlertSources, "source");
   for (const auto& [name, value] : {std::pair{"since", &filter.since}, {"until", &filter.until}}) {
     if (!value->empty() && !Date::ParseIso(*value)) {
       throw UsageError(fmt::format("{} '{}' is not a date YYYY-MM-DD", name, *value));
@@ -313,10 +301,6 @@ std::optional<int64_t> SeriesRun(const DataController& data, int64_t run_id,
 }  // namespace
 
 json SeriesList(const DataController& data, const SeriesListQuery& query) {
-  if (!query.status.empty() && query.status != "ok" && query.status != "warning" &&
-      query.status != "failed") {
-    throw UsageError(fmt::format("status '{}' is not ok, warning or failed", query.status));
-  }
   if (query.sort != "series" && query.sort != "mape") {
     throw UsageError(fmt::format("sort '{}' is not series or mape", query.sort));
   }
@@ -326,15 +310,17 @@ json SeriesList(const DataController& data, const SeriesListQuery& query) {
       {"run_id", nullptr},      {"target_year", nullptr}, {"counts", json::object()}, {"scored", 0},
       {"median_mape", nullptr}, {"matched", 0},           {"series", json::array()}};
   if (!run) return out;
-  std::vector<SeriesResultRow> rows = data.series_results().List(SeriesQuery{*run, "", "", false});
+  std::vector<SeriesResultRow> rows =
+      data.series_results().List(SeriesQuery{*run, "", std::nullopt, false});
   if (rows.empty() && query.run_id > 0) {
     throw NotFoundError(fmt::format("run {} has no series results", query.run_id));
   }
   out["run_id"] = *run;
-  std::map<std::string, int> counts = {{"ok", 0}, {"warning", 0}, {"failed", 0}};
+  std::map<std::string, int> counts;
+  for (const std::string_view status : VocabularyNames<SeriesStatus>()) counts[std::string(status)];
   std::vector<double> mapes;
   for (const SeriesResultRow& r : rows) {
-    ++counts[r.status];
+    ++counts[std::string(NameOf(r.status))];
     if (r.mape) mapes.push_back(*r.mape);
     out["target_year"] = r.target_year;
   }
@@ -346,7 +332,7 @@ json SeriesList(const DataController& data, const SeriesListQuery& query) {
     out["median_mape"] = *mid;
   }
   std::erase_if(rows, [&](const SeriesResultRow& r) {
-    return (!query.status.empty() && r.status != query.status) ||
+    return (query.status && r.status != *query.status) ||
            (!query.search.empty() && r.series.find(query.search) == std::string::npos);
   });
   out["matched"] = rows.size();
@@ -366,7 +352,7 @@ json SeriesDetail(const DataController& data, const std::string& name, int64_t r
   const std::optional<int64_t> run = SeriesRun(data, run_id, std::nullopt);
   if (!run) throw NotFoundError("there is no series run on record");
   const std::vector<SeriesResultRow> rows =
-      data.series_results().List(SeriesQuery{*run, name, "", true});
+      data.series_results().List(SeriesQuery{*run, name, std::nullopt, true});
   if (rows.empty()) throw NotFoundError(fmt::format("run {} has no series '{}'", *run, name));
   return SeriesResultWithForecastJson(rows.front());
 }

@@ -65,7 +65,7 @@ struct SeriesListQuery {
   int64_t run_id = 0;
   std::optional<int> target_year;
   std::string search;
-  std::string status;
+  std::optional<SeriesStatus> status;  // none: every status
   std::string sort = "series";  // series or mape
   int limit = kDefaultSeriesLimit;
 };

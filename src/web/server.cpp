@@ -147,10 +147,25 @@ std::vector<std::string> ListParam(const httplib::Request& req, const char* name
   return out;
 }
 
+/// A comma-separated parameter of names of E's vocabulary, as values; UsageError naming the
+/// first that is not one.
+template <Named E>
+std::vector<E> NamesParam(const httplib::Request& req, const char* name) {
+  std::vector<E> out;
+  for (const std::string& text : ListParam(req, name)) {
+    const std::optional<E> value = FromName<E>(text);
+    if (!value) {
+      throw UsageError(fmt::format("unknown {} '{}': valid are {}", name, text, NamesOf<E>()));
+    }
+    out.push_back(*value);
+  }
+  return out;
+}
+
 AlertFilter AlertFilterOf(const httplib::Request& req) {
   AlertFilter filter;
-  filter.severities = ListParam(req, "severity");
-  filter.sources = ListParam(req, "source");
+  filter.severities = NamesParam<AlertSeverity>(req, "severity");
+  filter.sources = NamesParam<AlertSource>(req, "source");
   filter.since = req.get_param_value("since");
   filter.until = req.get_param_value("until");
   const std::string unacknowledged = req.get_param_value("unacknowledged");
@@ -415,14 +430,19 @@ struct DashboardServer::Impl {
             static_cast<int>(ParseInteger(req.get_param_value("target_year"), "target year"));
       }
       query.search = req.get_param_value("q");
-      query.status = req.get_param_value("status");
+      if (const std::string status = req.get_param_value("status"); !status.empty()) {
+        query.status = FromName<SeriesStatus>(status);
+        if (!query.status) {
+          throw UsageError(fmt::format("status '{}' is not ok, warning or failed", status));
+        }
+      }
       if (req.has_param("sort")) query.sort = req.get_param_value("sort");
       query.limit = ParseLimit(req, kDefaultSeriesLimit);
       return SeriesList(data, query);
     });
     get("/api/series/([A-Za-z0-9_.-]+)", [this](const httplib::Request& req) {
-      const int64_t run = req.has_param("run") ? ParseInteger(req.get_param_value("run"), "run id")
-                                               : 0;
+      const int64_t run =
+          req.has_param("run") ? ParseInteger(req.get_param_value("run"), "run id") : 0;
       return SeriesDetail(data, req.matches[1].str(), run);
     });
     route("POST", "/api/alerts/([0-9]+)/ack",

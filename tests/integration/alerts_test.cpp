@@ -53,12 +53,13 @@ class AlertsTest : public ::testing::Test {
   void InsertAlert(const std::string& severity, const std::string& source,
                    const std::string& created_at, const std::string& code) {
     ASSERT_EQ(Loadcast({"alerts"}).exit_code, 0);  // creates the database and its schema
-    AlertRecord alert = testing::MakeAlert(std::nullopt, severity, code);
-    alert.source = source;
+    AlertRecord alert =
+        testing::MakeAlert(std::nullopt, ParseName<AlertSeverity>(severity), code);
+    alert.source = ParseName<AlertSource>(source);
     alert.created_at = created_at;
     alert.message = "test";
-    alert.period_start = "2021-03-01";
-    alert.period_end = "2021-03-28";
+    alert.period_start = testing::Day("2021-03-01");
+    alert.period_end = testing::Day("2021-03-28");
     alert.value = 6.5;
     alert.threshold = 5;
     alert.fingerprint = code;

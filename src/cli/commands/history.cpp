@@ -55,7 +55,7 @@ std::string FormatDetails(const RunDetails& details) {
   const RunRecord& r = details.run;
   std::string out = fmt::format("run {}: {}", r.id, r.command);
   if (r.target_year) out += fmt::format(" {}", *r.target_year);
-  if (!r.horizon.empty()) out += fmt::format(" (horizon {})", r.horizon);
+  if (r.horizon) out += fmt::format(" (horizon {})", *r.horizon);
   out += fmt::format(" {}\nstarted {}, finished {}\n", r.status, r.started_at,
                      r.finished_at.empty() ? "-" : r.finished_at);
   if (!r.message.empty()) out += fmt::format("message: {}\n", r.message);
@@ -91,25 +91,35 @@ void AddAlertsCommand(CLI::App& app, Context& context, Action& action) {
   auto limit = AddLimitOption(*command);
   auto filter = std::make_shared<AlertFilter>();
   auto unacknowledged = std::make_shared<bool>(false);
+  // The names as typed; IsMember checks them, the action makes them values.
+  auto severities = std::make_shared<std::vector<std::string>>();
+  auto sources = std::make_shared<std::vector<std::string>>();
+  const auto severity_names = VocabularyNames<AlertSeverity>();
+  const auto source_names = VocabularyNames<AlertSource>();
   // The listing; "alerts ack ID" sets its own action.
-  SetPrintAction(*command, action, [&context, limit, filter, unacknowledged](bool) -> Output {
-    AlertFilter f = *filter;
-    f.limit = *limit;
-    if (*unacknowledged) f.acknowledged = false;
-    const auto alerts = context.data().alerts().List(f);
-    return {ToJsonArray(alerts), FormatAlerts(alerts)};
-  });
-  const std::vector<std::string> severities(kAlertSeverities.begin(), kAlertSeverities.end());
-  const std::vector<std::string> sources(kAlertSources.begin(), kAlertSources.end());
+  SetPrintAction(*command, action,
+                 [&context, limit, filter, severities, sources, unacknowledged](bool) -> Output {
+                   AlertFilter f = *filter;
+                   for (const std::string& name : *severities) {
+                     f.severities.push_back(ParseName<AlertSeverity>(name));
+                   }
+                   for (const std::string& name : *sources) {
+                     f.sources.push_back(ParseName<AlertSource>(name));
+                   }
+                   f.limit = *limit;
+                   if (*unacknowledged) f.acknowledged = false;
+                   const auto alerts = context.data().alerts().List(f);
+                   return {ToJsonArray(alerts), FormatAlerts(alerts)};
+                 });
   command
-      ->add_option("--severity", filter->severities,
+      ->add_option("--severity", *severities,
                    "Only alerts of these severities (exactly; comma-separated: warning,critical)")
       ->delimiter(',')
-      ->check(CLI::IsMember(severities));
-  command
-      ->add_option("--source", filter->sources, "Only alerts from these sources (comma-separated)")
+      ->check(
+          CLI::IsMember(std::vector<std::string>(severity_names.begin(), severity_names.end())));
+  command->add_option("--source", *sources, "Only alerts from these sources (comma-separated)")
       ->delimiter(',')
-      ->check(CLI::IsMember(sources));
+      ->check(CLI::IsMember(std::vector<std::string>(source_names.begin(), source_names.end())));
   command->add_option("--since", filter->since, "Only alerts created on or after this UTC date")
       ->check(CLI::Validator(
           [](std::string& text) -> std::string {

@@ -120,8 +120,9 @@ std::string FormatList(const std::vector<ListedModel>& listed) {
                "validation MAPE", "aliases", "created"});
   for (const ListedModel& l : listed) {
     const ModelRecord& m = l.model;
-    table.Add({std::to_string(m.id), m.horizon, fmt::format("v{}", m.number), m.version, m.kind,
-               std::to_string(m.target_year), fmt::format("{} .. {}", m.trained_from, m.trained_to),
+    table.Add({std::to_string(m.id), std::string(NameOf(m.horizon)), fmt::format("v{}", m.number),
+               m.version, m.kind, std::to_string(m.target_year),
+               fmt::format("{} .. {}", m.trained_from, m.trained_to),
                l.validation ? Pct(l.validation->mean.mape) : "-",
                l.aliases.empty() ? "-" : fmt::format("{}", fmt::join(l.aliases, ", ")),
                m.created_at});
@@ -141,7 +142,7 @@ struct ModelDetails {
 ModelDetails FindModelDetails(const DataController& data, const std::string& ref) {
   ModelDetails details;
   details.model = ResolveModel(data, ref);
-  const Horizon horizon = ParseHorizon(details.model.horizon);
+  const Horizon horizon = details.model.horizon;
   details.aliases = AliasesOf(AliasesByModel(data.models().ListAliases(horizon)), details.model.id);
   details.artifact = ReadArtifact(data, details.model);
   for (ModelDecision& d : data.models().ListDecisions(horizon, kAllDecisions)) {

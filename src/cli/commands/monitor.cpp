@@ -59,7 +59,7 @@ nlohmann::json ToJson(const DataController& data, const MonitorResult& r,
   for (const PerformanceReport& p : r.performance) {
     nlohmann::json windows = nlohmann::json::array();
     for (std::size_t i = r.drift.windows.size(); i < rows.size(); ++i) {
-      if (rows[i].horizon == HorizonName(p.horizon)) windows.push_back(ToJson(rows[i]));
+      if (rows[i].horizon == p.horizon) windows.push_back(ToJson(rows[i]));
     }
     performance.push_back({{"horizon", HorizonName(p.horizon)},
                            {"published", p.published},
@@ -93,7 +93,7 @@ std::string Format(const MonitorResult& r) {
       table.Add({fmt::format("{} .. {}", w.start.ToIso(), w.end.ToIso()),
                  std::to_string(s.current_size), fmt::format("{:+.1f}%", s.mean_shift_percent),
                  Num(s.psi, 2), Num(s.ks_statistic, 2), fmt::format("{:.2g}", s.ks_p_value),
-                 Num(w.wasserstein_normalised, 2), std::string(WindowStatusName(w.status))});
+                 Num(w.wasserstein_normalised, 2), std::string(NameOf(w.status))});
     }
     out += table.Render();
     out += fmt::format("drift share: {:.0f}% of {} windows\n\n", 100.0 * r.drift.drift_share,
@@ -118,7 +118,7 @@ std::string Format(const MonitorResult& r) {
         continue;
       }
       table.Add({fmt::format("month {} .. {}", w.start.ToIso(), w.end.ToIso()),
-                 std::to_string(w.days), Pct(w.mape), std::string(WindowStatusName(w.status))});
+                 std::to_string(w.days), Pct(w.mape), std::string(NameOf(w.status))});
     }
     out += table.Render();
     out += fmt::format("rolling windows above the warning threshold: {}\n\n", rolling_breaches);
@@ -126,7 +126,9 @@ std::string Format(const MonitorResult& r) {
   if (r.alerts.empty()) return out + "no alerts\n";
   Table table({"severity", "code", "period", "value", "threshold"});
   for (const AlertRecord& a : r.alerts) {
-    table.Add({a.severity, a.code, fmt::format("{} .. {}", a.period_start, a.period_end),
+    const auto iso = [](const std::optional<Date>& d) { return d ? d->ToIso() : ""; };
+    table.Add({std::string(NameOf(a.severity)), a.code,
+               fmt::format("{} .. {}", iso(a.period_start), iso(a.period_end)),
                a.value ? Num(*a.value, 2) : "-", a.threshold ? Num(*a.threshold, 2) : "-"});
   }
   out += fmt::format("alerts ({} new):\n", r.new_alerts) + table.Render();

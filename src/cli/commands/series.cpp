@@ -28,8 +28,10 @@ std::string ResultTable(const std::vector<SeriesResultRow>& rows) {
   Table table(
       {"series", "status", "trained", "iter", "drift", "days", "MAPE", "MAE", "bias", "message"});
   for (const SeriesResultRow& r : rows) {
-    table.Add({r.series, r.status,
-               r.train_from.empty() ? "-" : fmt::format("{}..{}", r.train_from, r.train_to),
+    table.Add({r.series, std::string(NameOf(r.status)),
+               !r.train_from
+                   ? "-"
+                   : fmt::format("{}..{}", *r.train_from, r.train_to ? r.train_to->ToIso() : ""),
                std::to_string(r.iterations), r.drift ? fmt::format("{:+.1f}%", *r.drift) : "-",
                std::to_string(r.days), OptionalPct(r.mape), r.mae ? Num(*r.mae, 0) : "-",
                r.bias ? Num(*r.bias, 0) : "-", r.message});
@@ -88,9 +90,9 @@ void AddRun(CLI::App& series, Context& context, Action& action) {
     nlohmann::json j = {{"run_id", r.run_id},
                         {"target_year", r.target_year},
                         {"series", r.series.size()},
-                        {"ok", r.ok},
-                        {"warning", r.warning},
-                        {"failed", r.failed},
+                        {std::string(NameOf(SeriesStatus::kOk)), r.ok},
+                        {std::string(NameOf(SeriesStatus::kWarning)), r.warning},
+                        {std::string(NameOf(SeriesStatus::kFailed)), r.failed},
                         {"scored", r.scored},
                         {"median_mape", Optional(r.median_mape)},
                         {"aggregate_mape", Optional(r.aggregate_mape)},
@@ -104,7 +106,7 @@ void AddRun(CLI::App& series, Context& context, Action& action) {
     }
     std::vector<SeriesResultRow> flagged;
     for (const auto& row : r.series) {
-      if (row.status != "ok") flagged.push_back(row);
+      if (row.status != SeriesStatus::kOk) flagged.push_back(row);
     }
     if (!flagged.empty()) text += ResultTable(flagged);
     return {std::move(j), std::move(text)};
@@ -127,7 +129,8 @@ void AddList(CLI::App& series, Context& context, Action& action) {
   command->add_option("--series", options->pattern,
                       "Only series whose name matches this pattern (* and ? wildcards)");
   command->add_option("--status", options->status, "Only series of this status")
-      ->check(CLI::IsMember({"ok", "warning", "failed"}));
+      ->check(CLI::IsMember(std::vector<std::string>(VocabularyNames<SeriesStatus>().begin(),
+                                                     VocabularyNames<SeriesStatus>().end())));
   command->add_option("--sort", options->sort, "series (name) or mape (worst first)")
       ->check(CLI::IsMember({"series", "mape"}))
       ->capture_default_str();
@@ -137,7 +140,7 @@ void AddList(CLI::App& series, Context& context, Action& action) {
     const DataController& data = context.data();
     SeriesQuery query;
     query.run_id = ChosenRun(data, options->run, options->target_year);
-    query.status = options->status;
+    if (!options->status.empty()) query.status = ParseName<SeriesStatus>(options->status);
     std::vector<SeriesResultRow> rows = data.series_results().List(query);
     if (!options->pattern.empty()) {
       std::erase_if(rows, [&](const SeriesResultRow& r) {
@@ -186,7 +189,7 @@ void AddShow(CLI::App& series, Context& context, Action& action) {
     std::string text = fmt::format("series {} (run {}): {}{}\n", r.series, r.run_id, r.status,
                                    r.message.empty() ? "" : ": " + r.message);
     Table table({"date", "forecast", "lower", "upper"});
-    const auto start = Date::ParseIso(r.forecast_start);
+    const std::optional<Date> start = r.forecast_start;
     for (std::size_t d = 0; start && d < r.forecast.size(); ++d) {
       table.Add({(*start + static_cast<int>(d)).ToIso(), Num(r.forecast[d], 1),
                  d < r.lower.size() ? Num(r.lower[d], 1) : "-",

@@ -12,38 +12,27 @@ using sql::Cursor;
 using sql::V;
 using sql::Values;
 
-constexpr const char* kAlertColumns =
+constexpr sql::Columns kAlertColumns = {
     "id, run_id, created_at, severity, source, code, message, target_year, horizon, "
     "period_start, period_end, subject, value, threshold, fingerprint, acknowledged, "
-    "COALESCE(acknowledged_at, '')";
-constexpr const char* kAlertTypes = "iitttttittttrrtit";
+    "COALESCE(acknowledged_at, '')",
+    "iitttttittttrrtit"};
 
 /// An alerts row, selected as kAlertColumns lists them.
 AlertRecord ReadAlert(const Cursor& c) {
-  AlertRecord a;
-  a.id = c.Int(0);
-  a.run_id = c.OptionalInt(1);
-  a.created_at = c.Text(2);
-  a.severity = c.Text(3);
-  a.source = c.Text(4);
-  a.code = c.Text(5);
-  a.message = c.Text(6);
-  a.target_year = c.OptionalInt32(7);
-  a.horizon = c.Text(8);
-  a.period_start = c.Text(9);
-  a.period_end = c.Text(10);
-  a.subject = c.Text(11);
-  a.value = c.OptionalReal(12);
-  a.threshold = c.OptionalReal(13);
-  a.fingerprint = c.Text(14);
-  a.acknowledged = c.Int(15) != 0;
-  a.acknowledged_at = c.Text(16);
-  return a;
+  const sql::RowOf row{"alerts", "id", c.Int(0)};
+  return AlertRecord(
+      c.Int(0), c.OptionalInt(1), c.Text(2), c.Enum<AlertSeverity>(3, "severity", row),
+      c.Enum<AlertSource>(4, "source", row), c.Text(5), c.Text(6), c.OptionalInt32(7),
+      c.OptionalEnum<Horizon>(8, "horizon", row), c.OptionalDay(9, "period_start", row),
+      c.OptionalDay(10, "period_end", row), c.Text(11), c.OptionalReal(12), c.OptionalReal(13),
+      c.Text(14), c.Int(15) != 0, c.Text(16));
 }
 
 /// " AND column IN (:column0, :column1)", one placeholder per value, each value added to
 /// `values`; empty when there are no values.
-std::string InClause(const char* column, const std::vector<std::string>& list, Values& values) {
+template <typename E>
+std::string InClause(const char* column, const std::vector<E>& list, Values& values) {
   if (list.empty()) return "";
   std::string out = fmt::format(" AND {} IN (", column);
   for (std::size_t i = 0; i < list.size(); ++i) {
@@ -65,19 +54,25 @@ std::optional<int64_t> AlertsDataset::Add(const AlertRecord& a) {
               ":horizon, :period_start, :period_end, :subject, :value, :threshold, :fingerprint) "
               "ON CONFLICT (fingerprint) DO NOTHING RETURNING id",
               V(a.run_id, a.created_at.empty() ? UtcNow() : a.created_at, a.severity, a.source,
-                a.code, a.message, a.target_year, a.horizon, a.period_start, a.period_end,
-                a.subject, a.value, a.threshold,
-                a.fingerprint.empty() ? AlertFingerprint(a) : a.fingerprint),
+                a.code, a.message, a.target_year, sql::OrEmpty(a.horizon),
+                sql::OrEmpty(a.period_start), sql::OrEmpty(a.period_end), a.subject, a.value,
+                a.threshold, a.fingerprint.empty() ? AlertFingerprint(a) : a.fingerprint),
               "i");
     if (!id.Next()) return std::nullopt;
     return id.Int(0);
   });
 }
 
+std::vector<AlertRecord> AlertsDataset::List(int limit) const {
+  AlertFilter filter;
+  filter.limit = limit;
+  return List(filter);
+}
+
 std::vector<AlertRecord> AlertsDataset::List(const AlertFilter& filter) const {
   return db_.Read([&] {
     Values values;
-    std::string sql = fmt::format("SELECT {} FROM alerts WHERE 1 = 1", kAlertColumns);
+    std::string sql = fmt::format("SELECT {} FROM alerts WHERE 1 = 1", kAlertColumns.names);
     sql += InClause("severity", filter.severities, values);
     sql += InClause("source", filter.sources, values);
     if (!filter.since.empty()) {
@@ -103,28 +98,21 @@ std::vector<AlertRecord> AlertsDataset::List(const AlertFilter& filter) const {
     }
     sql += " ORDER BY id DESC LIMIT :limit";
     values.Add(filter.limit);
-    Cursor c(db_.session(), sql, std::move(values), kAlertTypes);
-    std::vector<AlertRecord> out;
-    while (c.Next()) out.push_back(ReadAlert(c));
-    return out;
+    return sql::Rows(db_, sql, std::move(values), kAlertColumns.types, ReadAlert);
   });
-}
-
-std::vector<AlertRecord> AlertsDataset::List(int limit) const {
-  AlertFilter filter;
-  filter.limit = limit;
-  return List(filter);
 }
 
 std::optional<AlertAcknowledgement> AlertsDataset::Acknowledge(int64_t id) {
   return db_.Write([&]() -> std::optional<AlertAcknowledgement> {
-    const bool changed = db_.Exec("UPDATE alerts SET acknowledged = 1, acknowledged_at = :now "
-                                  "WHERE id = :id AND acknowledged = 0",
-                                  V(UtcNow(), id)) > 0;
-    Cursor c(db_.session(), fmt::format("SELECT {} FROM alerts WHERE id = :id", kAlertColumns),
-             V(id), kAlertTypes);
-    if (!c.Next()) return std::nullopt;
-    return AlertAcknowledgement{ReadAlert(c), !changed};
+    const bool changed = db_.Exec(
+                             "UPDATE alerts SET acknowledged = 1, acknowledged_at = :now "
+                             "WHERE id = :id AND acknowledged = 0",
+                             V(UtcNow(), id)) > 0;
+    auto alert = sql::FirstRow(
+        db_, fmt::format("SELECT {} FROM alerts WHERE id = :id", kAlertColumns.names), V(id),
+        kAlertColumns.types, ReadAlert);
+    if (!alert) return std::nullopt;
+    return AlertAcknowledgement{std::move(*alert), !changed};
   });
 }
 

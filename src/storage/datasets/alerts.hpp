@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/date.hpp"
+#include "core/vocabulary.hpp"
 #include "storage/sql/dataset_connection.hpp"
 
 namespace loadcast {
@@ -17,14 +19,14 @@ struct AlertRecord {
   int64_t id = 0;
   std::optional<int64_t> run_id;
   std::string created_at;
-  std::string severity;  // info, warning, critical
-  std::string source;    // validation, drift, performance, prediction, pipeline
-  std::string code;      // stable machine-readable identifier, documented in docs/operations.md
+  AlertSeverity severity = AlertSeverity::kInfo;
+  AlertSource source = AlertSource::kValidation;
+  std::string code;  // stable machine-readable identifier, documented in docs/operations.md
   std::string message;
   std::optional<int> target_year;
-  std::string horizon;       // empty when not about one horizon
-  std::string period_start;  // ISO dates of the period concerned; empty when none
-  std::string period_end;
+  std::optional<Horizon> horizon;    // none when not about one horizon
+  std::optional<Date> period_start;  // the period concerned; none when none
+  std::optional<Date> period_end;
   std::string subject;  // what else identifies the data checked (a file and its hash, a window)
   std::optional<double> value;      // the figure that was checked
   std::optional<double> threshold;  // the limit it crossed
@@ -35,13 +37,13 @@ struct AlertRecord {
 
 /// Which alerts AlertsDataset::List returns, newest first. Empty fields do not filter.
 struct AlertFilter {
-  std::vector<std::string> severities;  // any of these
-  std::vector<std::string> sources;     // any of these
-  std::string since;                    // created at or after this UTC date or ISO time
-  std::string until;                    // created on or before this UTC date (or before this time)
-  std::optional<bool> acknowledged;     // only acknowledged (true) or only open (false) alerts
-  std::optional<int> target_year;       // only alerts about this target year
-  std::optional<int64_t> run_id;        // only alerts raised by this run
+  std::vector<AlertSeverity> severities;  // any of these
+  std::vector<AlertSource> sources;       // any of these
+  std::string since;                      // created at or after this UTC date or ISO time
+  std::string until;                 // created on or before this UTC date (or before this time)
+  std::optional<bool> acknowledged;  // only acknowledged (true) or only open (false) alerts
+  std::optional<int> target_year;    // only alerts about this target year
+  std::optional<int64_t> run_id;     // only alerts raised by this run
   int limit = 50;
 };
 

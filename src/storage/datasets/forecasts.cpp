@@ -40,7 +40,8 @@ void ForecastsDataset::Publish(int64_t run_id, int64_t model_id,
   });
 }
 
-std::optional<PublishedForecast> ForecastsDataset::Current(int target_year, Horizon horizon,
+std::optional<PublishedForecast> ForecastsDataset::Current(int target_year,
+                                                           Horizon horizon,
                                                            int64_t pending_run) const {
   return db_.Read([&]() -> std::optional<PublishedForecast> {
     PublishedForecast out;
@@ -48,19 +49,22 @@ std::optional<PublishedForecast> ForecastsDataset::Current(int target_year, Hori
       Cursor head(db_.session(),
                   "SELECT r.id, (SELECT model_id FROM forecasts f WHERE f.run_id = r.id LIMIT 1) "
                   "FROM runs r WHERE r.target_year = :year AND r.horizon = :horizon "
-                  "AND (r.status = 'succeeded' OR r.id = :pending) "
+                  "AND (r.status = :succeeded OR r.id = :pending) "
                   "AND EXISTS (SELECT 1 FROM forecasts f WHERE f.run_id = r.id) "
                   "ORDER BY r.id DESC LIMIT 1",
-                  V(target_year, std::string(HorizonName(horizon)), pending_run), "ii");
+                  V(target_year, horizon, RunStatus::kSucceeded, pending_run), "ii");
       if (!head.Next()) return std::nullopt;
       out.run_id = head.Int(0);
       out.model_id = head.Int(1);
     }
-    Cursor c(db_.session(),
-             "SELECT date, forecast, lower, upper FROM forecasts WHERE run_id = :run "
-             "ORDER BY date",
-             V(out.run_id), "trrr");
-    while (c.Next()) out.rows.push_back({c.Text(0), c.Real(1), c.Real(2), c.Real(3)});
+    out.rows =
+        sql::Rows(db_,
+                  "SELECT date, forecast, lower, upper FROM forecasts WHERE run_id = :run "
+                  "ORDER BY date",
+                  V(out.run_id), "trrr", [&](const Cursor& c) {
+                    const sql::RowOf row{"forecasts", "run_id", out.run_id};
+                    return ForecastRow{c.Day(0, "date", row), c.Real(1), c.Real(2), c.Real(3)};
+                  });
     return out;
   });
 }

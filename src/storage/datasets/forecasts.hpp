@@ -7,13 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
+#include "core/date.hpp"
 #include "storage/sql/dataset_connection.hpp"
 
 namespace loadcast {
 
+/// One day of a published forecast, with its interval.
 struct ForecastRow {
-  std::string date;
+  Date date;
   double forecast = 0.0;
   double lower = 0.0;
   double upper = 0.0;

@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
+#include "core/date.hpp"
+#include "core/vocabulary.hpp"
 #include "storage/sql/dataset_connection.hpp"
 
 namespace loadcast {
@@ -19,10 +20,10 @@ struct ModelRecord {
   int64_t run_id = 0;   // the run that registered it
   std::string version;  // content hash of the artifact
   std::string kind;
-  std::string horizon;
+  Horizon horizon = Horizon::kYear;
   int target_year = 0;
-  std::string trained_from;
-  std::string trained_to;
+  Date trained_from;
+  Date trained_to;       // inclusive
   std::string artifact;  // object key in the bucket
   std::string created_at;
   int number = 0;            // 1, 2, ... per horizon, in order of registration
@@ -41,7 +42,7 @@ struct Registration {
 /// A name pointing at one model of a horizon: "champion" (what predict uses by default) or
 /// "challenger" (the latest candidate that was not promoted).
 struct ModelAlias {
-  std::string horizon;
+  Horizon horizon = Horizon::kYear;
   std::string alias;
   int64_t model_id = 0;
   std::string updated_at;
@@ -60,10 +61,10 @@ struct ModelDecision {
   int64_t id = 0;
   std::optional<int64_t> run_id;
   std::string created_at;  // empty: now
-  std::string horizon;
-  std::optional<int> target_year;      // the target year of the run that decided
-  std::string action;                  // gate, manual, rollback
-  std::string outcome;                 // promoted, rejected, rolled_back
+  Horizon horizon = Horizon::kYear;
+  std::optional<int> target_year;  // the target year of the run that decided
+  DecisionAction action = DecisionAction::kGate;
+  DecisionOutcome outcome = DecisionOutcome::kPromoted;
   int64_t candidate_id = 0;            // the model decided on (rollback: the model restored)
   std::optional<int64_t> champion_id;  // the champion before the decision
   std::string metric;                  // mape, mae or rmse; empty when no figure was compared

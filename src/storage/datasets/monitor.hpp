@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/date.hpp"
+#include "core/vocabulary.hpp"
 #include "storage/sql/dataset_connection.hpp"
 
 namespace loadcast {
@@ -15,9 +17,9 @@ namespace loadcast {
 /// month (kind "rolling" or "month").
 struct MonitorWindowRow {
   std::string kind;
-  std::string horizon;  // empty for drift
-  std::string start;    // ISO dates, inclusive
-  std::string end;
+  std::optional<Horizon> horizon;  // none for drift
+  Date start;                      // inclusive
+  Date end;
   int days = 0;
   double value = 0.0;         // drift: mean shift in percent; rolling and month: MAPE in percent
   std::optional<double> psi;  // drift only
@@ -26,7 +28,7 @@ struct MonitorWindowRow {
   std::optional<double> wasserstein;         // drift only: in reference standard deviations
   std::optional<double> warning_threshold;   // performance only
   std::optional<double> critical_threshold;  // performance only
-  std::string status;                        // pass, warning, critical
+  WindowStatus status = WindowStatus::kPass;
   std::string reason;
 };
 
@@ -34,7 +36,7 @@ struct MonitorWindowRow {
 struct MonitorSnapshot {
   int64_t run_id = 0;
   int target_year = 0;
-  std::string as_of;                      // the last day measured
+  Date as_of;                             // the last day measured
   std::vector<MonitorWindowRow> windows;  // drift, then performance, each chronological
 };
 
@@ -44,7 +46,7 @@ class MonitorDataset {
   explicit MonitorDataset(sql::Connection& db) : db_(db, "monitor") {}
 
   /// Writes the windows a monitor run measured, with the last day it measured (all or none).
-  void Save(int64_t run_id, const std::string& as_of, const std::vector<MonitorWindowRow>& windows);
+  void Save(int64_t run_id, Date as_of, const std::vector<MonitorWindowRow>& windows);
   /// The windows of the latest succeeded monitor run of a target year that measured any.
   std::optional<MonitorSnapshot> Latest(int target_year) const;
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
+#include "core/vocabulary.hpp"
 #include "storage/sql/dataset_connection.hpp"
 
 namespace loadcast {
@@ -17,10 +17,10 @@ struct RunRecord {
   int64_t id = 0;
   std::string command;
   std::optional<int> target_year;
-  std::string horizon;  // empty when the command is not about one horizon
+  std::optional<Horizon> horizon;  // none when the command is not about one horizon
   std::string started_at;
   std::string finished_at;  // empty while running
-  std::string status;       // running, succeeded, failed, rejected
+  RunStatus status = RunStatus::kRunning;
   std::string message;
   std::string config;       // effective configuration (YAML, secrets redacted)
   std::string config_hash;  // SHA-256 of `config`, first 16 hex digits
@@ -36,7 +36,7 @@ class RunsDataset {
 
   /// Records a run as 'running', started now unless `run` says when. The new id.
   int64_t Begin(const RunRecord& run);
-  void Finish(int64_t run_id, const std::string& status, const std::string& message);
+  void Finish(int64_t run_id, RunStatus status, const std::string& message);
   /// Called by run `run_id` once it holds the lock of the target year and horizon: records that
   /// it holds it (runs.locked_at), and marks failed, with `message`, the runs of the target that
   /// held it before and are still 'running' (their process died holding it), in one transaction.

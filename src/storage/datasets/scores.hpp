@@ -6,14 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
+#include "core/vocabulary.hpp"
 #include "storage/sql/dataset_connection.hpp"
 
 namespace loadcast {
 
-struct MetricRow {
-  std::string scope;   // "year" or "month"
-  std::string period;  // "2021" or "2021-03"
+/// How a forecast scored over its scored days, beside the seasonal naive: what a metrics row and
+/// a backtest row both hold.
+struct ScoreFigures {
   int days = 0;
   double mape = 0.0;
   double mae = 0.0;
@@ -23,11 +23,17 @@ struct MetricRow {
   double naive_mape = 0.0;
 };
 
+/// The scores of a forecast over a year or a month.
+struct MetricRow : ScoreFigures {
+  std::string scope;   // "year" or "month"
+  std::string period;  // "2021" or "2021-03"
+};
+
 /// A yearly score with the run and target it belongs to, for summaries.
 struct EvaluationSummary {
   int64_t run_id = 0;
   int target_year = 0;
-  std::string horizon;
+  Horizon horizon = Horizon::kYear;
   std::string evaluated_at;
   int alerts = 0;  // alerts raised by the evaluating run
   MetricRow metrics;
@@ -35,24 +41,18 @@ struct EvaluationSummary {
 
 /// One target year of a rolling-origin backtest: a model fitted on the years before it, scored
 /// on it beside the seasonal naive, with how well its interval covered the actuals.
-struct BacktestRow {
+struct BacktestRow : ScoreFigures {
   int64_t run_id = 0;
   int target_year = 0;
-  std::string horizon;
-  int days = 0;
-  double mape = 0.0;
-  double mae = 0.0;
-  double rmse = 0.0;
-  double bias = 0.0;
-  double skill = 0.0;
-  double naive_mape = 0.0;
+  Horizon horizon = Horizon::kYear;
   double coverage = 0.0;        // percent of scored days whose actual lies within the interval
   double interval_width = 0.0;  // mean of (upper - lower) / forecast, in percent
 };
 
+/// One check a run made of its forecast.
 struct CheckRow {
   std::string check;
-  std::string status;  // pass, warn, fail
+  CheckStatus status = CheckStatus::kPass;
   std::string detail;
 };
 

@@ -26,8 +26,12 @@ void SeriesResultsDataset::Save(int64_t run_id, const std::vector<SeriesResultRo
     Batch batch;
     for (const SeriesResultRow& r : rows) {
       batch.Row().Add(run_id).Add(r.series).Add(r.target_year).Add(r.status).Add(r.message);
-      batch.Add(r.train_from).Add(r.train_to).Add(r.iterations).Add(r.days).Add(r.mape);
-      batch.Add(r.mae).Add(r.rmse).Add(r.bias).Add(r.forecast_start);
+      batch.Add(sql::OrEmpty(r.train_from))
+          .Add(sql::OrEmpty(r.train_to))
+          .Add(r.iterations)
+          .Add(r.days)
+          .Add(r.mape);
+      batch.Add(r.mae).Add(r.rmse).Add(r.bias).Add(sql::OrEmpty(r.forecast_start));
       batch.Add(EncodeValueList(r.forecast)).Add(EncodeValueList(r.lower));
       batch.Add(EncodeValueList(r.upper)).Add(r.drift);
     }
@@ -44,11 +48,11 @@ void SeriesResultsDataset::Save(int64_t run_id, const std::vector<SeriesResultRo
 std::optional<int64_t> SeriesResultsDataset::LatestRun(std::optional<int> target_year) const {
   return db_.Read([&]() -> std::optional<int64_t> {
     Cursor c(db_.session(),
-             "SELECT r.id FROM runs r WHERE r.status = 'succeeded' "
+             "SELECT r.id FROM runs r WHERE r.status = :succeeded "
              "AND (CAST(:any AS INTEGER) IS NULL OR r.target_year = CAST(:year AS INTEGER)) "
              "AND EXISTS (SELECT 1 FROM series_results x WHERE x.run_id = r.id) "
              "ORDER BY r.id DESC LIMIT 1",
-             V(target_year, target_year), "i");
+             V(RunStatus::kSucceeded, target_year, target_year), "i");
     if (!c.Next()) return std::nullopt;
     return c.Int(0);
   });
@@ -63,33 +67,20 @@ std::vector<SeriesResultRow> SeriesResultsDataset::List(const SeriesQuery& query
                           kSeriesColumns, kSeriesWhere)
             : fmt::format("SELECT {}, '', '', '' FROM series_results {}", kSeriesColumns,
                           kSeriesWhere);
-    Cursor c(db_.session(), sql,
-             V(query.run_id, query.series, query.series, query.status, query.status),
-             "itittttiirrrrtrttt");
-    std::vector<SeriesResultRow> out;
-    while (c.Next()) {
-      SeriesResultRow r;
-      r.run_id = c.Int(0);
-      r.series = c.Text(1);
-      r.target_year = static_cast<int>(c.Int(2));
-      r.status = c.Text(3);
-      r.message = c.Text(4);
-      r.train_from = c.Text(5);
-      r.train_to = c.Text(6);
-      r.iterations = static_cast<int>(c.Int(7));
-      r.days = static_cast<int>(c.Int(8));
-      r.mape = c.OptionalReal(9);
-      r.mae = c.OptionalReal(10);
-      r.rmse = c.OptionalReal(11);
-      r.bias = c.OptionalReal(12);
-      r.forecast_start = c.Text(13);
-      r.drift = c.OptionalReal(14);
-      r.forecast = DecodeValueList(c.Text(15));
-      r.lower = DecodeValueList(c.Text(16));
-      r.upper = DecodeValueList(c.Text(17));
-      out.push_back(std::move(r));
-    }
-    return out;
+    const std::string status = sql::OrEmpty(query.status);
+    return sql::Rows(db_, sql, V(query.run_id, query.series, query.series, status, status),
+                     "itittttiirrrrtrttt", [](const Cursor& c) {
+                       const sql::RowOf row{"series_results", "run_id", c.Int(0), c.Text(1)};
+                       return SeriesResultRow(
+                           c.Int(0), c.Text(1), static_cast<int>(c.Int(2)),
+                           c.Enum<SeriesStatus>(3, "status", row), c.Text(4),
+                           c.OptionalDay(5, "train_from", row), c.OptionalDay(6, "train_to", row),
+                           static_cast<int>(c.Int(7)), c.OptionalReal(14),
+                           static_cast<int>(c.Int(8)), c.OptionalReal(9), c.OptionalReal(10),
+                           c.OptionalReal(11), c.OptionalReal(12),
+                           c.OptionalDay(13, "forecast_start", row), DecodeValueList(c.Text(15)),
+                           DecodeValueList(c.Text(16)), DecodeValueList(c.Text(17)));
+                     });
   });
 }
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/date.hpp"
+#include "core/vocabulary.hpp"
 #include "storage/sql/dataset_connection.hpp"
 
 namespace loadcast {
@@ -16,20 +18,20 @@ struct SeriesResultRow {
   int64_t run_id = 0;
   std::string series;
   int target_year = 0;
-  std::string status;  // ok, warning (forecast stored, a check warned), failed (no forecast)
+  SeriesStatus status = SeriesStatus::kOk;  // warning: forecast stored, a check warned
   std::string message;
-  std::string train_from;  // first training day
-  std::string train_to;    // day after the last training day
-  int iterations = 0;      // of the robust fit
+  std::optional<Date> train_from;  // first training day; none when the series was not fitted
+  std::optional<Date> train_to;    // day after the last training day
+  int iterations = 0;              // of the robust fit
   // Percent by which the last models.year.level_days training days ran above (below) the fit:
   // how far the series has drifted from its calendar pattern lately.
   std::optional<double> drift;
-  int days = 0;            // target days scored against actuals
+  int days = 0;  // target days scored against actuals
   std::optional<double> mape;
   std::optional<double> mae;
   std::optional<double> rmse;
   std::optional<double> bias;
-  std::string forecast_start;  // the day of forecast[0]
+  std::optional<Date> forecast_start;  // the day of forecast[0]; none without a forecast
   std::vector<double> forecast;
   std::vector<double> lower;
   std::vector<double> upper;
@@ -38,9 +40,9 @@ struct SeriesResultRow {
 /// Which series results to list: those of one run, optionally one series or one status.
 struct SeriesQuery {
   int64_t run_id = 0;
-  std::string series;          // exact name; empty: every series
-  std::string status;          // empty: every status
-  bool with_forecast = false;  // also read the day-by-day forecast arrays
+  std::string series;                  // exact name; empty: every series
+  std::optional<SeriesStatus> status;  // none: every status
+  bool with_forecast = false;          // also read the day-by-day forecast arrays
 };
 
 /// The series_results table, the forecasts stored as value lists (value_list.hpp).

@@ -183,6 +183,29 @@ std::optional<double> Cursor::OptionalReal(int column) const {
   return reals_[column];
 }
 
+void ThrowBadValue(const RowOf& row, std::string_view column, std::string_view what,
+                   std::string_view value, std::string_view valid) {
+  std::string where = row.key_column == "id"
+                          ? fmt::format("table {}, row {}", row.table, row.key)
+                          : fmt::format("table {}, row {} {}", row.table, row.key_column, row.key);
+  if (!row.detail.empty()) where += fmt::format(", {}", row.detail);
+  const std::string problem = valid.empty() ? fmt::format("malformed {} '{}'", what, value)
+                                            : fmt::format("unknown {} '{}'", what, value);
+  throw StorageError(fmt::format("{}: {} in column {}{}", where, problem, column,
+                                 valid.empty() ? "" : fmt::format(" (valid: {})", valid)));
+}
+
+Date Cursor::Day(int column, std::string_view name, const RowOf& row) const {
+  const std::string& text = Text(column);
+  if (const auto date = Date::ParseIso(text)) return *date;
+  ThrowBadValue(row, name, "date", text, "");
+}
+
+std::optional<Date> Cursor::OptionalDay(int column, std::string_view name, const RowOf& row) const {
+  if (Text(column).empty()) return std::nullopt;
+  return Day(column, name, row);
+}
+
 Connection::Connection(std::unique_ptr<Dialect> dialect) : dialect_(std::move(dialect)) {
   dialect_->Open(session_);
 }

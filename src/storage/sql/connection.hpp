@@ -13,9 +13,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
+#include "core/date.hpp"
 #include "core/errors.hpp"
+#include "core/vocabulary.hpp"
 #include "storage/database.hpp"
 #include "storage/sql/dataset_connection.hpp"
 
@@ -76,6 +80,12 @@ class Values {
   Values& Add(int v) { return Add(static_cast<int64_t>(v)); }
   Values& Add(bool v) = delete;
   Values& Add(double v);
+  /// An enum as its name, a date as its ISO text: what the database stores.
+  template <Named E>
+  Values& Add(E v) {
+    return Add(std::string(NameOf(v)));
+  }
+  Values& Add(Date v) { return Add(v.ToIso()); }
   template <typename T>
   Values& Add(const std::optional<T>& v) {
     if (v) return Add(*v);
@@ -95,6 +105,14 @@ class Values {
   std::deque<soci::indicator> nulls_;
 };
 
+/// The text a column stores for an optional enum or date whose "none" is the empty text rather
+/// than NULL (runs.horizon, alerts.period_start, ...).
+template <Named E>
+std::string OrEmpty(const std::optional<E>& v) {
+  return v ? std::string(NameOf(*v)) : std::string();
+}
+inline std::string OrEmpty(const std::optional<Date>& v) { return v ? v->ToIso() : std::string(); }
+
 /// Values(a, b, c): Values().Add(a).Add(b).Add(c).
 template <typename... Args>
 Values V(const Args&... args) {
@@ -112,6 +130,12 @@ class Batch {
   Batch& Add(int64_t v);
   Batch& Add(int v) { return Add(static_cast<int64_t>(v)); }
   Batch& Add(double v);
+  /// An enum as its name, a date as its ISO text: what the database stores.
+  template <Named E>
+  Batch& Add(E v) {
+    return Add(std::string(NameOf(v)));
+  }
+  Batch& Add(Date v) { return Add(v.ToIso()); }
   template <typename T>
   Batch& Add(const std::optional<T>& v) {
     if (v) return Add(*v);
@@ -136,6 +160,26 @@ class Batch {
   std::size_t rows_ = 0;
 };
 
+/// The columns a SELECT lists, with their types in the same order, as Cursor takes them.
+struct Columns {
+  const char* names;
+  const char* types;
+};
+
+/// The row a reader is on, for the errors of the typed getters: its table and the key that
+/// finds it ("table runs, row 42", "table checks, row run_id 7, range").
+struct RowOf {
+  std::string_view table;
+  std::string_view key_column;  // "id", or the column of the run a row without an id belongs to
+  int64_t key = 0;
+  std::string_view detail = {};  // what else tells the row apart among those of its key
+};
+
+/// Throws the StorageError of a stored value outside its vocabulary or format: "table runs, row
+/// 42: unknown run status 'runing' in column status (valid: running, ...)".
+[[noreturn]] void ThrowBadValue(const RowOf& row, std::string_view column, std::string_view what,
+                                std::string_view value, std::string_view valid);
+
 /// The rows of a SELECT (or of a RETURNING clause), read one by one. `types` gives each
 /// column's type in order: 'i' integer, 'r' real, 't' text. A NULL reads as 0 or "".
 class Cursor {
@@ -153,6 +197,25 @@ class Cursor {
   std::optional<int64_t> OptionalInt(int column) const;
   std::optional<int> OptionalInt32(int column) const;
   std::optional<double> OptionalReal(int column) const;
+  /// A text column holding a name of E's vocabulary; StorageError naming the row and `name`
+  /// (the column) when it holds anything else.
+  template <Named E>
+  E Enum(int column, std::string_view name, const RowOf& row) const {
+    const std::string& text = Text(column);
+    if (const auto value = FromName<E>(text)) return *value;
+    ThrowBadValue(row, name, kVocabulary<E>.what, text, NamesOf<E>());
+  }
+  /// Like Enum, but an empty text (or NULL) is nothing.
+  template <Named E>
+  std::optional<E> OptionalEnum(int column, std::string_view name, const RowOf& row) const {
+    if (Text(column).empty()) return std::nullopt;
+    return Enum<E>(column, name, row);
+  }
+  /// A text column holding an ISO date (YYYY-MM-DD); StorageError naming the row and `name`
+  /// when it holds anything else.
+  Date Day(int column, std::string_view name, const RowOf& row) const;
+  /// Like Day, but an empty text (or NULL) is nothing.
+  std::optional<Date> OptionalDay(int column, std::string_view name, const RowOf& row) const;
 
  private:
   Values values_;
@@ -253,6 +316,25 @@ inline void DatasetConnection::Exec(const std::string& sql, Batch& batch) const 
 }
 inline soci::session& DatasetConnection::session() const { return connection_->session(); }
 inline const Dialect& DatasetConnection::dialect() const { return connection_->dialect(); }
+
+/// Runs a SELECT and reads each of its rows with `read` (a function of a const Cursor&).
+template <typename Reader>
+auto Rows(const DatasetConnection& db, const std::string& sql, Values values, std::string_view types,
+          Reader read) {
+  Cursor c(db.session(), sql, std::move(values), types);
+  std::vector<std::invoke_result_t<Reader&, const Cursor&>> out;
+  while (c.Next()) out.push_back(read(std::as_const(c)));
+  return out;
+}
+
+/// Runs a SELECT and reads its first row with `read`; nothing when it returns none.
+template <typename Reader>
+auto FirstRow(const DatasetConnection& db, const std::string& sql, Values values, std::string_view types,
+              Reader read) -> std::optional<std::invoke_result_t<Reader&, const Cursor&>> {
+  Cursor c(db.session(), sql, std::move(values), types);
+  if (!c.Next()) return std::nullopt;
+  return read(std::as_const(c));
+}
 
 /// Runs the numbered migrations (migrations.cpp) that `connection` still lacks.
 void Migrate(Connection& connection);

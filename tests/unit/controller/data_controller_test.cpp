@@ -17,6 +17,7 @@
 #include "core/series_csv.hpp"
 #include "storage/alerts.hpp"
 #include "storage/backends.hpp"
+#include "support/records.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
@@ -44,17 +45,17 @@ class DataControllerTest : public ::testing::Test {
     RunRecord run;
     run.command = "train";
     run.target_year = 2021;
-    run.horizon = "year";
+    run.horizon = Horizon::kYear;
     return run;
   }
   ModelRecord Model(int target_year = 2021) {
     ModelRecord m;
     m.run_id = data_.runs().Begin(TrainRun());
     m.kind = "calendar_regression";
-    m.horizon = "year";
+    m.horizon = Horizon::kYear;
     m.target_year = target_year;
-    m.trained_from = "2015-01-01";
-    m.trained_to = "2020-12-31";
+    m.trained_from = testing::Day("2015-01-01");
+    m.trained_to = testing::Day("2020-12-31");
     return m;
   }
   std::filesystem::path Bucket() const { return dir_ / "var/bucket"; }
@@ -373,7 +374,7 @@ TEST_F(DataControllerTest, RegisterModelForAnUnknownRunStoresTheArtifactButNoRow
 TEST_F(DataControllerTest, ListsAndFindsModelsByHorizonAndVersion) {
   const ModelRecord year = data_.models().Register(Model(), nlohmann::json{{"state", 1}}).model;
   ModelRecord day_record = Model();
-  day_record.horizon = "day";
+  day_record.horizon = Horizon::kDay;
   const ModelRecord day = data_.models().Register(day_record, nlohmann::json{{"state", 2}}).model;
   ASSERT_EQ(data_.models().List(std::nullopt, 10).size(), 2u);
   EXPECT_EQ(data_.models().List(std::nullopt, 10)[0].id, day.id);  // newest first
@@ -392,15 +393,15 @@ TEST_F(DataControllerTest, LoadAliasedModelFollowsTheDecisions) {
   EXPECT_EQ(data_.models().LoadAliased(Horizon::kYear, "champion"), std::nullopt);
 
   ModelDecision promote;
-  promote.horizon = "year";
-  promote.action = "gate";
-  promote.outcome = "promoted";
+  promote.horizon = Horizon::kYear;
+  promote.action = DecisionAction::kGate;
+  promote.outcome = DecisionOutcome::kPromoted;
   promote.candidate_id = first.id;
   AliasChange crown;
   crown.champion = first.id;
   const int64_t promoted = data_.models().RecordDecision(promote, crown);
   ModelDecision reject = promote;
-  reject.outcome = "rejected";
+  reject.outcome = DecisionOutcome::kRejected;
   reject.candidate_id = second.id;
   reject.champion_id = first.id;
   AliasChange challenge;
@@ -426,9 +427,9 @@ TEST_F(DataControllerTest, LoadAliasedModelFollowsTheDecisions) {
 
 TEST_F(DataControllerTest, ADecisionAboutAnUnknownModelNamesTheDatasetAndChangesNothing) {
   ModelDecision decision;
-  decision.horizon = "year";
-  decision.action = "manual";
-  decision.outcome = "promoted";
+  decision.horizon = Horizon::kYear;
+  decision.action = DecisionAction::kManual;
+  decision.outcome = DecisionOutcome::kPromoted;
   decision.candidate_id = 424242;
   AliasChange crown;
   crown.champion = 424242;
@@ -503,11 +504,11 @@ TEST_F(DataControllerTest, BacktestsRoundTripAndTheLatestAreByHorizon) {
   const int64_t run_id = data_.runs().Begin(run);
   BacktestRow row;
   row.target_year = 2020;
-  row.horizon = "day";
+  row.horizon = Horizon::kDay;
   row.days = 366;
   row.mape = 2.5;
   data_.scores().SaveBacktest(run_id, {row});
-  data_.runs().Finish(run_id, "succeeded", "");
+  data_.runs().Finish(run_id, RunStatus::kSucceeded, "");
   ASSERT_EQ(data_.scores().ListBacktests(run_id).size(), 1u);
   EXPECT_EQ(data_.scores().ListBacktests(run_id)[0].days, 366);
   ASSERT_EQ(data_.scores().LatestBacktests(Horizon::kDay).size(), 1u);
@@ -518,7 +519,7 @@ TEST_F(DataControllerTest, BacktestsRoundTripAndTheLatestAreByHorizon) {
 TEST_F(DataControllerTest, SaveBacktestFailureNamesTheDataset) {
   BacktestRow row;
   row.target_year = 2020;
-  row.horizon = "year";
+  row.horizon = Horizon::kYear;
   try {
     data_.scores().SaveBacktest(424242, {row});  // no such run
     FAIL() << "expected StorageError";
@@ -553,12 +554,12 @@ class DataControllerAlertsTest : public ::testing::Test {
   }
   static AlertRecord Alert(std::string severity, std::string code) {
     AlertRecord a;
-    a.severity = std::move(severity);
-    a.source = "drift";
+    a.severity = ParseName<AlertSeverity>(severity);
+    a.source = AlertSource::kDrift;
     a.code = std::move(code);
     a.message = "the load moved";
-    a.period_start = "2021-03-01";
-    a.period_end = "2021-03-28";
+    a.period_start = testing::Day("2021-03-01");
+    a.period_end = testing::Day("2021-03-28");
     return a;
   }
 
@@ -617,7 +618,7 @@ TEST_F(DataControllerAlertsTest, FiltersAndAcknowledgesAlerts) {
   const int64_t warning = *data->alerts().Add(Alert("warning", "drift_window"));
   const int64_t critical = *data->alerts().Add(Alert("critical", "drift_critical"));
   AlertFilter filter;
-  filter.severities = {"critical"};
+  filter.severities = {AlertSeverity::kCritical};
   ASSERT_EQ(data->alerts().List(filter).size(), 1u);
   EXPECT_EQ(data->alerts().List(filter)[0].id, critical);
   EXPECT_FALSE(data->alerts().Acknowledge(warning)->already_acknowledged);
@@ -632,7 +633,9 @@ TEST_F(DataControllerAlertsTest, FiltersAndAcknowledgesAlerts) {
 TEST_F(DataControllerAlertsTest, AnAlertFailureNamesTheDataset) {
   auto data = Controller();
   try {
-    data->alerts().Add(Alert("error", "x"));  // not a severity any more
+    AlertRecord alert = Alert("warning", "x");
+    alert.run_id = 424242;  // no such run
+    data->alerts().Add(alert);
     FAIL() << "expected StorageError";
   } catch (const StorageError& e) {
     EXPECT_PRED_FORMAT2(::testing::IsSubstring, "dataset 'alerts'", std::string(e.what()));

@@ -9,7 +9,7 @@ namespace {
 
 template <typename E>
 void ExpectEveryNameRoundTrips() {
-  for (std::size_t i = 0; i < Vocabulary<E>::kNames.size(); ++i) {
+  for (std::size_t i = 0; i < VocabularyNames<E>().size(); ++i) {
     const E value = static_cast<E>(i);
     const auto parsed = FromName<E>(NameOf(value));
     ASSERT_TRUE(parsed.has_value()) << NameOf(value);

@@ -11,6 +11,7 @@
 
 #include "core/errors.hpp"
 #include "pipeline/flows.hpp"
+#include "support/records.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
@@ -176,7 +177,7 @@ TEST(MeanBacktest, WeighsEachYearOnceAndTotalsTheDays) {
   BacktestRow a;
   a.run_id = 7;
   a.target_year = 2019;
-  a.horizon = "year";
+  a.horizon = Horizon::kYear;
   a.days = 365;
   a.mape = 2.0;
   a.mae = 100.0;

@@ -42,10 +42,9 @@ class EvaluatorTest : public ::testing::Test {
   int64_t Publish(int target_year, Horizon horizon, const std::function<double(Date)>& forecast,
                   const std::string& status = "succeeded", int days = -1) {
     DataController& db = data_;
-    const RunRecord run =
-        testing::MakeRun("predict", target_year, std::string(HorizonName(horizon)));
+    const RunRecord run = testing::MakeRun("predict", target_year, horizon);
     const int64_t run_id = db.runs().Begin(run);
-    ModelRecord model = testing::MakeModel(run_id, run.horizon, target_year, "v");
+    ModelRecord model = testing::MakeModel(run_id, horizon, target_year, "v");
     model.kind = "test";
     const int64_t model_id = db.models().Register(model, nlohmann::json{{"kind", "test"}}).model.id;
     std::vector<ForecastRow> rows;
@@ -53,10 +52,10 @@ class EvaluatorTest : public ::testing::Test {
     for (int i = 0; i < n; ++i) {
       const Date d = D(target_year, 1, 1) + i;
       const double f = forecast(d);
-      rows.push_back({d.ToIso(), f, f * 0.95, f * 1.05});
+      rows.push_back({d, f, f * 0.95, f * 1.05});
     }
     db.forecasts().Publish(run_id, model_id, rows);
-    if (status != "running") db.runs().Finish(run_id, status, "");
+    if (status != "running") db.runs().Finish(run_id, ParseName<RunStatus>(status), "");
     return run_id;
   }
 

@@ -22,6 +22,7 @@
 #include "pipeline/model_registry.hpp"
 #include "support/expect.hpp"
 #include "support/files.hpp"
+#include "support/records.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
@@ -105,7 +106,7 @@ TEST(IngestFlow, StoresTheBundledDataInASucceededRun) {
   EXPECT_EQ(run.command, "ingest");
   EXPECT_EQ(run.status, "succeeded");
   EXPECT_EQ(run.target_year, std::nullopt);
-  EXPECT_EQ(run.horizon, "");
+  EXPECT_EQ(run.horizon, std::nullopt);
   // Each run records the configuration it ran with, every parameter of each model's kind listed.
   EXPECT_EQ(run.config, DumpConfig(ResolveModels(config)));
   EXPECT_NE(run.config.find("    epochs: 20\n"), std::string::npos);
@@ -451,7 +452,7 @@ TEST_F(FlowsTest, TrainWithoutThePreviousYearIsADataErrorRecordedAsRejected) {
   EXPECT_EQ(alert.subject, "train step extract");
   EXPECT_EQ(alert.code, "data_rejected");
   // Rejected data is about the data, not the day: no period.
-  EXPECT_EQ(alert.period_start, "");
+  EXPECT_EQ(alert.period_start, std::nullopt);
 }
 
 // --- The model registry: versions, the promotion gate, rollback, reproducible runs ---

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/calendar.hpp"
+#include "support/records.hpp"
 
 namespace loadcast {
 namespace {
@@ -172,8 +173,8 @@ TEST_F(PredictionCheckerTest, AnIntervalOfOnePointContainsItsForecast) {
 
 TEST(AnyFailed, IsTrueOnlyForAFailStatus) {
   EXPECT_FALSE(AnyFailed({}));
-  EXPECT_FALSE(AnyFailed({{"a", "pass", ""}, {"b", "warn", ""}}));
-  EXPECT_TRUE(AnyFailed({{"a", "pass", ""}, {"b", "fail", ""}}));
+  EXPECT_FALSE(AnyFailed({{"a", CheckStatus::kPass, ""}, {"b", CheckStatus::kWarn, ""}}));
+  EXPECT_TRUE(AnyFailed({{"a", CheckStatus::kPass, ""}, {"b", CheckStatus::kFail, ""}}));
 }
 
 /// The outcome of one check, with its figures.

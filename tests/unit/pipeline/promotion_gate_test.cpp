@@ -40,10 +40,10 @@ ValidationScores Scores(const std::vector<double>& mapes, double skill = 0.3) {
 
 ModelRecord Model(int64_t id, const std::string& spec = "spec", const std::string& data = "data",
                   const std::string& trained_to = "2020-12-31") {
-  ModelRecord m = testing::MakeModel(0, "year", 2021, "v" + std::to_string(id));
+  ModelRecord m = testing::MakeModel(0, Horizon::kYear, 2021, "v" + std::to_string(id));
   m.id = id;
   m.number = static_cast<int>(id);
-  m.trained_to = trained_to;
+  m.trained_to = testing::Day(trained_to);
   m.spec_hash = spec;
   m.data_hash = data;
   return m;
@@ -210,7 +210,7 @@ TEST(DecidePromotion, AChampionThatHasSeenTheTargetYearGivesWay) {
 ModelDecision Decision(const std::string& outcome, int64_t candidate,
                        std::optional<int64_t> champion) {
   ModelDecision d;
-  d.outcome = outcome;
+  d.outcome = ParseName<DecisionOutcome>(outcome);
   d.candidate_id = candidate;
   d.champion_id = champion;
   return d;

@@ -13,6 +13,7 @@
 #include "pipeline/enricher.hpp"
 #include "pipeline/evaluator.hpp"
 #include "pipeline/prediction_checker.hpp"
+#include "support/records.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {

@@ -11,6 +11,7 @@
 #include "core/errors.hpp"
 #include "core/load_csv.hpp"
 #include "support/expect.hpp"
+#include "support/records.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {

@@ -21,18 +21,8 @@ namespace {
 using testing::ClosedLoopbackPort;
 using testing::TestWebhook;
 
-AlertRecord SampleAlert() {
-  AlertRecord a = testing::MakeAlert(7, "critical", "data_rejected",
-                                     "ingest step ingest; files bad.csv sha256:0123456789abcdef");
-  a.id = 42;
-  a.created_at = "2021-03-01T12:00:00.000Z";
-  a.message = "bad.csv:3: duplicate date 2021-05-01";
-  a.fingerprint = AlertFingerprint(a);
-  return a;
-}
-
 TEST(AlertFingerprint, DependsOnWhatTheAlertIsAboutOnly) {
-  const AlertRecord a = SampleAlert();
+  const AlertRecord a = testing::SampleAlert();
   EXPECT_EQ(AlertFingerprint(a).size(), 64u);
   AlertRecord same = a;
   same.id = 1;
@@ -41,7 +31,7 @@ TEST(AlertFingerprint, DependsOnWhatTheAlertIsAboutOnly) {
   same.message = "other words";
   same.value = 3.0;
   same.threshold = 2.0;
-  same.severity = "warning";
+  same.severity = AlertSeverity::kWarning;
   same.acknowledged = true;
   EXPECT_EQ(AlertFingerprint(same), AlertFingerprint(a));
   AlertRecord other = a;
@@ -52,24 +42,24 @@ TEST(AlertFingerprint, DependsOnWhatTheAlertIsAboutOnly) {
   EXPECT_NE(AlertFingerprint(other), AlertFingerprint(a));
   // Fields are not simply concatenated: moving text from one field to the next changes it.
   AlertRecord left = a;
-  left.period_start = "2021-01-01";
-  left.period_end = "";
+  left.period_start = testing::Day("2021-01-01");
+  left.period_end = std::nullopt;
   AlertRecord right = a;
-  right.period_start = "";
-  right.period_end = "2021-01-01";
+  right.period_start = std::nullopt;
+  right.period_end = testing::Day("2021-01-01");
   EXPECT_NE(AlertFingerprint(left), AlertFingerprint(right));
 }
 
 TEST(IsNotifiable, IsWarningAndCritical) {
-  EXPECT_FALSE(IsNotifiable("info"));
-  EXPECT_TRUE(IsNotifiable("warning"));
-  EXPECT_TRUE(IsNotifiable("critical"));
+  EXPECT_FALSE(IsNotifiable(AlertSeverity::kInfo));
+  EXPECT_TRUE(IsNotifiable(AlertSeverity::kWarning));
+  EXPECT_TRUE(IsNotifiable(AlertSeverity::kCritical));
 }
 
 TEST(WebhookNotifier, PostsTheAlertAsJson) {
   TestWebhook hook;
   WebhookNotifier notifier(hook.Url("/alerts/in?channel=ops"), 5.0);
-  notifier.Notify(SampleAlert());
+  notifier.Notify(testing::SampleAlert());
   const auto received = hook.received();
   ASSERT_EQ(received.size(), 1u);
   EXPECT_EQ(received[0].path, "/alerts/in");
@@ -77,14 +67,14 @@ TEST(WebhookNotifier, PostsTheAlertAsJson) {
   EXPECT_EQ(received[0].content_type, "application/json");
   EXPECT_EQ(received[0].authorization, "");
   // The alert's one JSON form, as `alerts --json` and the dashboard give it.
-  EXPECT_EQ(nlohmann::json::parse(received[0].body), ToJson(SampleAlert()));
+  EXPECT_EQ(nlohmann::json::parse(received[0].body), ToJson(testing::SampleAlert()));
 }
 
 TEST(WebhookNotifier, SendsUserInfoAsBasicAuthentication) {
   TestWebhook hook;
   const std::string url = hook.Url();
   WebhookNotifier notifier("http://bot:p%40ss@" + url.substr(7), 5.0);
-  notifier.Notify(SampleAlert());
+  notifier.Notify(testing::SampleAlert());
   ASSERT_EQ(hook.received().size(), 1u);
   // base64("bot:p@ss")
   EXPECT_EQ(hook.received()[0].authorization, "Basic Ym90OnBAc3M=");
@@ -95,7 +85,7 @@ TEST(WebhookNotifier, AnErrorAnswerIsAFailedDelivery) {
   TestWebhook hook(500);
   WebhookNotifier notifier(hook.Url(), 5.0);
   try {
-    notifier.Notify(SampleAlert());
+    notifier.Notify(testing::SampleAlert());
     FAIL() << "expected StorageError";
   } catch (const StorageError& e) {
     EXPECT_CONTAINS(std::string(e.what()), "HTTP 500");
@@ -108,7 +98,7 @@ TEST(WebhookNotifier, AnUnreachableUrlFailsWithoutShowingItsToken) {
       "http://127.0.0.1:" + std::to_string(ClosedLoopbackPort()) + "/hook?token=s3cr3t&channel=ops";
   WebhookNotifier notifier(url, 0.5);
   try {
-    notifier.Notify(SampleAlert());
+    notifier.Notify(testing::SampleAlert());
     FAIL() << "expected StorageError";
   } catch (const StorageError& e) {
     const std::string message = e.what();

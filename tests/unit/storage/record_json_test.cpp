@@ -8,6 +8,7 @@
 #include <string>
 
 #include "storage/database.hpp"
+#include "support/records.hpp"
 
 namespace loadcast {
 namespace {
@@ -28,10 +29,10 @@ RunRecord SampleRun() {
   r.id = 12;
   r.command = "run";
   r.target_year = 2021;
-  r.horizon = "year";
+  r.horizon = Horizon::kYear;
   r.started_at = "2021-03-01T12:00:00.000Z";
   r.finished_at = "2021-03-01T12:00:02.250Z";
-  r.status = "succeeded";
+  r.status = RunStatus::kSucceeded;
   r.message = "ok";
   r.config = "seed: 1\n";
   r.config_hash = "0123456789abcdef";
@@ -52,7 +53,7 @@ TEST(RunJson, HasTheRecordsFieldsButNotItsConfig) {
 TEST(RunJson, AbsentValuesAreNull) {
   RunRecord r = SampleRun();
   r.target_year.reset();
-  r.horizon.clear();
+  r.horizon.reset();
   r.finished_at.clear();
   r.inputs.clear();
   r.model_id.reset();
@@ -95,10 +96,10 @@ TEST(ModelJson, HasEveryField) {
   m.run_id = 12;
   m.version = "abc";
   m.kind = "calendar_ar";
-  m.horizon = "year";
+  m.horizon = Horizon::kYear;
   m.target_year = 2021;
-  m.trained_from = "2015-01-01";
-  m.trained_to = "2021-01-01";
+  m.trained_from = testing::Day("2015-01-01");
+  m.trained_to = testing::Day("2021-01-01");
   m.artifact = "models/year/abc.json";
   m.number = 2;
   const json j = ToJson(m);
@@ -114,7 +115,7 @@ TEST(ModelJson, HasEveryField) {
 }
 
 TEST(ModelAliasJson, HasEveryField) {
-  const json j = ToJson(ModelAlias{"day", "challenger", 4, "2021-03-01T12:00:00.000Z"});
+  const json j = ToJson(ModelAlias{Horizon::kDay, "challenger", 4, "2021-03-01T12:00:00.000Z"});
   EXPECT_EQ(j, json({{"horizon", "day"},
                      {"alias", "challenger"},
                      {"model_id", 4},
@@ -124,9 +125,9 @@ TEST(ModelAliasJson, HasEveryField) {
 TEST(ModelDecisionJson, AbsentFiguresAreNull) {
   ModelDecision d;
   d.id = 5;
-  d.horizon = "year";
-  d.action = "manual";
-  d.outcome = "promoted";
+  d.horizon = Horizon::kYear;
+  d.action = DecisionAction::kManual;
+  d.outcome = DecisionOutcome::kPromoted;
   d.candidate_id = 3;
   d.reason = "by hand";
   json j = ToJson(d);
@@ -150,12 +151,12 @@ TEST(ModelDecisionJson, AbsentFiguresAreNull) {
 
 TEST(ForecastRowJson, IsTheDayAndItsInterval) {
   EXPECT_EQ(
-      ToJson(ForecastRow{"2021-01-01", 800.0, 750.0, kNaN}),
+      ToJson(ForecastRow{testing::Day("2021-01-01"), 800.0, 750.0, kNaN}),
       json({{"date", "2021-01-01"}, {"forecast", 800.0}, {"lower", 750.0}, {"upper", nullptr}}));
 }
 
 TEST(MetricRowJson, HasEveryScoreAndNullForNaN) {
-  const MetricRow m{"month", "2021-03", 31, 2.5, 100.0, 120.0, -5.0, 0.4, kNaN};
+  const MetricRow m{{31, 2.5, 100.0, 120.0, -5.0, 0.4, kNaN}, "month", "2021-03"};
   const json j = ToJson(m);
   EXPECT_EQ(Keys(j), (std::set<std::string>{"scope", "period", "days", "mape", "mae", "rmse",
                                             "bias", "skill", "naive_mape"}));
@@ -168,10 +169,10 @@ TEST(EvaluationSummaryJson, IsTheMetricsWithTheirRunAndYear) {
   EvaluationSummary e;
   e.run_id = 12;
   e.target_year = 2021;
-  e.horizon = "day";
+  e.horizon = Horizon::kDay;
   e.evaluated_at = "2022-01-02T06:00:00.000Z";
   e.alerts = 2;
-  e.metrics = MetricRow{"year", "2021", 365, 2.5, 100.0, 120.0, -5.0, 0.4, 4.0};
+  e.metrics = MetricRow{{365, 2.5, 100.0, 120.0, -5.0, 0.4, 4.0}, "year", "2021"};
   json j = ToJson(e);
   EXPECT_EQ(j["run_id"], 12);
   EXPECT_EQ(j["target_year"], 2021);
@@ -188,7 +189,7 @@ TEST(BacktestRowJson, HasEveryField) {
   BacktestRow b;
   b.run_id = 9;
   b.target_year = 2019;
-  b.horizon = "year";
+  b.horizon = Horizon::kYear;
   b.days = 365;
   b.coverage = 91.0;
   b.interval_width = kNaN;
@@ -205,12 +206,12 @@ TEST(SeriesResultJson, LeavesTheForecastToItsComposition) {
   r.run_id = 7;
   r.series = "north";
   r.target_year = 2021;
-  r.status = "ok";
-  r.train_from = "2018-01-01";
-  r.train_to = "2021-01-01";
+  r.status = SeriesStatus::kOk;
+  r.train_from = testing::Day("2018-01-01");
+  r.train_to = testing::Day("2021-01-01");
   r.iterations = 3;
   r.drift = 1.5;
-  r.forecast_start = "2021-01-01";
+  r.forecast_start = testing::Day("2021-01-01");
   r.forecast = {10.0, 11.0};
   r.lower = {9.0};
   r.upper = {12.0, 13.0};
@@ -222,32 +223,18 @@ TEST(SeriesResultJson, LeavesTheForecastToItsComposition) {
   EXPECT_TRUE(j["mape"].is_null());
   json with = SeriesResultWithForecastJson(r);
   ASSERT_EQ(with["forecast"].size(), 2u);
-  EXPECT_EQ(with["forecast"][1], ToJson(ForecastRow{"2021-01-02", 11.0, kNaN, 13.0}));
+  EXPECT_EQ(with["forecast"][1], ToJson(ForecastRow{testing::Day("2021-01-02"), 11.0, kNaN, 13.0}));
   with.erase("forecast");
   EXPECT_EQ(with, j);
 }
 
 TEST(CheckRowJson, IsCheckStatusAndDetail) {
-  EXPECT_EQ(ToJson(CheckRow{"range", "pass", "all within"}),
+  EXPECT_EQ(ToJson(CheckRow{"range", CheckStatus::kPass, "all within"}),
             json({{"check", "range"}, {"status", "pass"}, {"detail", "all within"}}));
 }
 
-AlertRecord SampleAlert() {
-  AlertRecord a;
-  a.id = 42;
-  a.run_id = 7;
-  a.created_at = "2021-03-01T12:00:00.000Z";
-  a.severity = "critical";
-  a.source = "pipeline";
-  a.code = "data_rejected";
-  a.message = "bad.csv:3: duplicate date 2021-05-01";
-  a.subject = "ingest step ingest; files bad.csv";
-  a.fingerprint = "ff";
-  return a;
-}
-
 TEST(AlertJson, HasEveryFieldWithNullsForAbsentOnes) {
-  AlertRecord a = SampleAlert();
+  AlertRecord a = testing::SampleAlert();
   json j = ToJson(a);
   EXPECT_EQ(Keys(j), (std::set<std::string>{
                          "id", "run_id", "created_at", "severity", "source", "code", "message",
@@ -263,7 +250,7 @@ TEST(AlertJson, HasEveryFieldWithNullsForAbsentOnes) {
   a.target_year = 2021;
   a.value = 9.5;
   a.threshold = 8.0;
-  a.period_start = "2021-01-01";
+  a.period_start = testing::Day("2021-01-01");
   a.run_id.reset();
   j = ToJson(a);
   EXPECT_EQ(j["target_year"], 2021);
@@ -274,7 +261,7 @@ TEST(AlertJson, HasEveryFieldWithNullsForAbsentOnes) {
 }
 
 TEST(AlertAcknowledgementJson, IsTheAlertAndWhetherItWasAlready) {
-  AlertRecord a = SampleAlert();
+  AlertRecord a = testing::SampleAlert();
   a.acknowledged = true;
   a.acknowledged_at = "2021-03-02T08:00:00.000Z";
   EXPECT_EQ(ToJson(AlertAcknowledgement{a, true}),
@@ -284,15 +271,15 @@ TEST(AlertAcknowledgementJson, IsTheAlertAndWhetherItWasAlready) {
 MonitorWindowRow DriftWindow() {
   MonitorWindowRow w;
   w.kind = "drift";
-  w.start = "2021-01-01";
-  w.end = "2021-01-28";
+  w.start = testing::Day("2021-01-01");
+  w.end = testing::Day("2021-01-28");
   w.days = 28;
   w.value = -12.5;
   w.psi = 0.3;
   w.ks = 0.4;
   w.ks_p_value = 0.001;
   w.wasserstein = 1.2;
-  w.status = "warning";
+  w.status = WindowStatus::kWarning;
   w.reason = "mean shift";
   return w;
 }
@@ -300,14 +287,14 @@ MonitorWindowRow DriftWindow() {
 MonitorWindowRow MonthWindow() {
   MonitorWindowRow w;
   w.kind = "month";
-  w.horizon = "year";
-  w.start = "2021-01-01";
-  w.end = "2021-01-31";
+  w.horizon = Horizon::kYear;
+  w.start = testing::Day("2021-01-01");
+  w.end = testing::Day("2021-01-31");
   w.days = 31;
   w.value = 3.5;
   w.warning_threshold = 4.0;
   w.critical_threshold = 6.0;
-  w.status = "pass";
+  w.status = WindowStatus::kPass;
   return w;
 }
 
@@ -335,7 +322,7 @@ TEST(MonitorWindowJson, NamesTheFigureByWhatItMeasures) {
 }
 
 TEST(MonitorSnapshotJson, SplitsDriftFromPerformance) {
-  const MonitorSnapshot s{11, 2021, "2021-01-31", {DriftWindow(), MonthWindow()}};
+  const MonitorSnapshot s{11, 2021, testing::Day("2021-01-31"), {DriftWindow(), MonthWindow()}};
   EXPECT_EQ(ToJson(s), json({{"run_id", 11},
                              {"target_year", 2021},
                              {"as_of", "2021-01-31"},
@@ -345,7 +332,8 @@ TEST(MonitorSnapshotJson, SplitsDriftFromPerformance) {
 
 TEST(ToJsonArray, IsEachRecordsFormInOrder) {
   EXPECT_EQ(ToJsonArray(std::vector<CheckRow>{}), json::array());
-  const std::vector<CheckRow> checks = {{"a", "pass", ""}, {"b", "fail", "x"}};
+  const std::vector<CheckRow> checks = {{"a", CheckStatus::kPass, ""},
+                                        {"b", CheckStatus::kFail, "x"}};
   EXPECT_EQ(ToJsonArray(checks), json::array({ToJson(checks[0]), ToJson(checks[1])}));
 }
 

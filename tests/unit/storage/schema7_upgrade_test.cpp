@@ -13,6 +13,7 @@
 
 #include "storage/database.hpp"
 #include "support/postgres_server.hpp"
+#include "support/records.hpp"
 #include "support/schema.hpp"
 #include "support/temp_dir.hpp"
 
@@ -109,19 +110,19 @@ void ExpectUpgradedAndWorking(Database& db) {
   RunRecord run;
   run.command = "predict";
   run.target_year = 2020;
-  run.horizon = "year";
+  run.horizon = Horizon::kYear;
   const int64_t id = db.runs().Begin(run);
   EXPECT_GT(id, last_old_run);
   db.runs().SetModel(id, forecast->model_id);
-  db.forecasts().Publish(id, forecast->model_id, {{"2020-01-01", 1.0, 0.5, 1.5}});
-  db.runs().Finish(id, "succeeded", "");
+  db.forecasts().Publish(id, forecast->model_id, {{testing::Day("2020-01-01"), 1.0, 0.5, 1.5}});
+  db.runs().Finish(id, RunStatus::kSucceeded, "");
   const auto current = db.forecasts().Current(2020, Horizon::kYear, 0);
   ASSERT_TRUE(current.has_value());
   EXPECT_EQ(current->run_id, id);
   AlertRecord alert;
   alert.run_id = id;
-  alert.severity = "warning";
-  alert.source = "pipeline";
+  alert.severity = AlertSeverity::kWarning;
+  alert.source = AlertSource::kPipeline;
   alert.code = "upgrade_test";
   alert.message = "written after the upgrade";
   const auto alert_id = db.alerts().Add(alert);

@@ -1,7 +1,5 @@
 // What only SQLite has: its file, and the upgrade of files written by older builds. The behaviour
 // every backend shares is tested in database_test.cpp, against SQLite and PostgreSQL.
-#include "storage/database.hpp"
-
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -15,12 +13,17 @@
 
 #include "core/errors.hpp"
 #include "storage/alerts.hpp"
+#include "storage/database.hpp"
+#include "support/records.hpp"
 #include "support/schema.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
 namespace {
 
+using testing::MakeAlert;
+using testing::MakeModel;
+using testing::MakeRun;
 using testing::TempDir;
 
 /// Runs raw SQL on the database file, beside the class under test, to inspect or tamper with it.
@@ -45,16 +48,6 @@ void ExecRaw(const std::filesystem::path& path, const std::string& sql) {
   sqlite3_free(error);
   sqlite3_close(db);
   ASSERT_EQ(rc, SQLITE_OK) << message;
-}
-
-RunRecord MakeRun(std::string command, std::optional<int> target_year = std::nullopt,
-                  std::string horizon = "") {
-  RunRecord run;
-  run.command = std::move(command);
-  run.target_year = target_year;
-  run.horizon = std::move(horizon);
-  run.config = "storage:\n  url: var/bucket\n";
-  return run;
 }
 
 using testing::kLatestSchema;
@@ -111,7 +104,7 @@ TEST_F(SqliteDatabaseTest, ADatabaseOfAVersionBeforeTheBaselineIsRefusedNamingIt
 }
 
 TEST_F(SqliteDatabaseTest, AVersionSevenDatabaseGetsTheNewMigrationsOnly) {
-  const int64_t run = db_.runs().Begin(MakeRun("predict", 2021, "year"));
+  const int64_t run = db_.runs().Begin(MakeRun("predict", 2021, Horizon::kYear));
   // Back to version 7: what entries 8 and 9 added goes.
   ExecRaw(path_,
           "DROP INDEX runs_by_target; DROP TABLE actual_changes; DROP TABLE actual_revisions; "
@@ -123,6 +116,76 @@ TEST_F(SqliteDatabaseTest, AVersionSevenDatabaseGetsTheNewMigrationsOnly) {
             3);
   EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM schema_migrations"), kLatestSchema);
   ASSERT_TRUE(upgraded.runs().Find(run).has_value());
+}
+
+// A value written behind loadcast's back (by hand, or by another program) that a record cannot
+// hold is an error naming the table, the row and the column, not a record with an impossible
+// field. The rows are the first of their tables (id 1); the CHECK constraints are switched off
+// to write what they would refuse.
+class BadStoredValueTest : public SqliteDatabaseTest {
+ protected:
+  /// Runs `update` on the file, then expects `read` to throw the StorageError `message`.
+  template <typename F>
+  void ExpectAfter(const std::string& update, F read, const std::string& message) {
+    ExecRaw(path_, "PRAGMA ignore_check_constraints = ON; " + update);
+    try {
+      read();
+      ADD_FAILURE() << "expected StorageError: " << message;
+    } catch (const StorageError& e) {
+      EXPECT_EQ(std::string(e.what()), message);
+    }
+  }
+};
+
+TEST_F(BadStoredValueTest, AnUnknownRunStatusNamesTableRowAndColumn) {
+  db_.runs().Begin(MakeRun("ingest"));
+  const std::string message =
+      "table runs, row 1: unknown run status 'runing' in column status (valid: running, "
+      "succeeded, failed, rejected)";
+  ExpectAfter(
+      "UPDATE runs SET status = 'runing'", [&] { db_.runs().Find(1); }, message);
+  ExpectAfter(
+      "", [&] { db_.runs().List(10); }, message);
+}
+
+TEST_F(BadStoredValueTest, AnUnknownAlertSeverityNamesTableRowAndColumn) {
+  db_.alerts().Add(MakeAlert(std::nullopt, AlertSeverity::kWarning, "x"));
+  ExpectAfter(
+      "UPDATE alerts SET severity = 'error'", [&] { db_.alerts().List(AlertFilter{}); },
+      "table alerts, row 1: unknown severity 'error' in column severity (valid: info, "
+      "warning, critical)");
+}
+
+TEST_F(BadStoredValueTest, AnUnknownHorizonNamesTableRowAndColumn) {
+  db_.runs().Begin(MakeRun("train", 2021, Horizon::kYear));
+  db_.models().Register(MakeModel(1, Horizon::kYear, 2021, "v"));
+  ExpectAfter(
+      "UPDATE models SET horizon = 'week'", [&] { db_.models().Find(1); },
+      "table models, row 1: unknown horizon 'week' in column horizon (valid: year, day)");
+  ExpectAfter(
+      "UPDATE runs SET horizon = 'Year'", [&] { db_.runs().Find(1); },
+      "table runs, row 1: unknown horizon 'Year' in column horizon (valid: year, day)");
+  // An empty horizon is none where the column allows it (runs), and an error where it does not.
+  ExecRaw(path_, "UPDATE runs SET horizon = ''");
+  EXPECT_EQ(db_.runs().Find(1)->horizon, std::nullopt);
+  ExpectAfter(
+      "UPDATE models SET horizon = ''", [&] { db_.models().Find(1); },
+      "table models, row 1: unknown horizon '' in column horizon (valid: year, day)");
+}
+
+TEST_F(BadStoredValueTest, AMalformedDateNamesTableRowAndColumn) {
+  db_.runs().Begin(MakeRun("predict", 2021, Horizon::kYear));
+  db_.models().Register(MakeModel(1, Horizon::kYear, 2021, "v"));
+  db_.forecasts().Publish(1, 1, {{testing::Day("2021-01-01"), 1.0, 0.5, 1.5}});
+  ExpectAfter(
+      "UPDATE forecasts SET date = '2021-02-30'", [&] { db_.forecasts().Current(2021, "year", 1); },
+      "table forecasts, row run_id 1: malformed date '2021-02-30' in column date");
+  AlertRecord alert = MakeAlert(1, AlertSeverity::kWarning, "x");
+  alert.period_start = testing::Day("2021-03-01");
+  db_.alerts().Add(alert);
+  ExpectAfter(
+      "UPDATE alerts SET period_start = '01/03/2021'", [&] { db_.alerts().List(AlertFilter{}); },
+      "table alerts, row 1: malformed date '01/03/2021' in column period_start");
 }
 
 TEST(UtcNow, IsIso8601WithMillisecondsInUtc) {

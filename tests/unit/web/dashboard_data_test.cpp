@@ -6,6 +6,7 @@
 #include <set>
 
 #include "storage/record_json.hpp"
+#include "support/records.hpp"
 #include "web_fixture.hpp"
 
 namespace loadcast::web {
@@ -143,8 +144,8 @@ TEST_F(DashboardDataTest, AlertsFilterAndRejectUnknownValues) {
   filter.limit = 500;
   const json all = Alerts(data(), config(), filter)["alerts"];
   ASSERT_FALSE(all.empty());
-  filter.severities = {"critical"};
-  filter.sources = {"drift", "performance"};
+  filter.severities = {AlertSeverity::kCritical};
+  filter.sources = {AlertSource::kDrift, AlertSource::kPerformance};
   const json critical = Alerts(data(), config(), filter)["alerts"];
   ASSERT_FALSE(critical.empty());
   for (const json& a : critical) {
@@ -159,12 +160,6 @@ TEST_F(DashboardDataTest, AlertsFilterAndRejectUnknownValues) {
   EXPECT_EQ(Alerts(data(), config(), filter)["alerts"].size(), 1u);
 
   AlertFilter bad;
-  bad.severities = {"fatal"};
-  EXPECT_THROW(Alerts(data(), config(), bad), UsageError);
-  bad = {};
-  bad.sources = {"weather"};
-  EXPECT_THROW(Alerts(data(), config(), bad), UsageError);
-  bad = {};
   bad.until = "2020-13-01";
   EXPECT_THROW(Alerts(data(), config(), bad), UsageError);
   bad = {};
