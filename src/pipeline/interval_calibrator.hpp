@@ -24,12 +24,9 @@ namespace loadcast {
 
 enum class DayType { kWorkday, kSaturday, kSundayOrHoliday };
 inline constexpr std::size_t kDayTypeCount = 3;
-template <>
-struct Vocabulary<DayType> {
-  static constexpr std::string_view kWhat = "day type";
-  static constexpr std::array<std::string_view, kDayTypeCount> kNames = {"workday", "saturday",
-                                                                         "sunday_or_holiday"};
-};
+constexpr Names VocabularyOf(DayType) {
+  return {"day type", {"workday", "saturday", "sunday_or_holiday"}};
+}
 /// The name of a day type, as calibrations store their groups: "workday", "saturday",
 /// "sunday_or_holiday".
 constexpr std::string_view DayTypeName(DayType type) { return NameOf(type); }

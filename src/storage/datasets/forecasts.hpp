@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/date.hpp"
+#include "core/vocabulary.hpp"
 #include "storage/sql/dataset_connection.hpp"
 
 namespace loadcast {
