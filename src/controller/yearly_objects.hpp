@@ -22,8 +22,7 @@ class YearlyObjects {
 
  protected:
   /// `prefix` ends with '/' and is a string literal (it is not copied).
-  YearlyObjects(ObjectStore& bucket, std::string_view prefix)
-      : bucket_(&bucket), prefix_(prefix) {}
+  YearlyObjects(ObjectStore& bucket, std::string_view prefix) : bucket_(&bucket), prefix_(prefix) {}
 
   /// The bytes of a year's object; nothing when absent.
   std::optional<std::string> Get(int year) const;

@@ -210,7 +210,7 @@ TEST_F(ConcurrencyTest, RunThatCannotGetTheLockInTimeFailsWithExitCode5AndChange
   {
     // Held by this test process, as another loadcast process would.
     const auto database = OpenSameDatabase();
-    const auto held = database->LockTarget(2020, "year", 0ms);
+    const auto held = database->LockTarget(2020, Horizon::kYear, 0ms);
     const auto start = std::chrono::steady_clock::now();
     r = Run({"--config", "fast.yaml", "run", "--target-year", "2020", "--horizon", "year"});
     EXPECT_GE(std::chrono::steady_clock::now() - start, 1s);
