@@ -264,8 +264,8 @@ TEST(JudgeScore, WarnsOfAMapeAboveTheLimitAndOfAForecastWorseThanTheNaive) {
 }
 
 TEST(MeanScores, AveragesEachScoreOverTheYearsAndTotalsTheDays) {
-  const MetricRow a{"year", "2019", 365, 2.0, 100.0, 150.0, -10.0, 0.5, 4.0};
-  const MetricRow b{"year", "2020", 31, 4.0, 200.0, 250.0, 30.0, 0.25, 6.0};
+  const MetricRow a{{365, 2.0, 100.0, 150.0, -10.0, 0.5, 4.0}, "year", "2019"};
+  const MetricRow b{{31, 4.0, 200.0, 250.0, 30.0, 0.25, 6.0}, "year", "2020"};
   const std::vector<MetricRow> rows = {a, b};
   const MetricRow mean = MeanScores<MetricRow>(rows);
   EXPECT_EQ(mean.scope, "");

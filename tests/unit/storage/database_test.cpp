@@ -379,7 +379,7 @@ TYPED_TEST(DatabaseTest, EveryDatasetNamesItselfInItsErrors) {
   alert.code = "x";
   EXPECT_TRUE(ErrorOf<StorageError>([&] { db.alerts().Add(alert); }).starts_with("dataset 'alerts': "));
   MonitorWindowRow window;
-  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.monitor().Save(kNoRun, "2021-03-01", {window}); })
+  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.monitor().Save(kNoRun, Date::FromYmd(2021, 3, 1), {window}); })
                   .starts_with("dataset 'monitor': "));
   SeriesResultRow series;
   series.series = "a";

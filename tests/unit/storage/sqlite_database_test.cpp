@@ -178,7 +178,7 @@ TEST_F(BadStoredValueTest, AMalformedDateNamesTableRowAndColumn) {
   db_.models().Register(MakeModel(1, Horizon::kYear, 2021, "v"));
   db_.forecasts().Publish(1, 1, {{testing::Day("2021-01-01"), 1.0, 0.5, 1.5}});
   ExpectAfter(
-      "UPDATE forecasts SET date = '2021-02-30'", [&] { db_.forecasts().Current(2021, "year", 1); },
+      "UPDATE forecasts SET date = '2021-02-30'", [&] { db_.forecasts().Current(2021, Horizon::kYear, 1); },
       "table forecasts, row run_id 1: malformed date '2021-02-30' in column date");
   AlertRecord alert = MakeAlert(1, AlertSeverity::kWarning, "x");
   alert.period_start = testing::Day("2021-03-01");
