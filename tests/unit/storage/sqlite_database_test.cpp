@@ -124,7 +124,8 @@ TEST_F(SqliteDatabaseTest, AVersionSevenDatabaseGetsTheNewMigrationsOnly) {
 // to write what they would refuse.
 class BadStoredValueTest : public SqliteDatabaseTest {
  protected:
-  /// Runs `update` on the file, then expects `read` to throw the StorageError `message`.
+  /// Runs `update` on the file, then expects `read` to throw the StorageError `message`, after
+  /// the name of the dataset that read it ("dataset 'runs': ").
   template <typename F>
   void ExpectAfter(const std::string& update, F read, const std::string& message) {
     ExecRaw(path_, "PRAGMA ignore_check_constraints = ON; " + update);
@@ -132,7 +133,9 @@ class BadStoredValueTest : public SqliteDatabaseTest {
       read();
       ADD_FAILURE() << "expected StorageError: " << message;
     } catch (const StorageError& e) {
-      EXPECT_EQ(std::string(e.what()), message);
+      const std::string what = e.what();
+      EXPECT_TRUE(what.starts_with("dataset '")) << what;
+      EXPECT_TRUE(what.ends_with("': " + message)) << what;
     }
   }
 };
