@@ -14,27 +14,22 @@ using sql::Batch;
 using sql::Cursor;
 using sql::V;
 
-constexpr const char* kRevisionColumns =
+constexpr sql::Columns kRevisionColumns = {
     "id, year, revision, created_at, run_id, source, object, sha256, days, days_added, "
-    "days_changed, largest_change_percent";
-constexpr const char* kRevisionTypes = "iiititttiiir";
+    "days_changed, largest_change_percent",
+    "iiititttiiir"};
 
 /// An actual_revisions row, selected as kRevisionColumns lists them.
 RevisionRecord ReadRevision(const Cursor& c) {
-  RevisionRecord r;
-  r.id = c.Int(0);
-  r.year = static_cast<int>(c.Int(1));
-  r.revision = static_cast<int>(c.Int(2));
-  r.created_at = c.Text(3);
-  r.run_id = c.OptionalInt(4);
-  r.source = c.Text(5);
-  r.object = c.Text(6);
-  r.sha256 = c.Text(7);
-  r.days = static_cast<int>(c.Int(8));
-  r.days_added = static_cast<int>(c.Int(9));
-  r.days_changed = static_cast<int>(c.Int(10));
-  r.largest_change_percent = c.OptionalReal(11);
-  return r;
+  return RevisionRecord(c.Int(0), static_cast<int>(c.Int(1)), static_cast<int>(c.Int(2)),
+                        c.Text(3), c.OptionalInt(4), c.Text(5), c.Text(6), c.Text(7),
+                        static_cast<int>(c.Int(8)), static_cast<int>(c.Int(9)),
+                        static_cast<int>(c.Int(10)), c.OptionalReal(11));
+}
+
+/// The SELECT of kRevisionColumns from actual_revisions, then `rest` (WHERE, ORDER BY).
+std::string SelectRevisions(const char* rest) {
+  return fmt::format("SELECT {} FROM actual_revisions {}", kRevisionColumns.names, rest);
 }
 
 /// The largest |new - old| / old of `changes`, in percent; nothing when there are none.
@@ -78,7 +73,7 @@ RevisionRecord RevisionsDataset::Add(RevisionRecord revision,
     if (!changes.empty()) {
       Batch batch;
       for (const DayChange& c : changes) {
-        batch.Row().Add(revision.id).Add(c.date.ToIso()).Add(c.old_load).Add(c.new_load);
+        batch.Row().Add(revision.id).Add(c.date).Add(c.old_load).Add(c.new_load);
       }
       db_.Exec(
           "INSERT INTO actual_changes (revision_id, date, old_load, new_load) "
@@ -90,59 +85,39 @@ RevisionRecord RevisionsDataset::Add(RevisionRecord revision,
 }
 
 std::optional<RevisionRecord> RevisionsDataset::Latest(int year) const {
-  return db_.Read([&]() -> std::optional<RevisionRecord> {
-    Cursor c(db_.session(),
-             fmt::format("SELECT {} FROM actual_revisions WHERE year = :year "
-                         "ORDER BY revision DESC LIMIT 1",
-                         kRevisionColumns),
-             V(year), kRevisionTypes);
-    if (!c.Next()) return std::nullopt;
-    return ReadRevision(c);
+  return db_.Read([&] {
+    return sql::FirstRow(db_, SelectRevisions("WHERE year = :year ORDER BY revision DESC LIMIT 1"),
+                         V(year), kRevisionColumns.types, ReadRevision);
   });
 }
 
 std::optional<RevisionRecord> RevisionsDataset::Find(int year, int revision) const {
-  return db_.Read([&]() -> std::optional<RevisionRecord> {
-    Cursor c(db_.session(),
-             fmt::format("SELECT {} FROM actual_revisions WHERE year = :year AND "
-                         "revision = :revision",
-                         kRevisionColumns),
-             V(year, revision), kRevisionTypes);
-    if (!c.Next()) return std::nullopt;
-    return ReadRevision(c);
+  return db_.Read([&] {
+    return sql::FirstRow(db_, SelectRevisions("WHERE year = :year AND revision = :revision"),
+                         V(year, revision), kRevisionColumns.types, ReadRevision);
   });
 }
 
 std::vector<RevisionRecord> RevisionsDataset::List(std::optional<int> year) const {
   return db_.Read([&] {
     // A NULL year lists every year.
-    Cursor c(db_.session(),
-             fmt::format("SELECT {} FROM actual_revisions WHERE (CAST(:any AS INTEGER) IS NULL OR "
-                         "year = CAST(:year AS INTEGER)) ORDER BY id DESC",
-                         kRevisionColumns),
-             V(year, year), kRevisionTypes);
-    std::vector<RevisionRecord> revisions;
-    while (c.Next()) revisions.push_back(ReadRevision(c));
-    return revisions;
+    return sql::Rows(db_,
+                     SelectRevisions("WHERE CAST(:any AS INTEGER) IS NULL OR "
+                                     "year = CAST(:year AS INTEGER) ORDER BY id DESC"),
+                     V(year, year), kRevisionColumns.types, ReadRevision);
   });
 }
 
 std::vector<DayChange> RevisionsDataset::Changes(int64_t revision_id) const {
   return db_.Read([&] {
-    Cursor c(db_.session(),
-             "SELECT date, old_load, new_load FROM actual_changes WHERE revision_id = :revision "
-             "ORDER BY date",
-             V(revision_id), "trr");
-    std::vector<DayChange> changes;
-    while (c.Next()) {
-      const auto date = Date::ParseIso(c.Text(0));
-      if (!date) {
-        throw StorageError(fmt::format("table actual_changes, revision {}: malformed date '{}'",
-                                       revision_id, c.Text(0)));
-      }
-      changes.push_back(DayChange{*date, c.Real(1), c.Real(2)});
-    }
-    return changes;
+    return sql::Rows(db_,
+                     "SELECT date, old_load, new_load FROM actual_changes "
+                     "WHERE revision_id = :revision ORDER BY date",
+                     V(revision_id), "trr", [&](const Cursor& c) {
+                       const sql::RowOf row{"actual_changes", "revision_id", revision_id,
+                                            c.Text(0)};
+                       return DayChange{c.Day(0, "date", row), c.Real(1), c.Real(2)};
+                     });
   });
 }
 
