@@ -41,7 +41,7 @@ struct DayChange {
 /// The actual_revisions table and the days each revision changed (actual_changes).
 class RevisionsDataset {
  public:
-  explicit RevisionsDataset(sql::Connection& db) : db_(db, "actual_revisions") {}
+  explicit RevisionsDataset(sql::Connection& db) : db_(db, "revisions") {}
 
   /// Stores a revision of `revision.year` with the days it changed, numbered one above the
   /// year's latest revision, all in one transaction. `days_changed` and

@@ -385,6 +385,11 @@ TYPED_TEST(DatabaseTest, EveryDatasetNamesItselfInItsErrors) {
   series.series = "a";
   EXPECT_TRUE(ErrorOf<StorageError>([&] { db.series_results().Save(kNoRun, {series}); })
                   .starts_with("dataset 'series_results': "));
+  RevisionRecord revision;
+  revision.year = 2021;
+  revision.run_id = kNoRun;
+  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.revisions().Add(revision, {}); })
+                  .starts_with("dataset 'revisions': "));
 }
 
 TYPED_TEST(DatabaseTest, SetRunModelAndInputsRequireAnExistingRunAndModel) {
