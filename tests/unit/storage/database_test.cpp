@@ -126,6 +126,12 @@ class SqliteBackend {
   static std::string TableCountSql(const std::string& table) {
     return "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '" + table + "'";
   }
+  /// SQL that makes every later insert into `table` fail, as a failing disk or a constraint would.
+  static std::string RefuseInsertsSql(const std::string& table) {
+    return fmt::format(
+        "CREATE TRIGGER refuse_{0} BEFORE INSERT ON {0} BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        table);
+  }
 
  private:
   TempDir dir_;
@@ -161,6 +167,13 @@ class PostgresBackend {
     return fmt::format(
         "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public' AND "
         "table_name = '{}'",
+        table);
+  }
+  static std::string RefuseInsertsSql(const std::string& table) {
+    return fmt::format(
+        "CREATE FUNCTION refuse_{0}() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END "
+        "$$ LANGUAGE plpgsql; CREATE TRIGGER refuse_{0} BEFORE INSERT ON {0} FOR EACH ROW "
+        "EXECUTE FUNCTION refuse_{0}()",
         table);
   }
 
@@ -656,6 +669,18 @@ TYPED_TEST(DatabaseTest, AFailedDecisionLeavesAliasesAndDecisionsAsTheyWere) {
   EXPECT_THROW(this->db_->models().RecordDecision(Decision("year", "gate", "rejected", m2), to_day),
                StorageError);
   expect_unchanged();
+  // The decision row goes in, then moving an alias fails: the row is rolled back with it.
+  this->backend_.Exec(TypeParam::RefuseInsertsSql("model_aliases"));
+  AliasChange new_challenger;
+  new_challenger.challenger = m1;
+  new_challenger.champion = m2;
+  this->backend_.Exec("DELETE FROM model_aliases WHERE alias = 'challenger'");
+  EXPECT_THROW(
+      this->db_->models().RecordDecision(Decision("year", "manual", "promoted", m2), new_challenger),
+      StorageError);
+  EXPECT_EQ(this->db_->models().ListDecisions(std::nullopt, 100).size(), 1u);
+  EXPECT_EQ(this->db_->models().FindAliased(Horizon::kYear, "champion")->id, m1);
+  EXPECT_FALSE(this->db_->models().FindAliased(Horizon::kYear, "challenger"));
 }
 
 TYPED_TEST(DatabaseTest, ListDecisionsIsNewestFirstByHorizonAndLimited) {
