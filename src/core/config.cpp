@@ -463,7 +463,15 @@ Config LoadConfig(const std::filesystem::path& file, const std::filesystem::path
       if (!node.IsScalar()) {
         throw ConfigError(fmt::format("{}: '{}' must be a scalar value", where, key));
       }
-      section->Set(key.substr(key.rfind('.') + 1), node.Scalar(), where);
+      // A model setting's name is lower-case letters, digits and '_', as every kind's are: a key
+      // with other bytes (a NUL, a space) would not survive being written back as YAML.
+      const std::string name = key.substr(key.rfind('.') + 1);
+      if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+          })) {
+        throw ConfigError(fmt::format("{}: unknown key '{}'", where, key));
+      }
+      section->Set(name, node.Scalar(), where);
     }
   }
   ApplyEnvironment(config);

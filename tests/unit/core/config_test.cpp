@@ -266,6 +266,11 @@ TEST(LoadConfig, RejectsUnknownSectionAndMisnestedKeys) {
   EXPECT_TRUE(Contains(LoadError(dir, "models:\n  epochs: 3\n"), "unknown key 'models.epochs'"));
   // A section written as a plain value is not a setting.
   EXPECT_TRUE(Contains(LoadError(dir, "storage: var/bucket\n"), "unknown key 'storage'"));
+  // A model setting's name is a name: other bytes could not be written back as YAML.
+  EXPECT_TRUE(Contains(LoadError(dir, "models:\n  year:\n    Fourier order: 4\n"),
+                       "unknown key 'models.year.Fourier order'"));
+  EXPECT_TRUE(Contains(LoadError(dir, std::string("models:\n  year:\n    a\0b: 4\n", 27)),
+                       "unknown key 'models.year.a"));
 }
 
 TEST(LoadConfig, RejectsWrongTypes) {
