@@ -1,5 +1,7 @@
 #include "controller/data_controller.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 #include "controller/dataset_error.hpp"
@@ -53,13 +55,30 @@ void DataController::WriteExport(const std::filesystem::path& path,
   WithDataset("export " + path.string(), [&] { WriteFileAtomic(path, bytes); });
 }
 
-std::unique_ptr<TargetLock> DataController::LockTarget(int target_year, Horizon horizon) {
+std::unique_ptr<HeldLock> DataController::LockTarget(int target_year, Horizon horizon) {
   return LockTarget(target_year, horizon, lock_timeout_);
 }
 
-std::unique_ptr<TargetLock> DataController::LockTarget(int target_year, Horizon horizon,
-                                                       std::chrono::milliseconds timeout) {
+std::unique_ptr<HeldLock> DataController::LockTarget(int target_year, Horizon horizon,
+                                                     std::chrono::milliseconds timeout) {
   return WithDataset("locks", [&] { return database_->LockTarget(target_year, horizon, timeout); });
+}
+
+std::vector<std::unique_ptr<HeldLock>> DataController::LockYears(const YearlyObjects& dataset,
+                                                                 const std::set<int>& years) {
+  std::vector<std::unique_ptr<HeldLock>> held;
+  for (const int year : years) {  // ascending: a std::set is ordered
+    try {
+      held.push_back(WithDataset(
+          "locks", [&] { return database_->LockYear(dataset.name(), year, lock_timeout_); }));
+    } catch (const LockTimeout& e) {
+      throw LockTimeout(fmt::format(
+          "{} (runs.lock_timeout_seconds): another loadcast process is storing {} of {}; nothing "
+          "was stored, run it again once that process has finished",
+          e.what(), dataset.name(), year));
+    }
+  }
+  return held;
 }
 
 }  // namespace loadcast

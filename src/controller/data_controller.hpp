@@ -7,7 +7,9 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "controller/actuals_store.hpp"
 #include "controller/alerts_store.hpp"
@@ -72,10 +74,18 @@ class DataController {
   /// Waits until no other process works on `target_year` and `horizon`, up to
   /// runs.lock_timeout_seconds, then holds the target until the lock is destroyed; LockTimeout
   /// (exit code 5) when it stayed held. See Database::LockTarget.
-  std::unique_ptr<TargetLock> LockTarget(int target_year, Horizon horizon);
+  std::unique_ptr<HeldLock> LockTarget(int target_year, Horizon horizon);
   /// The same, waiting up to `timeout` (zero: only tries).
-  std::unique_ptr<TargetLock> LockTarget(int target_year, Horizon horizon,
-                                         std::chrono::milliseconds timeout);
+  std::unique_ptr<HeldLock> LockTarget(int target_year, Horizon horizon,
+                                       std::chrono::milliseconds timeout);
+
+  /// Waits until no other process writes any of `years` of a yearly dataset (data.actuals(),
+  /// data.series()), up to runs.lock_timeout_seconds, then holds them until the locks are
+  /// destroyed; LockTimeout (exit code 5) when one stayed held. The years are taken in ascending
+  /// order, so that two writers of overlapping years never hold one each while waiting for the
+  /// other's.
+  std::vector<std::unique_ptr<HeldLock>> LockYears(const YearlyObjects& dataset,
+                                                   const std::set<int>& years);
 
   /// Where the database is, for people.
   std::string DatabaseLocation() const { return database_->location(); }

@@ -2,11 +2,11 @@
 
 namespace loadcast {
 
-SeriesTable SeriesStore::Load(int year, const SeriesCsvRules& rules) const {
+SeriesTable SeriesStore::Load(int year) const {
   auto table = Parse(year, [&](const std::string& bytes, const std::string& location) {
-    return ParseSeriesCsv(bytes, location, rules);
+    return ParseSeriesCsv(bytes, location, SeriesCsvRules{});
   });
-  if (!table) return SeriesTable{Locate(year), {}, {}, 0};
+  if (!table) return SeriesTable{.source = Locate(year)};
   return std::move(*table);
 }
 

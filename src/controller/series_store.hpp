@@ -17,8 +17,10 @@ class SeriesStore : public YearlyObjects {
   explicit SeriesStore(ObjectStore& bucket) : YearlyObjects(bucket, "series/") {}
 
   /// The series stored for a year (none when the year has no object); DataError when the stored
-  /// object breaks a rule.
-  SeriesTable Load(int year, const SeriesCsvRules& rules) const;
+  /// object is not in the series format. Its values are not checked again: they were when they
+  /// were ingested, and a stored value that breaks a rule since the rules changed must not keep
+  /// the ingest that corrects it from reading the object.
+  SeriesTable Load(int year) const;
   /// Stores a year's series (atomic replace of the year's object) in canonical form.
   void Save(int year, const std::vector<std::string>& names, const std::vector<TimeSeries>& loads);
 };

@@ -14,8 +14,7 @@ std::string YearlyObjects::Key(std::string_view prefix, int year) {
 }
 
 std::vector<int> YearlyObjects::Years() const {
-  // The dataset is named as its prefix without the '/'.
-  return WithDataset(std::string(prefix_.substr(0, prefix_.size() - 1)), [&] {
+  return WithDataset(std::string(name()), [&] {
     std::vector<int> years;
     for (const std::string& key : bucket_->List(std::string(prefix_))) {
       int year = 0;

@@ -16,6 +16,8 @@ class YearlyObjects {
  public:
   /// The key of a year's object under `prefix`: "<prefix><year>.csv".
   static std::string Key(std::string_view prefix, int year);
+  /// The dataset's name: its prefix without the '/' ("actuals", "series").
+  std::string_view name() const { return prefix_.substr(0, prefix_.size() - 1); }
   /// The years with an object, ascending. Other objects under the prefix (backups, notes,
   /// sub-folders, temporary files) are not years.
   std::vector<int> Years() const;

@@ -152,6 +152,15 @@ const std::vector<Setting>& Settings() {
          10,
          "Relative change between consecutive days above which a file is stored with a warning "
          "alert (unusual_jump); the bundled 2006-2021 data never changes by more than 49%."},
+        {"validation.earliest_year", [](Config& c) -> Value { return &c.earliest_year; }, 1900,
+         2999,
+         "Dates before January 1 of this year reject the file (early_date), in actuals and "
+         "series files alike."},
+        {"validation.series_max_load", [](Config& c) -> Value { return &c.series_max_load; }, 1,
+         1e15,
+         "Largest plausible daily load (MWh) of one series of `series ingest` (whatever its "
+         "scale, a day of the whole world's use is below 1e8 MWh); higher rejects the file "
+         "(load_range)."},
         {"validation.envelope_margin",
          [](Config& c) -> Value { return &c.validation_envelope_margin; }, 0, 5,
          "A load outside the [min, max] of the stored loads of its calendar month, widened by this "
@@ -184,9 +193,9 @@ const std::vector<Setting>& Settings() {
         {"runs.lock_timeout_seconds",
          [](Config& c) -> Value { return &c.runs_lock_timeout_seconds; }, 0, 86400,
          "Longest wait of train, predict, evaluate and run for another process working on the "
-         "same target year and horizon (each holds that target's lock until it has finished); "
-         "after it the command fails with exit code 5 (0: fail at once when the target is "
-         "busy)."},
+         "same target year and horizon (each holds that target's lock until it has finished), "
+         "and of ingest and series ingest for another storing the same years; after it the "
+         "command fails with exit code 5 (0: fail at once when the target is busy)."},
     };
     s.push_back(ModelKindSetting("year", &Config::year_model));
     s.push_back(ModelKindSetting("day", &Config::day_model));

@@ -102,6 +102,8 @@ struct Config {
   double max_daily_jump = 0.7;   // relative day-to-day change that rejects a file
   double warn_daily_jump = 0.5;  // relative day-to-day change that stores the file with a warning
   double validation_envelope_margin = 0.1;  // monthly range of stored loads widened by this
+  int earliest_year = 1990;                 // dates before its January 1 reject a file
+  double series_max_load = 1e8;             // MWh/day; above is implausible for any one series
   double envelope_margin = 0.25;     // forecasts must lie within history's range widened by this
   double mape_warning = 8.0;         // percent; a yearly MAPE above raises a warning alert
   double annual_total_warn = 0.08;   // forecast total off the recent years' mean by more: warn

@@ -33,6 +33,7 @@ std::string_view Field(std::string_view s) {
 struct Builder {
   Date start;
   std::vector<double> values;
+  RowSpan lines;
   Date last() const { return start + static_cast<int>(values.size()) - 1; }
 };
 
@@ -136,6 +137,18 @@ class Reader {
                   : fmt::format("the date {} is not a YYYY-MM-DD date", QuoteValue(date_text)));
       return;
     }
+    if (rules_.earliest && *date < *rules_.earliest) {
+      Problem("early_date", line,
+              fmt::format("the date {} is before {} (validation.earliest_year)", date->ToIso(),
+                          rules_.earliest->ToIso()));
+      return;
+    }
+    if (rules_.latest && *date > *rules_.latest) {
+      Problem("future_date", line,
+              fmt::format("the date {} is in the future (today is {})", date->ToIso(),
+                          rules_.latest->ToIso()));
+      return;
+    }
     if (!IsValidSeriesName(name)) {
       Problem("series_name", line,
               name.empty() ? std::string("the series name is missing")
@@ -163,25 +176,34 @@ class Reader {
                           date->ToIso()));
       return;
     }
+    if (rules_.max_load && load > *rules_.max_load) {
+      Problem("load_range", line,
+              fmt::format("series {}: the load {} of {} is above {} MWh "
+                          "(validation.series_max_load)",
+                          name, load_text, date->ToIso(), *rules_.max_load));
+      return;
+    }
     Builder& series = Find(name, *date);
     ++out_.table.rows;
     if (series.values.empty()) {
       series.start = *date;
       series.values.push_back(load);
+      series.lines = {line, line};
       return;
     }
     const Date last = series.last();
     if (*date == last + 1) {
       const double before = series.values.back();
       const double jump = std::abs(load / before - 1.0);
-      if (jump > rules_.max_daily_jump) {
+      if (rules_.max_daily_jump && jump > *rules_.max_daily_jump) {
         Problem("daily_jump", line,
                 fmt::format("series {}: the load {} of {} is {:.0f}% away from the day before "
                             "({}); the limit is {:.0f}%",
                             name, load_text, date->ToIso(), jump * 100.0, before,
-                            rules_.max_daily_jump * 100.0));
+                            *rules_.max_daily_jump * 100.0));
       }
       series.values.push_back(load);
+      series.lines.last = line;
     } else if (*date <= last) {
       const bool duplicate = *date >= series.start;
       Problem(duplicate ? "duplicate_date" : "date_order", line,
@@ -196,6 +218,7 @@ class Reader {
       // Keep reading the series from here, as if the gap were known, to report later lines too.
       series.values.resize(static_cast<std::size_t>(*date - series.start), kMissing);
       series.values.push_back(load);
+      series.lines.last = line;
     }
   }
 
@@ -226,7 +249,11 @@ class Reader {
 
   ParsedSeriesCsv Finish() {
     out_.table.loads.reserve(builders_.size());
-    for (Builder& b : builders_) out_.table.loads.emplace_back(b.start, std::move(b.values));
+    out_.table.lines.reserve(builders_.size());
+    for (Builder& b : builders_) {
+      out_.table.loads.emplace_back(b.start, std::move(b.values));
+      out_.table.lines.push_back(b.lines);
+    }
     builders_.clear();
     return std::move(out_);
   }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,20 +14,34 @@
 
 namespace loadcast {
 
+/// The lines of a series' first and last rows in its file.
+struct RowSpan {
+  int first = 0;
+  int last = 0;
+};
+
 /// Series, each a run of consecutive days, in the order they first appear.
 struct SeriesTable {
   std::string source;
   std::vector<std::string> names;
   std::vector<TimeSeries> loads;  // loads[i] holds the days of names[i], without gaps
+  std::vector<RowSpan> lines;     // lines[i]: where names[i]'s first and last days were read
   std::size_t rows = 0;
 
   std::size_t size() const { return names.size(); }
 };
 
-/// The checks made while reading, beyond the format itself.
+/// The checks made while reading, beyond the format itself (none by default: a stored object,
+/// checked when it was ingested, is only read).
 struct SeriesCsvRules {
   /// A relative change from a series' day before larger than this is an error (daily_jump).
-  double max_daily_jump = 0.7;
+  std::optional<double> max_daily_jump;
+  /// A load above this is an error (load_range); a load not above zero always is.
+  std::optional<double> max_load;
+  /// A date before this is an error (early_date).
+  std::optional<Date> earliest;
+  /// A date after this is an error (future_date).
+  std::optional<Date> latest;
 };
 
 /// What read, and a finding for each problem (at most ProblemList::kMaxListed of them kept;
@@ -42,8 +57,9 @@ inline constexpr std::size_t kMaxSeriesName = 64;
 bool IsValidSeriesName(std::string_view name);
 
 /// Parses and checks CSV text. Rules: file_format (empty, binary, no rows), columns (header,
-/// field count), date_format, missing_value, not_a_number, series_name, load_range (not above
-/// zero), duplicate_date, date_order, missing_day (a gap inside a series), daily_jump. A UTF-8
+/// field count), date_format, early_date, future_date, missing_value, not_a_number, series_name,
+/// load_range (not above zero, or above the rules' maximum), duplicate_date, date_order,
+/// missing_day (a gap inside a series), daily_jump. A UTF-8
 /// byte-order mark, CRLF line ends, blanks around fields and double-quoted fields are accepted.
 ParsedSeriesCsv ReadSeriesCsv(std::string_view text, std::string_view source,
                               const SeriesCsvRules& rules);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <set>
 
 #include "core/crash_point.hpp"
 #include "core/errors.hpp"
@@ -15,6 +16,13 @@ namespace loadcast {
 namespace {
 
 constexpr int kMinTrainingDays = 2 * 365;
+
+/// Where a day's new value comes from: a file of the ingest, and its line.
+struct Origin {
+  std::size_t file = 0;
+  int line = 0;
+  double load = 0.0;
+};
 
 }  // namespace
 
@@ -34,36 +42,68 @@ std::vector<Finding> IngestPlan::findings() const {
 
 IngestPlan Extractor::Plan(const std::vector<std::filesystem::path>& files) const {
   IngestPlan plan;
-  // The stored actuals: the day before each file's first row, and the monthly envelope.
-  const std::vector<int> stored_years = data_.actuals().Years();
-  const TimeSeries stored =
-      stored_years.empty() ? TimeSeries()
-                           : data_.actuals().LoadRange(stored_years.front(), stored_years.back());
+  // Every file is read and parsed first: the years its rows fall in are the years to lock.
   std::vector<LoadTable> tables;
+  std::set<int> touched;
   for (const auto& path : files) {
     CheckedFile file;
     file.source = path.string();
     file.name = path.filename().string();
     file.bytes = data_.ReadInputFile(path);
     file.sha256 = Sha256Hex(file.bytes);
-    ParsedLoadCsv parsed = validator_.CheckFile(file.bytes, file.source, stored);
+    ParsedLoadCsv parsed = validator_.ParseFile(file.bytes, file.source);
     file.findings = std::move(parsed.findings);
+    for (const LoadRow& row : parsed.table.rows) touched.insert(row.date.year());
     tables.push_back(std::move(parsed.table));
     plan.files.push_back(std::move(file));
+  }
+
+  // The years the files touch, and their neighbours (whose days border them at the seams), stay
+  // as read here until the plan is stored or dropped: another ingest of any of them waits.
+  std::set<int> locked;
+  for (const int year : touched) locked.insert({year - 1, year, year + 1});
+  plan.locks = data_.LockYears(data_.actuals(), locked);
+
+  // The stored actuals, read under the locks: the days around each file's rows, and the monthly
+  // envelope. Each file is checked against them overlaid with the files before it, so that files
+  // ingested together are checked at their seams with each other as well.
+  const std::vector<int> stored_years = data_.actuals().Years();
+  TimeSeries history = stored_years.empty()
+                           ? TimeSeries()
+                           : data_.actuals().LoadRange(stored_years.front(), stored_years.back());
+  // The file and line each new value comes from.
+  std::map<Date, Origin> origin;
+  for (std::size_t f = 0; f < tables.size(); ++f) {
+    CheckedFile& file = plan.files[f];
+    // Row rules on a file with unparsed lines would report the holes those lines leave: its
+    // parse findings come alone (see Validator::CheckFile).
+    if (!file.findings.empty()) continue;
+    file.findings = validator_.CheckTable(tables[f], history);
+    RuleFindings conflicts(FindValidationRule("file_conflict"), file.source, file.findings);
+    for (const LoadRow& row : tables[f].rows) {
+      const auto [it, first] = origin.try_emplace(row.date, Origin{f, row.line, row.load});
+      if (!first && it->second.load != row.load) {
+        Finding& finding = conflicts.Add(
+            row.line,
+            fmt::format("load {} on {} differs from {}:{}, which gives {} for that date", row.load,
+                        row.date.ToIso(), plan.files[it->second.file].source, it->second.line,
+                        it->second.load),
+            row.date);
+        finding.value = row.load;
+      }
+      history.set(row.date, row.load);
+    }
   }
   if (plan.rejected()) return plan;
 
   // Years as they will be after this ingest: stored data overlaid with every file's rows.
   std::map<int, TimeSeries>& updated = plan.years;
-  // The file and line each new value comes from (the last file wins, as in the merge).
-  std::map<Date, std::pair<std::size_t, int>> origin;
   for (std::size_t f = 0; f < tables.size(); ++f) {
     for (const LoadRow& row : tables[f].rows) {
       const int year = row.date.year();
       auto [it, inserted] = updated.try_emplace(year);
       if (inserted) it->second = data_.actuals().Load(year);
       it->second.set(row.date, row.load);
-      origin[row.date] = {f, row.line};
     }
     plan.rows += tables[f].rows.size();
   }
@@ -91,13 +131,14 @@ IngestPlan Extractor::Plan(const std::vector<std::filesystem::path>& files) cons
     const Date gap_to = all.date_at(j - 1);
     auto it = origin.find(all.date_at(j));
     if (it == origin.end()) it = origin.find(all.date_at(i - 1));
-    const auto [file, line] = it != origin.end() ? it->second : std::pair<std::size_t, int>{0, 0};
-    CheckedFile& culprit = plan.files[file];
+    const Origin where = it != origin.end() ? it->second : Origin{};
+    CheckedFile& culprit = plan.files[where.file];
     RuleFindings out(FindValidationRule("gap"), culprit.source, culprit.findings);
     Finding& finding = out.Add(
-        line, fmt::format("ingesting would leave a gap in the bucket's actuals: no data from {} to "
-                          "{} ({} days)",
-                          gap_from.ToIso(), gap_to.ToIso(), j - i));
+        where.line,
+        fmt::format("ingesting would leave a gap in the bucket's actuals: no data from {} to "
+                    "{} ({} days)",
+                    gap_from.ToIso(), gap_to.ToIso(), j - i));
     finding.first_date = gap_from;
     finding.last_date = gap_to;
     finding.value = static_cast<double>(j - i);

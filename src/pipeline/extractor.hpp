@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,10 +25,13 @@ struct CheckedFile {
 
 /// What an ingest would do: every file checked and, when none is rejected, every year the files
 /// touch as it would be stored (the stored year overlaid with the files' rows, in file order).
+/// Once its files parsed, a plan holds the write locks of the years they touch and of the years
+/// around them: what it was checked against stays as it is until the plan is stored or dropped.
 struct IngestPlan {
   std::vector<CheckedFile> files;
   std::map<int, TimeSeries> years;
   std::size_t rows = 0;
+  std::vector<std::unique_ptr<HeldLock>> locks;
   bool rejected() const;
   /// The findings of every file, in file order.
   std::vector<Finding> findings() const;
@@ -55,10 +59,12 @@ class Extractor {
  public:
   Extractor(DataController& data, const Validator& validator);
 
-  /// Runs the validation suite on every file (with the stored actuals as history), merges each
-  /// year with what is stored and checks the bucket stays contiguous (rule gap, against the file
-  /// that brought the data after the hole). Stores nothing. DataError for a file that cannot be
-  /// read, or stored data that no longer passes.
+  /// Runs the validation suite on every file (with the stored actuals, overlaid with the files
+  /// before it, as history; files that disagree on a date break file_conflict), merges each year
+  /// with what is stored and checks the bucket stays contiguous (rule gap, against the file that
+  /// brought the data after the hole). Stores nothing, but holds the years' write locks (see
+  /// IngestPlan). DataError for a file that cannot be read, or stored data that no longer
+  /// passes; LockTimeout when another ingest held a year too long.
   IngestPlan Plan(const std::vector<std::filesystem::path>& files) const;
   /// Stores the years of a plan whose data changed; the plan must not be rejected.
   IngestReport Store(const IngestPlan& plan);

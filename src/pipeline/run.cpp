@@ -92,11 +92,11 @@ AlertRecord Run::FailureAlert(std::string code, std::string message, bool reject
   return alert;
 }
 
-std::unique_ptr<TargetLock> Run::LockTarget() {
+std::unique_ptr<HeldLock> Run::LockTarget() {
   assert(target_year_ && horizon_ && "only a run of one target can lock it");
   current_step_ = "lock";
   const Horizon horizon = *horizon_;
-  std::unique_ptr<TargetLock> lock;
+  std::unique_ptr<HeldLock> lock;
   try {
     lock = data_.LockTarget(*target_year_, horizon, std::chrono::milliseconds(0));
   } catch (const LockTimeout&) {
@@ -127,7 +127,7 @@ void Run::ClaimTarget(Horizon horizon) {
   }
 }
 
-std::unique_ptr<TargetLock> Run::WaitForTarget(Horizon horizon) {
+std::unique_ptr<HeldLock> Run::WaitForTarget(Horizon horizon) {
   const double timeout = config_.runs_lock_timeout_seconds;
   spdlog::info("run {}: another process is working on {} {}; waiting up to {} s for it", id_,
                *target_year_, horizon, timeout);

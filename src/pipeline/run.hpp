@@ -74,7 +74,7 @@ class Run {
   /// another process holds it and the run has to wait; LockTimeout naming the target when it
   /// stayed held for runs.lock_timeout_seconds. Once it holds the lock, earlier runs of the
   /// target still recorded as running are marked failed, each with a run_abandoned warning.
-  std::unique_ptr<TargetLock> LockTarget();
+  std::unique_ptr<HeldLock> LockTarget();
   /// Marks the run succeeded.
   void Succeed(const std::string& message = "");
   /// Marks the run failed (or rejected, for bad input or a rejected forecast) and raises the
@@ -84,7 +84,7 @@ class Run {
   void Fail(const std::exception& error) noexcept;
 
  private:
-  std::unique_ptr<TargetLock> WaitForTarget(Horizon horizon);
+  std::unique_ptr<HeldLock> WaitForTarget(Horizon horizon);
   void ClaimTarget(Horizon horizon);
 
   /// The alert of a failure: about the data for a rejection, about the day otherwise.
@@ -110,7 +110,7 @@ auto ExecuteRun(DataController& data, const Config& config, const std::string& c
   Run run(data, config, command, target_year, horizon);
   // Declared outside the try block: the lock is released only after the run's end (success or
   // failure) is on record, so the next run of the target sees this one finished.
-  std::unique_ptr<TargetLock> lock;
+  std::unique_ptr<HeldLock> lock;
   try {
     if (lock_target) lock = run.LockTarget();
     if constexpr (std::is_void_v<decltype(body(run))>) {

@@ -9,7 +9,9 @@
 #include <functional>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <span>
 #include <unordered_map>
 
@@ -63,15 +65,13 @@ Panel Extract(DataController& data, const Config& config, int first, int last) {
   Panel panel;
   std::vector<History> histories;
   std::unordered_map<std::string, std::size_t> index;
-  const SeriesCsvRules rules{config.max_daily_jump};
   std::vector<int> years;
   for (const int year : data.series().Years()) {
     if (year >= first && year <= last) years.push_back(year);
   }
   // The years' objects are read and parsed side by side, then joined in year order.
   std::vector<SeriesTable> tables(years.size());
-  ParallelFor(years.size(),
-              [&](std::size_t y) { tables[y] = data.series().Load(years[y], rules); });
+  ParallelFor(years.size(), [&](std::size_t y) { tables[y] = data.series().Load(years[y]); });
   for (std::size_t y = 0; y < years.size(); ++y) {
     SeriesTable& table = tables[y];
     panel.object_hashes[years[y]] = fmt::format("{} series", table.size());
@@ -161,6 +161,167 @@ std::optional<double> Median(std::vector<double> values) {
   return (*mid + *std::max_element(values.begin(), mid)) / 2.0;
 }
 
+SeriesCsvRules SeriesIngestRules(const Config& config, Date today) {
+  return SeriesCsvRules{.max_daily_jump = config.max_daily_jump,
+                        .max_load = config.series_max_load,
+                        .earliest = Date::FromYmd(config.earliest_year, 1, 1),
+                        .latest = today};
+}
+
+/// A file of a series ingest: its bytes, and what reading and checking it found.
+struct SeriesFile {
+  std::string source;   // the path as given
+  std::string name;     // without folders
+  std::string subject;  // "file NAME sha256:..."
+  std::string bytes;
+  ParsedSeriesCsv parsed;
+
+  /// Adds a problem found beyond the file's own rows (at its seams with the stored days).
+  void Problem(const char* rule, int line, std::string problem) {
+    ++parsed.problems;
+    if (parsed.findings.size() >= ProblemList::kMaxListed) return;
+    Finding f;
+    f.rule = rule;
+    f.source = source;
+    f.line = line;
+    f.problem = std::move(problem);
+    parsed.findings.push_back(std::move(f));
+  }
+};
+
+/// "source:line: problem" for each problem of a file, as a DataError would list them.
+std::string SeriesProblems(const SeriesFile& file) {
+  ProblemList problems(file.source);
+  for (const Finding& f : file.parsed.findings) problems.Add(f.line, f.problem);
+  for (std::size_t i = file.parsed.findings.size(); i < file.parsed.problems; ++i) {
+    problems.Add(0, "");
+  }
+  try {
+    problems.ThrowIfAny();
+  } catch (const DataError& e) {
+    return e.what();
+  }
+  return {};
+}
+
+/// A year's series as they will be stored, and where each is in it.
+struct YearTable {
+  SeriesTable table;
+  std::unordered_map<std::string, std::size_t> index;
+};
+
+/// The stored series overlaid with the files' (in file order), for the years the files touch,
+/// and the write locks that keep those years and their neighbours as read until stored.
+struct SeriesMerge {
+  std::vector<std::unique_ptr<HeldLock>> locks;
+  std::map<int, YearTable> years;  // read: touched, and neighbours looked at
+  std::set<int> written;           // the years that change
+  std::size_t series = 0;          // distinct series in the files
+};
+
+/// Merges the files' series into the stored years, under the years' write locks, and checks
+/// each file's series where it meets the stored days: no missing day in between (missing_day)
+/// and no jump larger than the rules allow (daily_jump), from the day before its first day and
+/// to the day after its last. Problems are added to the files.
+SeriesMerge MergeWithStored(DataController& data, const SeriesCsvRules& rules,
+                            std::vector<SeriesFile>& files) {
+  SeriesMerge merge;
+  std::set<int> locked;
+  std::unordered_map<std::string, bool> names;
+  for (const SeriesFile& file : files) {
+    const SeriesTable& table = file.parsed.table;
+    for (std::size_t i = 0; i < table.size(); ++i) {
+      names.emplace(table.names[i], true);
+      for (int year = table.loads[i].start().year(); year <= (table.loads[i].end() - 1).year();
+           ++year) {
+        locked.insert({year - 1, year, year + 1});
+      }
+    }
+  }
+  merge.series = names.size();
+  merge.locks = data.LockYears(data.series(), locked);
+
+  const auto year_table = [&](int year) -> YearTable& {
+    auto [it, inserted] = merge.years.try_emplace(year);
+    if (inserted) {
+      it->second.table = data.series().Load(year);
+      for (std::size_t i = 0; i < it->second.table.size(); ++i) {
+        it->second.index.emplace(it->second.table.names[i], i);
+      }
+    }
+    return it->second;
+  };
+  for (const SeriesFile& file : files) {
+    const SeriesTable& table = file.parsed.table;
+    for (std::size_t i = 0; i < table.size(); ++i) {
+      const TimeSeries& load = table.loads[i];
+      for (int year = load.start().year(); year <= (load.end() - 1).year(); ++year) {
+        YearTable& merged = year_table(year);
+        TimeSeries part = load.slice(Date::FromYmd(year, 1, 1), Date::FromYmd(year + 1, 1, 1));
+        auto [it, inserted] = merged.index.try_emplace(table.names[i], merged.table.size());
+        if (inserted) {
+          merged.table.names.push_back(table.names[i]);
+          merged.table.loads.push_back(std::move(part));
+        } else {
+          TimeSeries& series = merged.table.loads[it->second];
+          for (std::size_t d = 0; d < part.size(); ++d)
+            series.set(part.date_at(d), part.values()[d]);
+        }
+        merge.written.insert(year);
+      }
+    }
+  }
+
+  // The merged load of a series on a day: NaN when not stored and in no file.
+  const auto merged_at = [&](const std::string& name, Date date) {
+    YearTable& merged = year_table(date.year());
+    const auto it = merged.index.find(name);
+    return it == merged.index.end() ? kMissing : merged.table.loads[it->second].at(date);
+  };
+  for (SeriesFile& file : files) {
+    const SeriesTable& table = file.parsed.table;
+    for (std::size_t i = 0; i < table.size(); ++i) {
+      const std::string& name = table.names[i];
+      const Date first = table.loads[i].start();
+      const Date last = table.loads[i].end() - 1;
+      const RowSpan lines = table.lines[i];
+      for (int year = first.year(); year <= last.year(); ++year) {
+        const YearTable& merged = merge.years.at(year);
+        const TimeSeries& series = merged.table.loads[merged.index.at(name)];
+        if (series.count_known() != series.size()) {
+          file.Problem("missing_day", lines.first,
+                       fmt::format("series {}: {} would have missing days between the stored days "
+                                   "and the file's ({} to {} stored and in the files)",
+                                   name, year, series.start().ToIso(), (series.end() - 1).ToIso()));
+        }
+      }
+      if (!rules.max_daily_jump) continue;
+      const double limit = *rules.max_daily_jump;
+      const double before = merged_at(name, first - 1);
+      const double first_load = table.loads[i].at(first);
+      if (before > 0.0 && std::abs(first_load / before - 1.0) > limit) {
+        file.Problem(
+            "daily_jump", lines.first,
+            fmt::format("series {}: the load {} of {} is {:.0f}% away from the stored "
+                        "day before ({}); the limit is {:.0f}%",
+                        name, first_load, first.ToIso(),
+                        100.0 * std::abs(first_load / before - 1.0), before, 100.0 * limit));
+      }
+      const double after = merged_at(name, last + 1);
+      const double last_load = table.loads[i].at(last);
+      if (after > 0.0 && std::abs(after / last_load - 1.0) > limit) {
+        file.Problem(
+            "daily_jump", lines.last,
+            fmt::format("series {}: the stored load of the day after {} ({}) is {:.0f}% "
+                        "away from the load {}; the limit is {:.0f}%",
+                        name, last.ToIso(), after, 100.0 * std::abs(after / last_load - 1.0),
+                        last_load, 100.0 * limit));
+      }
+    }
+  }
+  return merge;
+}
+
 }  // namespace
 
 SeriesIngestResult SeriesIngestFlow(DataController& data, const Config& config,
@@ -168,83 +329,51 @@ SeriesIngestResult SeriesIngestFlow(DataController& data, const Config& config,
   SeriesIngestResult result;
   ExecuteRun(data, config, "series-ingest", std::nullopt, std::nullopt, [&](Run& run) {
     result.run_id = run.id();
-    const SeriesCsvRules rules{config.max_daily_jump};
-    // Every file is read and checked before anything is stored.
-    const std::vector<SeriesTable> tables = run.Step("validate", [&] {
-      std::vector<SeriesTable> parsed_tables;
+    const SeriesCsvRules rules = SeriesIngestRules(config, Date::Today());
+    // Every file is read and checked, alone then merged with the stored series, before anything
+    // is stored.
+    SeriesMerge merge = run.Step("validate", [&] {
+      std::vector<SeriesFile> inputs;
+      for (const auto& file : files) {
+        SeriesFile input;
+        input.source = file.string();
+        input.name = file.filename().string();
+        input.bytes = run.data().ReadSeriesInputFile(file);
+        input.subject =
+            fmt::format("file {} sha256:{}", input.name, Sha256Hex(input.bytes).substr(0, 16));
+        input.parsed = ReadSeriesCsv(input.bytes, input.source, rules);
+        inputs.push_back(std::move(input));
+      }
+      const bool parsed = std::all_of(inputs.begin(), inputs.end(),
+                                      [](const SeriesFile& f) { return f.parsed.problems == 0; });
+      SeriesMerge merged;
+      if (parsed) merged = MergeWithStored(run.data(), rules, inputs);
       std::vector<std::string> subjects;
       std::string rejection;
-      for (const auto& file : files) {
-        const std::string bytes = run.data().ReadSeriesInputFile(file);
-        const std::string name = file.filename().string();
-        const std::string subject =
-            fmt::format("file {} sha256:{}", name, Sha256Hex(bytes).substr(0, 16));
-        subjects.push_back(subject);
-        ParsedSeriesCsv parsed = ReadSeriesCsv(bytes, file.string(), rules);
-        RaiseFindingAlerts(run, parsed.findings, subject);
-        if (parsed.problems > 0) {
-          ProblemList problems(file.string());
-          for (const Finding& f : parsed.findings) problems.Add(f.line, f.problem);
-          for (std::size_t i = parsed.findings.size(); i < parsed.problems; ++i) {
-            problems.Add(0, "");
-          }
-          try {
-            problems.ThrowIfAny();
-          } catch (const DataError& e) {
-            const nlohmann::json reason = {{"file", file.string()},
-                                           {"run_id", run.id()},
-                                           {"problems", parsed.problems},
-                                           {"message", e.what()}};
-            const std::string key = run.data().quarantine().Keep(name, bytes, reason.dump(2));
-            rejection += fmt::format("{}{}\n{} kept as {}", rejection.empty() ? "" : "\n", e.what(),
-                                     file.string(), run.data().BucketLocation(key));
-          }
-        }
-        parsed_tables.push_back(std::move(parsed.table));
+      for (const SeriesFile& input : inputs) {
+        subjects.push_back(input.subject);
+        RaiseFindingAlerts(run, input.parsed.findings, input.subject);
+        if (input.parsed.problems == 0) continue;
+        const std::string message = SeriesProblems(input);
+        const nlohmann::json reason = {{"file", input.source},
+                                       {"run_id", run.id()},
+                                       {"problems", input.parsed.problems},
+                                       {"message", message}};
+        const std::string key =
+            run.data().quarantine().Keep(input.name, input.bytes, reason.dump(2));
+        rejection += fmt::format("{}{}\n{} kept as {}", rejection.empty() ? "" : "\n", message,
+                                 input.source, run.data().BucketLocation(key));
       }
       run.SetSubject(fmt::format("{}", fmt::join(subjects, ", ")));
       if (!rejection.empty()) throw DataError(rejection);
-      return parsed_tables;
+      for (const SeriesFile& input : inputs) result.rows += input.parsed.table.rows;
+      return merged;
     });
+    result.series = merge.series;
     run.Step("store", [&] {
-      // Each year's object gets every series of the files that has days in it, merged over the
-      // series it holds already.
-      std::map<int, std::vector<std::pair<const std::string*, TimeSeries>>> by_year;
-      std::unordered_map<std::string, bool> names;
-      for (const SeriesTable& table : tables) {
-        result.rows += table.rows;
-        for (std::size_t i = 0; i < table.size(); ++i) {
-          names.emplace(table.names[i], true);
-          const TimeSeries& load = table.loads[i];
-          for (int year = load.start().year(); year <= (load.end() - 1).year(); ++year) {
-            by_year[year].emplace_back(&table.names[i], load.slice(Date::FromYmd(year, 1, 1),
-                                                                   Date::FromYmd(year + 1, 1, 1)));
-          }
-        }
-      }
-      result.series = names.size();
-      for (auto& [year, parts] : by_year) {
-        SeriesTable stored = run.data().series().Load(year, rules);
-        std::unordered_map<std::string, std::size_t> index;
-        for (std::size_t i = 0; i < stored.size(); ++i) index.emplace(stored.names[i], i);
-        for (auto& [name, part] : parts) {
-          auto [it, inserted] = index.try_emplace(*name, stored.names.size());
-          if (inserted) {
-            stored.names.push_back(*name);
-            stored.loads.push_back(std::move(part));
-            continue;
-          }
-          TimeSeries& merged = stored.loads[it->second];
-          for (std::size_t d = 0; d < part.size(); ++d)
-            merged.set(part.date_at(d), part.values()[d]);
-          if (merged.count_known() != merged.size()) {
-            throw DataError(fmt::format(
-                "series {}: {} would have missing days between the stored days and the file's "
-                "({} to {} stored)",
-                *name, year, merged.start().ToIso(), (merged.end() - 1).ToIso()));
-          }
-        }
-        run.data().series().Save(year, stored.names, stored.loads);
+      for (const int year : merge.written) {
+        const SeriesTable& table = merge.years.at(year).table;
+        run.data().series().Save(year, table.names, table.loads);
         result.years.push_back(year);
       }
     });
@@ -260,9 +389,9 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
     result.run_id = run.id();
     const Panel panel = run.Step("extract", [&] {
       // The training years, and at least the years the annual_total check compares with.
-      Panel read =
-          Extract(run.data(), config,
-                  target_year - std::max(params.common.training_years, kAnnualTotalYears), target_year);
+      Panel read = Extract(run.data(), config,
+                           target_year - std::max(params.common.training_years, kAnnualTotalYears),
+                           target_year);
       std::string hashes;
       for (const auto& [year, hash] : read.object_hashes) hashes += fmt::format("{} ", year);
       run.SetSubject(fmt::format("series objects {}", hashes));
@@ -407,9 +536,8 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
       ForEachSeries(panel.names.size(), alerts, [&](std::size_t i, std::vector<AlertRecord>& out) {
         if (!windows[i]) return;
         SeriesResultRow& row = result.series[i];
-        const LevelDrift drift =
-            MeasureLevelDrift(level_shifts[i], target_from, CalendarParamsOf(params).level_days,
-                              config.monitor);
+        const LevelDrift drift = MeasureLevelDrift(
+            level_shifts[i], target_from, CalendarParamsOf(params).level_days, config.monitor);
         row.drift = drift.shift_percent;
         if (drift.status == WindowStatus::kPass) return;
         AlertRecord alert =

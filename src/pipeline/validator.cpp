@@ -70,6 +70,18 @@ void CheckFileYear(const RuleInput& in, RuleFindings& out) {
   }
 }
 
+void CheckEarlyDates(const RuleInput& in, RuleFindings& out) {
+  const Date earliest = Date::FromYmd(in.config.earliest_year, 1, 1);
+  for (const LoadRow& row : in.table.rows) {
+    if (row.date < earliest) {
+      out.Add(row.line,
+              fmt::format("date {} is before {} (validation.earliest_year)", row.date.ToIso(),
+                          earliest.ToIso()),
+              row.date);
+    }
+  }
+}
+
 void CheckFutureDates(const RuleInput& in, RuleFindings& out) {
   for (const LoadRow& row : in.table.rows) {
     if (row.date > in.today) {
@@ -110,69 +122,88 @@ void CheckPlausibleLoads(const RuleInput& in, RuleFindings& out) {
   }
 }
 
-/// The relative change of a row from the day before: from the previous row when it is that day,
-/// else from the stored load of that day (so a file of one new day is compared with the bucket).
+/// The relative change between two consecutive days at a row: from the day before to the row
+/// (the previous row, or the stored load of that day when the file lacks it), and from the row to
+/// the stored day after it when the file lacks that day. A file is thus checked at its seams with
+/// the bucket as it is inside: one new day between two stored ones is compared with both.
 struct Jump {
-  double change = 0.0;
-  bool from_stored = false;
+  const LoadRow* row = nullptr;
+  Date earlier;              // the first of the two days
+  double change = 0.0;       // the later day's load relative to the earlier's, minus one
+  bool after_row = false;    // the row is the earlier day, the stored day after it the later
+  bool from_stored = false;  // the other day is stored, not in the file
+  double other = kMissing;   // the other day's load
 };
 
-std::optional<Jump> JumpAt(const RuleInput& in, std::size_t i) {
+std::vector<Jump> Jumps(const RuleInput& in) {
   const auto& rows = in.table.rows;
-  const LoadRow& row = rows[i];
-  if (!(row.load > 0.0)) return std::nullopt;
-  Jump jump;
-  double before = kMissing;
-  if (i > 0 && rows[i - 1].date == row.date - 1) {
-    before = rows[i - 1].load;
-  } else if (i == 0 || rows[i - 1].date != row.date) {
-    before = in.history.at(row.date - 1);
-    jump.from_stored = true;
+  std::vector<Jump> jumps;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const LoadRow& row = rows[i];
+    if (!(row.load > 0.0)) continue;  // see positive_load
+    Jump before{.row = &row, .earlier = row.date - 1};
+    if (i > 0 && rows[i - 1].date == row.date - 1) {
+      before.other = rows[i - 1].load;
+    } else if (i == 0 || rows[i - 1].date != row.date) {
+      before.other = in.history.at(row.date - 1);
+      before.from_stored = true;
+    }
+    if (before.other > 0.0) {  // known (not NaN) and positive
+      before.change = row.load / before.other - 1.0;
+      jumps.push_back(before);
+    }
+    const bool next_in_file =
+        i + 1 < rows.size() && (rows[i + 1].date == row.date + 1 || rows[i + 1].date == row.date);
+    if (next_in_file) continue;
+    Jump after{.row = &row, .earlier = row.date, .after_row = true, .from_stored = true};
+    after.other = in.history.at(row.date + 1);
+    if (after.other > 0.0) {
+      after.change = after.other / row.load - 1.0;
+      jumps.push_back(after);
+    }
   }
-  if (!(before > 0.0)) return std::nullopt;  // unknown (NaN) or not positive
-  jump.change = row.load / before - 1.0;
-  return jump;
+  return jumps;
 }
 
-std::string_view DayBefore(const Jump& jump) {
-  return jump.from_stored ? "the stored load of the day before" : "the day before";
+/// "load X on D changes by P% from the day before" and the like, for a finding.
+std::string DescribeJump(const Jump& jump) {
+  if (jump.after_row) {
+    return fmt::format(
+        "the stored load of the day after ({} on {}) changes by {:.0f}% from load {} "
+        "on {}",
+        jump.other, (jump.row->date + 1).ToIso(), 100.0 * jump.change, jump.row->load,
+        jump.row->date.ToIso());
+  }
+  return fmt::format("load {} on {} changes by {:.0f}% from {}", jump.row->load,
+                     jump.row->date.ToIso(), 100.0 * jump.change,
+                     jump.from_stored ? "the stored load of the day before" : "the day before");
+}
+
+void AddJump(RuleFindings& out, const Jump& jump, std::string_view limit_words, double limit) {
+  Finding& f =
+      out.Add(jump.row->line,
+              fmt::format("{} ({} {:.0f}%)", DescribeJump(jump), limit_words, 100.0 * limit),
+              jump.earlier + 1);
+  f.first_date = jump.earlier;
+  f.value = jump.change;
+  f.threshold = limit;
 }
 
 void CheckDailyJumps(const RuleInput& in, RuleFindings& out) {
   const double limit = in.config.max_daily_jump;
-  for (std::size_t i = 0; i < in.table.rows.size(); ++i) {
-    const auto jump = JumpAt(in, i);
-    if (!jump || std::abs(jump->change) <= limit) continue;
-    const LoadRow& row = in.table.rows[i];
-    Finding& f = out.Add(
-        row.line,
-        fmt::format("load {} on {} changes by {:.0f}% from {} (limit {:.0f}%)", row.load,
-                    row.date.ToIso(), 100.0 * jump->change, DayBefore(*jump), 100.0 * limit),
-        row.date);
-    f.first_date = row.date - 1;
-    f.value = jump->change;
-    f.threshold = limit;
+  for (const Jump& jump : Jumps(in)) {
+    if (std::abs(jump.change) > limit) AddJump(out, jump, "limit", limit);
   }
 }
 
 void CheckUnusualJumps(const RuleInput& in, RuleFindings& out) {
   const double warn = in.config.warn_daily_jump;
-  for (std::size_t i = 0; i < in.table.rows.size(); ++i) {
-    const auto jump = JumpAt(in, i);
+  for (const Jump& jump : Jumps(in)) {
     // Beyond max_daily_jump it is daily_jump's error, not also this warning.
-    if (!jump || std::abs(jump->change) <= warn ||
-        std::abs(jump->change) > in.config.max_daily_jump) {
-      continue;
+    const double size = std::abs(jump.change);
+    if (size > warn && size <= in.config.max_daily_jump) {
+      AddJump(out, jump, "unusual above", warn);
     }
-    const LoadRow& row = in.table.rows[i];
-    Finding& f = out.Add(
-        row.line,
-        fmt::format("load {} on {} changes by {:.0f}% from {} (unusual above {:.0f}%)", row.load,
-                    row.date.ToIso(), 100.0 * jump->change, DayBefore(*jump), 100.0 * warn),
-        row.date);
-    f.first_date = row.date - 1;
-    f.value = jump->change;
-    f.threshold = warn;
   }
 }
 
@@ -262,6 +293,11 @@ const std::vector<ValidationRule>& ValidationSuite() {
        .description = "Each date appears once.",
        .action = "Keep the one correct row of the date.",
        .check = CheckDuplicateDates},
+      {.name = "file_conflict",
+       .severity = S::kError,
+       .stage = "files",
+       .description = "Files ingested together give the same load for the dates they share.",
+       .action = "Find which file is right, and ingest only its rows for those dates."},
       {.name = "gap",
        .severity = S::kError,
        .stage = "rows",
@@ -276,6 +312,14 @@ const std::vector<ValidationRule>& ValidationSuite() {
                       "lies in that year.",
        .action = "Move the rows to the file of their year, or rename the file.",
        .check = CheckFileYear},
+      {.name = "early_date",
+       .severity = S::kError,
+       .stage = "rows",
+       .threshold_key = "validation.earliest_year",
+       .description = "No date is before January 1 of this year.",
+       .action = "Fix the date (a year typed wrong), or lower the setting for older data.",
+       .threshold = [](const Config& c) { return fmt::format("{}", c.earliest_year); },
+       .check = CheckEarlyDates},
       {.name = "future_date",
        .severity = S::kError,
        .stage = "rows",
@@ -303,8 +347,9 @@ const std::vector<ValidationRule>& ValidationSuite() {
        .severity = S::kError,
        .stage = "rows",
        .threshold_key = "validation.max_daily_jump",
-       .description = "No load changes from the day before (in the file, or stored for a file's "
-                      "first day) by more than this fraction.",
+       .description = "No load changes from the day before by more than this fraction: inside "
+                      "the file, and at its seams with the stored days (the stored day before a "
+                      "file's day, and the stored day after it).",
        .action = "Check both days against the source: a wrong day, or a unit change.",
        .threshold = [](const Config& c) { return Number(c.max_daily_jump); },
        .check = CheckDailyJumps},
@@ -414,10 +459,15 @@ Finding& RuleFindings::Add(int line, std::string problem, std::optional<Date> da
 
 Validator::Validator(const Config& config, Date today) : config_(config), today_(today) {}
 
-ParsedLoadCsv Validator::CheckFile(std::string_view text, std::string_view source,
-                                   const TimeSeries& history) const {
+ParsedLoadCsv Validator::ParseFile(std::string_view text, std::string_view source) const {
   ParsedLoadCsv parsed = ReadLoadCsv(text, source);
   for (Finding& f : parsed.findings) f.severity = FindValidationRule(f.rule).severity;
+  return parsed;
+}
+
+ParsedLoadCsv Validator::CheckFile(std::string_view text, std::string_view source,
+                                   const TimeSeries& history) const {
+  ParsedLoadCsv parsed = ParseFile(text, source);
   // Row rules on a file with unparsed lines would report the holes those lines leave: the parse
   // findings come first, and alone.
   if (parsed.findings.empty()) parsed.findings = CheckTable(parsed.table, history);

@@ -28,13 +28,17 @@ class RuleFindings;
 struct ValidationRule {
   std::string_view name = {};  // stable: the alert code is "validation.<name>"
   Severity severity = Severity::kError;
-  std::string_view stage = {};          // "parse" (while reading the CSV) or "rows"
+  // "parse" (while reading the CSV), "rows" (on a file's rows) or "files" (across the files of
+  // one ingest)
+  std::string_view stage = {};
   std::string_view threshold_key = {};  // config key(s) of its threshold; empty when it has none
   std::string_view description = {};    // what the rule requires
   std::string_view action = {};         // what an operator does about a finding
   /// The threshold's configured value as text (e.g. "[200000, 1500000] MWh"); null when none.
   std::string (*threshold)(const Config& config) = nullptr;
-  /// Checks the rows of a parsed file; null for parse rules, which the parser applies.
+  /// Checks the rows of a parsed file; null for parse rules, which the parser applies, and for
+  /// the rules across files and the bucket (file_conflict, and gap's part), which the
+  /// extractor's ingest plan applies.
   void (*check)(const RuleInput& input, RuleFindings& out) = nullptr;
 };
 
@@ -91,6 +95,9 @@ class Validator {
   /// Rules take their thresholds from the config; `today` bounds dates (nothing from the future).
   Validator(const Config& config, Date today);
 
+  /// The parse rules on a file's text: the rows, and the findings of the lines that did not
+  /// parse.
+  ParsedLoadCsv ParseFile(std::string_view text, std::string_view source) const;
   /// The whole suite on a file's text: the parse rules, then, when every line parsed, the row
   /// rules. `history` (the stored actuals, may be empty) gives the day before the file's first
   /// row for the jump rules and the monthly envelope. Returns the rows and every finding.

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/config.hpp"
 #include "storage/records.hpp"
@@ -18,11 +19,11 @@ class Connection;
 class Dialect;
 }  // namespace sql
 
-/// An exclusive hold on a target year and horizon, released when destroyed, and by the database
-/// itself when the process holding it dies.
-class TargetLock {
+/// An exclusive hold on a lock of the database (a target, a year of a dataset), released when
+/// destroyed, and by the database itself when the process holding it dies.
+class HeldLock {
  public:
-  virtual ~TargetLock() = default;
+  virtual ~HeldLock() = default;
 };
 
 class Database {
@@ -34,8 +35,13 @@ class Database {
   /// Waits until no other process holds the lock of `target_year` and `horizon`, then holds it
   /// until the returned lock is destroyed. Runs for other targets are not held up. Throws
   /// LockTimeout when the lock is still held after `timeout`.
-  std::unique_ptr<TargetLock> LockTarget(int target_year, Horizon horizon,
-                                         std::chrono::milliseconds timeout);
+  std::unique_ptr<HeldLock> LockTarget(int target_year, Horizon horizon,
+                                       std::chrono::milliseconds timeout);
+  /// The same for writing a year of a bucket dataset ("actuals", "series"): the ingests of one
+  /// year run one after the other, each reading what the previous one stored. `dataset` is
+  /// lower-case letters, digits and '_'.
+  std::unique_ptr<HeldLock> LockYear(std::string_view dataset, int year,
+                                     std::chrono::milliseconds timeout);
 
   // The datasets (storage/datasets/), to read and write. Every StorageError they throw names
   // the dataset: "dataset 'runs': ...".
@@ -85,8 +91,9 @@ class SqliteDatabase final : public Database {
   /// Opens (creating when absent) the database file and applies pending migrations.
   explicit SqliteDatabase(std::filesystem::path path);
 
-  /// The folder of the target lock files: an exclusive flock on
-  /// `<database>.locks/<year>-<horizon>.lock` (created as needed), polled until the timeout; the
+  /// The folder of the lock files: an exclusive flock on `<database>.locks/<year>-<horizon>.lock`
+  /// for a target, `<dataset>-<year>.lock` for a year of a dataset (created as needed), polled
+  /// until the timeout; the
   /// kernel releases it when the process ends, however it ends.
   std::filesystem::path lock_dir() const;
 
@@ -95,7 +102,7 @@ class SqliteDatabase final : public Database {
 };
 
 /// The shared database: PostgreSQL, for several machines running loadcast against one server.
-/// Its target locks are session advisory locks, each on a connection of its own.
+/// Its locks are session advisory locks, each on a connection of its own.
 class PostgresDatabase final : public Database {
  public:
   /// Connects to `url` ("postgresql://user@host:port/db" or "postgres://..."), then applies

@@ -5,11 +5,15 @@
 // every process gets the PostgreSQL database and S3 prefix of its folder (support/remote_backends),
 // so the same tests cover PostgreSQL's locks.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -20,11 +24,14 @@
 
 #include "core/config.hpp"
 #include "core/errors.hpp"
+#include "core/load_csv.hpp"
+#include "core/series_csv.hpp"
 #include "storage/backends.hpp"
 #include "storage/database.hpp"
 #include "support/cli_runner.hpp"
 #include "support/remote_backends.hpp"
 #include "support/temp_dir.hpp"
+#include "support/workspace_backends.hpp"
 
 namespace loadcast {
 namespace {
@@ -100,6 +107,27 @@ std::vector<testing::CliResult> RunTogether(const fs::path& cwd,
   std::vector<testing::CliResult> results;
   for (auto& p : processes) results.push_back(p->Wait());
   return results;
+}
+
+/// How many rounds a test of lost updates plays: LOADCAST_TEST_ROUNDS when set, else `rounds`.
+int Rounds(int rounds) {
+  const char* set = std::getenv("LOADCAST_TEST_ROUNDS");
+  return set ? std::max(1, std::atoi(set)) : rounds;
+}
+
+/// The stored bytes of `key` in the bucket of the workspace `cwd`, on either backends.
+std::string StoredObject(const fs::path& cwd, const std::string& key) {
+  return testing::WorkspaceBucket(cwd)->Get(key).value_or("");
+}
+
+/// The stored actuals of `year` in the workspace `cwd`.
+TimeSeries StoredActuals(const fs::path& cwd, int year) {
+  const std::string key = fmt::format("actuals/{}.csv", year);
+  TimeSeries series;
+  for (const LoadRow& row : ParseLoadCsv(StoredObject(cwd, key), key).rows) {
+    series.set(row.date, row.load);
+  }
+  return series;
 }
 
 bool Contains(const std::string& text, const std::string& part) {
@@ -261,6 +289,89 @@ TEST_F(ConcurrencyTest, IngestsOfOneFileAtOnceAgree) {
   EXPECT_TRUE(again["years_stored"].empty()) << again.dump();
   EXPECT_EQ(again["years_unchanged"].size(), 16u) << again.dump();
   EXPECT_EQ(Loadcast(fresh.path(), {"run", "--target-year", "2021"}).exit_code, 0);
+}
+
+TEST_F(ConcurrencyTest, IngestsOfOtherDaysOfOneYearAtOnceLoseNoChange) {
+  // Each round, two one-row files change two different days of 2021, ingested at the same time:
+  // both changes must be stored, whichever ingest stores last.
+  const Date first = Date::FromYmd(2021, 3, 10);
+  const Date second = Date::FromYmd(2021, 3, 24);
+  const TimeSeries stored = StoredActuals(dir_.path(), 2021);
+  const int rounds = Rounds(200);
+  int lost = 0;
+  for (int round = 1; round <= rounds; ++round) {
+    // A different value each round, within 2% of the stored one.
+    const double a = std::round(stored.at(first) * (1.0 + 0.0001 * round));
+    const double b = std::round(stored.at(second) * (1.0 - 0.0001 * round));
+    dir_.Write("a.csv", fmt::format("date,load\n{},{}\n", first.ToIso(), a));
+    dir_.Write("b.csv", fmt::format("date,load\n{},{}\n", second.ToIso(), b));
+    const auto results = RunTogether(dir_.path(), {{"ingest", (dir_ / "a.csv").string()},
+                                                   {"ingest", (dir_ / "b.csv").string()}});
+    for (const auto& r : results) ASSERT_EQ(r.exit_code, 0) << "round " << round << ": " << r.err;
+    const TimeSeries after = StoredActuals(dir_.path(), 2021);
+    if (after.at(first) != a || after.at(second) != b) {
+      ++lost;
+      ADD_FAILURE() << "round " << round << ": stored " << after.at(first) << " and "
+                    << after.at(second) << ", ingested " << a << " and " << b;
+    }
+    EXPECT_EQ(after.count_known(), stored.count_known()) << "round " << round;
+  }
+  EXPECT_EQ(lost, 0) << "changes lost in " << lost << " of " << rounds << " rounds";
+}
+
+TEST_F(ConcurrencyTest, SeriesIngestsOfNewSeriesAtOnceLoseNoSeries) {
+  // Each round, two files each bring a new series over the same year, ingested at once.
+  const int rounds = Rounds(200) / 4;
+  const auto year_of = [](const std::string& name, double level) {
+    std::string text = "date,series,load\n";
+    for (Date d = Date::FromYmd(2021, 1, 1); d < Date::FromYmd(2022, 1, 1); d = d + 1) {
+      text += fmt::format("{},{},{}\n", d.ToIso(), name, level * (1.0 + 0.05 * (d.weekday() < 5)));
+    }
+    return text;
+  };
+  int lost = 0;
+  for (int round = 1; round <= rounds; ++round) {
+    const std::string a = fmt::format("A{}", round);
+    const std::string b = fmt::format("B{}", round);
+    dir_.Write("a.csv", year_of(a, 1000.0 + round));
+    dir_.Write("b.csv", year_of(b, 2000.0 + round));
+    const auto results =
+        RunTogether(dir_.path(), {{"series", "ingest", (dir_ / "a.csv").string()},
+                                  {"series", "ingest", (dir_ / "b.csv").string()}});
+    for (const auto& r : results) ASSERT_EQ(r.exit_code, 0) << "round " << round << ": " << r.err;
+    const SeriesTable stored =
+        ParseSeriesCsv(StoredObject(dir_.path(), "series/2021.csv"), "series/2021.csv", {});
+    EXPECT_EQ(stored.size(), static_cast<std::size_t>(2 * round)) << "round " << round;
+    const auto has = [&](const std::string& name) {
+      return std::find(stored.names.begin(), stored.names.end(), name) != stored.names.end();
+    };
+    if (!has(a) || !has(b)) {
+      ++lost;
+      ADD_FAILURE() << "round " << round << ": " << (has(a) ? "" : a + " ") << (has(b) ? "" : b)
+                    << " lost";
+    }
+  }
+  EXPECT_EQ(lost, 0) << "series lost in " << lost << " of " << rounds << " rounds";
+}
+
+TEST_F(ConcurrencyTest, AnIngestThatCannotGetItsYearsInTimeFailsWithExitCode5AndStoresNothing) {
+  dir_.Write("fast.yaml", "runs:\n  lock_timeout_seconds: 1\n");
+  const std::string before = StoredObject(dir_.path(), "actuals/2021.csv");
+  dir_.Write("a.csv", "date,load\n2021-03-10,800000\n");
+  testing::CliResult r;
+  {
+    // Held by this test process, as another ingest of 2021 would.
+    const auto database = OpenSameDatabase();
+    const auto held = database->LockYear("actuals", 2021, 0ms);
+    r = Run({"--config", "fast.yaml", "ingest", (dir_ / "a.csv").string()});
+  }
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_TRUE(Contains(r.err, "actuals of 2021")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "runs.lock_timeout_seconds")) << r.err;
+  EXPECT_EQ(StoredObject(dir_.path(), "actuals/2021.csv"), before);
+  EXPECT_EQ(Runs("ingest").front()["status"], "failed");
+  // Once the year is free the same ingest goes through.
+  EXPECT_EQ(Run({"ingest", (dir_ / "a.csv").string()}).exit_code, 0);
 }
 
 }  // namespace

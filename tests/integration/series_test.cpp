@@ -10,6 +10,7 @@
 
 #include "support/cli_runner.hpp"
 #include "support/temp_dir.hpp"
+#include "support/workspace_backends.hpp"
 
 namespace loadcast {
 namespace {
@@ -148,6 +149,59 @@ TEST_F(SeriesTest, ABadFileIsRejectedWithItsLineAndNothingIsStored) {
   EXPECT_EQ(RunJson({"series", "show", "S1", "--run",
                      std::to_string(before["run_id"].get<int>())})["forecast"],
             RunJson({"series", "show", "S1"})["forecast"]);
+}
+
+TEST_F(SeriesTest, RowsOutsideTheDateAndLoadBoundsAreRejectedWithTheirLine) {
+  ASSERT_EQ(IngestGenerated().exit_code, 0);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"1900-01-01,S9,100", "the date 1900-01-01 is before 1990-01-01"},
+      {"2100-01-01,S9,100", "the date 2100-01-01 is in the future"},
+      {"2021-06-01,S9,5e300", "series S9: the load 5e300 of 2021-06-01 is above 100000000 MWh"},
+  };
+  for (const auto& [row, problem] : cases) {
+    const fs::path bad = dir_ / "bad.csv";
+    std::ofstream(bad) << "date,series,load\n" << row << "\n";
+    const Result r = Run({"series", "ingest", bad.string()});
+    EXPECT_EQ(r.exit_code, 3) << row << ": " << r.err;
+    EXPECT_NE(r.err.find("bad.csv:2: " + problem), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(RunJson({"series", "run", "--target-year", "2021"})["series"], kSeries);
+}
+
+TEST_F(SeriesTest, ADayOutOfLineWithTheStoredDaysIsRejectedAndSeriesWorkGoesOn) {
+  ASSERT_EQ(IngestGenerated().exit_code, 0);
+  const fs::path bad = dir_ / "bad.csv";
+  std::ofstream(bad) << "date,series,load\n2021-12-31,S1,1000\n";
+  const Result r = Run({"series", "ingest", bad.string()});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("bad.csv:2: series S1: the load 1000 of 2021-12-31 is "), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("away from the stored day before"), std::string::npos) << r.err;
+  // Nothing was stored: runs of the year and the next, and ingests into it, go on.
+  EXPECT_EQ(Run({"series", "run", "--target-year", "2021"}).exit_code, 0);
+  EXPECT_EQ(Run({"series", "run", "--target-year", "2022"}).exit_code, 0);
+  EXPECT_EQ(IngestGenerated().exit_code, 0);
+}
+
+TEST_F(SeriesTest, AStoredValueThatBreaksTheRulesDoesNotBlockTheIngestThatCorrectsIt) {
+  ASSERT_EQ(IngestGenerated().exit_code, 0);
+  // A value stored before the rules caught it: S1's last day of 2021 far off its neighbours.
+  const auto bucket = testing::WorkspaceBucket(dir_.path());
+  std::string stored = bucket->Get("series/2021.csv").value();
+  const std::string day = "2021-12-31,S1,";
+  const std::size_t at = stored.find(day);
+  ASSERT_NE(at, std::string::npos);
+  const std::size_t end = stored.find('\n', at);
+  const std::string right = stored.substr(at + day.size(), end - at - day.size());
+  stored.replace(at + day.size(), end - at - day.size(), "1000");
+  bucket->Put("series/2021.csv", stored);
+
+  EXPECT_EQ(Run({"series", "run", "--target-year", "2021"}).exit_code, 0);
+  const fs::path fix = dir_ / "fix.csv";
+  std::ofstream(fix) << "date,series,load\n2021-12-31,S1," << right << "\n";
+  const Result fixed = Run({"series", "ingest", fix.string()});
+  ASSERT_EQ(fixed.exit_code, 0) << fixed.err;
+  EXPECT_NE(bucket->Get("series/2021.csv").value().find(day + right + "\n"), std::string::npos);
 }
 
 TEST_F(SeriesTest, ASeriesWithTooLittleHistoryFailsAloneWithAnAlert) {

@@ -142,6 +142,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"2021", "date,load\n2021-12-31,700000\n2022-01-01,700000\n", "file_year", 3,
                  "outside 2021"},
         BadInput{"future", "date,load\n2999-01-01,700000\n", "future_date", 2, "in the future"},
+        BadInput{"early", "date,load\n1900-01-01,700000\n", "early_date", 2,
+                 "is before 1990-01-01 (validation.earliest_year)"},
+        // One day between two stored ones: -70% from the day before is within the limit, but the
+        // stored day after is +2xx% from it, as it would be inside a file of the three days.
+        BadInput{"lone_day", "date,load\n2021-06-16,270000\n", "daily_jump", 2,
+                 "the stored load of the day after (9"},
         BadInput{"negative", "date,load\n2021-12-01,-5\n", "positive_load", 2, "not positive"},
         BadInput{"zero", "date,load\n2021-12-01,0\n", "positive_load", 2, "not positive"},
         BadInput{"implausible", "date,load\n2021-12-01,150000\n", "plausible_load", 2,
@@ -259,6 +265,29 @@ TEST_F(ValidationTest, ValidateRulesListsTheSuiteWithTheEffectiveThresholds) {
   }
   EXPECT_TRUE(found);
   EXPECT_EQ(Loadcast(dir_.path(), {"validate"}).exit_code, 2);  // files or --rules
+}
+
+TEST_F(ValidationTest, FilesThatGiveOneDateTwoLoadsAreRejectedNamingBothFilesAndTheDates) {
+  const fs::path a = dir_.Write("in/A.csv", "date,load\n2021-06-15,900000\n2021-06-16,910000\n");
+  const fs::path b = dir_.Write("in/B.csv", "date,load\n2021-06-15,990000\n2021-06-16,910000\n");
+  const Bucket before = HashBucket(BucketRoot());
+  const Result r = Loadcast(dir_.path(), {"ingest", a.string(), b.string()});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find(b.string() + ":2: load 990000 on 2021-06-15 differs from " + a.string() +
+                       ":2, which gives 900000 for that date [file_conflict]"),
+            std::string::npos)
+      << r.err;
+  // The date they agree on is no conflict.
+  EXPECT_EQ(r.err.find("2021-06-16 differs"), std::string::npos) << r.err;
+  EXPECT_EQ(HashBucket(BucketRoot()).data, before.data);
+  const auto raised =
+      AlertsWithCode(Json(Loadcast(dir_.path(), {"alerts", "--json"})), "validation.file_conflict");
+  ASSERT_EQ(raised.size(), 1u);
+  EXPECT_EQ(raised[0]["period_start"], "2021-06-15");
+  // The same files in one order or the other, or agreeing, go in.
+  dir_.Write("in/B.csv", "date,load\n2021-06-15,900000\n2021-06-16,910000\n");
+  const Result agreed = Loadcast(dir_.path(), {"ingest", a.string(), b.string()});
+  EXPECT_EQ(agreed.exit_code, 0) << agreed.err;
 }
 
 TEST_F(ValidationTest, AFixedFileIsIngestedAfterARejection) {

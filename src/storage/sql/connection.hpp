@@ -57,16 +57,18 @@ class Dialect {
   /// The backend's own account of the failure of the last statement, with the operating
   /// system's reason when there is one.
   virtual std::string Describe(soci::session& session, const soci::soci_error& error) const = 0;
-  /// See Database::LockTarget.
-  virtual std::unique_ptr<TargetLock> LockTarget(int target_year, const std::string& horizon,
-                                                 std::chrono::milliseconds timeout) = 0;
+  /// Waits up to `timeout` until no other process holds the lock `name` (lower-case letters,
+  /// digits, '_' and '-'), then holds it until the returned lock is destroyed; LockTimeout naming
+  /// `what` when it stayed held. See Database::LockTarget.
+  virtual std::unique_ptr<HeldLock> Lock(const std::string& name, const std::string& what,
+                                         std::chrono::milliseconds timeout) = 0;
   virtual const SchemaWords& words() const = 0;
   /// The column listing the rows of a table without an id in write order ("rowid" or "id").
   virtual const char* write_order() const = 0;
 };
 
 std::unique_ptr<Dialect> SqliteDialect(std::filesystem::path path);
-/// The folder of a SQLite database's target lock files: `<database>.locks`.
+/// The folder of a SQLite database's lock files: `<database>.locks`.
 std::filesystem::path SqliteLockDir(const std::filesystem::path& database);
 std::unique_ptr<Dialect> PostgresDialect(std::string url);
 

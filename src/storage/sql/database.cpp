@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cassert>
+
 #include "storage/sql/connection.hpp"
 
 namespace loadcast {
@@ -47,9 +49,21 @@ Database::Database(std::unique_ptr<sql::Dialect> dialect)
 
 Database::~Database() = default;
 
-std::unique_ptr<TargetLock> Database::LockTarget(int target_year, Horizon horizon,
-                                                 std::chrono::milliseconds timeout) {
-  return connection_->dialect().LockTarget(target_year, std::string(HorizonName(horizon)), timeout);
+std::unique_ptr<HeldLock> Database::LockTarget(int target_year, Horizon horizon,
+                                               std::chrono::milliseconds timeout) {
+  return connection_->dialect().Lock(fmt::format("{}-{}", target_year, horizon),
+                                     fmt::format("{} {}", target_year, horizon), timeout);
+}
+
+std::unique_ptr<HeldLock> Database::LockYear(std::string_view dataset, int year,
+                                             std::chrono::milliseconds timeout) {
+  // The name becomes part of a file name.
+  assert(!dataset.empty() &&
+         dataset.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") ==
+             std::string_view::npos &&
+         "dataset names are fixed in code");
+  return connection_->dialect().Lock(fmt::format("{}-{}", dataset, year),
+                                     fmt::format("{} of {}", dataset, year), timeout);
 }
 
 std::string Database::location() const { return connection_->dialect().location(); }
@@ -61,6 +75,7 @@ SqliteDatabase::SqliteDatabase(std::filesystem::path path)
 
 std::filesystem::path SqliteDatabase::lock_dir() const { return sql::SqliteLockDir(path_); }
 
-PostgresDatabase::PostgresDatabase(std::string url) : Database(sql::PostgresDialect(std::move(url))) {}
+PostgresDatabase::PostgresDatabase(std::string url)
+    : Database(sql::PostgresDialect(std::move(url))) {}
 
 }  // namespace loadcast

@@ -56,8 +56,8 @@ std::string ConnectionString(const std::string& url, const std::string& location
   if (!options) {
     const std::string reason = error ? Trimmed(error) : "out of memory";
     PQfreemem(error);
-    throw ConfigError(fmt::format("database.url: '{}' is not a PostgreSQL URL: {}", location,
-                                  reason));
+    throw ConfigError(
+        fmt::format("database.url: '{}' is not a PostgreSQL URL: {}", location, reason));
   }
   std::string out;
   for (const PQconninfoOption* o = options; o->keyword; ++o) {
@@ -88,10 +88,10 @@ void Connect(soci::session& session, const std::string& url, const std::string& 
   }
 }
 
-/// The second key of the advisory lock of a target: a 32-bit FNV-1a hash of "year/horizon".
-int TargetLockKey(int target_year, const std::string& horizon) {
+/// The second key of the advisory lock named `name`: its 32-bit FNV-1a hash.
+int LockKey(const std::string& name) {
   uint32_t hash = 2166136261u;
-  for (const char c : fmt::format("{}/{}", target_year, horizon)) {
+  for (const char c : name) {
     hash ^= static_cast<unsigned char>(c);
     hash *= 16777619u;
   }
@@ -100,11 +100,11 @@ int TargetLockKey(int target_year, const std::string& horizon) {
 
 /// Holds a session advisory lock on its own connection: closing the connection, or the death of
 /// the process, releases it.
-class PostgresTargetLock final : public TargetLock {
+class AdvisoryLock final : public HeldLock {
  public:
-  PostgresTargetLock(std::unique_ptr<soci::session> session, int key)
+  AdvisoryLock(std::unique_ptr<soci::session> session, int key)
       : session_(std::move(session)), key_(key) {}
-  ~PostgresTargetLock() override {
+  ~AdvisoryLock() override {
     try {
       int released = 0;
       *session_ << "SELECT CASE WHEN pg_advisory_unlock(CAST(:space AS INTEGER), "
@@ -114,8 +114,8 @@ class PostgresTargetLock final : public TargetLock {
       // The connection closes below, which releases the lock as well.
     }
   }
-  PostgresTargetLock(const PostgresTargetLock&) = delete;
-  PostgresTargetLock& operator=(const PostgresTargetLock&) = delete;
+  AdvisoryLock(const AdvisoryLock&) = delete;
+  AdvisoryLock& operator=(const AdvisoryLock&) = delete;
 
  private:
   std::unique_ptr<soci::session> session_;
@@ -145,13 +145,13 @@ class Postgres final : public Dialect {
     return Trimmed(e.get_error_message());
   }
 
-  std::unique_ptr<TargetLock> LockTarget(int target_year, const std::string& horizon,
-                                         std::chrono::milliseconds timeout) override {
+  std::unique_ptr<HeldLock> Lock(const std::string& name, const std::string& what,
+                                 std::chrono::milliseconds timeout) override {
     // A session lock on a connection of its own: it outlives the transactions of the main one,
-    // and closing it (or the process dying) frees the target.
+    // and closing it (or the process dying) frees it.
     auto session = std::make_unique<soci::session>();
     Connect(*session, url_, location_);
-    const int key = TargetLockKey(target_year, horizon);
+    const int key = LockKey(name);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     try {
       for (;;) {
@@ -159,26 +159,31 @@ class Postgres final : public Dialect {
         *session << "SELECT CASE WHEN pg_try_advisory_lock(CAST(:space AS INTEGER), "
                     "CAST(:key AS INTEGER)) THEN 1 ELSE 0 END",
             soci::use(kLockNamespace), soci::use(key), soci::into(locked);
-        if (locked == 1) return std::make_unique<PostgresTargetLock>(std::move(session), key);
+        if (locked == 1) return std::make_unique<AdvisoryLock>(std::move(session), key);
         if (std::chrono::steady_clock::now() >= deadline) break;
         std::this_thread::sleep_for(kLockPollInterval);
       }
     } catch (const soci::soci_error& e) {
-      throw StorageError(fmt::format("{}: cannot lock target {} {}: {}", location_, target_year,
-                                     horizon, Trimmed(e.get_error_message())));
+      throw StorageError(
+          fmt::format("{}: cannot lock {}: {}", location_, what, Trimmed(e.get_error_message())));
     }
     throw LockTimeout(fmt::format(
-        "target year {} horizon '{}' is locked by another loadcast process (waited {} ms); "
-        "retry when it has finished",
-        target_year, horizon, timeout.count()));
+        "{} is locked by another loadcast process (advisory lock '{}'); still locked after "
+        "{:.1f} s",
+        what, name, static_cast<double>(timeout.count()) / 1000.0));
   }
 
   // Text compared or sorted as text (times, dates) uses the "C" collation, so that it orders
   // byte by byte as in SQLite whatever the server's locale. checks and monitor_windows have an
   // id that SQLite's implicit rowid stands for: the order in which rows were written.
   const SchemaWords& words() const override {
-    static const SchemaWords kWords = {"BIGSERIAL PRIMARY KEY", "BIGINT", "DOUBLE PRECISION",
-                                       "TEXT COLLATE \"C\"", "id BIGSERIAL PRIMARY KEY,", "",
+    static const SchemaWords kWords = {
+        "BIGSERIAL PRIMARY KEY",
+        "BIGINT",
+        "DOUBLE PRECISION",
+        "TEXT COLLATE \"C\"",
+        "id BIGSERIAL PRIMARY KEY,",
+        "",
         "ALTER TABLE runs ADD CONSTRAINT runs_model_id_fkey FOREIGN KEY (model_id) "
         "REFERENCES models(id)"};
     return kWords;

@@ -45,12 +45,12 @@ std::string ErrorOf(sqlite_api::sqlite3* db) {
 
 /// A target lock held as an exclusive flock on an open lock file: closing the file, or the end of
 /// the process, releases it.
-class FileTargetLock final : public TargetLock {
+class FileLock final : public HeldLock {
  public:
-  explicit FileTargetLock(int fd) : fd_(fd) {}
-  ~FileTargetLock() override { close(fd_); }
-  FileTargetLock(const FileTargetLock&) = delete;
-  FileTargetLock& operator=(const FileTargetLock&) = delete;
+  explicit FileLock(int fd) : fd_(fd) {}
+  ~FileLock() override { close(fd_); }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
 
  private:
   int fd_;
@@ -83,7 +83,8 @@ class Sqlite final : public Dialect {
       throw StorageError(fmt::format("{}: {}{}", path_.string(), error, UnwritableFolder(path_)));
     } catch (const StorageError& e) {
       session.close();
-      throw StorageError(fmt::format("{}: {}{}", path_.string(), e.what(), UnwritableFolder(path_)));
+      throw StorageError(
+          fmt::format("{}: {}{}", path_.string(), e.what(), UnwritableFolder(path_)));
     }
   }
 
@@ -99,18 +100,12 @@ class Sqlite final : public Dialect {
     return e.get_error_message();
   }
 
-  std::unique_ptr<TargetLock> LockTarget(int target_year, const std::string& horizon,
-                                         std::chrono::milliseconds timeout) override {
-    // The horizon becomes part of a file name: only the names of horizons are accepted.
-    if (horizon.empty() ||
-        horizon.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos) {
-      throw StorageError(
-          fmt::format("cannot lock target {} '{}': not a horizon", target_year, horizon));
-    }
+  std::unique_ptr<HeldLock> Lock(const std::string& name, const std::string& what,
+                                 std::chrono::milliseconds timeout) override {
     const std::filesystem::path dir = SqliteLockDir(path_);
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    const std::filesystem::path file = dir / fmt::format("{}-{}.lock", target_year, horizon);
+    const std::filesystem::path file = dir / (name + ".lock");
     // The file is never removed: removing it while another process waits on it would let two
     // processes hold locks on two different files of the same name.
     const int fd = open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -120,19 +115,18 @@ class Sqlite final : public Dialect {
     }
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (true) {
-      if (flock(fd, LOCK_EX | LOCK_NB) == 0) return std::make_unique<FileTargetLock>(fd);
+      if (flock(fd, LOCK_EX | LOCK_NB) == 0) return std::make_unique<FileLock>(fd);
       const int error = errno;
       if (error != EWOULDBLOCK && error != EINTR) {
         close(fd);
-        throw StorageError(
-            fmt::format("{}: cannot lock: {}", file.string(), std::strerror(error)));
+        throw StorageError(fmt::format("{}: cannot lock: {}", file.string(), std::strerror(error)));
       }
       const auto now = std::chrono::steady_clock::now();
       if (now >= deadline) {
         close(fd);
         throw LockTimeout(fmt::format(
-            "{} {} is locked by another process (lock file {}); still locked after {:.1f} s",
-            target_year, horizon, file.string(), static_cast<double>(timeout.count()) / 1000.0));
+            "{} is locked by another process (lock file {}); still locked after {:.1f} s", what,
+            file.string(), static_cast<double>(timeout.count()) / 1000.0));
       }
       std::this_thread::sleep_for(
           std::min<std::chrono::steady_clock::duration>(kPollInterval, deadline - now));
@@ -140,9 +134,13 @@ class Sqlite final : public Dialect {
   }
 
   const SchemaWords& words() const override {
-    static const SchemaWords kWords = {"INTEGER PRIMARY KEY AUTOINCREMENT", "INTEGER", "REAL",
-                                       "TEXT", "",
-                                       "REFERENCES models(id)", ""};
+    static const SchemaWords kWords = {"INTEGER PRIMARY KEY AUTOINCREMENT",
+                                       "INTEGER",
+                                       "REAL",
+                                       "TEXT",
+                                       "",
+                                       "REFERENCES models(id)",
+                                       ""};
     return kWords;
   }
   // SQLite numbers every row of a table without an id: its rowid.

@@ -251,17 +251,17 @@ TEST_F(DataControllerTest, SeriesSaveThenLoadRoundTripsAndAMissingYearIsEmpty) {
   data_.series().Save(2021, {"b", "a"}, {YearSeries(2021, 500.0), YearSeries(2021, 900.0)});
   EXPECT_EQ(Slurp(Bucket() / "series/2021.csv"),
             FormatSeriesCsv({"b", "a"}, {YearSeries(2021, 500.0), YearSeries(2021, 900.0)}));
-  const SeriesTable table = data_.series().Load(2021, SeriesCsvRules{});
+  const SeriesTable table = data_.series().Load(2021);
   ASSERT_EQ(table.names, (std::vector<std::string>{"a", "b"}));
   EXPECT_DOUBLE_EQ(table.loads[0].at(Date::FromYmd(2021, 1, 1)), 900.0);
-  EXPECT_TRUE(data_.series().Load(2020, SeriesCsvRules{}).names.empty());
+  EXPECT_TRUE(data_.series().Load(2020).names.empty());
 }
 
 TEST_F(DataControllerTest, ACorruptSeriesObjectIsADataErrorNamingTheObject) {
   std::filesystem::create_directories(Bucket() / "series");
   std::ofstream(Bucket() / "series/2021.csv") << "not,a,series,file\n";
   try {
-    data_.series().Load(2021, SeriesCsvRules{});
+    data_.series().Load(2021);
     FAIL() << "expected DataError";
   } catch (const DataError& e) {
     const std::string message = e.what();

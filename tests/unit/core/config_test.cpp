@@ -40,6 +40,8 @@ const std::vector<std::string> kAllKeys = {
     "validation.max_load",
     "validation.max_daily_jump",
     "validation.warn_daily_jump",
+    "validation.earliest_year",
+    "validation.series_max_load",
     "validation.envelope_margin",
     "checks.envelope_margin",
     "checks.annual_total_warn",

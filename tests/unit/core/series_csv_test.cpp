@@ -11,7 +11,9 @@ namespace {
 
 Date D(const char* iso) { return Date::ParseIso(iso).value(); }
 
-ParsedSeriesCsv Read(const std::string& text) { return ReadSeriesCsv(text, "in.csv", {}); }
+ParsedSeriesCsv Read(const std::string& text) {
+  return ReadSeriesCsv(text, "in.csv", SeriesCsvRules{.max_daily_jump = 0.7});
+}
 
 /// The rule of each finding, in order.
 std::vector<std::string> Rules(const ParsedSeriesCsv& parsed) {
@@ -67,6 +69,35 @@ TEST(SeriesCsvTest, NamesTheLineAndRuleOfEachProblem) {
                                             "2021-01-04"),
             std::string::npos)
       << parsed.findings[7].problem;
+}
+
+TEST(SeriesCsvTest, AppliesTheDateAndLoadBoundsOfTheRules) {
+  const SeriesCsvRules rules{
+      .max_load = 1e8, .earliest = D("1990-01-01"), .latest = D("2022-06-30")};
+  const ParsedSeriesCsv parsed = ReadSeriesCsv(
+      "date,series,load\n"
+      "1900-01-01,a,10\n"     // 2: early_date
+      "2100-01-01,a,10\n"     // 3: future_date
+      "2021-01-01,a,5e300\n"  // 4: load_range
+      "2021-01-01,a,1e8\n",   // 5: on the bound
+      "in.csv", rules);
+  EXPECT_EQ(Rules(parsed), (std::vector<std::string>{"early_date", "future_date", "load_range"}));
+  EXPECT_EQ(parsed.table.rows, 1u);
+  // Without rules, only the format is checked: a stored object is read as it is.
+  EXPECT_EQ(
+      ReadSeriesCsv("date,series,load\n2021-01-01,a,10\n2021-01-02,a,1000\n", "s", {}).problems,
+      0u);
+}
+
+TEST(SeriesCsvTest, KeepsTheLinesOfEachSeriesFirstAndLastRows) {
+  const ParsedSeriesCsv parsed = Read(
+      "date,series,load\n2021-01-01,a,10\n2021-01-01,b,7\n2021-01-02,a,11\n"
+      "2021-01-03,a,12\n");
+  ASSERT_EQ(parsed.table.lines.size(), 2u);
+  EXPECT_EQ(parsed.table.lines[0].first, 2);
+  EXPECT_EQ(parsed.table.lines[0].last, 5);
+  EXPECT_EQ(parsed.table.lines[1].first, 3);
+  EXPECT_EQ(parsed.table.lines[1].last, 3);
 }
 
 TEST(SeriesCsvTest, RejectsAWrongHeaderEmptyAndBinaryFiles) {

@@ -244,15 +244,31 @@ TEST_F(ExtractorTest, AMultiFileIngestWhoseSecondFileLeavesAGapStoresNothing) {
 }
 
 TEST_F(ExtractorTest, FilesAreMergedInOrder) {
-  // Two files stored in one ingest, sharing 2021-01-01: the later file's value wins.
+  // Two files stored in one ingest, sharing 2021-01-01 with the same load.
   const auto first = dir_.Write("a.csv", Csv(D(2020, 12, 30), {700000, 710000, 720000}));
-  const auto second = dir_.Write("b.csv", Csv(D(2021, 1, 1), {730000, 740000}));
+  const auto second = dir_.Write("b.csv", Csv(D(2021, 1, 1), {720000, 740000}));
   const IngestReport report = Ingest({first, second});
   EXPECT_EQ(report.rows, 5u);
   EXPECT_EQ(report.files, (std::vector<std::string>{first.string(), second.string()}));
   EXPECT_EQ(report.years_stored, (std::vector<int>{2020, 2021}));
-  EXPECT_DOUBLE_EQ(data_.actuals().Load(2021).at(D(2021, 1, 1)), 730000.0);
+  EXPECT_DOUBLE_EQ(data_.actuals().Load(2021).at(D(2021, 1, 1)), 720000.0);
   EXPECT_EQ(data_.actuals().LoadRange(2020, 2021).count_known(), 4u);
+}
+
+TEST_F(ExtractorTest, FilesThatGiveADateTwoLoadsAreAConflictOfTheLaterFile) {
+  const auto first = dir_.Write("a.csv", Csv(D(2020, 12, 30), {700000, 710000, 720000}));
+  const auto second = dir_.Write("b.csv", Csv(D(2021, 1, 1), {730000, 740000}));
+  const IngestPlan plan = Extractor(data_, validator_).Plan({first, second});
+  ASSERT_TRUE(plan.rejected());
+  EXPECT_TRUE(plan.files[0].findings.empty());
+  ASSERT_EQ(plan.files[1].findings.size(), 1u);
+  const Finding& f = plan.files[1].findings[0];
+  EXPECT_EQ(f.rule, "file_conflict");
+  EXPECT_EQ(f.line, 2);
+  EXPECT_EQ(f.first_date, D(2021, 1, 1));
+  EXPECT_EQ(f.problem, "load 730000 on 2021-01-01 differs from " + first.string() +
+                           ":4, which gives 720000 for that date");
+  EXPECT_TRUE(plan.years.empty());
 }
 
 TEST_F(IngestedExtractorTest, ExtractReturnsTheWindowAndTheTargetYear) {

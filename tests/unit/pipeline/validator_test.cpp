@@ -234,17 +234,19 @@ Date D(int y, int m, int d) { return Date::FromYmd(y, m, d); }
 
 TEST(ValidationSuite, DeclaresEveryRuleOnceWithItsSeverityDescriptionAndAction) {
   const std::vector<std::string> expected = {
-      "file_format", "columns",       "semicolon_separator", "decimal_comma", "thousands_separator",
-      "date_format", "missing_value", "not_a_number",        "date_order",    "duplicate_date",
-      "gap",         "file_year",     "future_date",         "positive_load", "plausible_load",
-      "daily_jump",  "unusual_jump",  "monthly_envelope"};
+      "file_format",         "columns",        "semicolon_separator", "decimal_comma",
+      "thousands_separator", "date_format",    "missing_value",       "not_a_number",
+      "date_order",          "duplicate_date", "file_conflict",       "gap",
+      "file_year",           "early_date",     "future_date",         "positive_load",
+      "plausible_load",      "daily_jump",     "unusual_jump",        "monthly_envelope"};
   std::vector<std::string> names;
   for (const ValidationRule& rule : ValidationSuite()) {
     names.push_back(std::string(rule.name));
     EXPECT_FALSE(rule.description.empty()) << rule.name;
     EXPECT_FALSE(rule.action.empty()) << rule.name;
-    // Parse rules are the parser's; row rules have their check.
-    EXPECT_EQ(rule.stage == "parse", rule.check == nullptr) << rule.name;
+    // Parse rules are the parser's, rules across files the ingest plan's; row rules have their
+    // check.
+    EXPECT_EQ(rule.stage == "parse" || rule.stage == "files", rule.check == nullptr) << rule.name;
     EXPECT_EQ(rule.threshold_key.empty(), rule.threshold == nullptr) << rule.name;
     const bool warning = rule.name == "unusual_jump" || rule.name == "monthly_envelope";
     EXPECT_EQ(rule.severity, warning ? Severity::kWarning : Severity::kError) << rule.name;
@@ -351,6 +353,13 @@ TEST(YearInFileName, ReadsAYearClosingTheName) {
   EXPECT_EQ(YearInFileName("2021/load.csv"), std::nullopt);   // a folder does not count
 }
 
+TEST(ValidationRule, EarlyDate) {
+  const auto f = Of(Check({"1989-12-31,700000", "1990-01-01,700000"}), "early_date");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].line, 2);
+  EXPECT_EQ(f[0].problem, "date 1989-12-31 is before 1990-01-01 (validation.earliest_year)");
+}
+
 TEST(ValidationRule, FutureDate) {
   const auto f = Of(Check({"2021-06-30,700000", "2021-07-01,700000"}), "future_date");
   ASSERT_EQ(f.size(), 1u);
@@ -408,6 +417,28 @@ TEST(ValidationRule, JumpsOfAFilesFirstDayAreMeasuredFromTheStoredDayBefore) {
   EXPECT_EQ(Of(Check({"2021-01-01,1400000"}, "in.csv", stored), "daily_jump").size(), 1u);
   // Without a stored day before, there is nothing to compare with.
   EXPECT_TRUE(Of(Check({"2021-01-01,1250000"}), "unusual_jump").empty());
+}
+
+TEST(ValidationRule, JumpsToTheStoredDayAfterARowAreMeasuredToo) {
+  // One new day between two stored ones: -66% from the day before is within the limit, and the
+  // stored day after is +200% from it.
+  const TimeSeries stored(D(2021, 6, 15), {900000, 880000, 900000});
+  const auto f = Check({"2021-06-16,300000"}, "in.csv", stored);
+  const auto jumps = Of(f, "daily_jump");
+  ASSERT_EQ(jumps.size(), 1u);
+  EXPECT_EQ(jumps[0].line, 2);
+  EXPECT_EQ(jumps[0].problem,
+            "the stored load of the day after (900000 on 2021-06-17) changes by 200% from load "
+            "300000 on 2021-06-16 (limit 70%)");
+  EXPECT_EQ(jumps[0].first_date, D(2021, 6, 16));
+  EXPECT_EQ(jumps[0].last_date, D(2021, 6, 17));
+  EXPECT_DOUBLE_EQ(jumps[0].value.value(), 2.0);
+  EXPECT_EQ(Of(f, "unusual_jump").size(), 1u);  // the -67% from the day before
+  // Inside a file the next row is the day after, not the stored one.
+  EXPECT_TRUE(Of(Check({"2021-06-16,300000", "2021-06-17,310000"}, "in.csv", stored), "daily_jump")
+                  .empty());
+  // A file whose last day's next day is not stored has no seam after it.
+  EXPECT_TRUE(Of(Check({"2021-06-17,500000"}, "in.csv", stored), "daily_jump").empty());
 }
 
 TEST(ValidationRule, MonthlyEnvelopeWarnsOutsideTheStoredRangeOfTheMonthWidened) {

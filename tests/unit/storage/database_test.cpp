@@ -227,9 +227,9 @@ TYPED_TEST_SUITE(DatabaseTest, Backends, BackendNames);
 
 TYPED_TEST(DatabaseTest, OpeningCreatesTheSchema) {
   EXPECT_EQ(this->db_->schema_version(), kLatestSchema);
-  for (const char* table : {"runs", "models", "forecasts", "metrics", "checks", "alerts",
-                            "backtests", "model_aliases", "model_decisions", "monitor_windows",
-                            "actual_revisions", "actual_changes"}) {
+  for (const char* table :
+       {"runs", "models", "forecasts", "metrics", "checks", "alerts", "backtests", "model_aliases",
+        "model_decisions", "monitor_windows", "actual_revisions", "actual_changes"}) {
     SCOPED_TRACE(table);
     EXPECT_EQ(this->QueryInt(TypeParam::TableCountSql(table)), 1);
   }
@@ -374,35 +374,43 @@ TYPED_TEST(DatabaseTest, BeginRunKeepsTheConfigHashAndFindRunReadsTheProvenance)
 TYPED_TEST(DatabaseTest, EveryDatasetNamesItselfInItsErrors) {
   constexpr int64_t kNoRun = 424242;
   auto& db = *this->db_;
-  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.runs().SetModel(kNoRun, 1); })
-                  .starts_with("dataset 'runs': no run 424242"));
+  EXPECT_TRUE(ErrorOf<StorageError>([&] {
+                db.runs().SetModel(kNoRun, 1);
+              }).starts_with("dataset 'runs': no run 424242"));
   ModelDecision decision;
   decision.candidate_id = kNoRun;
-  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.models().RecordDecision(decision, {}); })
-                  .starts_with("dataset 'models': candidate model 424242 does not exist"));
+  EXPECT_TRUE(ErrorOf<StorageError>([&] {
+                db.models().RecordDecision(decision, {});
+              }).starts_with("dataset 'models': candidate model 424242 does not exist"));
   const auto rows = Rows({"2021-01-01"}, 1.0);
-  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.forecasts().Publish(kNoRun, kNoRun, rows); })
-                  .starts_with("dataset 'forecasts': "));
+  EXPECT_TRUE(ErrorOf<StorageError>([&] {
+                db.forecasts().Publish(kNoRun, kNoRun, rows);
+              }).starts_with("dataset 'forecasts': "));
   BacktestRow backtest;
   backtest.target_year = 2021;
-  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.scores().SaveBacktest(kNoRun, {backtest}); })
-                  .starts_with("dataset 'scores': "));
+  EXPECT_TRUE(ErrorOf<StorageError>([&] {
+                db.scores().SaveBacktest(kNoRun, {backtest});
+              }).starts_with("dataset 'scores': "));
   AlertRecord alert;
   alert.run_id = kNoRun;
   alert.code = "x";
-  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.alerts().Add(alert); }).starts_with("dataset 'alerts': "));
+  EXPECT_TRUE(
+      ErrorOf<StorageError>([&] { db.alerts().Add(alert); }).starts_with("dataset 'alerts': "));
   MonitorWindowRow window;
-  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.monitor().Save(kNoRun, Date::FromYmd(2021, 3, 1), {window}); })
-                  .starts_with("dataset 'monitor': "));
+  EXPECT_TRUE(ErrorOf<StorageError>([&] {
+                db.monitor().Save(kNoRun, Date::FromYmd(2021, 3, 1), {window});
+              }).starts_with("dataset 'monitor': "));
   SeriesResultRow series;
   series.series = "a";
-  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.series_results().Save(kNoRun, {series}); })
-                  .starts_with("dataset 'series_results': "));
+  EXPECT_TRUE(ErrorOf<StorageError>([&] {
+                db.series_results().Save(kNoRun, {series});
+              }).starts_with("dataset 'series_results': "));
   RevisionRecord revision;
   revision.year = 2021;
   revision.run_id = kNoRun;
-  EXPECT_TRUE(ErrorOf<StorageError>([&] { db.revisions().Add(revision, {}); })
-                  .starts_with("dataset 'revisions': "));
+  EXPECT_TRUE(ErrorOf<StorageError>([&] {
+                db.revisions().Add(revision, {});
+              }).starts_with("dataset 'revisions': "));
 }
 
 TYPED_TEST(DatabaseTest, SetRunModelAndInputsRequireAnExistingRunAndModel) {
@@ -675,9 +683,9 @@ TYPED_TEST(DatabaseTest, AFailedDecisionLeavesAliasesAndDecisionsAsTheyWere) {
   new_challenger.challenger = m1;
   new_challenger.champion = m2;
   this->backend_.Exec("DELETE FROM model_aliases WHERE alias = 'challenger'");
-  EXPECT_THROW(
-      this->db_->models().RecordDecision(Decision("year", "manual", "promoted", m2), new_challenger),
-      StorageError);
+  EXPECT_THROW(this->db_->models().RecordDecision(Decision("year", "manual", "promoted", m2),
+                                                  new_challenger),
+               StorageError);
   EXPECT_EQ(this->db_->models().ListDecisions(std::nullopt, 100).size(), 1u);
   EXPECT_EQ(this->db_->models().FindAliased(Horizon::kYear, "champion")->id, m1);
   EXPECT_FALSE(this->db_->models().FindAliased(Horizon::kYear, "challenger"));
@@ -702,7 +710,8 @@ TYPED_TEST(DatabaseTest, ListDecisionsIsNewestFirstByHorizonAndLimited) {
   EXPECT_EQ(ids_of(this->db_->models().ListDecisions(std::nullopt, 10)),
             (V{ids[4], ids[3], ids[2], ids[1], ids[0]}));
   EXPECT_EQ(ids_of(this->db_->models().ListDecisions(std::nullopt, 2)), (V{ids[4], ids[3]}));
-  EXPECT_EQ(ids_of(this->db_->models().ListDecisions(Horizon::kYear, 10)), (V{ids[4], ids[2], ids[0]}));
+  EXPECT_EQ(ids_of(this->db_->models().ListDecisions(Horizon::kYear, 10)),
+            (V{ids[4], ids[2], ids[0]}));
   EXPECT_EQ(ids_of(this->db_->models().ListDecisions(Horizon::kDay, 1)), V{ids[3]});
   // No alias moved: the decisions only rejected.
   EXPECT_TRUE(this->db_->models().ListAliases(std::nullopt).empty());
@@ -1371,6 +1380,21 @@ TYPED_TEST(DatabaseTest, ASecondLockOnTheSameTargetTimesOutNamingIt) {
     EXPECT_EQ(e.exit_code(), ExitCode::kBusy);
   }
   EXPECT_GE(std::chrono::steady_clock::now() - start, 200ms);
+}
+
+TYPED_TEST(DatabaseTest, AYearOfADatasetIsLockedByOneWriterAtATimeNamingIt) {
+  const auto held = this->db_->LockYear("actuals", 2021, 1s);
+  const auto other = this->backend_.Open();
+  try {
+    other->LockYear("actuals", 2021, 50ms);
+    FAIL() << "expected LockTimeout";
+  } catch (const LockTimeout& e) {
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "actuals of 2021", std::string(e.what()));
+  }
+  // Other years, other datasets and the targets are other locks.
+  EXPECT_NE(other->LockYear("actuals", 2020, 100ms), nullptr);
+  EXPECT_NE(other->LockYear("series", 2021, 100ms), nullptr);
+  EXPECT_NE(other->LockTarget(2021, Horizon::kYear, 100ms), nullptr);
 }
 
 TYPED_TEST(DatabaseTest, LocksOfOtherTargetsDoNotBlock) {

@@ -90,7 +90,7 @@ TEST_F(SqliteLockTest, WaiterGetsTheLockOnceReleased) {
     held.reset();
   });
   const auto start = std::chrono::steady_clock::now();
-  std::unique_ptr<TargetLock> got;
+  std::unique_ptr<HeldLock> got;
   EXPECT_NO_THROW(got = second_.LockTarget(2020, Horizon::kDay, 10s));
   releaser.join();
   EXPECT_NE(got, nullptr);
