@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "core/printable.hpp"
 #include "storage/alerts.hpp"
 #include "storage/sql/connection.hpp"
 
@@ -47,9 +46,7 @@ std::string InClause(const char* column, const std::vector<E>& list, Values& val
 
 std::optional<int64_t> AlertsDataset::Add(const AlertRecord& a) {
   return db_.Write([&]() -> std::optional<int64_t> {
-    // The message and subject are stored escaped, so that a file name with a newline or an
-    // escape sequence cannot forge lines wherever an alert is shown. Only a fingerprint conflict
-    // is ignored: a bad severity or run id still fails.
+    // Only a fingerprint conflict is ignored: a bad severity or run id still fails.
     Cursor id(db_.session(),
               "INSERT INTO alerts (run_id, created_at, severity, source, code, message, "
               "target_year, horizon, period_start, period_end, subject, value, threshold, "
@@ -57,9 +54,8 @@ std::optional<int64_t> AlertsDataset::Add(const AlertRecord& a) {
               ":horizon, :period_start, :period_end, :subject, :value, :threshold, :fingerprint) "
               "ON CONFLICT (fingerprint) DO NOTHING RETURNING id",
               V(a.run_id, a.created_at.empty() ? UtcNow() : a.created_at, a.severity, a.source,
-                a.code, EscapeControlBytes(a.message), a.target_year, sql::OrEmpty(a.horizon),
-                sql::OrEmpty(a.period_start), sql::OrEmpty(a.period_end),
-                EscapeControlBytes(a.subject), a.value,
+                a.code, a.message, a.target_year, sql::OrEmpty(a.horizon),
+                sql::OrEmpty(a.period_start), sql::OrEmpty(a.period_end), a.subject, a.value,
                 a.threshold, a.fingerprint.empty() ? AlertFingerprint(a) : a.fingerprint),
               "i");
     if (!id.Next()) return std::nullopt;
