@@ -5,6 +5,9 @@
 
 const REPORT = window.LOADCAST_REPORT || null;
 const TOKEN = new URLSearchParams(location.search).get('token');
+// The server's CSRF token, which every request that changes something must carry (the page the
+// server serves has it in a meta tag; a report has none, and changes nothing).
+const CSRF_TOKEN = document.querySelector('meta[name="loadcast-csrf-token"]')?.content || null;
 
 const HORIZONS = ['year', 'day'];
 const SEVERITIES = ['critical', 'warning', 'info'];
@@ -48,6 +51,7 @@ async function load(path) {
 async function request(method, path) {
   const headers = { Accept: 'application/json' };
   if (TOKEN) headers.Authorization = `Bearer ${TOKEN}`;
+  if (method !== 'GET' && CSRF_TOKEN) headers['X-CSRF-Token'] = CSRF_TOKEN;
   let response;
   try {
     response = await fetch(path, { method, headers });

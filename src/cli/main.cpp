@@ -1,15 +1,36 @@
 // loadcast's entry point: parse the command line, run the chosen command, and map any error to
 // its exit code in this one place.
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <memory>
 
 #include "cli/commands.hpp"
 #include "core/errors.hpp"
 #include "core/parallel.hpp"
+#include "core/printable.hpp"
 
 namespace {
+
+/// A log record's message with its control bytes escaped (the pattern's %*): a file name or a
+/// request path in a message cannot break the line or colour the terminal.
+class EscapedMessage : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm& /*time*/,
+              spdlog::memory_buf_t& dest) override {
+    const std::string escaped =
+        loadcast::EscapeControlBytes(std::string_view(msg.payload.data(), msg.payload.size()));
+    dest.append(escaped.data(), escaped.data() + escaped.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<EscapedMessage>();
+  }
+};
+
+/// What an error's message reads on standard error: one line, its control bytes escaped.
+std::string Shown(const std::exception& e) { return loadcast::EscapeControlBytes(e.what()); }
 
 std::string_view Label(loadcast::ExitCode code) {
   switch (code) {
@@ -32,7 +53,9 @@ int main(int argc, char** argv) {
   using loadcast::ExitCode;
   // Logs go to standard error so that standard output carries only results (tables or JSON).
   spdlog::set_default_logger(spdlog::stderr_color_mt("loadcast"));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  formatter->add_flag<EscapedMessage>('*').set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %*");
+  spdlog::set_formatter(std::move(formatter));
   spdlog::set_level(spdlog::level::info);
 
   CLI::App app{"loadcast: forecasts daily electricity load, end to end"};
@@ -78,13 +101,13 @@ int main(int argc, char** argv) {
     return action();
   } catch (const loadcast::StorageError& e) {
     // The storage or database failed (full, read-only, unreachable): not a bug.
-    std::cerr << "loadcast: storage error: " << e.what() << "\n";
+    std::cerr << "loadcast: storage error: " << Shown(e) << "\n";
     return static_cast<int>(e.exit_code());
   } catch (const loadcast::Error& e) {
-    std::cerr << "loadcast: " << Label(e.exit_code()) << ": " << e.what() << "\n";
+    std::cerr << "loadcast: " << Label(e.exit_code()) << ": " << Shown(e) << "\n";
     return static_cast<int>(e.exit_code());
   } catch (const std::exception& e) {
-    std::cerr << "loadcast: internal error: " << e.what() << "\n";
+    std::cerr << "loadcast: internal error: " << Shown(e) << "\n";
     return static_cast<int>(ExitCode::kInternal);
   }
 }

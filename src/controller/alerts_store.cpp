@@ -4,6 +4,7 @@
 
 #include <exception>
 
+#include "core/printable.hpp"
 #include "storage/alerts.hpp"
 #include "storage/database.hpp"
 
@@ -15,6 +16,11 @@ std::optional<int64_t> AlertsStore::Add(const AlertRecord& alert) {
   AlertRecord stored = alert;
   if (stored.created_at.empty()) stored.created_at = UtcNow();
   if (stored.fingerprint.empty()) stored.fingerprint = AlertFingerprint(stored);
+  // The message and subject are stored (and sent) with their control bytes escaped, so that a
+  // file name with a newline or an escape sequence cannot forge lines wherever the alert is
+  // shown. The fingerprint is of the alert as raised.
+  stored.message = EscapeControlBytes(stored.message);
+  stored.subject = EscapeControlBytes(stored.subject);
   const auto id = AlertsDataset::Add(stored);
   if (!id) {
     spdlog::debug("alert {} ({}) is already on record", stored.code, stored.fingerprint);

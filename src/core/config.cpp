@@ -196,6 +196,28 @@ const std::vector<Setting>& Settings() {
          "same target year and horizon (each holds that target's lock until it has finished), "
          "and of ingest and series ingest for another storing the same years; after it the "
          "command fails with exit code 5 (0: fail at once when the target is busy)."},
+        {"dashboard.max_body_bytes",
+         [](Config& c) -> Value { return &c.dashboard.max_body_bytes; }, 0, 1 << 30,
+         "Largest request body `loadcast serve` takes, on every method; a larger one (by its "
+         "Content-Length) is answered 413 without being read, and a chunked one 411."},
+        {"dashboard.header_timeout_seconds",
+         [](Config& c) -> Value { return &c.dashboard.header_timeout_seconds; }, 0.1, 600,
+         "Time a request's line and headers may take to arrive, from the connection's start "
+         "(or from the first byte of a later request on it); then the connection is closed."},
+        {"dashboard.body_timeout_seconds",
+         [](Config& c) -> Value { return &c.dashboard.body_timeout_seconds; }, 0.1, 600,
+         "Time a request's body may take to arrive after its headers; then the connection is "
+         "closed."},
+        {"dashboard.max_connections_per_client",
+         [](Config& c) -> Value { return &c.dashboard.max_connections_per_client; }, 1, 100000,
+         "Connections from one client address that may be receiving a request's headers at "
+         "once (from its first byte to the end of its headers); a new connection beyond is "
+         "answered 503 and closed as its first bytes come."},
+        {"dashboard.allowed_hosts", [](Config& c) -> Value { return &c.dashboard.allowed_hosts; },
+         0, 0,
+         "Comma-separated host names (name or name:port) the dashboard answers to besides its "
+         "bound address (and localhost on loopback); a request with another Host is refused "
+         "(421), which stops DNS rebinding."},
     };
     s.push_back(ModelKindSetting("year", &Config::year_model));
     s.push_back(ModelKindSetting("day", &Config::day_model));

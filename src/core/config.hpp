@@ -89,6 +89,15 @@ struct S3Settings {
 /// How long a run waits for another process on its target by default (runs.lock_timeout_seconds).
 inline constexpr double kDefaultLockTimeoutSeconds = 600.0;
 
+/// How `loadcast serve` guards its connections and requests (docs/dashboard.md, "Under attack").
+struct DashboardSettings {
+  int max_body_bytes = 16 * 1024;       // a larger request body is refused (413) unread
+  double header_timeout_seconds = 5;    // a request's line and headers must arrive within this
+  double body_timeout_seconds = 10;     // ... and its body within this after them
+  int max_connections_per_client = 32;  // connections of one address still sending a request
+  std::string allowed_hosts;            // comma-separated Host names accepted besides the bound
+};
+
 struct Config {
   std::string storage_url = "var/bucket";
   S3Settings storage_s3;
@@ -120,6 +129,7 @@ struct Config {
   double runs_lock_timeout_seconds = kDefaultLockTimeoutSeconds;
   MonitorSettings monitor;
   RegistrySettings registry;
+  DashboardSettings dashboard;
   /// Relative paths are resolved against this directory (the working directory).
   std::filesystem::path base_dir;
   /// The settings an environment variable set, key -> variable (see EnvironmentOverrides).

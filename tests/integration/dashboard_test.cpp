@@ -46,6 +46,19 @@ struct Server {
     return json::parse(res->body);
   }
 
+  /// The CSRF token of the page, which an acknowledgement must carry in X-CSRF-Token.
+  httplib::Headers Csrf() {
+    auto page = client->Get("/");
+    EXPECT_TRUE(page);
+    std::smatch match;
+    const std::regex meta(R"re(<meta name="loadcast-csrf-token" content="([0-9a-f]+)">)re");
+    if (!page || !std::regex_search(page->body, match, meta)) {
+      ADD_FAILURE() << "the page has no CSRF token";
+      return {};
+    }
+    return {{"X-CSRF-Token", match[1].str()}};
+  }
+
   BackgroundProcess process;
   int port = 0;
   std::unique_ptr<httplib::Client> client;
@@ -228,27 +241,33 @@ TEST_F(DashboardTest, AcknowledgingNeedsTheTokenOnlyWhenOneIsSet) {
     ASSERT_EQ(open.size(), 2u);
     first = open[0]["id"];
     second = open[1]["id"];
-    auto res = server.client->Post("/api/alerts/" + std::to_string(first) + "/ack");
+    const httplib::Headers csrf = server.Csrf();
+    const std::string path = "/api/alerts/" + std::to_string(first) + "/ack";
+    auto res = server.client->Post(path.c_str(), csrf, "", "text/plain");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 200) << res->body;
     const json body = json::parse(res->body);
     EXPECT_TRUE(body["alert"]["acknowledged"].get<bool>());
     EXPECT_FALSE(body["already_acknowledged"].get<bool>());
-    res = server.client->Post("/api/alerts/" + std::to_string(first) + "/ack");
+    res = server.client->Post(path.c_str(), csrf, "", "text/plain");
     ASSERT_TRUE(res);
     EXPECT_TRUE(json::parse(res->body)["already_acknowledged"].get<bool>());
-    EXPECT_EQ(server.client->Post("/api/alerts/999999/ack")->status, 404);
+    EXPECT_EQ(server.client->Post("/api/alerts/999999/ack", csrf, "", "text/plain")->status, 404);
   }
   Server server(dir_->path(), {{"LOADCAST_DASHBOARD_TOKEN", "s3cret"}});
+  httplib::Headers csrf = server.Csrf();
   const std::string path = "/api/alerts/" + std::to_string(second) + "/ack";
-  auto res = server.client->Post(path);
+  auto res = server.client->Post(path.c_str(), csrf, "", "text/plain");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 401);
   EXPECT_EQ(json::parse(res->body)["error"]["status"], 401);
-  res = server.client->Post(path, {{"Authorization", "Bearer wrong"}}, "", "text/plain");
+  csrf.emplace("Authorization", "Bearer wrong");
+  res = server.client->Post(path.c_str(), csrf, "", "text/plain");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 401);
-  res = server.client->Post(path, {{"Authorization", "Bearer s3cret"}}, "", "text/plain");
+  csrf.erase("Authorization");
+  csrf.emplace("Authorization", "Bearer s3cret");
+  res = server.client->Post(path.c_str(), csrf, "", "text/plain");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200) << res->body;
   // On loopback, reads stay open with a token set.
@@ -311,8 +330,9 @@ TEST_F(DashboardTest, ServingBeyondLoopbackNeedsAToken) {
   EXPECT_NE(r.err.find("LOADCAST_DASHBOARD_TOKEN"), std::string::npos) << r.err;
 
   // With the token, every API request needs it there.
+  const std::string token = "s3cret-of-16-chars";
   BackgroundProcess process(dir_->path(), {"serve", "--host", "0.0.0.0", "--port", "0"},
-                            {{"LOADCAST_DASHBOARD_TOKEN", "s3cret"}});
+                            {{"LOADCAST_DASHBOARD_TOKEN", token}});
   const std::string line = process.FirstLine();
   std::smatch match;
   ASSERT_TRUE(std::regex_match(line, match, std::regex(R"(serving http://0\.0\.0\.0:(\d+)/)")))
@@ -321,7 +341,7 @@ TEST_F(DashboardTest, ServingBeyondLoopbackNeedsAToken) {
   auto res = client.Get("/api/overview");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 401);
-  res = client.Get("/api/overview", {{"Authorization", "Bearer s3cret"}});
+  res = client.Get("/api/overview", {{"Authorization", "Bearer " + token}});
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   // The page itself needs no token: it passes ?token= on to its requests.

@@ -222,6 +222,34 @@ TEST_F(HostileInputTest, AFileNameThatTriesToLeaveTheBucketIsQuarantinedInsideIt
   EXPECT_EQ(quarantined, 2u);  // the copy and its reason
 }
 
+TEST_F(HostileInputTest, ControlBytesOfAFileNameAreEscapedOnStandardErrorAndInAlerts) {
+  // A name that would end the line and turn the terminal red if written as it is.
+  const fs::path input = dir_.path() / "in" / "bad\nname\x1b[31m.csv";
+  fs::create_directories(input.parent_path());
+  std::ofstream(input) << "date,load\n2022-01-01,abc\n";
+  const Result r = Loadcast(dir_.path(), {"ingest", input.string()});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  for (const char c : r.err) {
+    const auto byte = static_cast<unsigned char>(c);
+    EXPECT_FALSE((byte < 0x20 && c != '\n') || byte == 0x7f)
+        << "raw control byte " << static_cast<int>(byte) << " on standard error";
+  }
+  EXPECT_NE(r.err.find("bad\\nname\\x1b[31m.csv"), std::string::npos) << r.err;
+  // No line of its own starts where the name's newline was.
+  EXPECT_EQ(r.err.find("\nname"), std::string::npos) << r.err;
+
+  const nlohmann::json alerts = Json(Loadcast(dir_.path(), {"alerts", "--json"}));
+  bool named = false;
+  for (const auto& alert : alerts) {
+    for (const char* field : {"message", "subject"}) {
+      const std::string text = alert[field].get<std::string>();
+      EXPECT_EQ(text.find_first_of("\n\x1b"), std::string::npos) << field << ": " << text;
+      named = named || text.find("bad\\nname\\x1b[31m.csv") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(named) << alerts.dump();
+}
+
 TEST_F(HostileInputTest, A200MegabyteFileIsRejectedWithoutBeingRead) {
   if (std::getenv("LOADCAST_STRESS") == nullptr) {
     GTEST_SKIP() << "writes a 200 MB file: run by `make stress` (LOADCAST_STRESS=1)";

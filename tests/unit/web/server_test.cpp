@@ -22,6 +22,31 @@ TEST(IsLoopback, IsTrueForLoopbackAddressesOnly) {
   EXPECT_FALSE(IsLoopback("::"));
 }
 
+TEST(HostMatches, TakesTheBoundAddressLoopbackNamesAndListedHostsOnly) {
+  EXPECT_TRUE(HostMatches("127.0.0.1:8080", "127.0.0.1", 8080, ""));
+  EXPECT_TRUE(HostMatches("localhost:8080", "127.0.0.1", 8080, ""));
+  EXPECT_TRUE(HostMatches("[::1]:8080", "::1", 8080, ""));
+  EXPECT_TRUE(HostMatches("127.0.0.1", "127.0.0.1", 80, ""));
+  EXPECT_FALSE(HostMatches("127.0.0.1", "127.0.0.1", 8080, ""));
+  EXPECT_FALSE(HostMatches("127.0.0.1:8081", "127.0.0.1", 8080, ""));
+  EXPECT_FALSE(HostMatches("evil.example:8080", "127.0.0.1", 8080, ""));
+  EXPECT_FALSE(HostMatches("", "127.0.0.1", 8080, ""));
+  EXPECT_FALSE(HostMatches("localhost:8080", "192.168.1.10", 8080, ""));
+  // A wildcard bind answers to any address, never to a name not listed.
+  EXPECT_TRUE(HostMatches("192.168.1.10:8080", "0.0.0.0", 8080, ""));
+  EXPECT_FALSE(HostMatches("evil.example:8080", "0.0.0.0", 8080, ""));
+  EXPECT_TRUE(HostMatches("Dash.Example.com:8080", "0.0.0.0", 8080, "dash.example.com"));
+  EXPECT_TRUE(HostMatches("proxy.example:443", "127.0.0.1", 8080, "x.example, proxy.example:443"));
+  EXPECT_FALSE(HostMatches("proxy.example:444", "127.0.0.1", 8080, "proxy.example:443"));
+}
+
+TEST(SecretMatches, NeedsTheWholeNonEmptySecret) {
+  EXPECT_TRUE(SecretMatches("abc123", "abc123"));
+  EXPECT_FALSE(SecretMatches("abc12", "abc123"));
+  EXPECT_FALSE(SecretMatches("abc1234", "abc123"));
+  EXPECT_FALSE(SecretMatches("", ""));
+}
+
 TEST(BearerMatches, NeedsTheSchemeAndTheWholeToken) {
   EXPECT_TRUE(BearerMatches("Bearer s3cret", "s3cret"));
   EXPECT_FALSE(BearerMatches("Bearer s3cre", "s3cret"));
@@ -37,7 +62,10 @@ class ServerTest : public WebTest {};
 TEST_F(ServerTest, RefusesAnAddressOtherThanLoopbackWithoutAToken) {
   EXPECT_THROW(DashboardServer(data(), config(), {.host = "0.0.0.0", .port = 0, .token = ""}),
                UsageError);
-  EXPECT_NO_THROW(DashboardServer(data(), config(), {.host = "0.0.0.0", .port = 0, .token = "t"}));
+  EXPECT_THROW(DashboardServer(data(), config(), {.host = "0.0.0.0", .port = 0, .token = "t"}),
+               UsageError);
+  EXPECT_NO_THROW(DashboardServer(data(), config(),
+                                  {.host = "0.0.0.0", .port = 0, .token = "sixteen-chars-ok"}));
 }
 
 TEST_F(ServerTest, ServesPagesAndApiOnAFreePort) {
@@ -74,9 +102,13 @@ TEST_F(ServerTest, ServesPagesAndApiOnAFreePort) {
   EXPECT_EQ(ack->status, 401);
   ack = client.Post("/api/alerts/999999/ack", {{"Authorization", "Bearer t0k"}}, "", "text/plain");
   ASSERT_TRUE(ack);
-  EXPECT_EQ(ack->status, 404);
+  EXPECT_EQ(ack->status, 403);  // without the page's CSRF token
 
+  // A method no route takes needs the token before the path is looked at.
   auto wrong = client.Delete("/api/overview");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 401);
+  wrong = client.Delete("/api/overview", {{"Authorization", "Bearer t0k"}});
   ASSERT_TRUE(wrong);
   EXPECT_EQ(wrong->status, 405);
   EXPECT_EQ(wrong->get_header_value("Allow"), "GET");
