@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "core/errors.hpp"
 #include "core/parallel.hpp"
+#include "core/url.hpp"
 
 namespace {
 
@@ -78,13 +79,14 @@ int main(int argc, char** argv) {
     return action();
   } catch (const loadcast::StorageError& e) {
     // The storage or database failed (full, read-only, unreachable): not a bug.
-    std::cerr << "loadcast: storage error: " << e.what() << "\n";
+    std::cerr << "loadcast: storage error: " << loadcast::RedactText(e.what()) << "\n";
     return static_cast<int>(e.exit_code());
   } catch (const loadcast::Error& e) {
-    std::cerr << "loadcast: " << Label(e.exit_code()) << ": " << e.what() << "\n";
+    std::cerr << "loadcast: " << Label(e.exit_code()) << ": " << loadcast::RedactText(e.what())
+              << "\n";
     return static_cast<int>(e.exit_code());
   } catch (const std::exception& e) {
-    std::cerr << "loadcast: internal error: " << e.what() << "\n";
+    std::cerr << "loadcast: internal error: " << loadcast::RedactText(e.what()) << "\n";
     return static_cast<int>(ExitCode::kInternal);
   }
 }
