@@ -91,6 +91,20 @@ std::unique_ptr<Database> OpenDatabase(const Config& config) {
   return Open(kTable, "database.url", config.database_url, config);
 }
 
+std::vector<KeptFolder> LocalStoreFolders(const Config& config) {
+  std::vector<KeptFolder> folders;
+  const auto [storage_scheme, storage_path] = SplitUrl(config.storage_url);
+  if (storage_scheme.empty() || storage_scheme == "file") {
+    folders.push_back({config.Resolve(storage_path), "the bucket"});
+  }
+  const auto [database_scheme, database_path] = SplitUrl(config.database_url);
+  if ((database_scheme.empty() || database_scheme == "sqlite") &&
+      !LooksLikeKeywordDsn(database_path)) {
+    folders.push_back({config.Resolve(database_path).parent_path(), "the database's folder"});
+  }
+  return folders;
+}
+
 std::unique_ptr<AlertNotifier> OpenAlertNotifier(const Config& config) {
   const std::string& url = config.alerts_webhook_url;
   if (url.empty()) return nullptr;
