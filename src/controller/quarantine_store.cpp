@@ -43,9 +43,9 @@ constexpr std::size_t kMaxExtensionBytes = 10;
 std::string ShortenedName(const std::string& safe, std::string_view original) {
   if (safe.size() <= kMaxKeptNameBytes) return safe;
   const std::size_t dot = safe.rfind('.');
-  const std::string extension = dot != std::string::npos && safe.size() - dot <= kMaxExtensionBytes + 1
-                                    ? safe.substr(dot)
-                                    : std::string();
+  const std::string extension =
+      dot != std::string::npos && safe.size() - dot <= kMaxExtensionBytes + 1 ? safe.substr(dot)
+                                                                              : std::string();
   return fmt::format("{}-{}{}", safe.substr(0, kShortenedPrefixBytes),
                      Sha256Hex(original).substr(0, kHashHexDigits), extension);
 }

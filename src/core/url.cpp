@@ -10,14 +10,25 @@ namespace {
 constexpr std::string_view kRedacted = "***";
 
 /// Parts of parameter names that mark a credential, matched case-insensitively.
-constexpr std::array<std::string_view, 12> kSecretNameParts = {
-    "token", "key", "secret", "pass", "pwd",  "sig",
-    "auth",  "code", "hmac",  "jwt",  "cred", "session"};
+constexpr std::array<std::string_view, 12> kSecretNameParts = {"token", "key", "secret", "pass",
+                                                               "pwd",   "sig", "auth",   "code",
+                                                               "hmac",  "jwt", "cred",   "session"};
 
 /// libpq's connection keywords that can start a keyword connection string.
-constexpr std::array<std::string_view, 14> kDsnKeywords = {
-    "host",     "hostaddr", "port",    "dbname",  "user",        "password",        "passfile",
-    "sslmode",  "service",  "options", "sslcert", "sslkey",      "connect_timeout", "target_session_attrs"};
+constexpr std::array<std::string_view, 14> kDsnKeywords = {"host",
+                                                           "hostaddr",
+                                                           "port",
+                                                           "dbname",
+                                                           "user",
+                                                           "password",
+                                                           "passfile",
+                                                           "sslmode",
+                                                           "service",
+                                                           "options",
+                                                           "sslcert",
+                                                           "sslkey",
+                                                           "connect_timeout",
+                                                           "target_session_attrs"};
 
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -97,7 +108,8 @@ std::string RedactKeywordDsn(std::string_view dsn) {
         ++value_end;
       }
     }
-    out += NamesASecret(name) ? std::string(kRedacted) : std::string(dsn.substr(eq + 1, value_end - eq - 1));
+    out += NamesASecret(name) ? std::string(kRedacted)
+                              : std::string(dsn.substr(eq + 1, value_end - eq - 1));
     i = value_end;
     while (i < dsn.size() && (dsn[i] == ' ' || dsn[i] == '\t')) out += dsn[i++];
   }

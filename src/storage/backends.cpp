@@ -8,8 +8,8 @@
 
 #include "core/errors.hpp"
 #include "core/url.hpp"
-#include "storage/local_bucket.hpp"
 #include "storage/database.hpp"
+#include "storage/local_bucket.hpp"
 #include "storage/s3_bucket.hpp"
 
 namespace loadcast {
@@ -54,9 +54,8 @@ std::unique_ptr<ObjectStore> OpenObjectStore(const Config& config) {
     options.bucket = rest.substr(0, slash);
     options.prefix = slash == std::string::npos ? "" : rest.substr(slash + 1);
     if (options.bucket.empty()) {
-      throw ConfigError(
-          fmt::format("storage.url: no bucket in '{}' (like s3://bucket/prefix)",
-                      RedactUrl(c.storage_url)));
+      throw ConfigError(fmt::format("storage.url: no bucket in '{}' (like s3://bucket/prefix)",
+                                    RedactUrl(c.storage_url)));
     }
     options.endpoint = c.storage_s3.endpoint;
     options.region = c.storage_s3.region;

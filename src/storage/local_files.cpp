@@ -100,7 +100,8 @@ namespace {
 /// The path with "..", "." and the symbolic links of its existing part resolved.
 std::filesystem::path Resolved(const std::filesystem::path& path) {
   std::error_code ec;
-  std::filesystem::path resolved = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
+  std::filesystem::path resolved =
+      std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
   return ec ? std::filesystem::absolute(path).lexically_normal() : resolved;
 }
 
@@ -153,15 +154,15 @@ void CheckOutputFile(const std::filesystem::path& path, const std::vector<KeptFo
         "--out {}: is a symbolic link; loadcast replaces only regular files", path.string()));
   }
   if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
-    const char* what = std::filesystem::is_directory(status)      ? "a folder"
-                       : std::filesystem::is_fifo(status)         ? "a FIFO"
-                       : std::filesystem::is_socket(status)       ? "a socket"
-                       : std::filesystem::is_character_file(status) ||
-                               std::filesystem::is_block_file(status)
-                           ? "a device"
-                           : "not a regular file";
-    throw UsageError(fmt::format("--out {}: is {}; loadcast replaces only regular files",
-                                 path.string(), what));
+    const char* what =
+        std::filesystem::is_directory(status) ? "a folder"
+        : std::filesystem::is_fifo(status)    ? "a FIFO"
+        : std::filesystem::is_socket(status)  ? "a socket"
+        : std::filesystem::is_character_file(status) || std::filesystem::is_block_file(status)
+            ? "a device"
+            : "not a regular file";
+    throw UsageError(
+        fmt::format("--out {}: is {}; loadcast replaces only regular files", path.string(), what));
   }
   CheckParentExists(path);
 }

@@ -306,7 +306,8 @@ TEST(CliOut, RefusesAnOutputInsideTheBucketOrTheDatabaseFolder) {
   const fs::path actuals = dir.Write("var/bucket/actuals/2021.csv", "stored actuals\n");
   ASSERT_EQ(Loadcast(dir.path(), {"runs"}).exit_code, 0);  // creates var/loadcast.db
   const std::string database = Slurp(dir / "var/loadcast.db");
-  for (const std::string out : {"var/loadcast.db", "./var/../var/loadcast.db",
+  for (const std::string& out :
+       std::vector<std::string>{"var/loadcast.db", "./var/../var/loadcast.db",
                                 (dir / "var/loadcast.db").string(), "var/report.html"}) {
     ExpectEveryOutRefused(dir.path(), out, "inside the database's folder");
   }
@@ -315,7 +316,7 @@ TEST(CliOut, RefusesAnOutputInsideTheBucketOrTheDatabaseFolder) {
   for (const std::string out : {"var/bucket", "var/bucket/gen", "var"}) {
     const Result r = Loadcast(dir.path(), {"series", "generate", "--count", "1", "--out", out});
     EXPECT_EQ(r.exit_code, 2) << out << "\n" << r.err;
-    EXPECT_NE(r.err.find("--out " ), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--out "), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("which loadcast keeps its own files in"), std::string::npos) << r.err;
   }
   EXPECT_FALSE(fs::exists(dir / "var/bucket/gen"));

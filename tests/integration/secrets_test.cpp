@@ -173,8 +173,8 @@ TEST(SecretsInUrls, ConfigShowsNoPasswordOfTheDatabaseStorageOrS3EndpointUrls) {
 
 TEST(SecretsInUrls, WebhookParametersNamedLikeCredentialsAreRedactedHoweverWritten) {
   TempDir dir;
-  const std::vector<std::string> secrets = {"SECRETcode", "SECREThmac",   "SECRETjwt",
-                                            "SECRETcred", "SECRETsession", "SECRETencoded",
+  const std::vector<std::string> secrets = {"SECRETcode",      "SECREThmac",    "SECRETjwt",
+                                            "SECRETcred",      "SECRETsession", "SECRETencoded",
                                             "SECRETsemicolon", "SECRETfragment"};
   dir.Write("loadcast.yaml",
             "alerts:\n  webhook_url: \"http://127.0.0.1:1/hook?code=SECRETcode&hmac=SECREThmac"

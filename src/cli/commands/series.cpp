@@ -227,8 +227,8 @@ void AddGenerate(CLI::App& series, Context& context, Action& action) {
       std::error_code ec;
       std::filesystem::create_directory(folder, ec);
       if (ec) {
-        throw UsageError(fmt::format("--out {}: cannot create the folder: {}", folder.string(),
-                                     ec.message()));
+        throw UsageError(
+            fmt::format("--out {}: cannot create the folder: {}", folder.string(), ec.message()));
       }
       for (const auto& [year, text] : GenerateSeries(base, *options)) {
         data.WriteExport(folder / fmt::format("series-{}.csv", year), text);

@@ -498,14 +498,17 @@ TEST_F(DataControllerTest, ReadInputFileReadsTheBundledData) {
   EXPECT_TRUE(bytes.starts_with("Date,Load\n"));
 }
 
-TEST_F(DataControllerTest, WriteExportWritesAtomicallyCreatingFolders) {
-  data_.WriteExport(dir_ / "out/sub/forecast.csv", "date,forecast\n");
-  EXPECT_EQ(Slurp(dir_ / "out/sub/forecast.csv"), "date,forecast\n");
+TEST_F(DataControllerTest, WriteExportWritesIntoAnExistingFolderAndCreatesNone) {
+  std::filesystem::create_directories(dir_ / "out");
+  data_.WriteExport(dir_ / "out/forecast.csv", "date,forecast\n");
+  EXPECT_EQ(Slurp(dir_ / "out/forecast.csv"), "date,forecast\n");
+  EXPECT_THROW(data_.WriteExport(dir_ / "out/sub/forecast.csv", "x"), UsageError);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "out/sub"));
 }
 
 TEST_F(DataControllerTest, WriteExportFailureNamesTheExport) {
-  dir_.Write("blocker", "x");
-  const auto target = dir_ / "blocker/forecast.csv";
+  // A name the check accepts but whose temporary file's name is too long to create.
+  const auto target = dir_ / (std::string(250, 'f') + ".csv");
   try {
     data_.WriteExport(target, "x");
     FAIL() << "expected StorageError";

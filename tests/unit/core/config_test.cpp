@@ -368,8 +368,9 @@ TEST(LoadConfig, RejectsWarningThresholdsBeyondTheirErrorThresholdsNamingFileAnd
                               "validation.max_daily_jump (0.7)"));
   EXPECT_TRUE(Contains(LoadError(dir, "checks:\n  annual_total_warn: 0.2\n"),
                        "checks.annual_total_warn (0.2) must not exceed checks.annual_total_fail"));
-  EXPECT_TRUE(Contains(LoadError(dir, "checks:\n  min_interval_width: 0.5\n"),
-                       "checks.min_interval_width (0.5) must not exceed checks.max_interval_width"));
+  EXPECT_TRUE(
+      Contains(LoadError(dir, "checks:\n  min_interval_width: 0.5\n"),
+               "checks.min_interval_width (0.5) must not exceed checks.max_interval_width"));
   // The drift thresholds follow the same rule; the error names the later of the two lines.
   EXPECT_TRUE(Contains(LoadError(dir,
                                  "drift:\n  mean_shift_critical: 8\n"

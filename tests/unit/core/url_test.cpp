@@ -30,7 +30,8 @@ TEST(RedactUrl, RedactsSessionCodeAndSignatureLikeParametersWhateverTheirSpellin
   EXPECT_EQ(RedactUrl("https://h/x?code=c&hmac=h&jwt=j&credential=c2&sessionid=s&channel=ops"),
             "https://h/x?code=***&hmac=***&jwt=***&credential=***&sessionid=***&channel=ops");
   // A percent-encoded name is decoded before it is matched.
-  EXPECT_EQ(RedactUrl("https://h/x?t%6fken=abc&%54OKEN=def"), "https://h/x?t%6fken=***&%54OKEN=***");
+  EXPECT_EQ(RedactUrl("https://h/x?t%6fken=abc&%54OKEN=def"),
+            "https://h/x?t%6fken=***&%54OKEN=***");
   // ';' separates parameters as '&' does.
   EXPECT_EQ(RedactUrl("https://h/x?channel=ops;token=abc"), "https://h/x?channel=ops;token=***");
   // A fragment's parameters follow the same rule.
@@ -42,8 +43,7 @@ TEST(RedactUrl, RedactsSessionCodeAndSignatureLikeParametersWhateverTheirSpellin
 TEST(RedactUrl, RedactsThePasswordOfALibpqKeywordString) {
   EXPECT_EQ(RedactUrl("host=db user=u password=PW dbname=x"),
             "host=db user=u password=*** dbname=x");
-  EXPECT_EQ(RedactUrl("host=db password='a b\\' c' port=5432"),
-            "host=db password=*** port=5432");
+  EXPECT_EQ(RedactUrl("host=db password='a b\\' c' port=5432"), "host=db password=*** port=5432");
   EXPECT_EQ(RedactUrl("dbname = x password = PW"), "dbname = x password =***");
 }
 
