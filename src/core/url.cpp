@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <utility>
 
 namespace loadcast {
 namespace {
@@ -55,7 +56,13 @@ std::string DecodedLowerName(std::string_view name) {
 }
 
 bool NamesASecret(std::string_view name) {
-  const std::string lower = DecodedLowerName(name);
+  // Decoded until it no longer changes, so that an encoded '%' ("t%256fken") hides nothing.
+  std::string lower = DecodedLowerName(name);
+  for (int round = 0; round < 4; ++round) {
+    std::string again = DecodedLowerName(lower);
+    if (again == lower) break;
+    lower = std::move(again);
+  }
   return std::any_of(kSecretNameParts.begin(), kSecretNameParts.end(),
                      [&](std::string_view part) { return lower.find(part) != std::string::npos; });
 }

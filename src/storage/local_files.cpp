@@ -131,8 +131,8 @@ void CheckNotKept(const std::filesystem::path& path, const std::filesystem::path
 
 /// UsageError when the folder `path` would be written in does not exist.
 void CheckParentExists(const std::filesystem::path& path) {
-  const std::filesystem::path parent =
-      std::filesystem::absolute(path).lexically_normal().parent_path();
+  // Not normalised: "missing/../f.csv" needs "missing" as the kernel resolves it.
+  const std::filesystem::path parent = std::filesystem::absolute(path).parent_path();
   std::error_code ec;
   if (!std::filesystem::is_directory(parent, ec)) {
     throw UsageError(fmt::format("--out {}: its folder {} does not exist (it is not created)",

@@ -32,6 +32,7 @@ TEST(RedactUrl, RedactsSessionCodeAndSignatureLikeParametersWhateverTheirSpellin
   // A percent-encoded name is decoded before it is matched.
   EXPECT_EQ(RedactUrl("https://h/x?t%6fken=abc&%54OKEN=def"),
             "https://h/x?t%6fken=***&%54OKEN=***");
+  EXPECT_EQ(RedactUrl("https://h/x?t%256fken=abc"), "https://h/x?t%256fken=***");
   // ';' separates parameters as '&' does.
   EXPECT_EQ(RedactUrl("https://h/x?channel=ops;token=abc"), "https://h/x?channel=ops;token=***");
   // A fragment's parameters follow the same rule.

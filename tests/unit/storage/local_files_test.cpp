@@ -205,6 +205,8 @@ TEST(CheckOutputFile, RefusesWhatIsNotARegularFileAndAMissingFolder) {
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, "does not exist (it is not created)",
                       UsageErrorOf([&] { CheckOutputFile(dir / "missing/f.csv", {}); }));
   EXPECT_FALSE(std::filesystem::exists(dir / "missing"));
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "does not exist",
+                      UsageErrorOf([&] { CheckOutputFile(dir / "missing/../f.csv", {}); }));
   // An existing regular file may be replaced.
   EXPECT_NO_THROW(CheckOutputFile(target, {}));
 }
