@@ -10,12 +10,14 @@ horizons=(year day)
 echo "== ingest the bundled data (data/italian-power-load/load.csv) into var/bucket"
 "$loadcast" --log-level warn ingest data/italian-power-load/load.csv
 
+# Outputs go outside var/: --out refuses the bucket and the database's folder.
+mkdir -p out/forecasts
 for year in "${years[@]}"; do
   for horizon in "${horizons[@]}"; do
     echo
     echo "== run --target-year $year --horizon $horizon"
     "$loadcast" --log-level warn run --target-year "$year" --horizon "$horizon" \
-      --out "var/forecasts/${year}-${horizon}.csv"
+      --out "out/forecasts/${year}-${horizon}.csv"
   done
 done
 
@@ -29,4 +31,4 @@ echo "== alerts"
 echo
 echo "database:  $(pwd)/var/loadcast.db"
 echo "bucket:    $(pwd)/var/bucket"
-echo "forecasts: $(pwd)/var/forecasts/{2020,2021}-{year,day}.csv"
+echo "forecasts: $(pwd)/out/forecasts/{2020,2021}-{year,day}.csv"

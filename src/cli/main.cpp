@@ -11,6 +11,7 @@
 #include "core/errors.hpp"
 #include "core/parallel.hpp"
 #include "core/printable.hpp"
+#include "core/url.hpp"
 
 namespace {
 
@@ -29,8 +30,10 @@ class EscapedMessage : public spdlog::custom_flag_formatter {
   }
 };
 
-/// What an error's message reads on standard error: one line, its control bytes escaped.
-std::string Shown(const std::exception& e) { return loadcast::EscapeControlBytes(e.what()); }
+/// An error's message as shown: secrets redacted, control bytes escaped.
+std::string Shown(const std::exception& e) {
+  return loadcast::EscapeControlBytes(loadcast::RedactText(e.what()));
+}
 
 std::string_view Label(loadcast::ExitCode code) {
   switch (code) {

@@ -27,6 +27,7 @@ std::chrono::milliseconds Milliseconds(double seconds) {
 DataController::DataController(const Config& config)
     : DataController(OpenObjectStore(config), OpenDatabase(config), OpenAlertNotifier(config)) {
   lock_timeout_ = Milliseconds(config.runs_lock_timeout_seconds);
+  kept_folders_ = LocalStoreFolders(config);
 }
 
 DataController::DataController(std::unique_ptr<ObjectStore> bucket,
@@ -50,9 +51,17 @@ std::string DataController::ReadSeriesInputFile(const std::filesystem::path& pat
   return loadcast::ReadInputFile(path, kMaxSeriesInputBytes);
 }
 
+void DataController::CheckExport(const std::filesystem::path& path) const {
+  CheckOutputFile(path, kept_folders_);
+}
+
+void DataController::CheckExportFolder(const std::filesystem::path& folder) const {
+  CheckOutputFolder(folder, kept_folders_);
+}
+
 void DataController::WriteExport(const std::filesystem::path& path,
                                  const std::string& bytes) const {
-  WithDataset("export " + path.string(), [&] { WriteFileAtomic(path, bytes); });
+  WithDataset("export " + path.string(), [&] { WriteOutputFile(path, bytes, kept_folders_); });
 }
 
 std::unique_ptr<HeldLock> DataController::LockTarget(int target_year, Horizon horizon) {

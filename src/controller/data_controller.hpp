@@ -19,6 +19,7 @@
 #include "core/config.hpp"
 #include "storage/alert_notifier.hpp"
 #include "storage/database.hpp"
+#include "storage/local_files.hpp"
 #include "storage/object_store.hpp"
 
 namespace loadcast {
@@ -67,7 +68,13 @@ class DataController {
   /// Bytes of a many-series input file; DataError naming the path when it cannot be used. Such
   /// files hold thousands of series, so their size limit is far above ReadInputFile's.
   std::string ReadSeriesInputFile(const std::filesystem::path& path) const;
-  /// Writes an export (forecast CSV) atomically.
+  /// Checks that an export (--out) may be written to `path`: UsageError naming the path and
+  /// why when it lies inside the local bucket or the SQLite database's folder, is not a regular
+  /// file, is a symbolic link, or its folder does not exist (CheckOutputFile).
+  void CheckExport(const std::filesystem::path& path) const;
+  /// The same for a folder of exports, which may be missing if its parent exists.
+  void CheckExportFolder(const std::filesystem::path& folder) const;
+  /// Writes an export (forecast CSV, report) atomically, after CheckExport.
   void WriteExport(const std::filesystem::path& path, const std::string& bytes) const;
 
   // --- Locks held in the database ---
@@ -97,6 +104,8 @@ class DataController {
   std::unique_ptr<Database> database_;
   std::unique_ptr<AlertNotifier> notifier_;
   std::chrono::milliseconds lock_timeout_;
+  // The local folders of the stores, which no export may go into (none for given backends).
+  std::vector<KeptFolder> kept_folders_;
   ModelsStore models_;
   AlertsStore alerts_;
   ActualsStore actuals_;

@@ -2,12 +2,16 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -37,6 +41,8 @@ struct Setting {
   // The value may carry a credential (a token in a URL): DumpConfig, whose text is recorded with
   // every run, shows it redacted.
   bool secret = false;
+  // The value must not be empty (a location loadcast cannot do without).
+  bool required = false;
   // A models.<horizon>.kind setting: the section whose other settings follow it.
   ModelSection Config::*model = nullptr;
 };
@@ -120,10 +126,14 @@ const std::vector<Setting>& Settings() {
         {"storage.url", [](Config& c) -> Value { return &c.storage_url; }, 0, 0,
          "Bucket holding yearly data objects and model artifacts: a folder path, file:// URL or "
          "s3://bucket/prefix (an S3-compatible object store; credentials from AWS_ACCESS_KEY_ID, "
-         "AWS_SECRET_ACCESS_KEY and optional AWS_SESSION_TOKEN)."},
+         "AWS_SECRET_ACCESS_KEY and optional AWS_SESSION_TOKEN). Must not be empty; its user "
+         "info is redacted wherever loadcast shows or records it.",
+         /*secret=*/true, /*required=*/true},
         {"storage.s3.endpoint", [](Config& c) -> Value { return &c.storage_s3.endpoint; }, 0, 0,
          "Endpoint of an s3:// storage.url, like http://127.0.0.1:4569 for an S3-compatible "
-         "server (empty: https://s3.<region>.amazonaws.com)."},
+         "server (empty: https://s3.<region>.amazonaws.com). Its user info is redacted wherever "
+         "loadcast shows or records it.",
+         /*secret=*/true},
         {"storage.s3.region", [](Config& c) -> Value { return &c.storage_s3.region; }, 0, 0,
          "Region requests are signed for (empty: AWS_REGION, else AWS_DEFAULT_REGION, else "
          "us-east-1)."},
@@ -139,7 +149,9 @@ const std::vector<Setting>& Settings() {
          "exponential backoff and jitter; access denied and other 4xx answers are not retried."},
         {"database.url", [](Config& c) -> Value { return &c.database_url; }, 0, 0,
          "Database of runs, models, forecasts, metrics, checks and alerts: a SQLite file path "
-         "or sqlite:// URL."},
+         "or sqlite:// URL, or a postgresql:// URL. Must not be empty; a password in it is "
+         "redacted wherever loadcast shows or records it.",
+         /*secret=*/true, /*required=*/true},
         {"logging.level", [](Config& c) -> Value { return &c.log_level; }, 0, 0,
          "Log level: trace, debug, info, warn, error or off."},
         {"validation.min_load", [](Config& c) -> Value { return &c.min_load; }, 0, 1e9,
@@ -274,6 +286,9 @@ std::size_t MaxKeyDepth() {
 /// found deeper is kept whole, and rejected as an unknown key.
 void Flatten(const YAML::Node& node, const std::string& prefix, std::size_t depth,
              const std::string& file, std::vector<std::pair<std::string, YAML::Node>>& out) {
+  // YAML forbids a key twice in one mapping, but the parser keeps both: a section given twice
+  // would be merged, a setting given twice would take the later value. Both are refused.
+  std::map<std::string, int> first_line;
   for (const auto& item : node) {
     if (!item.first.IsScalar()) {
       const char* what = item.first.IsNull()       ? "null"
@@ -284,6 +299,12 @@ void Flatten(const YAML::Node& node, const std::string& prefix, std::size_t dept
     }
     const std::string key =
         prefix.empty() ? item.first.Scalar() : prefix + "." + item.first.Scalar();
+    const int line = item.first.Mark().line + 1;
+    const auto [first, inserted] = first_line.emplace(item.first.Scalar(), line);
+    if (!inserted) {
+      throw ConfigError(fmt::format("{}:{}: '{}' is given twice in one mapping (first at line {})",
+                                    file, line, key, first->second));
+    }
     if (item.second.IsMap() && depth + 1 < MaxKeyDepth()) {
       Flatten(item.second, key, depth + 1, file, out);
     } else {
@@ -304,6 +325,9 @@ void Assign(Config& config, const Setting& setting, const YAML::Node& node,
         [&](auto* p) {
           using T = std::remove_pointer_t<decltype(p)>;
           if constexpr (std::is_same_v<T, std::string>) {
+            if (setting.required && text.empty()) {
+              throw ConfigError(fmt::format("{}: '{}' must not be empty", where, setting.key));
+            }
             *p = text;
           } else if constexpr (std::is_same_v<T, bool>) {
             *p = node.as<bool>();
@@ -323,32 +347,82 @@ void Assign(Config& config, const Setting& setting, const YAML::Node& node,
   }
 }
 
-void CheckConsistency(const Config& c, const std::string& origin) {
+/// Where a setting was given: "file:line" or "environment variable X", and the order in which
+/// it was read (the line; the environment comes last).
+struct SetAt {
+  int order;
+  std::string text;
+};
+
+/// Two settings whose values must keep an order: a warning threshold not beyond its critical
+/// (or failing) one, a lower bound not beyond its upper one.
+struct OrderedPair {
+  std::string_view lower;
+  std::string_view upper;
+  bool strict;  // the lower must stay strictly below the upper
+};
+
+constexpr std::array<OrderedPair, 5> kOrderedPairs = {{
+    {"validation.warn_daily_jump", "validation.max_daily_jump", false},
+    {"checks.annual_total_warn", "checks.annual_total_fail", false},
+    {"checks.min_interval_width", "checks.max_interval_width", false},
+    {"validation.min_load", "validation.max_load", true},
+    {"drift.mean_shift_warning", "drift.mean_shift_critical", false},
+}};
+
+const Setting* FindSetting(const std::string& key);
+
+/// The number a numeric setting holds.
+double NumberOf(Config& config, std::string_view key) {
+  const Setting* setting = FindSetting(std::string(key));
+  assert(setting != nullptr && "an ordered pair names an unknown key");
+  return std::visit(
+      [](auto* p) -> double {
+        using T = std::remove_pointer_t<decltype(p)>;
+        if constexpr (std::is_same_v<T, int> || std::is_same_v<T, double>) {
+          return static_cast<double>(*p);
+        } else {
+          assert(false && "an ordered pair names a setting that is not a number");
+          return 0;
+        }
+      },
+      setting->field(config));
+}
+
+/// Checks the settings that depend on each other. `where` says where each key not left at its
+/// default was set: an error names where the later of the keys it concerns was set, else
+/// `origin`.
+void CheckConsistency(const Config& c, const std::string& origin,
+                      const std::map<std::string, SetAt>& where) {
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};
+  auto at = [&](std::initializer_list<std::string_view> keys) {
+    const SetAt* latest = nullptr;
+    for (std::string_view key : keys) {
+      const auto it = where.find(std::string(key));
+      if (it != where.end() && (latest == nullptr || it->second.order > latest->order)) {
+        latest = &it->second;
+      }
+    }
+    return latest == nullptr ? origin : latest->text;
+  };
   if (c.registry.metric != "mape" && c.registry.metric != "mae" && c.registry.metric != "rmse") {
     throw ConfigError(fmt::format("{}: unknown registry.metric '{}' (valid: mape, mae, rmse)",
-                                  origin, c.registry.metric));
+                                  at({"registry.metric"}), c.registry.metric));
   }
   if (!kLevels.contains(c.log_level)) {
     throw ConfigError(
         fmt::format("{}: unknown logging.level '{}' (valid: trace, debug, info, warn, error, off)",
-                    origin, c.log_level));
+                    at({"logging.level"}), c.log_level));
   }
-  if (c.warn_daily_jump > c.max_daily_jump) {
-    throw ConfigError(fmt::format(
-        "{}: validation.warn_daily_jump must not exceed validation.max_daily_jump", origin));
-  }
-  if (c.annual_total_warn > c.annual_total_fail) {
-    throw ConfigError(fmt::format(
-        "{}: checks.annual_total_warn must not exceed checks.annual_total_fail", origin));
-  }
-  if (c.min_interval_width > c.max_interval_width) {
-    throw ConfigError(fmt::format(
-        "{}: checks.min_interval_width must not exceed checks.max_interval_width", origin));
-  }
-  if (c.min_load >= c.max_load) {
-    throw ConfigError(
-        fmt::format("{}: validation.min_load must be below validation.max_load", origin));
+  Config copy = c;
+  for (const OrderedPair& pair : kOrderedPairs) {
+    const double lower = NumberOf(copy, pair.lower);
+    const double upper = NumberOf(copy, pair.upper);
+    if (pair.strict ? lower >= upper : lower > upper) {
+      throw ConfigError(fmt::format("{}: {} ({}) must {} {} ({})", at({pair.lower, pair.upper}),
+                                    pair.lower, lower, pair.strict ? "be below" : "not exceed",
+                                    pair.upper, upper));
+    }
   }
 }
 
@@ -380,16 +454,67 @@ const Setting* FindSetting(const std::string& key) {
 }
 
 /// Assigns the settings of the variables of EnvironmentOverrides that are set and not empty.
-void ApplyEnvironment(Config& config) {
+void ApplyEnvironment(Config& config, std::map<std::string, SetAt>& where) {
   for (const EnvironmentOverride& o : EnvironmentOverrides()) {
     const char* value = std::getenv(o.variable.c_str());
     if (value == nullptr || *value == '\0') continue;
     const Setting* setting = FindSetting(o.key);
     assert(setting != nullptr && "an environment override names an unknown key");
-    Assign(config, *setting, YAML::Node(std::string(value)),
-           fmt::format("environment variable {}", o.variable));
+    const std::string origin = fmt::format("environment variable {}", o.variable);
+    Assign(config, *setting, YAML::Node(std::string(value)), origin);
     config.from_environment[o.key] = o.variable;
+    where[o.key] = {std::numeric_limits<int>::max(), origin};
   }
+}
+
+/// The text of a config file; ConfigError when it cannot be read.
+std::string ReadConfigText(const std::filesystem::path& file) {
+  std::error_code ec;
+  std::ifstream in(file, std::ios::binary);
+  if (!in || std::filesystem::is_directory(file, ec)) {
+    throw ConfigError(fmt::format("{}: cannot read config file", file.string()));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();  // an empty file sets text's failbit, and is an empty config
+  if (in.bad()) throw ConfigError(fmt::format("{}: cannot read config file", file.string()));
+  return text.str();
+}
+
+/// Notes where the first document it is given starts; ignores everything else.
+class DocumentStart : public YAML::EventHandler {
+ public:
+  int line = -1;  // from 0; -1 before a document
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (line < 0) line = mark.line;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+/// The line (from 1) where a second YAML document of `text` starts, or 0 when it holds at most
+/// one. The parser is asked for two documents only: the library's reader of all documents never
+/// returns on some inputs (tests/fixtures/fuzz/config/multi_document_hang.yaml).
+int SecondDocumentLine(const std::filesystem::path& file, const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStart first;
+  DocumentStart second;
+  try {
+    if (!parser.HandleNextDocument(first) || !parser.HandleNextDocument(second)) return 0;
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(
+        fmt::format("{}:{}: invalid YAML: {}", file.string(), e.mark.line + 1, e.msg));
+  }
+  return std::max(second.line, 0) + 1;
 }
 
 }  // namespace
@@ -456,15 +581,21 @@ ModelSection* ModelSectionOf(Config& config, const std::string& key) {
 Config LoadConfig(const std::filesystem::path& file, const std::filesystem::path& base_dir) {
   Config config = DefaultConfig(base_dir);
   const std::string origin = file.empty() ? std::string("configuration") : file.string();
+  std::map<std::string, SetAt> set_at;
   if (!file.empty()) {
+    const std::string text = ReadConfigText(file);
     YAML::Node root;
     try {
-      root = YAML::LoadFile(file.string());
-    } catch (const YAML::BadFile&) {
-      throw ConfigError(fmt::format("{}: cannot read config file", file.string()));
+      root = YAML::Load(text);  // the first document
     } catch (const YAML::Exception& e) {
       throw ConfigError(
           fmt::format("{}:{}: invalid YAML: {}", file.string(), e.mark.line + 1, e.msg));
+    }
+    // A second document would be ignored: settings the file seems to give would not apply.
+    if (const int line = SecondDocumentLine(file, text); line > 0) {
+      throw ConfigError(fmt::format(
+          "{}:{}: a second YAML document; a config file holds one (remove the '---' or '...')",
+          file.string(), line));
     }
     if (!root.IsNull() && !root.IsMap())
       throw ConfigError(fmt::format("{}: top level must be a mapping", file.string()));
@@ -486,6 +617,7 @@ Config LoadConfig(const std::filesystem::path& file, const std::filesystem::path
       const Setting* setting = FindSetting(key);
       if (setting != nullptr) {
         Assign(config, *setting, node, where);
+        set_at[key] = {node.Mark().line + 1, where};
         if (setting->model != nullptr) (config.*setting->model).kind_where = where;
         continue;
       }
@@ -505,8 +637,8 @@ Config LoadConfig(const std::filesystem::path& file, const std::filesystem::path
       section->Set(name, node.Scalar(), where);
     }
   }
-  ApplyEnvironment(config);
-  CheckConsistency(config, origin);
+  ApplyEnvironment(config, set_at);
+  CheckConsistency(config, origin, set_at);
   return config;
 }
 

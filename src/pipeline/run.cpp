@@ -6,6 +6,7 @@
 
 #include "core/date.hpp"
 #include "core/hash.hpp"
+#include "core/url.hpp"
 #include "model/kinds.hpp"
 
 namespace loadcast {
@@ -156,8 +157,10 @@ void Run::Fail(const Error& error) noexcept {
   const ExitCode code = error.exit_code();
   const bool rejected = code == ExitCode::kDataRejected || code == ExitCode::kForecastRejected;
   try {
-    Raise(FailureAlert(AlertCode(code), error.what(), rejected));
-    data_.runs().Finish(id_, rejected ? RunStatus::kRejected : RunStatus::kFailed, error.what());
+    // Stored and notified: by the same redaction rule as every message shown.
+    const std::string message = RedactText(error.what());
+    Raise(FailureAlert(AlertCode(code), message, rejected));
+    data_.runs().Finish(id_, rejected ? RunStatus::kRejected : RunStatus::kFailed, message);
   } catch (const std::exception& e) {
     spdlog::error("run {}: could not record the failure: {}", id_, e.what());
   }
@@ -165,8 +168,9 @@ void Run::Fail(const Error& error) noexcept {
 
 void Run::Fail(const std::exception& error) noexcept {
   try {
-    Raise(FailureAlert("internal_error", error.what(), /*rejected=*/false));
-    data_.runs().Finish(id_, RunStatus::kFailed, error.what());
+    const std::string message = RedactText(error.what());
+    Raise(FailureAlert("internal_error", message, /*rejected=*/false));
+    data_.runs().Finish(id_, RunStatus::kFailed, message);
   } catch (const std::exception& e) {
     spdlog::error("run {}: could not record the failure: {}", id_, e.what());
   }

@@ -8,8 +8,8 @@
 
 #include "core/errors.hpp"
 #include "core/url.hpp"
-#include "storage/local_bucket.hpp"
 #include "storage/database.hpp"
+#include "storage/local_bucket.hpp"
 #include "storage/s3_bucket.hpp"
 
 namespace loadcast {
@@ -38,7 +38,7 @@ std::unique_ptr<T> Open(const std::vector<Backend<T>>& table, const std::string&
     if (!backend.scheme.empty()) valid.push_back(std::string(backend.scheme) + "://");
   }
   throw ConfigError(fmt::format("{}: unsupported scheme '{}' in '{}' (valid: a path, {})", key,
-                                scheme, url, fmt::join(valid, ", ")));
+                                scheme, RedactUrl(url), fmt::join(valid, ", ")));
 }
 
 }  // namespace
@@ -54,8 +54,8 @@ std::unique_ptr<ObjectStore> OpenObjectStore(const Config& config) {
     options.bucket = rest.substr(0, slash);
     options.prefix = slash == std::string::npos ? "" : rest.substr(slash + 1);
     if (options.bucket.empty()) {
-      throw ConfigError(
-          fmt::format("storage.url: no bucket in '{}' (like s3://bucket/prefix)", c.storage_url));
+      throw ConfigError(fmt::format("storage.url: no bucket in '{}' (like s3://bucket/prefix)",
+                                    RedactUrl(c.storage_url)));
     }
     options.endpoint = c.storage_s3.endpoint;
     options.region = c.storage_s3.region;
@@ -71,6 +71,14 @@ std::unique_ptr<ObjectStore> OpenObjectStore(const Config& config) {
 
 std::unique_ptr<Database> OpenDatabase(const Config& config) {
   auto sqlite = [](const Config& c, const std::string& path) -> std::unique_ptr<Database> {
+    // "host=db password=..." is libpq's keyword form, not a file name: opening it as SQLite
+    // would create a file named after the password.
+    if (LooksLikeKeywordDsn(path)) {
+      throw ConfigError(fmt::format(
+          "database.url '{}' is a libpq keyword connection string, which loadcast does not "
+          "read; give PostgreSQL as a postgresql:// URL instead, the password in PGPASSWORD",
+          RedactUrl(path)));
+    }
     return std::make_unique<SqliteDatabase>(c.Resolve(path));
   };
   // The whole URL: libpq reads the user, host, port, database and parameters from it.
@@ -80,6 +88,20 @@ std::unique_ptr<Database> OpenDatabase(const Config& config) {
   static const std::vector<Backend<Database>> kTable = {
       {"", sqlite}, {"sqlite", sqlite}, {"postgresql", postgres}, {"postgres", postgres}};
   return Open(kTable, "database.url", config.database_url, config);
+}
+
+std::vector<KeptFolder> LocalStoreFolders(const Config& config) {
+  std::vector<KeptFolder> folders;
+  const auto [storage_scheme, storage_path] = SplitUrl(config.storage_url);
+  if (storage_scheme.empty() || storage_scheme == "file") {
+    folders.push_back({config.Resolve(storage_path), "the bucket"});
+  }
+  const auto [database_scheme, database_path] = SplitUrl(config.database_url);
+  if ((database_scheme.empty() || database_scheme == "sqlite") &&
+      !LooksLikeKeywordDsn(database_path)) {
+    folders.push_back({config.Resolve(database_path).parent_path(), "the database's folder"});
+  }
+  return folders;
 }
 
 std::unique_ptr<AlertNotifier> OpenAlertNotifier(const Config& config) {

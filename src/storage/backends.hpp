@@ -3,10 +3,12 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/config.hpp"
 #include "storage/alert_notifier.hpp"
 #include "storage/database.hpp"
+#include "storage/local_files.hpp"
 #include "storage/object_store.hpp"
 
 namespace loadcast {
@@ -15,6 +17,10 @@ namespace loadcast {
 std::unique_ptr<ObjectStore> OpenObjectStore(const Config& config);
 /// The database for `database.url`: a plain path or sqlite:// URL opens a SqliteDatabase.
 std::unique_ptr<Database> OpenDatabase(const Config& config);
+/// The local folders the config's stores keep their files in: the bucket's folder when
+/// storage.url is a path or file:// URL, the folder holding the SQLite file when database.url is
+/// one. No output file may be written inside them.
+std::vector<KeptFolder> LocalStoreFolders(const Config& config);
 /// The notifier for `alerts.webhook_url`: an http:// or https:// URL opens a WebhookNotifier;
 /// an empty URL, none (nullptr).
 std::unique_ptr<AlertNotifier> OpenAlertNotifier(const Config& config);

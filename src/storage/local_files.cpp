@@ -95,4 +95,102 @@ void WriteFileAtomic(const std::filesystem::path& path, std::string_view bytes) 
   }
 }
 
+namespace {
+
+/// The path with "..", "." and the symbolic links of its existing part resolved.
+std::filesystem::path Resolved(const std::filesystem::path& path) {
+  std::error_code ec;
+  std::filesystem::path resolved =
+      std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
+  return ec ? std::filesystem::absolute(path).lexically_normal() : resolved;
+}
+
+/// Whether `path` is `folder` or lies inside it (both resolved).
+bool IsInside(const std::filesystem::path& path, const std::filesystem::path& folder) {
+  auto p = path.begin();
+  for (auto f = folder.begin(); f != folder.end(); ++f, ++p) {
+    if (f->empty()) continue;  // the empty last element of a folder ending in '/'
+    if (p == path.end() || *p != *f) return false;
+  }
+  return true;
+}
+
+/// UsageError when `path` lies inside a kept folder.
+void CheckNotKept(const std::filesystem::path& path, const std::filesystem::path& resolved,
+                  const std::vector<KeptFolder>& kept) {
+  for (const KeptFolder& folder : kept) {
+    const std::filesystem::path kept_path = Resolved(folder.path);
+    if (IsInside(resolved, kept_path)) {
+      throw UsageError(fmt::format(
+          "--out {}: lies inside {} ({}), which loadcast keeps its own files in; write the "
+          "output elsewhere",
+          path.string(), folder.what, kept_path.string()));
+    }
+  }
+}
+
+/// UsageError when the folder `path` would be written in does not exist.
+void CheckParentExists(const std::filesystem::path& path) {
+  // Not normalised: "missing/../f.csv" needs "missing" as the kernel resolves it.
+  const std::filesystem::path parent = std::filesystem::absolute(path).parent_path();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(parent, ec)) {
+    throw UsageError(fmt::format("--out {}: its folder {} does not exist (it is not created)",
+                                 path.string(), parent.string()));
+  }
+}
+
+}  // namespace
+
+void CheckOutputFile(const std::filesystem::path& path, const std::vector<KeptFolder>& kept) {
+  if (path.empty() || !path.has_filename()) {
+    throw UsageError(fmt::format("--out '{}': not a file name", path.string()));
+  }
+  CheckNotKept(path, Resolved(path), kept);
+  std::error_code ec;
+  const auto status = std::filesystem::symlink_status(path, ec);
+  if (std::filesystem::is_symlink(status)) {
+    throw UsageError(fmt::format(
+        "--out {}: is a symbolic link; loadcast replaces only regular files", path.string()));
+  }
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    const char* what =
+        std::filesystem::is_directory(status) ? "a folder"
+        : std::filesystem::is_fifo(status)    ? "a FIFO"
+        : std::filesystem::is_socket(status)  ? "a socket"
+        : std::filesystem::is_character_file(status) || std::filesystem::is_block_file(status)
+            ? "a device"
+            : "not a regular file";
+    throw UsageError(
+        fmt::format("--out {}: is {}; loadcast replaces only regular files", path.string(), what));
+  }
+  CheckParentExists(path);
+}
+
+void CheckOutputFolder(const std::filesystem::path& given, const std::vector<KeptFolder>& kept) {
+  // "gen/" names the folder "gen".
+  std::filesystem::path folder = given.lexically_normal();
+  if (!folder.has_filename() && folder.has_parent_path()) folder = folder.parent_path();
+  if (folder.empty()) folder = ".";
+  CheckNotKept(given, Resolved(folder), kept);
+  std::error_code ec;
+  const auto status = std::filesystem::symlink_status(folder, ec);
+  if (std::filesystem::is_symlink(status)) {
+    throw UsageError(fmt::format("--out {}: is a symbolic link, not a folder", given.string()));
+  }
+  if (std::filesystem::exists(status)) {
+    if (!std::filesystem::is_directory(status)) {
+      throw UsageError(fmt::format("--out {}: exists and is not a folder", given.string()));
+    }
+    return;
+  }
+  CheckParentExists(folder);
+}
+
+void WriteOutputFile(const std::filesystem::path& path, std::string_view bytes,
+                     const std::vector<KeptFolder>& kept) {
+  CheckOutputFile(path, kept);
+  WriteFileAtomic(path, bytes);
+}
+
 }  // namespace loadcast

@@ -14,6 +14,7 @@
 
 #include "core/errors.hpp"
 #include "core/hash.hpp"
+#include "core/url.hpp"
 #include "storage/object_key.hpp"
 
 namespace loadcast {
@@ -125,7 +126,9 @@ std::string ErrorDetail(std::string_view body) {
     return "";
   }
   if (code.empty() && message.empty()) return "";
-  return fmt::format(" ({}{}{})", code, code.empty() || message.empty() ? "" : ": ", message);
+  // A server may quote the request back (its URL, a signature, a credential): shown redacted.
+  return RedactText(
+      fmt::format(" ({}{}{})", code, code.empty() || message.empty() ? "" : ": ", message));
 }
 
 std::size_t WriteToString(char* data, std::size_t size, std::size_t count, void* target) {
@@ -185,15 +188,17 @@ S3Bucket::S3Bucket(S3Options options) : options_(std::move(options)) {
         options_.bucket));
   }
 
+  // The endpoint as messages show it: user info in it is a credential.
+  const std::string shown_endpoint = RedactUrl(options_.endpoint);
   const auto scheme_end = options_.endpoint.find("://");
   if (scheme_end == std::string::npos) {
     throw ConfigError(
-        fmt::format("S3 endpoint '{}' is not a URL (like http://host:port)", options_.endpoint));
+        fmt::format("S3 endpoint '{}' is not a URL (like http://host:port)", shown_endpoint));
   }
   scheme_ = options_.endpoint.substr(0, scheme_end);
   if (scheme_ != "http" && scheme_ != "https") {
     throw ConfigError(fmt::format("S3 endpoint '{}': unsupported scheme '{}' (valid: http, https)",
-                                  options_.endpoint, scheme_));
+                                  shown_endpoint, scheme_));
   }
   const std::string rest = options_.endpoint.substr(scheme_end + 3);
   const auto slash = rest.find('/');
@@ -202,7 +207,7 @@ S3Bucket::S3Bucket(S3Options options) : options_(std::move(options)) {
   if (!base_path_.empty()) base_path_ = "/" + base_path_;
   if (authority_.empty() || authority_.find('@') != std::string::npos) {
     throw ConfigError(
-        fmt::format("S3 endpoint '{}' needs a host (and no user info)", options_.endpoint));
+        fmt::format("S3 endpoint '{}' needs a host (and no user info)", shown_endpoint));
   }
 }
 
@@ -288,7 +293,7 @@ S3Bucket::Response S3Bucket::Send(const std::string& method, const std::string& 
     std::string failure;
     bool retry = false;
     if (code != CURLE_OK) {
-      failure = fmt::format("{} ({})", curl_easy_strerror(code), options_.endpoint);
+      failure = fmt::format("{} ({})", curl_easy_strerror(code), RedactUrl(options_.endpoint));
       retry = IsTransient(code);
     } else {
       curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
@@ -311,7 +316,7 @@ S3Bucket::Response S3Bucket::Send(const std::string& method, const std::string& 
     const std::string error_code = XmlText(response.body, "Code");
     if (response.status == 404 && error_code == "NoSuchBucket") {
       throw StorageError(fmt::format("S3 {} failed: bucket '{}' does not exist at {}{}", what,
-                                     options_.bucket, options_.endpoint,
+                                     options_.bucket, RedactUrl(options_.endpoint),
                                      ErrorDetail(response.body)));
     }
     if (response.status == 404) return response;

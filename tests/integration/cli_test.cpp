@@ -1,5 +1,6 @@
 // End-to-end tests: the real loadcast binary on the bundled data, each test in a fresh folder.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <filesystem>
@@ -63,6 +64,7 @@ TEST_F(IngestedTest, StoresOneObjectPerYearAndReingestIsANoOp) {
 TEST_F(IngestedTest, YearAheadForecastsOfEveryDayBeatTheSeasonalNaive) {
   for (const auto& [year, days] : std::vector<std::pair<int, int>>{{2020, 366}, {2021, 365}}) {
     const std::string out = "forecasts/" + std::to_string(year) + ".csv";
+    fs::create_directories(dir_ / "forecasts");  // --out creates no folder
     const nlohmann::json run = Json(Loadcast(
         dir_.path(), {"run", "--target-year", std::to_string(year), "--out", out, "--json"}));
     const std::string csv = Slurp(dir_ / out);
@@ -280,6 +282,69 @@ TEST(Cli, RelativePathsInTheConfigResolveAgainstTheWorkingDirectory) {
   EXPECT_TRUE(fs::exists(dir / "work/data/db.sqlite"));
 }
 
+/// Runs each --out command of loadcast with `out` as its output; each must be refused with exit 2
+/// and a message naming `out` and holding `why`.
+void ExpectEveryOutRefused(const fs::path& cwd, const std::string& out, const std::string& why) {
+  const std::vector<std::vector<std::string>> commands = {
+      {"run", "--target-year", "2021", "--horizon", "day", "--out", out},
+      {"predict", "--target-year", "2021", "--out", out},
+      {"report", "--target-year", "2021", "--out", out},
+  };
+  for (const auto& args : commands) {
+    const Result r = Loadcast(cwd, args);
+    EXPECT_EQ(r.exit_code, 2) << args[0] << " --out " << out << "\n" << r.err;
+    EXPECT_NE(r.err.find("--out "), std::string::npos) << args[0] << "\n" << r.err;
+    EXPECT_NE(r.err.find(why), std::string::npos) << args[0] << " --out " << out << "\n" << r.err;
+  }
+}
+
+TEST(CliOut, RefusesAnOutputInsideTheBucketOrTheDatabaseFolder) {
+  LOADCAST_SKIP_ON_REMOTE_BACKENDS(
+      "checks the local folders of the embedded backends (var/bucket, var/ of var/loadcast.db); "
+      "on PostgreSQL and S3 there are none to protect");
+  TempDir dir;
+  const fs::path actuals = dir.Write("var/bucket/actuals/2021.csv", "stored actuals\n");
+  ASSERT_EQ(Loadcast(dir.path(), {"runs"}).exit_code, 0);  // creates var/loadcast.db
+  const std::string database = Slurp(dir / "var/loadcast.db");
+  for (const std::string& out :
+       std::vector<std::string>{"var/loadcast.db", "./var/../var/loadcast.db",
+                                (dir / "var/loadcast.db").string(), "var/report.html"}) {
+    ExpectEveryOutRefused(dir.path(), out, "inside the database's folder");
+  }
+  ExpectEveryOutRefused(dir.path(), "var/bucket/actuals/2021.csv", "inside the bucket");
+  // series generate writes a folder: not the bucket, nor one inside it.
+  for (const std::string out : {"var/bucket", "var/bucket/gen", "var"}) {
+    const Result r = Loadcast(dir.path(), {"series", "generate", "--count", "1", "--out", out});
+    EXPECT_EQ(r.exit_code, 2) << out << "\n" << r.err;
+    EXPECT_NE(r.err.find("--out "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("which loadcast keeps its own files in"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(dir / "var/bucket/gen"));
+  EXPECT_EQ(Slurp(actuals), "stored actuals\n");
+  EXPECT_EQ(Slurp(dir / "var/loadcast.db"), database);
+  EXPECT_EQ(Loadcast(dir.path(), {"runs"}).exit_code, 0);  // the database still opens
+}
+
+TEST(CliOut, RefusesSymlinksSpecialFilesFoldersAndMissingFolders) {
+  TempDir dir;
+  const fs::path target = dir.Write("target.txt", "kept\n");
+  fs::create_symlink(target, dir / "link.csv");
+  ExpectEveryOutRefused(dir.path(), "link.csv", "is a symbolic link");
+  ASSERT_EQ(mkfifo((dir / "fifo").c_str(), 0600), 0);
+  ExpectEveryOutRefused(dir.path(), "fifo", "is a FIFO");
+  fs::create_directories(dir / "folder");
+  ExpectEveryOutRefused(dir.path(), "folder", "is a folder");
+  ExpectEveryOutRefused(dir.path(), "missing/f.csv", "does not exist (it is not created)");
+  EXPECT_FALSE(fs::exists(dir / "missing"));
+  EXPECT_TRUE(fs::is_symlink(dir / "link.csv"));
+  EXPECT_EQ(Slurp(target), "kept\n");
+  EXPECT_TRUE(fs::is_fifo(dir / "fifo"));
+  const Result r =
+      Loadcast(dir.path(), {"series", "generate", "--count", "1", "--out", "missing/gen"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
+}
+
 TEST(Cli, UnknownConfigKeyIsAUsageErrorNamingFileAndLine) {
   TempDir dir;
   const fs::path config = dir.Write("bad.yaml", "storage:\n  url: var/bucket\n  colour: blue\n");
@@ -287,6 +352,25 @@ TEST(Cli, UnknownConfigKeyIsAUsageErrorNamingFileAndLine) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(config.string() + ":3: unknown key 'storage.colour'"), std::string::npos)
       << r.err;
+}
+
+TEST(Cli, ConfigMistakesThatWereSilentAreUsageErrorsNamingFileAndLine) {
+  TempDir dir;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"logging:\n  level: info\n---\nlogging:\n  level: off\n", ":3: a second YAML document"},
+      {"storage:\n  url: var/bucket\nlogging:\n  level: info\nstorage:\n  s3:\n    region: x\n",
+       ":5: 'storage' is given twice in one mapping (first at line 1)"},
+      {"drift:\n  mean_shift_warning: 12\n  mean_shift_critical: 8\n",
+       ":3: drift.mean_shift_warning (12) must not exceed drift.mean_shift_critical (8)"},
+      {"storage:\n  url: \"\"\n", ":2: 'storage.url' must not be empty"},
+      {"database:\n  url: ''\n", ":2: 'database.url' must not be empty"},
+  };
+  for (const auto& [yaml, expected] : cases) {
+    const fs::path config = dir.Write("bad.yaml", yaml);
+    const Result r = Loadcast(dir.path(), {"--config", config.string(), "config"});
+    EXPECT_EQ(r.exit_code, 2) << yaml << r.err;
+    EXPECT_NE(r.err.find(config.string() + expected), std::string::npos) << r.err;
+  }
 }
 
 TEST(Cli, BadCommandLineIsAUsageError) {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -142,6 +143,82 @@ TEST_F(SecretsTest, ADatabaseUrlWithAPasswordIsRefusedWithoutShowingIt) {
   const Result refused = Loadcast(dir_.path(), {"--log-level", "debug", "runs"}, env);
   EXPECT_EQ(refused.exit_code, 2) << refused.err;
   ExpectNoSecret(refused.out + refused.err, "the refusal");
+}
+
+/// Every file under `root`, relative, sorted.
+std::vector<std::string> FilesUnder(const fs::path& root) {
+  std::vector<std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    files.push_back(fs::relative(entry.path(), root).string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+TEST(SecretsInUrls, ConfigShowsNoPasswordOfTheDatabaseStorageOrS3EndpointUrls) {
+  TempDir dir;
+  const std::map<std::string, std::string> env = {
+      {"LOADCAST_DATABASE_URL", "postgresql://u:SECRETdbPassword@db.example/loadcast"},
+      {"LOADCAST_STORAGE_URL", "file://u:SECRETstoragePassword@/srv/bucket"},
+      {"LOADCAST_S3_ENDPOINT", "http://u:SECRETs3Password@127.0.0.1:9000"}};
+  const Result r = Loadcast(dir.path(), {"config"}, env);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* secret : {"SECRETdbPassword", "SECRETstoragePassword", "SECRETs3Password"}) {
+    EXPECT_EQ((r.out + r.err).find(secret), std::string::npos) << secret << "\n" << r.out;
+  }
+  EXPECT_NE(r.out.find("url: \"postgresql://***@db.example/loadcast\""), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("endpoint: \"http://***@127.0.0.1:9000\""), std::string::npos) << r.out;
+}
+
+TEST(SecretsInUrls, WebhookParametersNamedLikeCredentialsAreRedactedHoweverWritten) {
+  TempDir dir;
+  const std::vector<std::string> secrets = {"SECRETcode",      "SECREThmac",    "SECRETjwt",
+                                            "SECRETcred",      "SECRETsession", "SECRETencoded",
+                                            "SECRETsemicolon", "SECRETfragment"};
+  dir.Write("loadcast.yaml",
+            "alerts:\n  webhook_url: \"http://127.0.0.1:1/hook?code=SECRETcode&hmac=SECREThmac"
+            "&jwt=SECRETjwt&credential=SECRETcred&sessionid=SECRETsession&t%6fken=SECRETencoded"
+            "&channel=ops;token=SECRETsemicolon#access_token=SECRETfragment\"\n");
+  std::string printed;
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"config"}, std::vector<std::string>{"runs"}}) {
+    std::vector<std::string> full = {"--config", "loadcast.yaml", "--log-level", "debug"};
+    full.insert(full.end(), args.begin(), args.end());
+    const Result r = Loadcast(dir.path(), full);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    printed += r.out + r.err;
+  }
+  EXPECT_NE(printed.find("channel=ops"), std::string::npos) << printed;
+  for (const std::string& secret : secrets) {
+    EXPECT_EQ(printed.find(secret), std::string::npos) << secret << "\n" << printed;
+  }
+}
+
+TEST(SecretsInUrls, ALibpqKeywordStringIsRefusedRedactedAndCreatesNoFile) {
+  TempDir dir;
+  const std::vector<std::string> before = FilesUnder(dir.path());
+  const Result r = Loadcast(
+      dir.path(), {"runs"},
+      {{"LOADCAST_DATABASE_URL", "host=127.0.0.1 port=1 user=u password=SECRETdsn dbname=x"}});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("libpq keyword connection string"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("password=***"), std::string::npos) << r.err;
+  EXPECT_EQ((r.out + r.err).find("SECRETdsn"), std::string::npos) << r.err;
+  EXPECT_EQ(FilesUnder(dir.path()), before);
+}
+
+TEST(SecretsInUrls, AnS3EndpointWithUserInfoIsRefusedWithoutShowingIt) {
+  TempDir dir;
+  const Result r = Loadcast(dir.path(), {"runs"},
+                            {{"LOADCAST_STORAGE_URL", "s3://bucket/prefix"},
+                             {"LOADCAST_S3_ENDPOINT", "http://u:SECRETendpoint@127.0.0.1:1"},
+                             {"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"},
+                             {"AWS_SECRET_ACCESS_KEY", "SECRETs3Key"}});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("http://***@127.0.0.1:1"), std::string::npos) << r.err;
+  EXPECT_EQ((r.out + r.err).find("SECRETendpoint"), std::string::npos) << r.err;
+  EXPECT_EQ((r.out + r.err).find("SECRETs3Key"), std::string::npos) << r.err;
 }
 
 TEST_F(SecretsTest, HostileFilterTextIsDataNotSql) {

@@ -169,6 +169,27 @@ INSTANTIATE_TEST_SUITE_P(
       return info.param.name == "2021" ? std::string("year_named") : info.param.name;
     });
 
+TEST_F(ValidationTest, ABadFileWithAVeryLongNameIsRejectedWithExit3AndQuarantinedUnderAShortName) {
+  // 230 bytes: a valid file name, too long to be a quarantined copy's name as it is.
+  const std::string name = std::string(226, 'n') + ".csv";
+  const std::string text = "date,load\n2022-01-01,abc\n";
+  const fs::path file = dir_.Write("in/" + name, text);
+  const Result r = Loadcast(dir_.path(), {"ingest", file.string()});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find(file.string() + ":2: "), std::string::npos) << r.err;
+  const Bucket after = HashBucket(BucketRoot());
+  ASSERT_EQ(after.quarantine.size(), 2u);  // the copy and its reason
+  const std::string copy = after.quarantine.begin()->first;
+  const std::string copy_name = fs::path(copy).filename().string();
+  EXPECT_LE(copy_name.size() + std::string(".reason.json").size(), 200u) << copy;
+  // Readable: the name's start, then a hash of the whole name, then the extension.
+  EXPECT_NE(copy_name.find("Z-" + std::string(100, 'n')), std::string::npos) << copy;
+  EXPECT_TRUE(copy_name.ends_with(".csv")) << copy;
+  EXPECT_EQ(ObjectBytes(BucketRoot(), copy), text);
+  const auto reason = nlohmann::json::parse(ObjectBytes(BucketRoot(), copy + ".reason.json"));
+  EXPECT_EQ(reason["file"], file.string());
+}
+
 TEST_F(ValidationTest, AnUnusualJumpIsStoredWithAWarningAlert) {
   // 2022-01-01 at 1000000 MWh: +59% from the stored 2021-12-31, above the 50% warning threshold
   // and below the 70% limit.

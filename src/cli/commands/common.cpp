@@ -44,7 +44,11 @@ void AddFlowCommand(CLI::App& app, Context& context, Action& action, const std::
       FlowRequest request;
       request.target_year = options->target_year;
       request.horizon = ParseHorizon(options->horizon);
-      if (!options->out.empty()) request.out = context.config().Resolve(options->out);
+      if (!options->out.empty()) {
+        request.out = context.config().Resolve(options->out);
+        // Refused before any work, not after a run that cannot write its result.
+        context.data().CheckExport(*request.out);
+      }
       request.model = options->model;
       const FlowResult result = flow(context.data(), context.config(), request);
       // Which aliases the flow's models hold now, after its gate: "champion model 3".

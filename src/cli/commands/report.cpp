@@ -29,6 +29,7 @@ void AddReportCommand(CLI::App& app, Context& context, Action& action) {
       web::ReportRequest request{.target_year = options->target_year, .horizons = {}};
       if (!options->horizon.empty()) request.horizons.push_back(ParseHorizon(options->horizon));
       const std::filesystem::path out = context.config().Resolve(options->out);
+      context.data().CheckExport(out);
       web::WriteReport(context.data(), context.config(), request, out);
       std::cout << "report of " << options->target_year << " written to " << out.string() << "\n";
       return 0;

@@ -220,13 +220,21 @@ void AddGenerate(CLI::App& series, Context& context, Action& action) {
                                      options->first_year, options->last_year));
       }
       DataController& data = context.data();
+      const std::filesystem::path folder = context.config().Resolve(*out);
+      data.CheckExportFolder(folder);
       const TimeSeries base = data.actuals().LoadRange(options->first_year, options->last_year);
-      const std::filesystem::path folder(*out);
+      // The folder itself may be new; the folder it is in must exist, as for any --out.
+      std::error_code ec;
+      std::filesystem::create_directory(folder, ec);
+      if (ec) {
+        throw UsageError(
+            fmt::format("--out {}: cannot create the folder: {}", folder.string(), ec.message()));
+      }
       for (const auto& [year, text] : GenerateSeries(base, *options)) {
         data.WriteExport(folder / fmt::format("series-{}.csv", year), text);
       }
       fmt::print("wrote {} series for {}-{} to {}\n", options->count, options->first_year,
-                 options->last_year, folder.string());
+                 options->last_year, *out);
       return 0;
     };
   });

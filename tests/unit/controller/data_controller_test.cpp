@@ -208,6 +208,23 @@ TEST_F(DataControllerTest, QuarantineMakesAnyFileNameASafeKey) {
   EXPECT_TRUE(std::filesystem::exists(Bucket() / key));
 }
 
+TEST_F(DataControllerTest, QuarantineShortensALongNameKeepingItReadableAndDistinct) {
+  // 250 bytes: a valid file name, but with the time stamp and the suffixes not a valid copy's.
+  const std::string long_name = std::string(246, 'a') + ".csv";
+  const std::string other = std::string(245, 'a') + "b.csv";
+  const std::string key = data_.quarantine().Keep(long_name, "x", "{}");
+  const std::string other_key = data_.quarantine().Keep(other, "y", "{}");
+  const std::string file = std::filesystem::path(key).filename().string();
+  EXPECT_LE(file.size() + std::string(".reason.json").size(), 200u) << key;
+  EXPECT_TRUE(key.ends_with(".csv")) << key;
+  EXPECT_NE(key.find("Z-" + std::string(120, 'a') + "-"), std::string::npos) << key;
+  EXPECT_TRUE(std::filesystem::exists(Bucket() / key));
+  EXPECT_TRUE(std::filesystem::exists(Bucket() / (key + ".reason.json")));
+  // Two names sharing their start differ by their hash.
+  EXPECT_NE(std::filesystem::path(other_key).filename().string().substr(17), file.substr(17));
+  EXPECT_EQ(data_.quarantine().List().size(), 2u);
+}
+
 TEST_F(DataControllerTest, LoadActualsJoinsYearsIntoOneSeries) {
   data_.actuals().Save(2019, YearSeries(2019, 700000.0));
   data_.actuals().Save(2020, YearSeries(2020, 800000.0));
@@ -481,14 +498,17 @@ TEST_F(DataControllerTest, ReadInputFileReadsTheBundledData) {
   EXPECT_TRUE(bytes.starts_with("Date,Load\n"));
 }
 
-TEST_F(DataControllerTest, WriteExportWritesAtomicallyCreatingFolders) {
-  data_.WriteExport(dir_ / "out/sub/forecast.csv", "date,forecast\n");
-  EXPECT_EQ(Slurp(dir_ / "out/sub/forecast.csv"), "date,forecast\n");
+TEST_F(DataControllerTest, WriteExportWritesIntoAnExistingFolderAndCreatesNone) {
+  std::filesystem::create_directories(dir_ / "out");
+  data_.WriteExport(dir_ / "out/forecast.csv", "date,forecast\n");
+  EXPECT_EQ(Slurp(dir_ / "out/forecast.csv"), "date,forecast\n");
+  EXPECT_THROW(data_.WriteExport(dir_ / "out/sub/forecast.csv", "x"), UsageError);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "out/sub"));
 }
 
 TEST_F(DataControllerTest, WriteExportFailureNamesTheExport) {
-  dir_.Write("blocker", "x");
-  const auto target = dir_ / "blocker/forecast.csv";
+  // A name the check accepts but whose temporary file's name is too long to create.
+  const auto target = dir_ / (std::string(250, 'f') + ".csv");
   try {
     data_.WriteExport(target, "x");
     FAIL() << "expected StorageError";

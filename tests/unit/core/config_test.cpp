@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "support/files.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
@@ -252,17 +253,64 @@ TEST(LoadConfig, RejectsUnknownKeyNamingFileAndLine) {
 TEST(LoadConfig, RejectsASettingGivenTwice) {
   TempDir dir;
   const std::string file = (dir / "loadcast.yaml").string();
-  EXPECT_TRUE(Contains(LoadError(dir, "logging:\n  level: info\n  level: debug\n"),
-                       file + ":3: 'logging.level' is set twice (first at line 2)"));
+  EXPECT_TRUE(
+      Contains(LoadError(dir, "logging:\n  level: info\n  level: debug\n"),
+               file + ":3: 'logging.level' is given twice in one mapping (first at line 2)"));
   // Through a repeated section too: the later one would replace the whole section's keys.
   EXPECT_TRUE(Contains(LoadError(dir,
                                  "models:\n  year:\n    epochs: 5\n"
                                  "drift:\n  window_days: 14\n"
                                  "models:\n  year:\n    epochs: 7\n"),
-                       file + ":8: 'models.year.epochs' is set twice (first at line 3)"));
+                       file + ":6: 'models' is given twice in one mapping (first at line 1)"));
   // Each setting once loads.
   const Config c = LoadConfig(dir.Write("ok.yaml", "logging:\n  level: warn\n"), dir.path());
   EXPECT_EQ(c.log_level, "warn");
+}
+
+TEST(LoadConfig, RejectsASectionGivenTwiceEvenWithDifferentKeys) {
+  // YAML forbids it; read leniently, the two sections would be merged.
+  TempDir dir;
+  const std::string file = (dir / "loadcast.yaml").string();
+  EXPECT_TRUE(Contains(LoadError(dir,
+                                 "storage:\n  url: var/bucket\n"
+                                 "logging:\n  level: info\n"
+                                 "storage:\n  s3:\n    region: eu-south-1\n"),
+                       file + ":5: 'storage' is given twice in one mapping (first at line 1)"));
+  // At every level: a nested section twice.
+  EXPECT_TRUE(Contains(LoadError(dir,
+                                 "storage:\n  s3:\n    region: eu-south-1\n"
+                                 "  s3:\n    path_style: false\n"),
+                       file + ":4: 'storage.s3' is given twice in one mapping (first at line 2)"));
+}
+
+TEST(LoadConfig, RejectsASecondYamlDocumentNamingFileAndLine) {
+  TempDir dir;
+  const std::string file = (dir / "loadcast.yaml").string();
+  // The line is that of the marker that starts the second document.
+  EXPECT_TRUE(Contains(LoadError(dir, "logging:\n  level: info\n---\nlogging:\n  level: off\n"),
+                       file + ":3: a second YAML document"));
+  EXPECT_TRUE(Contains(LoadError(dir, "logging:\n  level: info\n...\n\nlogging:\n  level: off\n"),
+                       file + ":5: a second YAML document"));
+  // The input on which the library's reader of all documents never returned ends, refused.
+  const std::string hang = testing::Slurp(std::filesystem::path(LOADCAST_SOURCE_DIR) /
+                                          "tests/fixtures/fuzz/config/multi_document_hang.yaml");
+  EXPECT_TRUE(Contains(LoadError(dir, hang), file + ":"));
+  // An empty second document, after an explicit first one, is refused too.
+  EXPECT_TRUE(Contains(LoadError(dir, "---\nlogging:\n  level: info\n---\n"),
+                       file + ":4: a second YAML document"));
+  // One document, explicitly started or ended, loads.
+  EXPECT_EQ(LoadConfig(dir.Write("one.yaml", "---\nlogging:\n  level: warn\n...\n"), dir.path())
+                .log_level,
+            "warn");
+}
+
+TEST(LoadConfig, RejectsAnEmptyStorageOrDatabaseUrlNamingFileAndLine) {
+  TempDir dir;
+  const std::string file = (dir / "loadcast.yaml").string();
+  EXPECT_TRUE(Contains(LoadError(dir, "logging:\n  level: info\nstorage:\n  url: \"\"\n"),
+                       file + ":4: 'storage.url' must not be empty"));
+  EXPECT_TRUE(Contains(LoadError(dir, "database:\n  url: ''\n"),
+                       file + ":2: 'database.url' must not be empty"));
 }
 
 TEST(LoadConfig, RejectsUnknownSectionAndMisnestedKeys) {
@@ -313,18 +361,36 @@ TEST(LoadConfig, RejectsUnknownLogLevel) {
 
 TEST(LoadConfig, RejectsMinLoadNotBelowMaxLoad) {
   TempDir dir;
-  EXPECT_TRUE(Contains(LoadError(dir, "validation:\n  min_load: 900000\n  max_load: 900000\n"),
-                       "min_load must be below validation.max_load"));
+  const std::string file = (dir / "loadcast.yaml").string();
+  EXPECT_TRUE(Contains(
+      LoadError(dir, "validation:\n  min_load: 900000\n  max_load: 900000\n"),
+      file + ":3: validation.min_load (900000) must be below validation.max_load (900000)"));
 }
 
-TEST(LoadConfig, RejectsWarningThresholdsBeyondTheirErrorThresholds) {
+TEST(LoadConfig, RejectsWarningThresholdsBeyondTheirErrorThresholdsNamingFileAndLine) {
   TempDir dir;
+  const std::string file = (dir / "loadcast.yaml").string();
   EXPECT_TRUE(Contains(LoadError(dir, "validation:\n  warn_daily_jump: 0.8\n"),
-                       "validation.warn_daily_jump must not exceed validation.max_daily_jump"));
+                       file + ":2: validation.warn_daily_jump (0.8) must not exceed "
+                              "validation.max_daily_jump (0.7)"));
   EXPECT_TRUE(Contains(LoadError(dir, "checks:\n  annual_total_warn: 0.2\n"),
-                       "checks.annual_total_warn must not exceed checks.annual_total_fail"));
-  EXPECT_TRUE(Contains(LoadError(dir, "checks:\n  min_interval_width: 0.5\n"),
-                       "checks.min_interval_width must not exceed checks.max_interval_width"));
+                       "checks.annual_total_warn (0.2) must not exceed checks.annual_total_fail"));
+  EXPECT_TRUE(
+      Contains(LoadError(dir, "checks:\n  min_interval_width: 0.5\n"),
+               "checks.min_interval_width (0.5) must not exceed checks.max_interval_width"));
+  // The drift thresholds follow the same rule; the error names the later of the two lines.
+  EXPECT_TRUE(Contains(LoadError(dir,
+                                 "drift:\n  mean_shift_critical: 8\n"
+                                 "  window_days: 28\n  mean_shift_warning: 9\n"),
+                       file + ":4: drift.mean_shift_warning (9) must not exceed "
+                              "drift.mean_shift_critical (8)"));
+  EXPECT_TRUE(Contains(LoadError(dir, "drift:\n  mean_shift_warning: 12\n"),
+                       file + ":2: drift.mean_shift_warning (12) must not exceed"));
+  // Equal thresholds are allowed: a shift that reaches both is critical.
+  TempDir ok;
+  EXPECT_EQ(LoadConfig(ok.Write("ok.yaml", "drift:\n  mean_shift_warning: 10\n"), ok.path())
+                .monitor.drift_shift_warning,
+            10);
 }
 
 TEST(LoadConfig, RejectsMalformedYamlNamingFileAndLine) {
@@ -547,7 +613,7 @@ TEST(DumpConfig, WritesStringsDoubleQuoted) {
 TEST(DumpConfig, ReloadsAwkwardStringsExactly) {
   // Values that plain YAML would cut at a comment, read as a mapping, or read as null.
   for (const std::string& value :
-       {std::string("var/my #1 bucket"), std::string("a: b"), std::string(""),
+       {std::string("var/my #1 bucket"), std::string("a: b"), std::string("#"),
         std::string("say \"hi\" \\ bye"), std::string(" padded "), std::string("~"),
         std::string("null"), std::string("- dash"), std::string("[x, y]"), std::string("{a: 1}"),
         std::string("'single'"), std::string("123"), std::string("true")}) {

@@ -334,6 +334,7 @@ TEST_F(FlowsTest, TrainThenPredictThenEvaluate) {
 }
 
 TEST_F(FlowsTest, PredictWritesTheOutCsv) {
+  std::filesystem::create_directories(dir_ / "exports");  // --out creates no folder
   const auto out = dir_ / "exports/forecast-2021.csv";
   const FlowResult result = PredictFlow(*data_, config_, 2021, Horizon::kYear, out);
   EXPECT_EQ(result.exported, out);

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "core/errors.hpp"
-#include "support/files.hpp"
 #include "support/expect.hpp"
+#include "support/files.hpp"
 #include "support/temp_dir.hpp"
 
 namespace loadcast {
@@ -154,6 +154,84 @@ TEST(WriteFileAtomic, FailureLeavesThePreviousFileIntact) {
   EXPECT_THROW(WriteFileAtomic(dir / "target", "x"), StorageError);
   EXPECT_EQ(Slurp(dir / "target/inside/keep.txt"), "kept");
   EXPECT_EQ(Entries(dir.path()), (std::vector<std::string>{"target"}));
+}
+
+/// The message of the UsageError `body` throws; fails when it throws none or another error.
+template <typename F>
+std::string UsageErrorOf(F&& body) {
+  try {
+    body();
+  } catch (const UsageError& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "expected a UsageError, got: " << e.what();
+    return "";
+  }
+  ADD_FAILURE() << "expected a UsageError";
+  return "";
+}
+
+TEST(CheckOutputFile, RefusesAPathInsideAKeptFolderHoweverItIsWritten) {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "var/bucket");
+  const std::vector<KeptFolder> kept = {{dir / "var/bucket", "the bucket"}};
+  for (const auto& path : {dir / "var/bucket/actuals.csv", dir / "var/./bucket/x",
+                           dir / "var/../var/bucket/a/b.csv", dir / "var/bucket"}) {
+    const std::string message = UsageErrorOf([&] { CheckOutputFile(path, kept); });
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, path.string(), message);
+    EXPECT_PRED_FORMAT2(::testing::IsSubstring, "lies inside the bucket", message);
+  }
+  // Through a symbolic link to the kept folder too.
+  std::filesystem::create_directory_symlink(dir / "var/bucket", dir / "alias");
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "lies inside the bucket",
+                      UsageErrorOf([&] { CheckOutputFile(dir / "alias/x.csv", kept); }));
+  // A sibling whose name starts the same is not inside.
+  std::filesystem::create_directories(dir / "var/bucket2");
+  EXPECT_NO_THROW(CheckOutputFile(dir / "var/bucket2/x.csv", kept));
+  EXPECT_NO_THROW(CheckOutputFile(dir / "out.csv", kept));
+}
+
+TEST(CheckOutputFile, RefusesWhatIsNotARegularFileAndAMissingFolder) {
+  TempDir dir;
+  const auto target = dir.Write("target.txt", "kept");
+  std::filesystem::create_symlink(target, dir / "link");
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "is a symbolic link",
+                      UsageErrorOf([&] { CheckOutputFile(dir / "link", {}); }));
+  std::filesystem::create_directories(dir / "folder");
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "is a folder",
+                      UsageErrorOf([&] { CheckOutputFile(dir / "folder", {}); }));
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "is a device",
+                      UsageErrorOf([&] { CheckOutputFile("/dev/null", {}); }));
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "does not exist (it is not created)",
+                      UsageErrorOf([&] { CheckOutputFile(dir / "missing/f.csv", {}); }));
+  EXPECT_FALSE(std::filesystem::exists(dir / "missing"));
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "does not exist",
+                      UsageErrorOf([&] { CheckOutputFile(dir / "missing/../f.csv", {}); }));
+  // An existing regular file may be replaced.
+  EXPECT_NO_THROW(CheckOutputFile(target, {}));
+}
+
+TEST(WriteOutputFile, WritesNothingWhereTheCheckRefuses) {
+  TempDir dir;
+  const auto target = dir.Write("target.txt", "kept");
+  std::filesystem::create_symlink(target, dir / "link");
+  UsageErrorOf([&] { WriteOutputFile(dir / "link", "new", {}); });
+  EXPECT_EQ(Slurp(target), "kept");
+  EXPECT_TRUE(std::filesystem::is_symlink(dir / "link"));
+  WriteOutputFile(dir / "out.csv", "new", {});
+  EXPECT_EQ(Slurp(dir / "out.csv"), "new");
+}
+
+TEST(CheckOutputFolder, AcceptsAnExistingOrNewFolderButNotAKeptOne) {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "var/bucket");
+  const std::vector<KeptFolder> kept = {{dir / "var", "the database's folder"}};
+  EXPECT_NO_THROW(CheckOutputFolder(dir / "gen", kept));
+  EXPECT_NO_THROW(CheckOutputFolder(dir.path(), kept));
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "lies inside the database's folder",
+                      UsageErrorOf([&] { CheckOutputFolder(dir / "var/bucket/", kept); }));
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, "does not exist",
+                      UsageErrorOf([&] { CheckOutputFolder(dir / "a/b", kept); }));
 }
 
 }  // namespace
