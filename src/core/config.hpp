@@ -102,6 +102,11 @@ struct Config {
   double max_daily_jump = 0.7;   // relative day-to-day change that rejects a file
   double warn_daily_jump = 0.5;  // relative day-to-day change that stores the file with a warning
   double validation_envelope_margin = 0.1;  // monthly range of stored loads widened by this
+  // A revision of stored actuals (days whose load changed) is a warning alert data.revised, and
+  // critical when it changed more than this share of the year's days or a day by more than
+  // this percent.
+  double revision_max_changed_share = 0.05;
+  double revision_max_change_percent = 10.0;
   double envelope_margin = 0.25;     // forecasts must lie within history's range widened by this
   double mape_warning = 8.0;         // percent; a yearly MAPE above raises a warning alert
   double annual_total_warn = 0.08;   // forecast total off the recent years' mean by more: warn
