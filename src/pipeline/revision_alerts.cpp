@@ -32,7 +32,7 @@ std::optional<AlertRecord> RevisionAlert(const StoredRevision& revision, const C
   }
   alert.message = fmt::format(
       "actuals of {} revised by {}: {} of {} days changed value ({:.1f}%), the largest on {} "
-      "from {:g} to {:g} ({:+.1f}%){}; stored as revision {} ({}), the previous revisions kept: "
+      "from {:.1f} to {:.1f} ({:+.1f}%){}; stored as revision {} ({}), the previous revisions kept: "
       "loadcast actuals diff --year {} --revision {}",
       r.year, r.source, r.days_changed, r.days, 100.0 * share, day.date.ToIso(), day.old_load,
       day.new_load, percent, limits, r.revision, location, r.year, r.revision);
