@@ -104,7 +104,9 @@ StoredActuals StoreActuals(DataController& data, int year, const TimeSeries& ser
     spdlog::warn("actuals of {}: the stored object was {}; recording it as revision {}", year, how,
                  number);
     data.actuals().KeepRevision(year, number, *stored);
-    out.revisions.push_back(Record(data, year, number, *stored, before, how, run_id));
+    out.revisions.push_back(Record(data, year, number, *stored, before,
+                                   fmt::format("{}; recorded by the ingest of {}", how, source),
+                                   run_id));
     latest = out.revisions.back().record;
   }
   if (stored && *stored == bytes) return out;
