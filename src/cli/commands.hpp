@@ -30,6 +30,7 @@ void AddModelsCommand(CLI::App& app, Context& context, Action& action);
 void AddServeCommand(CLI::App& app, Context& context, Action& action);
 void AddReportCommand(CLI::App& app, Context& context, Action& action);
 void AddSeriesCommand(CLI::App& app, Context& context, Action& action);
+void AddActualsCommand(CLI::App& app, Context& context, Action& action);
 
 /// Options shared by the commands about one target year and horizon.
 struct TargetOptions {

@@ -91,6 +91,7 @@ int main(int argc, char** argv) {
   loadcast::cli::AddServeCommand(app, context, action);
   loadcast::cli::AddReportCommand(app, context, action);
   loadcast::cli::AddSeriesCommand(app, context, action);
+  loadcast::cli::AddActualsCommand(app, context, action);
   loadcast::cli::AddConfigCommand(app, context, action);
 
   try {

@@ -115,7 +115,12 @@ nlohmann::json ToJson(const IngestResult& r) {
           {"files", r.report.files},
           {"rows", r.report.rows},
           {"years_stored", r.report.years_stored},
-          {"years_unchanged", r.report.years_unchanged}};
+          {"years_unchanged", r.report.years_unchanged},
+          {"revisions", [&] {
+             nlohmann::json revisions = nlohmann::json::array();
+             for (const StoredRevision& s : r.report.revisions) revisions.push_back(ToJson(s.record));
+             return revisions;
+           }()}};
 }
 
 nlohmann::json TimingsJson(const std::vector<StepTiming>& timings) {
@@ -176,7 +181,16 @@ std::string FormatFlow(const FlowResult& r, const ModelAliases& aliases) {
 }
 
 std::string FormatIngest(const IngestResult& r) {
-  return fmt::format("run {}: ingested {} rows from {} file(s); stored years: {}; unchanged: {}\n",
+  std::string revised;
+  for (const StoredRevision& s : r.report.revisions) {
+    if (s.record.days_changed > 0) {
+      revised += fmt::format("actuals of {}: revision {} changed {} stored days (loadcast actuals "
+                             "diff --year {} --revision {})\n",
+                             s.record.year, s.record.revision, s.record.days_changed,
+                             s.record.year, s.record.revision);
+    }
+  }
+  return revised + fmt::format("run {}: ingested {} rows from {} file(s); stored years: {}; unchanged: {}\n",
                      r.run_id, r.report.rows, r.report.files.size(),
                      r.report.years_stored.empty()
                          ? "none"

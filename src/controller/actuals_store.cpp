@@ -1,7 +1,10 @@
 #include "controller/actuals_store.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
+#include "controller/dataset_error.hpp"
 #include "core/hash.hpp"
 #include "core/load_csv.hpp"
 
@@ -39,6 +42,29 @@ void ActualsStore::Save(int year, const TimeSeries& series) { Put(year, FormatLo
 std::string ActualsStore::Hash(int year) const {
   const auto bytes = Get(year);
   return bytes ? Sha256Hex(*bytes) : std::string();
+}
+
+std::string ActualsStore::RevisionKey(int year, int revision) {
+  return fmt::format("actuals/revisions/{}/{}.csv", year, revision);
+}
+
+void ActualsStore::KeepRevision(int year, int revision, std::string_view bytes) {
+  const std::string key = RevisionKey(year, revision);
+  WithDataset(key, [&] { bucket().Put(key, bytes); });
+}
+
+TimeSeries ActualsStore::LoadRevision(int year, int revision) const {
+  const std::string key = RevisionKey(year, revision);
+  const auto bytes = WithDataset(key, [&] { return bucket().Get(key); });
+  TimeSeries series;
+  if (!bytes) return series;
+  try {
+    for (const LoadRow& row : ParseLoadCsv(*bytes, bucket().Locate(key)).rows)
+      series.set(row.date, row.load);
+  } catch (const DataError& e) {
+    throw DataError(std::string("stored object is not valid: ") + e.what());
+  }
+  return series;
 }
 
 }  // namespace loadcast

@@ -1,10 +1,12 @@
 #include "controller/data_controller.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <cmath>
 
 #include "controller/dataset_error.hpp"
+#include "core/process.hpp"
 #include "storage/backends.hpp"
 #include "storage/local_files.hpp"
 
@@ -28,6 +30,35 @@ DataController::DataController(const Config& config)
     : DataController(OpenObjectStore(config), OpenDatabase(config), OpenAlertNotifier(config)) {
   lock_timeout_ = Milliseconds(config.runs_lock_timeout_seconds);
   kept_folders_ = LocalStoreFolders(config);
+  try {
+    AbandonDeadRuns();
+  } catch (const Error& e) {
+    // A database this process may only read (a dashboard's) still serves the command; the next
+    // command that can write marks the runs.
+    spdlog::warn("could not mark the runs whose process is gone: {}", e.what());
+  }
+}
+
+std::vector<int64_t> DataController::AbandonDeadRuns() {
+  std::vector<int64_t> marked;
+  for (const RunningRun& run : runs().Running()) {
+    if (!ProcessGone(run.process)) continue;
+    const std::string message = fmt::format(
+        "stopped without finishing: its process {} on {} is gone (killed, crashed or its machine "
+        "restarted); what it had not committed was discarded",
+        run.process.pid, run.process.host);
+    if (!runs().Abandon(run.id, message)) continue;  // it ended, or another process marked it
+    marked.push_back(run.id);
+    AlertRecord alert;
+    alert.severity = AlertSeverity::kWarning;
+    alert.source = AlertSource::kPipeline;
+    alert.code = "run_abandoned";
+    alert.message = fmt::format("run {} ({}) {}", run.id, run.command, message);
+    alert.subject = fmt::format("run {}", run.id);
+    alerts_.Add(alert);
+    spdlog::warn("run {} ({}) {}; marked failed", run.id, run.command, message);
+  }
+  return marked;
 }
 
 DataController::DataController(std::unique_ptr<ObjectStore> bucket,

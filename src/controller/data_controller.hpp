@@ -26,7 +26,9 @@ namespace loadcast {
 
 class DataController {
  public:
-  /// Opens the backends named by the config (storage.url, database.url, alerts.webhook_url).
+  /// Opens the backends named by the config (storage.url, database.url, alerts.webhook_url),
+  /// then marks the runs whose process is gone (AbandonDeadRuns). Opening a local bucket removes
+  /// the temporary files of killed writes (LocalBucket::SweepTemporaryFiles).
   explicit DataController(const Config& config);
   /// Uses the given backends (tests, other wiring); `notifier` may be null: alerts go nowhere.
   DataController(std::unique_ptr<ObjectStore> bucket, std::unique_ptr<Database> database,
@@ -93,6 +95,12 @@ class DataController {
   /// other's.
   std::vector<std::unique_ptr<HeldLock>> LockYears(const YearlyObjects& dataset,
                                                    const std::set<int>& years);
+
+  /// Marks failed, each with a run_abandoned warning, the runs recorded as running whose process
+  /// ran on this machine and is gone (killed, crashed): they would otherwise stay running
+  /// forever. Runs of other machines are left to the target lock (Run::LockTarget), since their
+  /// processes cannot be seen from here. Returns the ids of the runs marked.
+  std::vector<int64_t> AbandonDeadRuns();
 
   /// Where the database is, for people.
   std::string DatabaseLocation() const { return database_->location(); }

@@ -32,6 +32,8 @@ class YearlyObjects {
   void Put(int year, std::string_view bytes);
   /// Where a year's object is, for people.
   std::string Locate(int year) const;
+  /// The bucket the objects are in, for the objects a dataset keeps beside its years.
+  ObjectStore& bucket() const { return *bucket_; }
 
   /// `parse(bytes, location)` of a year's object, nothing when absent; a DataError of `parse`
   /// becomes "stored object is not valid: <its message>".

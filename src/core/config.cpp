@@ -177,6 +177,15 @@ const std::vector<Setting>& Settings() {
          [](Config& c) -> Value { return &c.validation_envelope_margin; }, 0, 5,
          "A load outside the [min, max] of the stored loads of its calendar month, widened by this "
          "fraction, is stored with a warning alert (monthly_envelope)."},
+        {"validation.revision_max_changed_share",
+         [](Config& c) -> Value { return &c.revision_max_changed_share; }, 0, 1,
+         "An ingest that changes the load of days already stored (a revision) raises a warning "
+         "alert (data.revised), critical when it changes more than this share of the year's "
+         "days; the data is stored either way."},
+        {"validation.revision_max_change_percent",
+         [](Config& c) -> Value { return &c.revision_max_change_percent; }, 0, 1e6,
+         "The data.revised alert of a revision is critical when a day's load changed by more "
+         "than this percent of its old value; the data is stored either way."},
         {"checks.envelope_margin", [](Config& c) -> Value { return &c.envelope_margin; }, 0, 5,
          "Forecasts must lie within [min, max] of training history widened by this fraction."},
         {"checks.annual_total_warn", [](Config& c) -> Value { return &c.annual_total_warn; }, 0, 1,

@@ -113,6 +113,11 @@ struct Config {
   double validation_envelope_margin = 0.1;  // monthly range of stored loads widened by this
   int earliest_year = 1990;                 // dates before its January 1 reject a file
   double series_max_load = 1e8;             // MWh/day; above is implausible for any one series
+  // A revision of stored actuals (days whose load changed) is a warning alert data.revised, and
+  // critical when it changed more than this share of the year's days or a day by more than
+  // this percent.
+  double revision_max_changed_share = 0.05;
+  double revision_max_change_percent = 10.0;
   double envelope_margin = 0.25;     // forecasts must lie within history's range widened by this
   double mape_warning = 8.0;         // percent; a yearly MAPE above raises a warning alert
   double annual_total_warn = 0.08;   // forecast total off the recent years' mean by more: warn

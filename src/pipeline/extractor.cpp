@@ -153,14 +153,19 @@ IngestPlan Extractor::Plan(const std::vector<std::filesystem::path>& files) cons
   return plan;
 }
 
-IngestReport Extractor::Store(const IngestPlan& plan) {
+IngestReport Extractor::Store(const IngestPlan& plan, std::optional<int64_t> run_id) {
   assert(!plan.rejected() && "a rejected plan is not stored");
   IngestReport report;
-  for (const CheckedFile& file : plan.files) report.files.push_back(file.source);
+  std::string source;
+  for (const CheckedFile& file : plan.files) {
+    report.files.push_back(file.source);
+    source += (source.empty() ? "" : ", ") + file.source;
+  }
   report.rows = plan.rows;
   for (const auto& [year, series] : plan.years) {
-    if (data_.actuals().Changed(year, series)) {
-      data_.actuals().Save(year, series);
+    StoredActuals stored = StoreActuals(data_, year, series, source, run_id);
+    for (StoredRevision& revision : stored.revisions) report.revisions.push_back(std::move(revision));
+    if (stored.replaced) {
       report.years_stored.push_back(year);
       spdlog::info("stored actuals of {} ({} days)", year, series.count_known());
       CrashPoint("ingest:year-stored");
@@ -190,7 +195,10 @@ ExtractedData Extractor::Extract(int target_year, int training_years, int extra_
   out.actuals = data_.actuals().LoadRange(load_from, target_year);
   for (int year = load_from; year <= target_year; ++year) {
     const std::string hash = data_.actuals().Hash(year);
-    if (!hash.empty()) out.object_hashes[year] = hash;
+    if (hash.empty()) continue;
+    out.object_hashes[year] = hash;
+    const auto revision = data_.revisions().Latest(year);
+    if (revision && revision->sha256 == hash) out.object_revisions[year] = revision->revision;
   }
   const Date cutoff = Date::FromYmd(target_year, 1, 1);
   const TimeSeries history = out.actuals.slice(out.actuals.start(), cutoff);

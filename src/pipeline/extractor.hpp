@@ -5,9 +5,11 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "controller/actuals_history.hpp"
 #include "controller/data_controller.hpp"
 #include "pipeline/validator.hpp"
 
@@ -42,6 +44,9 @@ struct IngestReport {
   std::size_t rows = 0;
   std::vector<int> years_stored;     // objects created or replaced
   std::vector<int> years_unchanged;  // identical data already stored
+  // The revisions recorded, by year then number: one per year stored, plus one for a stored
+  // object that was not on record yet (see StoreActuals).
+  std::vector<StoredRevision> revisions;
 };
 
 /// The actuals a run works on: the training window and the target year, as far as they exist.
@@ -53,6 +58,8 @@ struct ExtractedData {
   // absent).
   TimeSeries actuals;
   std::map<int, std::string> object_hashes;  // SHA-256 of each year object read
+  // The revision of each year object read, when the revisions on record describe it.
+  std::map<int, int> object_revisions;
 };
 
 class Extractor {
@@ -66,8 +73,9 @@ class Extractor {
   /// IngestPlan). DataError for a file that cannot be read, or stored data that no longer
   /// passes; LockTimeout when another ingest held a year too long.
   IngestPlan Plan(const std::vector<std::filesystem::path>& files) const;
-  /// Stores the years of a plan whose data changed; the plan must not be rejected.
-  IngestReport Store(const IngestPlan& plan);
+  /// Stores the years of a plan whose data changed, each as a new revision recorded for run
+  /// `run_id` (see StoreActuals); the plan must not be rejected.
+  IngestReport Store(const IngestPlan& plan, std::optional<int64_t> run_id = std::nullopt);
   /// Plan, then Store; a rejected plan throws DataError listing its errors and stores nothing.
   IngestReport Ingest(const std::vector<std::filesystem::path>& files);
 

@@ -15,6 +15,7 @@
 #include "pipeline/prediction_checker.hpp"
 #include "pipeline/predictor.hpp"
 #include "pipeline/promotion_gate.hpp"
+#include "pipeline/revision_alerts.hpp"
 #include "pipeline/trainer.hpp"
 #include "pipeline/validation_outcome.hpp"
 #include "pipeline/validator.hpp"
@@ -68,6 +69,9 @@ class Steps {
     objects_ = extracted.object_hashes;
     std::map<std::string, std::string> inputs;
     for (const auto& [year, hash] : objects_) inputs[ActualsStore::Key(year)] = hash;
+    // The revision read, as the key its bytes are kept under (the same hash).
+    for (const auto& [year, revision] : extracted.object_revisions)
+      inputs[ActualsStore::RevisionKey(year, revision)] = objects_.at(year);
     run_.data().runs().SetInputs(run_.id(), inputs);
     data_subject_ = ActualsSubject(extracted);
     run_.SetSubject(data_subject_);
@@ -290,7 +294,11 @@ IngestResult IngestFlow(DataController& data, const Config& config,
       if (checked.rejected()) QuarantineAndReject(run, checked);
       return checked;
     });
-    result.report = run.Step("store", [&] { return extractor.Store(plan); });
+    result.report = run.Step("store", [&] {
+      IngestReport stored = extractor.Store(plan, run.id());
+      RaiseRevisionAlerts(run, stored);
+      return stored;
+    });
   });
   return result;
 }

@@ -43,6 +43,8 @@ Run::Run(DataController& data, const Config& config, std::string command,
   // Every model parameter, defaults included, so that the record shows what the run used.
   record.config = DumpConfig(ResolveModels(config));
   record.config_hash = Sha256Hex(record.config).substr(0, 16);
+  // So that a command opening the database later can tell whether this run's process is gone.
+  record.process = CurrentProcess();
   id_ = data_.runs().Begin(record);
   spdlog::info("run {}: {} started", id_, record.command);
 }

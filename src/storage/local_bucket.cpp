@@ -2,17 +2,54 @@
 
 #include <fmt/format.h>
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <regex>
 #include <fstream>
 #include <sstream>
 
 #include "core/errors.hpp"
+#include "core/process.hpp"
 #include "storage/local_files.hpp"
 #include "storage/object_key.hpp"
 
 namespace loadcast {
 
-LocalBucket::LocalBucket(std::filesystem::path root) : root_(std::move(root)) {}
+LocalBucket::LocalBucket(std::filesystem::path root) : root_(std::move(root)) {
+  SweepTemporaryFiles();
+}
+
+std::size_t LocalBucket::SweepTemporaryFiles(std::chrono::seconds min_age) {
+  static const std::regex kTemporary(R"(\..+\.tmp-([0-9]+)-[0-9a-f]+)");
+  const std::string host = HostName();
+  const auto now = std::filesystem::file_time_type::clock::now();
+  std::size_t removed = 0;
+  std::error_code ec;
+  if (!std::filesystem::exists(root_, ec)) return 0;
+  for (auto it = std::filesystem::recursive_directory_iterator(root_, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code file_ec;
+    if (!it->is_regular_file(file_ec)) continue;
+    const std::string name = it->path().filename().string();
+    std::smatch writer;
+    if (!std::regex_match(name, writer, kTemporary)) continue;
+    const int pid = std::atoi(writer[1].str().c_str());
+    const auto modified = it->last_write_time(file_ec);
+    if (file_ec || now - modified < min_age || !ProcessGone({host, pid, ""})) continue;
+    if (std::filesystem::remove(it->path(), file_ec)) {
+      ++removed;
+      spdlog::info("removed {}: the temporary file of a write killed before it finished", 
+                   it->path().string());
+    } else if (file_ec) {
+      spdlog::warn("cannot remove {}, the temporary file of a killed write: {}",
+                   it->path().string(), file_ec.message());
+    }
+  }
+  // A folder that cannot be walked is reported by the operation that needs it.
+  return removed;
+}
 
 std::filesystem::path LocalBucket::PathOf(const std::string& key) const {
   CheckObjectKey(key);

@@ -203,6 +203,28 @@ json ToJson(const CheckRow& c) {
   return {{"check", c.check}, {"status", Name(c.status)}, {"detail", c.detail}};
 }
 
+json ToJson(const RevisionRecord& r) {
+  return {{"id", r.id},
+          {"year", r.year},
+          {"revision", r.revision},
+          {"created_at", r.created_at},
+          {"run_id", Optional(r.run_id)},
+          {"source", r.source},
+          {"object", r.object},
+          {"sha256", r.sha256},
+          {"days", r.days},
+          {"days_added", r.days_added},
+          {"days_changed", r.days_changed},
+          {"largest_change_percent", Number(r.largest_change_percent)}};
+}
+
+json ToJson(const DayChange& c) {
+  return {{"date", Day(c.date)},
+          {"old_load", Number(c.old_load)},
+          {"new_load", Number(c.new_load)},
+          {"change_percent", Number(100.0 * (c.new_load - c.old_load) / std::abs(c.old_load))}};
+}
+
 json ToJson(const AlertRecord& a) {
   return {{"id", a.id},
           {"run_id", Optional(a.run_id)},

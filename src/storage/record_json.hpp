@@ -30,6 +30,9 @@ nlohmann::json ToJson(const BacktestRow& backtest);
 /// A series result without its day-by-day forecast (SeriesResultWithForecastJson adds it).
 nlohmann::json ToJson(const SeriesResultRow& result);
 nlohmann::json ToJson(const CheckRow& check);
+nlohmann::json ToJson(const RevisionRecord& revision);
+/// A changed day, with change_percent: (new - old) / old in percent.
+nlohmann::json ToJson(const DayChange& change);
 /// Every field of the alert: the object the webhook receives.
 nlohmann::json ToJson(const AlertRecord& alert);
 /// {"alert": the alert as stored afterwards, "already_acknowledged": whether it was before}.

@@ -51,8 +51,10 @@ class IngestedTest : public ::testing::Test {
 TEST_F(IngestedTest, StoresOneObjectPerYearAndReingestIsANoOp) {
   const auto bucket = WorkspaceBucket(dir_.path());
   const auto before = HashObjects(*bucket);
-  EXPECT_EQ(before.size(), 16u);
+  // Each year's object and its first revision's kept bytes (actuals/revisions/<year>/1.csv).
+  EXPECT_EQ(before.size(), 32u);
   EXPECT_TRUE(before.contains("actuals/2006.csv"));
+  EXPECT_EQ(before.at("actuals/revisions/2006/1.csv"), before.at("actuals/2006.csv"));
   EXPECT_TRUE(before.contains("actuals/2021.csv"));
   const nlohmann::json again =
       Json(Loadcast(dir_.path(), {"ingest", BundledData().string(), "--json"}));

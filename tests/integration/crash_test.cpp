@@ -6,10 +6,13 @@
 // version names, and the next run succeeds, marks the killed run failed with a run_abandoned
 // warning, and ends where a run never interrupted ends.
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -19,6 +22,7 @@
 #include <vector>
 
 #include "core/hash.hpp"
+#include "core/process.hpp"
 #include "support/background_process.hpp"
 #include "support/cli_runner.hpp"
 #include "support/ingested_workspace.hpp"
@@ -145,32 +149,26 @@ class CrashTest : public testing::IngestedWorkspaceTest {
     }
   }
 
-  /// The next run succeeds, records the killed runs as failed with a run_abandoned warning
-  /// each, and ends as a run never interrupted does.
+  /// The next command records the killed runs as failed with a run_abandoned warning each (its
+  /// process is gone), the next run succeeds and ends as a run never interrupted does.
   void ExpectNextRunRecovers() {
     const std::size_t running =
-        Query(dir_.path(), "SELECT id FROM runs WHERE status = 'running' AND locked_at IS NOT NULL")
-            .size();
+        Query(dir_.path(), "SELECT id FROM runs WHERE status = 'running'").size();
     const std::size_t abandoned_before = AbandonedAlerts();
     const Result r = Loadcast(dir_.path(), {"run", "--target-year", "2020"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     ExpectIntact();
-    // A run killed before it took the lock (in its first milliseconds) held nothing: it stays
-    // on record as running, and is no run's concern.
-    for (const auto& row :
-         Query(dir_.path(), "SELECT id, locked_at FROM runs WHERE status = 'running'")) {
-      EXPECT_EQ(row[1], "NULL") << "run " << row[0] << " held the lock and is still running";
-    }
+    // Every killed run, whether it took the lock or was killed in its first milliseconds.
+    EXPECT_TRUE(Query(dir_.path(), "SELECT id FROM runs WHERE status = 'running'").empty());
     EXPECT_EQ(AbandonedAlerts() - abandoned_before, running);
     EXPECT_EQ(OutcomeIn(dir_.path()), *reference_);
   }
 
+  /// The run_abandoned alerts, counted in the database: a loadcast command would mark the dead
+  /// runs first.
   std::size_t AbandonedAlerts() const {
-    std::size_t n = 0;
-    for (const auto& a : Json(Loadcast(dir_.path(), {"alerts", "--json", "--limit", "1000"}))) {
-      n += a["code"] == "run_abandoned";
-    }
-    return n;
+    return std::stoul(
+        Query(dir_.path(), "SELECT COUNT(*) FROM alerts WHERE code = 'run_abandoned'")[0][0]);
   }
 
   static Outcome* reference_;
@@ -254,15 +252,73 @@ TEST_F(CrashTest, IngestKilledBetweenYearsKeepsEachYearWholeAndIngestingAgainCom
   ASSERT_EQ(ingest.TermSignal(), SIGKILL) << Slurp(fresh.path() / ".background.stderr");
   if (!testing::RemoteBackends()) {
     EXPECT_EQ(IntegrityCheck(fresh.path() / "var/loadcast.db"), "ok");
-    // No temporary file of a write left beside the one object either.
-    EXPECT_EQ(HashTree(fresh.path() / "var/bucket").size(), 1u);
+    // No temporary file of a write left beside the one object and its revision either.
+    EXPECT_EQ(HashTree(fresh.path() / "var/bucket").size(), 2u);
   }
   const auto fresh_bucket = testing::WorkspaceBucket(fresh.path());
   const auto partial = HashObjects(*fresh_bucket);
-  EXPECT_EQ(partial.size(), 1u) << "one year object written, whole";
+  EXPECT_EQ(partial.size(), 2u) << "one year object written, whole, with its revision";
+  EXPECT_TRUE(partial.contains("actuals/revisions/2006/1.csv"));
   const Result again = Loadcast(fresh.path(), {"ingest", BundledData().string()});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(HashObjects(*fresh_bucket), HashObjects(Bucket()));
+  // The killed ingest does not stay running: the next command saw its process gone.
+  const auto runs = Json(Loadcast(fresh.path(), {"runs", "--json"}));
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[1]["status"], "failed");
+  EXPECT_NE(runs[1]["message"].get<std::string>().find("is gone"), std::string::npos)
+      << runs[1]["message"];
+}
+
+TEST_F(CrashTest, AKilledIngestIsMarkedAbandonedByAnyCommandOpeningTheDatabase) {
+  TempDir fresh;
+  BackgroundProcess ingest(fresh.path(), {"ingest", BundledData().string()},
+                           {{"LOADCAST_CRASH_AT", "ingest:year-stored"}});
+  ingest.Wait();
+  ASSERT_EQ(ingest.TermSignal(), SIGKILL) << Slurp(fresh.path() / ".background.stderr");
+  EXPECT_EQ(testing::QueryWorkspace(fresh.path(), "SELECT status FROM runs")[0][0], "running");
+  // A command that only reads.
+  const auto runs = Json(Loadcast(fresh.path(), {"runs", "--json"}));
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0]["status"], "failed");
+  EXPECT_NE(runs[0]["message"].get<std::string>().find("stopped without finishing"),
+            std::string::npos);
+  const auto alerts = Json(Loadcast(fresh.path(), {"alerts", "--json"}));
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0]["code"], "run_abandoned");
+  EXPECT_EQ(alerts[0]["severity"], "warning");
+}
+
+TEST_F(CrashTest, ARunningRunWhoseProcessLivesStaysRunning) {
+  // A run recorded by a process that still runs (this test's own), as a concurrent command
+  // would see it.
+  {
+    const auto database = testing::WorkspaceDatabase(dir_.path());
+    RunRecord run;
+    run.command = "ingest";
+    run.process = CurrentProcess();
+    database->runs().Begin(run);
+  }
+  const auto runs = Json(Loadcast(dir_.path(), {"runs", "--json"}));
+  ASSERT_FALSE(runs.empty());
+  EXPECT_EQ(runs[0]["status"], "running");
+}
+
+TEST_F(CrashTest, TemporaryFilesOfKilledWritesAreSweptAndALiveWritersAreKept) {
+  if (testing::RemoteBackends()) GTEST_SKIP() << "S3 writes an object in one PUT: no temporary files";
+  // A write killed before its rename leaves ".<name>.tmp-<pid>-<hex>" beside its object: a pid
+  // that runs no process (past the kernel's pid limit), written two hours ago.
+  const fs::path folder = dir_ / "var/bucket/actuals";
+  const fs::path stale = folder / ".2019.csv.tmp-999999999-1f2e";
+  const fs::path live = folder / fmt::format(".2020.csv.tmp-{}-3a4b", ::getpid());
+  for (const fs::path& file : {stale, live}) {
+    std::ofstream(file) << "date,load\n";
+    fs::last_write_time(file, fs::file_time_type::clock::now() - std::chrono::hours(2));
+  }
+  const Result r = Loadcast(dir_.path(), {"runs"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(stale)) << "a killed write's temporary file was kept";
+  EXPECT_TRUE(fs::exists(live)) << "a live writer's temporary file was removed";
 }
 
 }  // namespace

@@ -159,9 +159,10 @@ TEST_P(CorpusFile, IsStoredAsWrittenOrRejectedWithNothingChanged) {
   const Result r = Loadcast(dir_.path(), {"ingest", input.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(StoredRows(Bucket(), 2022), f.rows);
-  // Only the new year's object was written.
+  // Only the new year's object was written, with its first revision's copy.
   Hashes after = DataObjects(Bucket());
   ASSERT_EQ(after.erase("actuals/2022.csv"), 1u);
+  ASSERT_EQ(after.erase("actuals/revisions/2022/1.csv"), 1u);
   EXPECT_EQ(after, before);
 }
 

@@ -4,6 +4,6 @@
 
 namespace loadcast::testing {
 
-inline constexpr int kLatestSchema = 9;
+inline constexpr int kLatestSchema = 10;
 
 }  // namespace loadcast::testing

@@ -33,11 +33,14 @@ int64_t RunsDataset::Begin(const RunRecord& run) {
   return db_.Write([&] {
     Cursor id(db_.session(),
               "INSERT INTO runs (command, target_year, horizon, started_at, status, config, "
-              "config_hash) VALUES (:command, :target_year, :horizon, :started_at, :status, "
-              ":config, :config_hash) RETURNING id",
+              "config_hash, host, pid, process_started) VALUES (:command, :target_year, "
+              ":horizon, :started_at, :status, :config, :config_hash, :host, :pid, :started) "
+              "RETURNING id",
               V(run.command, run.target_year, sql::OrEmpty(run.horizon),
                 run.started_at.empty() ? UtcNow() : run.started_at, RunStatus::kRunning, run.config,
-                run.config_hash),
+                run.config_hash, run.process.host,
+                run.process.pid > 0 ? std::optional<int64_t>(run.process.pid) : std::nullopt,
+                run.process.started),
               "i");
     id.Next();
     return id.Int(0);
@@ -73,6 +76,29 @@ std::vector<int64_t> RunsDataset::Claim(int target_year, Horizon horizon, int64_
     }
     db_.Exec("UPDATE runs SET locked_at = :now WHERE id = :id", V(now, run_id));
     return ids;
+  });
+}
+
+std::vector<RunningRun> RunsDataset::Running() const {
+  return db_.Read([&] {
+    return sql::Rows(db_,
+                     "SELECT id, command, host, COALESCE(pid, 0), process_started FROM runs "
+                     "WHERE status = :running ORDER BY id",
+                     V(RunStatus::kRunning), "ittit", [](const Cursor& c) {
+                       return RunningRun{c.Int(0), c.Text(1),
+                                         {c.Text(2), static_cast<int>(c.Int(3)), c.Text(4)}};
+                     });
+  });
+}
+
+bool RunsDataset::Abandon(int64_t run_id, const std::string& message) {
+  return db_.Write([&] {
+    // Only a run still running: a run that finished meanwhile keeps how it ended.
+    Cursor done(db_.session(),
+                "UPDATE runs SET finished_at = :now, status = :failed, message = :message "
+                "WHERE id = :id AND status = :running RETURNING id",
+                V(UtcNow(), RunStatus::kFailed, message, run_id, RunStatus::kRunning), "i");
+    return done.Next();
   });
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/process.hpp"
 #include "core/vocabulary.hpp"
 #include "storage/sql/dataset_connection.hpp"
 
@@ -27,6 +28,15 @@ struct RunRecord {
   // The input objects the run read, as a JSON object of key -> SHA-256 ("" until recorded).
   std::string inputs;
   std::optional<int64_t> model_id;  // the model the run trained or predicted with
+  // The process that ran it (set by Begin from `process`, not read back by List or Find).
+  ProcessIdentity process;
+};
+
+/// A run recorded as running, and the process recorded as running it.
+struct RunningRun {
+  int64_t id = 0;
+  std::string command;
+  ProcessIdentity process;  // host empty for runs recorded before processes were
 };
 
 /// The runs table. Each write is one transaction.
@@ -43,6 +53,11 @@ class RunsDataset {
   /// Returns the ids of those runs.
   std::vector<int64_t> Claim(int target_year, Horizon horizon, int64_t run_id,
                              const std::string& message);
+  /// The runs recorded as running, oldest first.
+  std::vector<RunningRun> Running() const;
+  /// Marks run `run_id` failed with `message` if it is still running; false when it is not
+  /// (it finished meanwhile, or another process marked it first).
+  bool Abandon(int64_t run_id, const std::string& message);
   /// The latest runs, newest first.
   std::vector<RunRecord> List(int limit) const;
   std::optional<RunRecord> Find(int64_t run_id) const;

@@ -210,6 +210,15 @@ CREATE TABLE actual_changes (
   PRIMARY KEY (revision_id, date)
 );
 )sql"},
+    // The process of each run (machine, pid, start time), so that a run whose process is gone
+    // can be told from one still working (storage/datasets/runs: AbandonDead), and the running
+    // runs found without reading the whole table.
+    {10, R"sql(
+ALTER TABLE runs ADD COLUMN host TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN pid INTEGER;
+ALTER TABLE runs ADD COLUMN process_started TEXT NOT NULL DEFAULT '';
+CREATE INDEX runs_by_status ON runs(status);
+)sql"},
 };
 
 /// `sql` with the dialect's words in place of the placeholders.

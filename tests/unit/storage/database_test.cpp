@@ -302,6 +302,41 @@ TYPED_TEST(DatabaseTest, FinishRunRecordsStatusMessageAndEndTime) {
   EXPECT_FALSE(run.finished_at.empty());
 }
 
+TYPED_TEST(DatabaseTest, RunningListsTheRunsStillRunningWithTheirProcess) {
+  RunRecord record = MakeRun("ingest");
+  record.process = {"worker-1", 4242, "12345"};
+  const int64_t running = this->db_->runs().Begin(record);
+  const int64_t legacy = this->db_->runs().Begin(MakeRun("train", 2021, Horizon::kYear));
+  const int64_t done = this->db_->runs().Begin(record);
+  this->db_->runs().Finish(done, RunStatus::kSucceeded, "");
+  const auto runs = this->db_->runs().Running();
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].id, running);
+  EXPECT_EQ(runs[0].command, "ingest");
+  EXPECT_EQ(runs[0].process.host, "worker-1");
+  EXPECT_EQ(runs[0].process.pid, 4242);
+  EXPECT_EQ(runs[0].process.started, "12345");
+  // A run recorded without its process.
+  EXPECT_EQ(runs[1].id, legacy);
+  EXPECT_EQ(runs[1].process.host, "");
+  EXPECT_EQ(runs[1].process.pid, 0);
+}
+
+TYPED_TEST(DatabaseTest, AbandonFailsARunningRunOnlyOnce) {
+  const int64_t id = this->db_->runs().Begin(MakeRun("ingest"));
+  EXPECT_TRUE(this->db_->runs().Abandon(id, "stopped without finishing"));
+  EXPECT_FALSE(this->db_->runs().Abandon(id, "again"));
+  const RunRecord run = this->db_->runs().List(1).at(0);
+  EXPECT_EQ(run.status, "failed");
+  EXPECT_EQ(run.message, "stopped without finishing");
+  EXPECT_FALSE(run.finished_at.empty());
+  // A run that finished keeps how it ended.
+  const int64_t finished = this->db_->runs().Begin(MakeRun("ingest"));
+  this->db_->runs().Finish(finished, RunStatus::kSucceeded, "");
+  EXPECT_FALSE(this->db_->runs().Abandon(finished, "late"));
+  EXPECT_EQ(this->db_->runs().Find(finished)->status, "succeeded");
+}
+
 TYPED_TEST(DatabaseTest, ClaimTargetFailsOnlyTheRunsThatHeldTheTargetAndStillRun) {
   auto* db = this->db_.get();
   // A run that took the lock of 2021 year and died, one that finished, one that never took the

@@ -1,7 +1,9 @@
 #include "storage/local_bucket.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -84,6 +86,37 @@ TEST_F(LocalBucketTest, ListIgnoresDotTemporaryFiles) {
   // What an interrupted write leaves behind: a dot-file beside the object.
   std::ofstream(root_ / "actuals/.2022.csv.tmp-123-abc") << "partial";
   EXPECT_EQ(bucket_.List("actuals/"), Keys{"actuals/2021.csv"});
+}
+
+TEST_F(LocalBucketTest, SweepRemovesOldTemporaryFilesOfGoneWritersOnly) {
+  bucket_.Put("actuals/2021.csv", "x");
+  const auto old = std::filesystem::file_time_type::clock::now() - std::chrono::hours(1);
+  // A writer that is gone (no process can have this pid), an hour ago: removed.
+  const auto stale = root_ / "actuals/.2022.csv.tmp-999999999-abc";
+  // This very process, a live writer: kept however old.
+  const auto live = root_ / ("actuals/.2023.csv.tmp-" + std::to_string(::getpid()) + "-abc");
+  // A gone writer's file just written: kept (a write of another machine sharing the folder).
+  const auto recent = root_ / "actuals/.2024.csv.tmp-999999998-abc";
+  // A dot-file that is not a temporary file: kept.
+  const auto other = root_ / "actuals/.notes";
+  for (const auto& file : {stale, live, recent, other}) std::ofstream(file) << "partial";
+  for (const auto& file : {stale, live, other}) std::filesystem::last_write_time(file, old);
+  EXPECT_EQ(bucket_.SweepTemporaryFiles(), 1u);
+  EXPECT_FALSE(std::filesystem::exists(stale));
+  EXPECT_TRUE(std::filesystem::exists(live));
+  EXPECT_TRUE(std::filesystem::exists(recent));
+  EXPECT_TRUE(std::filesystem::exists(other));
+  EXPECT_EQ(bucket_.Get("actuals/2021.csv"), "x");
+}
+
+TEST_F(LocalBucketTest, OpeningTheBucketSweepsTemporaryFilesOfKilledWrites) {
+  const auto stale = root_ / "actuals/.2022.csv.tmp-999999999-abc";
+  std::filesystem::create_directories(stale.parent_path());
+  std::ofstream(stale) << "partial";
+  std::filesystem::last_write_time(
+      stale, std::filesystem::file_time_type::clock::now() - std::chrono::hours(1));
+  LocalBucket reopened(root_);
+  EXPECT_FALSE(std::filesystem::exists(stale));
 }
 
 TEST_F(LocalBucketTest, ListIgnoresEmptyFolders) {
