@@ -47,6 +47,9 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=86"
 # sanitized server holds the clients without errors and stops cleanly, for a shorter while.
 export LOADCAST_LOAD_MAX_GROWTH_MB="${LOADCAST_LOAD_MAX_GROWTH_MB:-100000}"
 export LOADCAST_LOAD_SECONDS="${LOADCAST_LOAD_SECONDS:-10}"
+# The lost-update tests check for lost changes, which the release build's run does in full: here
+# a few rounds exercise the same code under the sanitizers.
+export LOADCAST_TEST_ROUNDS="${LOADCAST_TEST_ROUNDS:-20}"
 
 seconds() { date +%s; }
 t0="$(seconds)"

@@ -20,4 +20,5 @@ echo "== tests on SQLite and a local folder (PostgreSQL and S3 DAO tests include
 ctest --test-dir "$build_dir" --output-on-failure "$@"
 
 echo "== integration tests on PostgreSQL and S3"
-LOADCAST_TEST_BACKENDS=remote ctest --test-dir "$build_dir" --output-on-failure -L integration "$@"
+# The lost-update tests play 50 rounds there (200 on the embedded backends above).
+LOADCAST_TEST_ROUNDS="${LOADCAST_TEST_ROUNDS:-50}" LOADCAST_TEST_BACKENDS=remote ctest --test-dir "$build_dir" --output-on-failure -L integration "$@"
