@@ -43,6 +43,8 @@ const std::vector<std::string> kAllKeys = {
     "validation.warn_daily_jump",
     "validation.earliest_year",
     "validation.series_max_load",
+    "validation.revision_max_changed_share",
+    "validation.revision_max_change_percent",
     "validation.envelope_margin",
     "checks.envelope_margin",
     "checks.annual_total_warn",

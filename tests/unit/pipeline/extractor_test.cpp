@@ -103,7 +103,8 @@ TEST_F(ExtractorTest, IngestOfTheBundledFileStoresOneObjectPerYear) {
   EXPECT_EQ(report.years_stored, years);
   EXPECT_TRUE(report.years_unchanged.empty());
   EXPECT_EQ(data_.actuals().Years(), years);
-  EXPECT_EQ(HashTree(Bucket()).size(), 16u);
+  // Each year's object, and its first revision kept beside it.
+  EXPECT_EQ(HashTree(Bucket()).size(), 32u);
   EXPECT_EQ(data_.actuals().Load(2008).count_known(), 366u);
   EXPECT_DOUBLE_EQ(data_.actuals().Load(2006).at(D(2006, 1, 1)), 666542.0);
 }
@@ -132,8 +133,11 @@ TEST_F(IngestedExtractorTest, AChangedValueReplacesOnlyItsYear) {
   const IngestReport report = Ingest({file});
   EXPECT_EQ(report.years_stored, std::vector<int>{2015});
   EXPECT_EQ(report.years_unchanged.size(), 15u);
-  const Snapshot after = HashTree(Bucket());
-  ASSERT_EQ(after.size(), before.size());
+  // The year's object is replaced and kept as its revision 2; nothing else changes.
+  Snapshot after = HashTree(Bucket());
+  ASSERT_EQ(after.size(), before.size() + 1);
+  EXPECT_EQ(after.at("actuals/revisions/2015/2.csv"), after.at("actuals/2015.csv"));
+  after.erase("actuals/revisions/2015/2.csv");
   for (const auto& [key, hash] : before) {
     if (key == "actuals/2015.csv") {
       EXPECT_NE(after.at(key), hash);
@@ -167,6 +171,7 @@ TEST_F(IngestedExtractorTest, APartialLatestYearIsAccepted) {
   // The older years were not rewritten.
   Snapshot after = HashTree(Bucket());
   after.erase("actuals/2022.csv");
+  after.erase("actuals/revisions/2022/1.csv");
   EXPECT_EQ(after, before);
 }
 

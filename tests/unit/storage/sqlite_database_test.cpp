@@ -105,15 +105,18 @@ TEST_F(SqliteDatabaseTest, ADatabaseOfAVersionBeforeTheBaselineIsRefusedNamingIt
 
 TEST_F(SqliteDatabaseTest, AVersionSevenDatabaseGetsTheNewMigrationsOnly) {
   const int64_t run = db_.runs().Begin(MakeRun("predict", 2021, Horizon::kYear));
-  // Back to version 7: what entries 8 and 9 added goes.
+  // Back to version 7: what entries 8 to 10 added goes.
   ExecRaw(path_,
           "DROP INDEX runs_by_target; DROP TABLE actual_changes; DROP TABLE actual_revisions; "
+          "DROP INDEX runs_by_status; ALTER TABLE runs DROP COLUMN host; "
+          "ALTER TABLE runs DROP COLUMN pid; ALTER TABLE runs DROP COLUMN process_started; "
           "DELETE FROM schema_migrations WHERE version > 7");
   SqliteDatabase upgraded(path_);
   EXPECT_EQ(upgraded.schema_version(), kLatestSchema);
   EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
-                            "('runs_by_target', 'actual_revisions', 'actual_changes')"),
-            3);
+                            "('runs_by_target', 'actual_revisions', 'actual_changes', "
+                            "'runs_by_status')"),
+            4);
   EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM schema_migrations"), kLatestSchema);
   ASSERT_TRUE(upgraded.runs().Find(run).has_value());
 }
