@@ -231,9 +231,9 @@ const std::vector<Setting>& Settings() {
          "closed."},
         {"dashboard.max_connections_per_client",
          [](Config& c) -> Value { return &c.dashboard.max_connections_per_client; }, 1, 100000,
-         "Connections from one client address that may be receiving a request's headers at "
-         "once (from its first byte to the end of its headers); a new connection beyond is "
-         "answered 503 and closed as its first bytes come."},
+         "Connections from one client address that may be waiting at once for the rest of a "
+         "request's headers (a request whose headers come whole never waits); a new "
+         "connection that would wait beyond is answered 503 and closed."},
         {"dashboard.allowed_hosts", [](Config& c) -> Value { return &c.dashboard.allowed_hosts; },
          0, 0,
          "Comma-separated host names (name or name:port) the dashboard answers to besides its "

@@ -26,6 +26,8 @@
 #include <memory>
 #include <mutex>
 #include <regex>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -185,8 +187,9 @@ void AddressOf(socket_t sock, bool peer, std::string& ip, int& port) {
 /// limits enforced as the bytes arrive: a request's line and headers must come within the header
 /// timeout and kMaxHeaderBytes, its body within the body timeout and the body limit. A read past
 /// a deadline or limit fails, and httplib then closes the connection. The connection counts for
-/// its client in ClientCounter while it receives a request's headers; a connection's first
-/// request is refused (LimitRefused) when its client has as many counted already.
+/// its client in ClientCounter while it waits for the rest of a request's headers; a connection's
+/// first request is refused (LimitRefused) when it would wait so while its client has as many
+/// counted already.
 class GuardedStream : public httplib::Stream {
  public:
   GuardedStream(socket_t sock, const std::atomic<socket_t>& server_socket,
@@ -213,8 +216,8 @@ class GuardedStream : public httplib::Stream {
     return true;
   }
 
-  /// Whether the first request's first bytes came when its client had as many connections
-  /// receiving headers as it may: nothing of it was read, and it is to be refused.
+  /// Whether the first request had to wait for the rest of its headers when its client had as
+  /// many connections waiting so as it may: it is to be refused.
   bool LimitRefused() const { return limit_refused_; }
 
   /// Reads and drops what the client still sends (at most kMaxDrainedBytes, for kDrainTime),
@@ -242,16 +245,28 @@ class GuardedStream : public httplib::Stream {
   }
 
   ssize_t read(char* ptr, std::size_t size) override {
-    if (pos_ == len_ && !Fill()) return -1;
-    if (in_headers_ && !waiting_) {
-      // The request's first bytes: from now until its headers end it counts for its client.
-      if (!first_request_) {
+    if (pos_ == len_) {
+      const bool starts = in_headers_ && header_bytes_ == 0;
+      if (in_headers_ && !starts && !waiting_) {
+        // A later request's headers stopped short of their end: the connection waits on its
+        // client from now until they end.
         clients_.Enter(client_);
-      } else if (!clients_.TryEnter(client_)) {
-        limit_refused_ = true;
-        return -1;
+        waiting_ = true;
       }
-      waiting_ = true;
+      if (!Fill()) return -1;
+      if (starts && !HeadersEndInBuffer()) {
+        // The request's first bytes, without the end of its headers: until they end, the
+        // connection waits on its client and counts for it. Headers that come whole never
+        // count, however slowly the server gets to parse them. A first request beyond the limit
+        // is refused before httplib sees a byte of it.
+        if (!first_request_) {
+          clients_.Enter(client_);
+        } else if (!clients_.TryEnter(client_)) {
+          limit_refused_ = true;
+          return -1;
+        }
+        waiting_ = true;
+      }
     }
     std::size_t n = std::min(size, len_ - pos_);
     if (in_headers_) {
@@ -310,6 +325,12 @@ class GuardedStream : public httplib::Stream {
     clients_.Leave(client_);
   }
 
+  /// Whether the buffered bytes hold the end of the headers (an empty line).
+  bool HeadersEndInBuffer() const {
+    const std::string_view buffered(buffer_.data() + pos_, len_ - pos_);
+    return buffered.find("\r\n\r\n") != std::string_view::npos;
+  }
+
   /// Waits until the socket has bytes to read, `until` passes or the server stops.
   bool WaitReadable(std::chrono::steady_clock::time_point until) const {
     while (server_socket_ != INVALID_SOCKET) {
@@ -364,7 +385,7 @@ class GuardedStream : public httplib::Stream {
 
 /// httplib's server, with a deeper accept queue than the library's own (5 connections), and its
 /// connections read through GuardedStream: a request's deadlines and limits hold from its first
-/// byte, and a client may keep only so many connections waiting for their headers.
+/// byte, and a client may keep only so many connections waiting for the rest of their headers.
 class HttpServer : public httplib::Server {
  public:
   HttpServer(const RequestLimits& limits, int connections_per_client)
@@ -405,7 +426,7 @@ class HttpServer : public httplib::Server {
   }
 
  private:
-  /// Answers a connection its client may not use now: 503, at once, without reading it.
+  /// Answers a connection its client may not use now: 503, at once, without reading the rest of it.
   static void Refuse(GuardedStream& stream) {
     const std::string body =
         json{{"error",
