@@ -14,13 +14,16 @@ void ProblemList::Add(int line, const std::string& problem) {
                     : fmt::format("{}: {}", source_, problem);
 }
 
-void ProblemList::ThrowIfAny() const {
-  if (count_ == 0) return;
-  std::string message = text_;
+std::string ProblemList::Text() const {
+  std::string text = text_;
   if (count_ > kMaxListed) {
-    message += fmt::format("\n{}: ... and {} more problems", source_, count_ - kMaxListed);
+    text += fmt::format("\n{}: ... and {} more problems", source_, count_ - kMaxListed);
   }
-  throw DataError(message);
+  return text;
+}
+
+void ProblemList::ThrowIfAny() const {
+  if (count_ != 0) throw DataError(Text());
 }
 
 }  // namespace loadcast

@@ -17,7 +17,9 @@ class ProblemList {
   /// Records "source:line: problem" (or "source: problem" when line is 0).
   void Add(int line, const std::string& problem);
   bool empty() const { return count_ == 0; }
-  /// Throws DataError listing the problems, if there are any.
+  /// The problems, one a line, and how many more were not listed; empty when none.
+  std::string Text() const;
+  /// Throws DataError with Text(), if there are any.
   void ThrowIfAny() const;
 
  private:

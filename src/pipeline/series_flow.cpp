@@ -61,7 +61,7 @@ struct Panel {
   std::map<int, std::string> object_hashes;  // year -> content hash, for the run's subject
 };
 
-Panel Extract(DataController& data, const Config& config, int first, int last) {
+Panel Extract(DataController& data, int first, int last) {
   Panel panel;
   std::vector<History> histories;
   std::unordered_map<std::string, std::size_t> index;
@@ -196,12 +196,25 @@ std::string SeriesProblems(const SeriesFile& file) {
   for (std::size_t i = file.parsed.findings.size(); i < file.parsed.problems; ++i) {
     problems.Add(0, "");
   }
-  try {
-    problems.ThrowIfAny();
-  } catch (const DataError& e) {
-    return e.what();
-  }
-  return {};
+  return problems.Text();
+}
+
+/// A daily_jump problem at `line` when the file's load of `day` is further than `limit` from the
+/// stored load of the day next to it, `stored_day` (before or after; no load there: no problem).
+/// The jump is measured from the earlier day to the later, as the file's own days are.
+void CheckSeamJump(SeriesFile& file, const std::string& name, int line, Date stored_day,
+                   double stored, Date day, double load, double limit) {
+  if (!(stored > 0.0)) return;
+  const bool before = stored_day < day;
+  const double jump = std::abs(before ? load / stored - 1.0 : stored / load - 1.0);
+  if (jump <= limit) return;
+  file.Problem("daily_jump", line,
+               before ? fmt::format("series {}: the load {} of {} is {:.0f}% away from the stored "
+                                    "day before ({}); the limit is {:.0f}%",
+                                    name, load, day.ToIso(), 100.0 * jump, stored, 100.0 * limit)
+                      : fmt::format("series {}: the stored load of the day after {} ({}) is "
+                                    "{:.0f}% away from the load {}; the limit is {:.0f}%",
+                                    name, day.ToIso(), stored, 100.0 * jump, load, 100.0 * limit));
 }
 
 /// A year's series as they will be stored, and where each is in it.
@@ -296,27 +309,11 @@ SeriesMerge MergeWithStored(DataController& data, const SeriesCsvRules& rules,
         }
       }
       if (!rules.max_daily_jump) continue;
-      const double limit = *rules.max_daily_jump;
-      const double before = merged_at(name, first - 1);
-      const double first_load = table.loads[i].at(first);
-      if (before > 0.0 && std::abs(first_load / before - 1.0) > limit) {
-        file.Problem(
-            "daily_jump", lines.first,
-            fmt::format("series {}: the load {} of {} is {:.0f}% away from the stored "
-                        "day before ({}); the limit is {:.0f}%",
-                        name, first_load, first.ToIso(),
-                        100.0 * std::abs(first_load / before - 1.0), before, 100.0 * limit));
-      }
-      const double after = merged_at(name, last + 1);
-      const double last_load = table.loads[i].at(last);
-      if (after > 0.0 && std::abs(after / last_load - 1.0) > limit) {
-        file.Problem(
-            "daily_jump", lines.last,
-            fmt::format("series {}: the stored load of the day after {} ({}) is {:.0f}% "
-                        "away from the load {}; the limit is {:.0f}%",
-                        name, last.ToIso(), after, 100.0 * std::abs(after / last_load - 1.0),
-                        last_load, 100.0 * limit));
-      }
+      // The file's first and last days against the stored days next to them.
+      CheckSeamJump(file, name, lines.first, first - 1, merged_at(name, first - 1), first,
+                    table.loads[i].at(first), *rules.max_daily_jump);
+      CheckSeamJump(file, name, lines.last, last + 1, merged_at(name, last + 1), last,
+                    table.loads[i].at(last), *rules.max_daily_jump);
     }
   }
   return merge;
@@ -389,7 +386,7 @@ SeriesRunResult SeriesRunFlow(DataController& data, const Config& config, int ta
     result.run_id = run.id();
     const Panel panel = run.Step("extract", [&] {
       // The training years, and at least the years the annual_total check compares with.
-      Panel read = Extract(run.data(), config,
+      Panel read = Extract(run.data(),
                            target_year - std::max(params.common.training_years, kAnnualTotalYears),
                            target_year);
       std::string hashes;
