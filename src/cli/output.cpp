@@ -118,7 +118,8 @@ nlohmann::json ToJson(const IngestResult& r) {
           {"years_unchanged", r.report.years_unchanged},
           {"revisions", [&] {
              nlohmann::json revisions = nlohmann::json::array();
-             for (const StoredRevision& s : r.report.revisions) revisions.push_back(ToJson(s.record));
+             for (const StoredRevision& s : r.report.revisions)
+               revisions.push_back(ToJson(s.record));
              return revisions;
            }()}};
 }
@@ -184,13 +185,15 @@ std::string FormatIngest(const IngestResult& r) {
   std::string revised;
   for (const StoredRevision& s : r.report.revisions) {
     if (s.record.days_changed > 0) {
-      revised += fmt::format("actuals of {}: revision {} changed {} stored days (loadcast actuals "
-                             "diff --year {} --revision {})\n",
-                             s.record.year, s.record.revision, s.record.days_changed,
-                             s.record.year, s.record.revision);
+      revised += fmt::format(
+          "actuals of {}: revision {} changed {} stored days (loadcast actuals "
+          "diff --year {} --revision {})\n",
+          s.record.year, s.record.revision, s.record.days_changed, s.record.year,
+          s.record.revision);
     }
   }
-  return revised + fmt::format("run {}: ingested {} rows from {} file(s); stored years: {}; unchanged: {}\n",
+  return revised +
+         fmt::format("run {}: ingested {} rows from {} file(s); stored years: {}; unchanged: {}\n",
                      r.run_id, r.report.rows, r.report.files.size(),
                      r.report.years_stored.empty()
                          ? "none"
@@ -218,18 +221,23 @@ std::string FormatRuns(const std::vector<RunRecord>& runs) {
 
 std::string FormatAlerts(const std::vector<AlertRecord>& alerts) {
   if (alerts.empty()) return "no alerts\n";
-  Table table({"id", "run", "created", "severity", "source", "code", "period", "value", "threshold",
-               "ack", "message"});
+  Table table({"id", "run", "created", "severity", "source", "code", "period", "episode",
+               "statistic", "value", "threshold", "ack", "message"});
   for (const auto& a : alerts) {
     const std::string start = a.period_start ? a.period_start->ToIso() : "";
     const std::string end = a.period_end ? a.period_end->ToIso() : "";
     std::string period = start.empty() ? "-" : start;
     if (end != start) period += " .. " + end;
     std::string message = a.message.substr(0, a.message.find('\n'));
+    std::string episode = "-";
+    if (a.episode == AlertEpisode::kOpen) episode = "open";
+    if (a.episode == AlertEpisode::kClosed) {
+      episode = a.closed_on ? "closed " + a.closed_on->ToIso() : "closed";
+    }
     table.Add({std::to_string(a.id), a.run_id ? std::to_string(*a.run_id) : "-", a.created_at,
                std::string(NameOf(a.severity)), std::string(NameOf(a.source)), a.code, period,
-               FormatFigure(a.value), FormatFigure(a.threshold), a.acknowledged ? "yes" : "no",
-               message});
+               episode, a.statistic.empty() ? "-" : a.statistic, FormatFigure(a.value),
+               FormatFigure(a.threshold), a.acknowledged ? "yes" : "no", message});
   }
   return table.Render();
 }

@@ -21,7 +21,7 @@ struct StoredRevision {
 
 /// What StoreActuals did to a year.
 struct StoredActuals {
-  bool replaced = false;                 // the year's object was created or replaced
+  bool replaced = false;                  // the year's object was created or replaced
   std::vector<StoredRevision> revisions;  // recorded, oldest first (none: nothing changed)
 };
 

@@ -10,7 +10,7 @@
 
 namespace loadcast {
 
-std::optional<int64_t> AlertsStore::Add(const AlertRecord& alert) {
+AlertRecord AlertsStore::AsStored(const AlertRecord& alert) {
   // Filled in here rather than by the database, so that the notifier sends the alert exactly as
   // it is stored.
   AlertRecord stored = alert;
@@ -21,23 +21,39 @@ std::optional<int64_t> AlertsStore::Add(const AlertRecord& alert) {
   // shown. The fingerprint is of the alert as raised.
   stored.message = EscapeControlBytes(stored.message);
   stored.subject = EscapeControlBytes(stored.subject);
+  return stored;
+}
+
+void AlertsStore::Notify(const AlertRecord& stored) {
+  if (!notifier_ || !IsNotifiable(stored.severity)) return;
+  try {
+    notifier_->Notify(stored);
+    spdlog::debug("alert {} sent to {}", stored.id, notifier_->location());
+  } catch (const std::exception& e) {
+    // The notifier's messages name the destination redacted; the alert stays on record.
+    spdlog::warn("alert {} ({}) was stored but not delivered: {}", stored.id, stored.code,
+                 e.what());
+  }
+}
+
+std::optional<int64_t> AlertsStore::Add(const AlertRecord& alert) {
+  AlertRecord stored = AsStored(alert);
   const auto id = AlertsDataset::Add(stored);
   if (!id) {
     spdlog::debug("alert {} ({}) is already on record", stored.code, stored.fingerprint);
     return id;
   }
   stored.id = *id;
-  if (notifier_ && IsNotifiable(stored.severity)) {
-    try {
-      notifier_->Notify(stored);
-      spdlog::debug("alert {} sent to {}", stored.id, notifier_->location());
-    } catch (const std::exception& e) {
-      // The notifier's messages name the destination redacted; the alert stays on record.
-      spdlog::warn("alert {} ({}) was stored but not delivered: {}", stored.id, stored.code,
-                   e.what());
-    }
-  }
+  Notify(stored);
   return id;
+}
+
+EpisodeWrite AlertsStore::Track(const AlertRecord& alert) {
+  AlertRecord stored = AsStored(alert);
+  const EpisodeWrite write = AlertsDataset::Track(stored);
+  stored.id = write.id;
+  if (write.opened || write.escalated) Notify(stored);
+  return write;
 }
 
 }  // namespace loadcast

@@ -23,6 +23,9 @@ class AlertsStore : private AlertsDataset {
   /// hands it to the notifier. A failed delivery is logged as a warning, never thrown: the alert
   /// is on record either way. The new id, or nothing when the alert was already on record.
   std::optional<int64_t> Add(const AlertRecord& alert);
+  /// Stores an episode (see AlertsDataset::Track) and hands it to the notifier, as Add does,
+  /// when it opened or escalated.
+  EpisodeWrite Track(const AlertRecord& alert);
 
   // See AlertsDataset.
   using AlertsDataset::Acknowledge;
@@ -30,6 +33,11 @@ class AlertsStore : private AlertsDataset {
   using AlertsDataset::List;
 
  private:
+  /// The alert as stored: created now unless set, fingerprinted, its texts escaped.
+  static AlertRecord AsStored(const AlertRecord& alert);
+  /// Hands a stored warning or critical alert to the notifier, if any.
+  void Notify(const AlertRecord& stored);
+
   AlertNotifier* notifier_;
 };
 

@@ -211,14 +211,19 @@ const std::vector<Setting>& Settings() {
          [](Config& c) -> Value { return &c.alerts_webhook_timeout_seconds; }, 0.1, 60,
          "Connect, send and read timeout of each webhook POST; a delivery that fails only logs a "
          "warning."},
+        {"alerts.episode_quiet_days",
+         [](Config& c) -> Value { return &c.monitor.episode_quiet_days; }, 0, 366,
+         "A drift or performance alert stands for an episode: the run of breaching windows from "
+         "the first to the latest, one alert updated as it goes on. It closes once its windows "
+         "have passed for this many days (by window end); a breach within them continues it."},
         {"runs.lock_timeout_seconds",
          [](Config& c) -> Value { return &c.runs_lock_timeout_seconds; }, 0, 86400,
          "Longest wait of train, predict, evaluate and run for another process working on the "
          "same target year and horizon (each holds that target's lock until it has finished), "
          "and of ingest and series ingest for another storing the same years; after it the "
          "command fails with exit code 5 (0: fail at once when the target is busy)."},
-        {"dashboard.max_body_bytes",
-         [](Config& c) -> Value { return &c.dashboard.max_body_bytes; }, 0, 1 << 30,
+        {"dashboard.max_body_bytes", [](Config& c) -> Value { return &c.dashboard.max_body_bytes; },
+         0, 1 << 30,
          "Largest request body `loadcast serve` takes, on every method; a larger one (by its "
          "Content-Length) is answered 413 without being read, and a chunked one 411."},
         {"dashboard.header_timeout_seconds",

@@ -59,6 +59,7 @@ struct MonitorSettings {
   int performance_window_days = 7;         // rolling window of the performance monitor
   double performance_quantile = 0.95;  // quantile of backtested rolling errors: warning threshold
   double performance_critical_factor = 1.5;  // critical threshold = factor x warning threshold
+  int episode_quiet_days = 28;  // an alert episode closes after this many days of passing windows
 };
 
 /// The promotion gate: how a newly trained model (the candidate) is compared with the champion

@@ -43,6 +43,8 @@ enum class AlertSource { kValidation, kDrift, kPerformance, kPrediction, kPipeli
 enum class CheckStatus { kPass, kWarn, kFail };
 /// The verdict of one monitored window.
 enum class WindowStatus { kPass, kWarning, kCritical };
+/// Whether an alert stands for an episode of monitored windows, and whether that is still on.
+enum class AlertEpisode { kNone, kOpen, kClosed };
 /// How one series of a many-series run went: forecast stored, stored with a warning, or none.
 enum class SeriesStatus { kOk, kWarning, kFailed };
 /// What made a decision about a horizon's champion.
@@ -59,6 +61,7 @@ constexpr Names VocabularyOf(AlertSeverity) { return {"severity", {"info", "warn
 constexpr Names VocabularyOf(AlertSource) { return {"alert source", {"validation", "drift", "performance", "prediction", "pipeline"}}; }
 constexpr Names VocabularyOf(CheckStatus) { return {"check status", {"pass", "warn", "fail"}}; }
 constexpr Names VocabularyOf(WindowStatus) { return {"window status", {"pass", "warning", "critical"}}; }
+constexpr Names VocabularyOf(AlertEpisode) { return {"alert episode", {"none", "open", "closed"}}; }
 constexpr Names VocabularyOf(SeriesStatus) { return {"series status", {"ok", "warning", "failed"}}; }
 constexpr Names VocabularyOf(DecisionAction) { return {"decision action", {"gate", "manual", "rollback"}}; }
 constexpr Names VocabularyOf(DecisionOutcome) { return {"decision outcome", {"promoted", "rejected", "rolled_back"}}; }

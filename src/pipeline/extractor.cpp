@@ -164,7 +164,8 @@ IngestReport Extractor::Store(const IngestPlan& plan, std::optional<int64_t> run
   report.rows = plan.rows;
   for (const auto& [year, series] : plan.years) {
     StoredActuals stored = StoreActuals(data_, year, series, source, run_id);
-    for (StoredRevision& revision : stored.revisions) report.revisions.push_back(std::move(revision));
+    for (StoredRevision& revision : stored.revisions)
+      report.revisions.push_back(std::move(revision));
     if (stored.replaced) {
       report.years_stored.push_back(year);
       spdlog::info("stored actuals of {} ({} days)", year, series.count_known());

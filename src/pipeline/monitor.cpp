@@ -113,7 +113,10 @@ DriftReport MeasureDrift(const TimeSeries& actuals, int target_year, Date as_of,
                   CompareDistributions(reference, current),
                   NormalisedWasserstein(reference, current),
                   WindowStatus::kPass,
-                  ""};
+                  "",
+                  "",
+                  0.0,
+                  0.0};
     const DriftStatistics& s = w.statistics;
     if (s.ks_p_value < settings.drift_p_value) {
       const double shift = std::abs(s.mean_shift_percent);
@@ -139,6 +142,21 @@ DriftReport MeasureDrift(const TimeSeries& actuals, int target_year, Date as_of,
             std::max(ClassifyMeanShift(s.mean_shift_percent, settings), WindowStatus::kWarning);
         w.reason = fmt::format("KS p-value {:.2g} below {:.2g}; {}", s.ks_p_value,
                                settings.drift_p_value, fmt::join(crossed, "; "));
+        if (w.status == WindowStatus::kCritical || shift >= settings.drift_shift_warning) {
+          w.statistic = "mean_shift";
+          w.statistic_value = s.mean_shift_percent;
+          w.statistic_threshold = w.status == WindowStatus::kCritical
+                                      ? settings.drift_shift_critical
+                                      : settings.drift_shift_warning;
+        } else if (s.psi >= settings.drift_psi_warning) {
+          w.statistic = "psi";
+          w.statistic_value = s.psi;
+          w.statistic_threshold = settings.drift_psi_warning;
+        } else {
+          w.statistic = "wasserstein";
+          w.statistic_value = w.wasserstein_normalised;
+          w.statistic_threshold = settings.drift_wasserstein_warning;
+        }
       }
     }
     windows.push_back(std::move(w));

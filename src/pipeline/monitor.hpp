@@ -26,6 +26,11 @@ struct DriftWindow {
   double wasserstein_normalised = 0.0;  // Wasserstein distance in reference standard deviations
   WindowStatus status = WindowStatus::kPass;
   std::string reason;  // which thresholds the window crossed
+  // The statistic that set the status, when not pass: "mean_shift" (percent; what makes a window
+  // critical), else the first of "mean_shift", "psi" and "wasserstein" beyond its warning limit.
+  std::string statistic;
+  double statistic_value = 0.0;
+  double statistic_threshold = 0.0;
 };
 
 struct DriftReport {

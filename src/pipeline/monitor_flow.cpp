@@ -18,78 +18,177 @@ AlertSeverity Severity(WindowStatus status) {
   return status == WindowStatus::kCritical ? AlertSeverity::kCritical : AlertSeverity::kWarning;
 }
 
-AlertRecord DriftAlert(const DriftWindow& w, int target_year, const MonitorSettings& settings,
-                       const std::vector<int>& reference_years) {
-  const DriftStatistics& s = w.statistics;
-  AlertRecord a;
-  a.severity = Severity(w.status);
-  a.source = AlertSource::kDrift;
-  a.code = "drift.window";
-  a.target_year = target_year;
-  a.period_start = w.start;
-  a.period_end = w.end;
-  a.subject = fmt::format("load over calendar expectation, reference {}-{}",
-                          reference_years.front(), reference_years.back());
-  a.value = s.mean_shift_percent;
-  a.threshold = w.status == WindowStatus::kCritical ? settings.drift_shift_critical
-                                                    : settings.drift_shift_warning;
-  a.message = fmt::format(
-      "load of {} to {} drifted from the same weeks of {}-{}: mean shift {:+.1f}%, PSI {:.2f}, "
-      "KS D {:.2f} (p {:.2g}), Wasserstein {:.2f} sd ({})",
-      w.start, w.end, reference_years.front(), reference_years.back(), s.mean_shift_percent, s.psi,
-      s.ks_statistic, s.ks_p_value, w.wasserstein_normalised, w.reason);
-  return a;
-}
+/// An episode: a run of consecutive breaching windows of one kind, as indices into its windows
+/// (chronological), with the worst of them and the first window after it (none: it goes on).
+struct Episode {
+  std::size_t first = 0;
+  std::size_t last = 0;
+  std::size_t worst = 0;
+  std::optional<std::size_t> after;
+};
 
-AlertRecord PerformanceAlert(const PerformanceWindow& w, WindowStatus level, int target_year,
-                             Horizon horizon) {
-  AlertRecord a;
-  a.severity = Severity(level);
-  a.source = AlertSource::kPerformance;
-  a.code = w.scope == "month" ? "performance.monthly_mape" : "performance.rolling_mape";
-  a.target_year = target_year;
-  a.horizon = horizon;
-  a.period_start = w.start;
-  a.period_end = w.end;
-  a.value = w.mape;
-  a.threshold = level == WindowStatus::kCritical ? w.critical_threshold : w.warning_threshold;
-  a.message = fmt::format(
-      "{} forecast of {}: MAPE {:.2f}% over {} to {} ({} days), above the {} threshold {:.2f}% "
-      "(backtested error of the model)",
-      HorizonName(horizon), target_year, w.mape, w.start, w.end, w.days, Severity(level),
-      *a.threshold);
-  return a;
-}
-
-/// One alert per breach of the rolling windows: a run of consecutive windows above the warning
-/// threshold raises a warning for its first window and, if it gets there, a critical alert for
-/// the first window above the critical threshold. Months alert one by one.
-std::vector<AlertRecord> PerformanceAlerts(const PerformanceReport& report, int target_year) {
-  std::vector<AlertRecord> out;
-  std::optional<Date> previous_end;
-  bool warned = false;
-  bool critical = false;
-  for (const PerformanceWindow& w : report.windows) {
-    if (w.scope != "rolling") {
-      if (w.status != WindowStatus::kPass) {
-        out.push_back(PerformanceAlert(w, w.status, target_year, report.horizon));
+/// The episodes of `windows`: an episode opens on a window whose status is not pass and goes on
+/// through every such window until windows have passed for `quiet_days` (from the end of its
+/// last breaching window to the end of a passing one), so that a threshold crossed back and
+/// forth is one episode. The worst window of an episode is the one of highest status, then
+/// furthest beyond its threshold (`beyond`).
+template <typename W, typename Beyond>
+std::vector<Episode> FindEpisodes(const std::vector<const W*>& windows, int quiet_days,
+                                  Beyond beyond) {
+  std::vector<Episode> out;
+  for (std::size_t i = 0; i < windows.size(); ++i) {
+    const W& w = *windows[i];
+    if (w.status == WindowStatus::kPass) {
+      if (!out.empty() && !out.back().after &&
+          w.end - windows[out.back().last]->end >= quiet_days) {
+        out.back().after = i;
       }
       continue;
     }
-    const bool continues = previous_end && w.end - *previous_end == 1;
-    previous_end = w.end;
-    if (w.status == WindowStatus::kPass || !continues) warned = critical = false;
-    if (w.status == WindowStatus::kPass) continue;
-    if (!warned) {
-      out.push_back(PerformanceAlert(w, WindowStatus::kWarning, target_year, report.horizon));
-      warned = true;
-    }
-    if (w.status == WindowStatus::kCritical && !critical) {
-      out.push_back(PerformanceAlert(w, WindowStatus::kCritical, target_year, report.horizon));
-      critical = true;
+    if (out.empty() || out.back().after) out.push_back({i, i, i, std::nullopt});
+    Episode& e = out.back();
+    e.last = i;
+    const W& worst = *windows[e.worst];
+    if (w.status > worst.status || (w.status == worst.status && beyond(w) > beyond(worst))) {
+      e.worst = i;
     }
   }
   return out;
+}
+
+/// The end of an episode's message: whether it goes on, or since when it is over.
+std::string EpisodeEnd(const std::optional<Date>& closed_on, Date as_of) {
+  return closed_on ? fmt::format("over: windows passed until {}", *closed_on)
+                   : fmt::format("still on as of {}", as_of);
+}
+
+std::string StatisticText(const DriftWindow& w) {
+  if (w.statistic == "mean_shift") return fmt::format("mean shift {:+.2f}%", w.statistic_value);
+  if (w.statistic == "psi") return fmt::format("PSI {:.2f}", w.statistic_value);
+  return fmt::format("Wasserstein {:.2f} sd", w.statistic_value);
+}
+
+/// One alert per drift episode: from its first window to its latest, with its worst window's
+/// statistic, value and threshold.
+std::vector<AlertRecord> DriftAlerts(const DriftReport& report, int target_year, Date as_of,
+                                     int quiet_days) {
+  std::vector<const DriftWindow*> windows;
+  for (const DriftWindow& w : report.windows) windows.push_back(&w);
+  const auto beyond = [](const DriftWindow& w) {
+    return w.statistic_threshold > 0.0 ? std::abs(w.statistic_value) / w.statistic_threshold : 0.0;
+  };
+  std::vector<AlertRecord> out;
+  for (const Episode& e : FindEpisodes(windows, quiet_days, beyond)) {
+    const DriftWindow& first = *windows[e.first];
+    const DriftWindow& last = *windows[e.last];
+    const DriftWindow& worst = *windows[e.worst];
+    const DriftStatistics& s = worst.statistics;
+    AlertRecord a;
+    a.severity = Severity(worst.status);
+    a.source = AlertSource::kDrift;
+    a.code = "drift.window";
+    a.target_year = target_year;
+    a.period_start = first.start;
+    a.period_end = last.end;
+    a.subject = fmt::format("load over calendar expectation, reference {}-{}",
+                            report.reference_years.front(), report.reference_years.back());
+    a.statistic = worst.statistic;
+    a.value = worst.statistic_value;
+    a.threshold = worst.statistic_threshold;
+    a.episode = e.after ? AlertEpisode::kClosed : AlertEpisode::kOpen;
+    if (e.after) a.closed_on = windows[*e.after]->end;
+    a.message = fmt::format(
+        "load of {} to {} drifted from the same weeks of {}-{} ({} window{}): worst {} to {}, "
+        "{} beyond {:.2f} (mean shift {:+.1f}%, PSI {:.2f}, KS D {:.2f} (p {:.2g}), "
+        "Wasserstein {:.2f} sd); {}",
+        first.start, last.end, report.reference_years.front(), report.reference_years.back(),
+        e.last - e.first + 1, e.last == e.first ? "" : "s", worst.start, worst.end,
+        StatisticText(worst), worst.statistic_threshold, s.mean_shift_percent, s.psi,
+        s.ks_statistic, s.ks_p_value, worst.wasserstein_normalised, EpisodeEnd(a.closed_on, as_of));
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+/// One alert per episode of the rolling windows and one per episode of the months: from the
+/// first window above the warning threshold to the latest, with the worst MAPE.
+std::vector<AlertRecord> PerformanceAlerts(const PerformanceReport& report, int target_year,
+                                           Date as_of, int quiet_days) {
+  std::vector<AlertRecord> out;
+  for (const char* scope : {"rolling", "month"}) {
+    std::vector<const PerformanceWindow*> windows;
+    for (const PerformanceWindow& w : report.windows) {
+      if (w.scope == scope) windows.push_back(&w);
+    }
+    const auto beyond = [](const PerformanceWindow& w) { return w.mape - w.warning_threshold; };
+    for (const Episode& e : FindEpisodes(windows, quiet_days, beyond)) {
+      const PerformanceWindow& first = *windows[e.first];
+      const PerformanceWindow& last = *windows[e.last];
+      const PerformanceWindow& worst = *windows[e.worst];
+      AlertRecord a;
+      a.severity = Severity(worst.status);
+      a.source = AlertSource::kPerformance;
+      a.code = worst.scope == "month" ? "performance.monthly_mape" : "performance.rolling_mape";
+      a.target_year = target_year;
+      a.horizon = report.horizon;
+      a.period_start = first.start;
+      a.period_end = last.end;
+      a.statistic = "mape";
+      a.value = worst.mape;
+      a.threshold = worst.status == WindowStatus::kCritical ? worst.critical_threshold
+                                                            : worst.warning_threshold;
+      a.episode = e.after ? AlertEpisode::kClosed : AlertEpisode::kOpen;
+      if (e.after) a.closed_on = windows[*e.after]->end;
+      a.message = fmt::format(
+          "{} forecast of {}: MAPE above its threshold from {} to {} ({} {}{}): worst {:.2f}% "
+          "over {} to {} ({} days), above the {} threshold {:.2f}% (backtested error of the "
+          "model); {}",
+          HorizonName(report.horizon), target_year, first.start, last.end, e.last - e.first + 1,
+          worst.scope == "month" ? "month" : "rolling window", e.last == e.first ? "" : "s",
+          worst.mape, worst.start, worst.end, worst.days, Severity(worst.status), *a.threshold,
+          EpisodeEnd(a.closed_on, as_of));
+      out.push_back(std::move(a));
+    }
+  }
+  return out;
+}
+
+/// The drift.share episode of a year: open while the share of drifting windows is at or above
+/// its threshold. Below it, the open one on record (if any) is closed.
+std::optional<AlertRecord> DriftShareAlert(DataController& data, const DriftReport& report,
+                                           int target_year, Date as_of,
+                                           const MonitorSettings& settings) {
+  if (report.windows.empty()) return std::nullopt;
+  AlertRecord a;
+  a.severity = AlertSeverity::kWarning;
+  a.source = AlertSource::kDrift;
+  a.code = "drift.share";
+  a.target_year = target_year;
+  a.period_start = report.windows.front().start;
+  a.period_end = report.windows.back().end;
+  a.statistic = "drift_share";
+  a.value = report.drift_share;
+  a.threshold = settings.drift_share_warning;
+  const bool above = report.drift_share >= settings.drift_share_warning && report.drift_share > 0;
+  a.episode = above ? AlertEpisode::kOpen : AlertEpisode::kClosed;
+  if (!above) {
+    AlertFilter open;
+    open.target_year = target_year;
+    open.sources = {AlertSource::kDrift};
+    open.episode = AlertEpisode::kOpen;
+    open.limit = 1000;
+    const auto stored = data.alerts().List(open);
+    if (std::none_of(stored.begin(), stored.end(), [&](const AlertRecord& s) {
+          return s.code == a.code && s.period_start == a.period_start;
+        })) {
+      return std::nullopt;
+    }
+    a.closed_on = report.windows.back().end;
+  }
+  a.message = fmt::format("{:.0f}% of the drift windows of {} to {} drift (threshold {:.0f}%); {}",
+                          100.0 * report.drift_share, *a.period_start, *a.period_end,
+                          100.0 * settings.drift_share_warning, EpisodeEnd(a.closed_on, as_of));
+  return a;
 }
 
 }  // namespace
@@ -195,42 +294,27 @@ MonitorResult MonitorFlow(DataController& data, const Config& config, int target
       }
     });
     run.Step("alert", [&] {
-      std::vector<AlertRecord> alerts;
-      for (const DriftWindow& w : result.drift.windows) {
-        if (w.status != WindowStatus::kPass) {
-          alerts.push_back(DriftAlert(w, target_year, settings, result.drift.reference_years));
-        }
-      }
-      if (!result.drift.windows.empty() &&
-          result.drift.drift_share >= settings.drift_share_warning &&
-          result.drift.drift_share > 0.0) {
-        AlertRecord a;
-        a.severity = AlertSeverity::kWarning;
-        a.source = AlertSource::kDrift;
-        a.code = "drift.share";
-        a.target_year = target_year;
-        a.period_start = result.drift.windows.front().start;
-        a.period_end = result.drift.windows.back().end;
-        a.value = result.drift.drift_share;
-        a.threshold = settings.drift_share_warning;
-        a.message =
-            fmt::format("{:.0f}% of the drift windows of {} to {} drift (threshold {:.0f}%)",
-                        100.0 * result.drift.drift_share, *a.period_start, *a.period_end,
-                        100.0 * settings.drift_share_warning);
-        alerts.push_back(std::move(a));
+      std::vector<AlertRecord> alerts =
+          DriftAlerts(result.drift, target_year, *as_of, settings.episode_quiet_days);
+      if (auto share = DriftShareAlert(run.data(), result.drift, target_year, *as_of, settings)) {
+        alerts.push_back(std::move(*share));
       }
       for (const PerformanceReport& report : result.performance) {
-        for (AlertRecord& a : PerformanceAlerts(report, target_year))
+        for (AlertRecord& a :
+             PerformanceAlerts(report, target_year, *as_of, settings.episode_quiet_days)) {
           alerts.push_back(std::move(a));
+        }
       }
       for (AlertRecord& a : alerts) {
-        if (run.Raise(a)) ++result.new_alerts;
+        const EpisodeWrite write = run.Track(a);
+        a.id = write.id;
+        result.new_alerts += write.opened;
+        result.updated_alerts += write.updated;
         result.alerts.push_back(std::move(a));
       }
     });
-    run.Step("save", [&] {
-      run.data().monitor().Save(run.id(), *as_of, MonitorWindowRows(result));
-    });
+    run.Step("save",
+             [&] { run.data().monitor().Save(run.id(), *as_of, MonitorWindowRows(result)); });
     result.timings = run.timings();
   });
   return result;

@@ -18,8 +18,9 @@ struct MonitorResult {
   std::optional<Date> as_of;  // nothing when the target year has no actuals yet
   DriftReport drift;
   std::vector<PerformanceReport> performance;  // one per horizon monitored
-  std::vector<AlertRecord> alerts;             // raised by this run, new or already on record
-  int new_alerts = 0;                          // of which not on record before
+  std::vector<AlertRecord> alerts;  // the episodes this run saw, new or already on record
+  int new_alerts = 0;               // of which opened by this run
+  int updated_alerts = 0;           // of which on record and brought up to date by this run
   std::vector<StepTiming> timings;
 };
 

@@ -14,25 +14,29 @@ std::optional<AlertRecord> RevisionAlert(const StoredRevision& revision, const C
   const double percent = 100.0 * (day.new_load - day.old_load) / std::abs(day.old_load);
   const double share = r.days > 0 ? static_cast<double>(r.days_changed) / r.days : 1.0;
   const bool too_many = share > config.revision_max_changed_share;
-  const bool too_large = r.largest_change_percent.value_or(0.0) > config.revision_max_change_percent;
+  const bool too_large =
+      r.largest_change_percent.value_or(0.0) > config.revision_max_change_percent;
   AlertRecord alert;
   alert.severity = too_many || too_large ? AlertSeverity::kCritical : AlertSeverity::kWarning;
   alert.source = AlertSource::kValidation;
   alert.code = "data.revised";
   std::string limits;
   if (too_many) {
-    limits += fmt::format("; more than {:g}% of the year's days changed "
-                          "(validation.revision_max_changed_share)",
-                          100.0 * config.revision_max_changed_share);
+    limits += fmt::format(
+        "; more than {:g}% of the year's days changed "
+        "(validation.revision_max_changed_share)",
+        100.0 * config.revision_max_changed_share);
   }
   if (too_large) {
-    limits += fmt::format("; a day changed by more than {:g}% "
-                          "(validation.revision_max_change_percent)",
-                          config.revision_max_change_percent);
+    limits += fmt::format(
+        "; a day changed by more than {:g}% "
+        "(validation.revision_max_change_percent)",
+        config.revision_max_change_percent);
   }
   alert.message = fmt::format(
       "actuals of {} revised by {}: {} of {} days changed value ({:.1f}%), the largest on {} "
-      "from {:.1f} to {:.1f} ({:+.1f}%){}; stored as revision {} ({}), the previous revisions kept: "
+      "from {:.1f} to {:.1f} ({:+.1f}%){}; stored as revision {} ({}), the previous revisions "
+      "kept: "
       "loadcast actuals diff --year {} --revision {}",
       r.year, r.source, r.days_changed, r.days, 100.0 * share, day.date.ToIso(), day.old_load,
       day.new_load, percent, limits, r.revision, location, r.year, r.revision);
@@ -47,8 +51,8 @@ std::optional<AlertRecord> RevisionAlert(const StoredRevision& revision, const C
 
 void RaiseRevisionAlerts(Run& run, const IngestReport& report) {
   for (const StoredRevision& revision : report.revisions) {
-    auto alert = RevisionAlert(revision, run.config(),
-                               run.data().BucketLocation(revision.record.object));
+    auto alert =
+        RevisionAlert(revision, run.config(), run.data().BucketLocation(revision.record.object));
     if (alert) run.Raise(std::move(*alert));
   }
 }

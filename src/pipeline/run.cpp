@@ -74,6 +74,22 @@ std::optional<int64_t> Run::Raise(AlertRecord alert) {
   return id;
 }
 
+EpisodeWrite Run::Track(AlertRecord alert) {
+  alert.run_id = id_;
+  const EpisodeWrite write = data_.alerts().Track(alert);
+  if (write.opened) {
+    spdlog::warn("run {}: alert {} [{}] {} opened: {}", id_, write.id, alert.severity, alert.code,
+                 alert.message);
+  } else if (write.updated) {
+    spdlog::warn("run {}: alert {} [{}] {} {}: {}", id_, write.id, alert.severity, alert.code,
+                 alert.episode == AlertEpisode::kClosed ? "closed" : "goes on", alert.message);
+  } else {
+    spdlog::info("run {}: alert {} [{}] {} is on record as it is: {}", id_, write.id,
+                 alert.severity, alert.code, alert.message);
+  }
+  return write;
+}
+
 AlertRecord Run::FailureAlert(std::string code, std::string message, bool rejected) const {
   AlertRecord alert;
   alert.severity = AlertSeverity::kCritical;

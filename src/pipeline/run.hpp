@@ -66,6 +66,9 @@ class Run {
   /// Writes a fully described alert for this run (run id filled in); returns its id, or nothing
   /// when the same alert (same fingerprint) is already stored.
   std::optional<int64_t> Raise(AlertRecord alert);
+  /// Records an episode (alert.episode set) as this run sees it: opened, brought up to date, or
+  /// as already on record (AlertsStore::Track).
+  EpisodeWrite Track(AlertRecord alert);
   /// Names the data the run works on (input files and their content hashes, the actuals
   /// objects read). It becomes part of the subject, and so of the fingerprint, of the alert a
   /// failure raises: the same failure on the same data is one alert.

@@ -22,8 +22,8 @@ std::string AlertFingerprint(const AlertRecord& a) {
   const nlohmann::json fields = nlohmann::json::array(
       {kFingerprintVersion, NameOf(a.source), a.code,
        a.target_year ? nlohmann::json(*a.target_year) : nlohmann::json(nullptr),
-       a.horizon ? NameOf(*a.horizon) : "", IsoOrEmpty(a.period_start), IsoOrEmpty(a.period_end),
-       a.subject});
+       a.horizon ? NameOf(*a.horizon) : "", IsoOrEmpty(a.period_start),
+       a.episode == AlertEpisode::kNone ? IsoOrEmpty(a.period_end) : "episode", a.subject});
   return Sha256Hex(fields.dump());
 }
 

@@ -10,7 +10,8 @@ namespace loadcast {
 
 /// SHA-256 (hex) of what an alert is about: source, code, target year, horizon, period and
 /// subject. Not of when, by which run, with which message or figure it was raised, so that the
-/// same check on the same data gives the same fingerprint.
+/// same check on the same data gives the same fingerprint. An episode's period is its start
+/// only: the same episode, seen later, has the same fingerprint.
 std::string AlertFingerprint(const AlertRecord& alert);
 
 /// Whether alerts of this severity are pushed to the webhook: warning and critical.

@@ -1,13 +1,12 @@
 #include "storage/local_bucket.hpp"
 
 #include <fmt/format.h>
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstdlib>
-#include <regex>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "core/errors.hpp"
@@ -40,7 +39,7 @@ std::size_t LocalBucket::SweepTemporaryFiles(std::chrono::seconds min_age) {
     if (file_ec || now - modified < min_age || !ProcessGone({host, pid, ""})) continue;
     if (std::filesystem::remove(it->path(), file_ec)) {
       ++removed;
-      spdlog::info("removed {}: the temporary file of a write killed before it finished", 
+      spdlog::info("removed {}: the temporary file of a write killed before it finished",
                    it->path().string());
     } else if (file_ec) {
       spdlog::warn("cannot remove {}, the temporary file of a killed write: {}",

@@ -242,7 +242,11 @@ json ToJson(const AlertRecord& a) {
           {"threshold", Number(a.threshold)},
           {"fingerprint", a.fingerprint},
           {"acknowledged", a.acknowledged},
-          {"acknowledged_at", TextOrNull(a.acknowledged_at)}};
+          {"acknowledged_at", TextOrNull(a.acknowledged_at)},
+          {"statistic", TextOrNull(a.statistic)},
+          {"episode", a.episode == AlertEpisode::kNone ? json(nullptr) : json(Name(a.episode))},
+          {"closed_on", Day(a.closed_on)},
+          {"updated_at", TextOrNull(a.updated_at)}};
 }
 
 json ToJson(const AlertAcknowledgement& a) {

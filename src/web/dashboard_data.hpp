@@ -66,7 +66,7 @@ struct SeriesListQuery {
   std::optional<int> target_year;
   std::string search;
   std::optional<SeriesStatus> status;  // none: every status
-  std::string sort = "series";  // series or mape
+  std::string sort = "series";         // series or mape
   int limit = kDefaultSeriesLimit;
 };
 

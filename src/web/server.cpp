@@ -1,7 +1,7 @@
 #include "web/server.hpp"
 
-#include <fmt/format.h>
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <httplib.h>
 #include <netdb.h>
 #include <poll.h>
@@ -13,12 +13,12 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
-#include <cstdlib>
 #include <atomic>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <ctime>
 #include <deque>
 #include <functional>
@@ -460,8 +460,8 @@ void SendError(httplib::Response& res, int status, const std::string& message) {
   res.status = status;
   // Bytes that are not UTF-8 (which the request checks refuse first) would not stop the answer.
   res.set_content(json{{"error", {{"status", status}, {"message", message}}}}.dump(
-                       -1, ' ', false, json::error_handler_t::replace),
-                   kJson);
+                      -1, ' ', false, json::error_handler_t::replace),
+                  kJson);
 }
 
 /// A whole number from a path or query; UsageError (400) naming `what` otherwise.
@@ -707,8 +707,7 @@ struct DashboardServer::Impl {
   /// path and parameters in UTF-8, and a Host naming this server.
   httplib::Server::HandlerResponse Screen(const httplib::Request& req, httplib::Response& res) {
     if (req.has_header("Transfer-Encoding")) {
-      return RefuseAndClose(res, 411,
-                            "a request body must come with Content-Length, not chunked");
+      return RefuseAndClose(res, 411, "a request body must come with Content-Length, not chunked");
     }
     if (req.has_header("Content-Length")) {
       const std::string text = req.get_header_value("Content-Length");
@@ -729,7 +728,8 @@ struct DashboardServer::Impl {
       return RefuseAndClose(res, 411, fmt::format("{} needs a Content-Length", req.method));
     }
     bool utf8 = IsValidUtf8(req.path);
-    for (const auto& [name, value] : req.params) utf8 = utf8 && IsValidUtf8(name) && IsValidUtf8(value);
+    for (const auto& [name, value] : req.params)
+      utf8 = utf8 && IsValidUtf8(name) && IsValidUtf8(value);
     if (!utf8) {
       SendError(res, 400,
                 fmt::format("the request path or query is not UTF-8: {}",
@@ -741,8 +741,7 @@ struct DashboardServer::Impl {
       SendError(res, 421,
                 fmt::format("this server does not answer to Host '{}': it is {}:{} (other names "
                             "go in dashboard.allowed_hosts)",
-                            EscapeControlBytes(req.get_header_value("Host")), options.host,
-                            port));
+                            EscapeControlBytes(req.get_header_value("Host")), options.host, port));
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
@@ -754,16 +753,17 @@ struct DashboardServer::Impl {
   std::string CrossSiteRefusal(const httplib::Request& req) const {
     if (req.has_header("Origin") &&
         req.get_header_value("Origin") != "http://" + req.get_header_value("Host")) {
-      return fmt::format("{} {} from origin '{}' is refused: only the dashboard's own page may "
-                         "change anything",
-                         req.method, req.path, EscapeControlBytes(req.get_header_value("Origin")));
+      return fmt::format(
+          "{} {} from origin '{}' is refused: only the dashboard's own page may "
+          "change anything",
+          req.method, req.path, EscapeControlBytes(req.get_header_value("Origin")));
     }
     if (req.has_header("Sec-Fetch-Site") &&
         req.get_header_value("Sec-Fetch-Site") != "same-origin") {
-      return fmt::format("{} {} from a {} page is refused: only the dashboard's own page may "
-                         "change anything",
-                         req.method, req.path,
-                         EscapeControlBytes(req.get_header_value("Sec-Fetch-Site")));
+      return fmt::format(
+          "{} {} from a {} page is refused: only the dashboard's own page may "
+          "change anything",
+          req.method, req.path, EscapeControlBytes(req.get_header_value("Sec-Fetch-Site")));
     }
     if (!SecretMatches(req.get_header_value(kCsrfHeader), csrf_token)) {
       return fmt::format("{} {} needs the page's CSRF token in {} (from its meta tag {})",
@@ -862,8 +862,8 @@ struct DashboardServer::Impl {
     std::string page(asset->bytes.begin(), asset->bytes.end());
     const std::size_t head_end = page.find("</head>");
     if (head_end != std::string::npos) {
-      page.insert(head_end, fmt::format("<meta name=\"{}\" content=\"{}\">\n", kCsrfMetaName,
-                                        csrf_token));
+      page.insert(head_end,
+                  fmt::format("<meta name=\"{}\" content=\"{}\">\n", kCsrfMetaName, csrf_token));
     }
     res.set_header("Cache-Control", "no-store");
     res.set_content(page, asset->content_type.c_str());
@@ -887,9 +887,9 @@ struct DashboardServer::Impl {
       // The token is checked before the path: without it, an unknown path tells nothing.
       Api(req, res, IsSafeMethod(req.method) ? Access::kRead : Access::kUnknownWrite,
           [&]() -> json {
-        reject();
-        return nullptr;
-      });
+            reject();
+            return nullptr;
+          });
       return;
     }
     try {
@@ -930,9 +930,8 @@ struct DashboardServer::Impl {
     server.set_pre_routing_handler(
         [this](const httplib::Request& req, httplib::Response& res) { return Screen(req, res); });
     // What httplib refuses itself (a request it cannot read) is answered as JSON too.
-    server.set_error_handler(
-        httplib::Server::HandlerWithResponse([this](const httplib::Request&,
-                                                    httplib::Response& res) {
+    server.set_error_handler(httplib::Server::HandlerWithResponse(
+        [this](const httplib::Request&, httplib::Response& res) {
           if (request_timed_out) {
             res.set_header("Connection", "close");
             SendError(res, 408,

@@ -53,8 +53,7 @@ class AlertsTest : public ::testing::Test {
   void InsertAlert(const std::string& severity, const std::string& source,
                    const std::string& created_at, const std::string& code) {
     ASSERT_EQ(Loadcast({"alerts"}).exit_code, 0);  // creates the database and its schema
-    AlertRecord alert =
-        testing::MakeAlert(std::nullopt, ParseName<AlertSeverity>(severity), code);
+    AlertRecord alert = testing::MakeAlert(std::nullopt, ParseName<AlertSeverity>(severity), code);
     alert.source = ParseName<AlertSource>(source);
     alert.created_at = created_at;
     alert.message = "test";

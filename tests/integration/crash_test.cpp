@@ -5,8 +5,8 @@
 // model row (the champion's included) points at an artifact that is there with the content its
 // version names, and the next run succeeds, marks the killed run failed with a run_abandoned
 // warning, and ends where a run never interrupted ends.
-#include <gtest/gtest.h>
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -305,7 +305,8 @@ TEST_F(CrashTest, ARunningRunWhoseProcessLivesStaysRunning) {
 }
 
 TEST_F(CrashTest, TemporaryFilesOfKilledWritesAreSweptAndALiveWritersAreKept) {
-  if (testing::RemoteBackends()) GTEST_SKIP() << "S3 writes an object in one PUT: no temporary files";
+  if (testing::RemoteBackends())
+    GTEST_SKIP() << "S3 writes an object in one PUT: no temporary files";
   // A write killed before its rename leaves ".<name>.tmp-<pid>-<hex>" beside its object: a pid
   // that runs no process (past the kernel's pid limit), written two hours ago.
   const fs::path folder = dir_ / "var/bucket/actuals";

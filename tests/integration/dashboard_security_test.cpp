@@ -116,9 +116,9 @@ TEST_F(DashboardSecurityTest, ABodyOverTheLimitIsRefusedOnEveryMethodAndTheServe
     EXPECT_EQ(ErrorOf(answer)["status"], 413) << method;
   }
   // Chunked, a body cannot be measured before it is read: refused whatever its size.
-  const std::string chunked = server.Raw("POST /api/alerts/1/ack HTTP/1.1\r\nHost: " +
-                                         server.Host() +
-                                         "\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n");
+  const std::string chunked =
+      server.Raw("POST /api/alerts/1/ack HTTP/1.1\r\nHost: " + server.Host() +
+                 "\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n");
   EXPECT_EQ(StatusOf(chunked), 411) << chunked;
 
   // Four 300 MB bodies announced and being sent: refused at once, nothing kept.
@@ -172,8 +172,8 @@ TEST_F(DashboardSecurityTest, SlowClientsDoNotDelayANormalRequest) {
     early.push_back(connection->Receive(20ms));
     refused += StatusOf(early.back()) == 503;
   }
-  const std::string normal = "GET /api/overview HTTP/1.1\r\nHost: " + server.Host() +
-                             "\r\nConnection: close\r\n\r\n";
+  const std::string normal =
+      "GET /api/overview HTTP/1.1\r\nHost: " + server.Host() + "\r\nConnection: close\r\n\r\n";
   const auto start = std::chrono::steady_clock::now();
   int line = 0;
   std::vector<double> waits;
@@ -188,7 +188,8 @@ TEST_F(DashboardSecurityTest, SlowClientsDoNotDelayANormalRequest) {
     waits.push_back(waited.count());
     std::this_thread::sleep_for(2s);
   }
-  for (const double wait : waits) EXPECT_LT(wait, 1.0) << "a normal request waited " << wait << " s";
+  for (const double wait : waits)
+    EXPECT_LT(wait, 1.0) << "a normal request waited " << wait << " s";
   EXPECT_GE(waits.size(), 3u);
 
   // Those let in were answered 408 and closed once the header timeout (5 s) passed, though
@@ -279,8 +280,9 @@ TEST_F(DashboardSecurityTest, AStateChangingRequestNeedsTheSameOriginAndThePages
   EXPECT_EQ(post({{"X-CSRF-Token", csrf}, {"Sec-Fetch-Site", "same-site"}})["status"], 403);
   EXPECT_EQ(post({{"X-CSRF-Token", "0" + csrf.substr(1)}})["status"], 403);
   // From the page itself.
-  EXPECT_EQ(post({{"X-CSRF-Token", csrf}, {"Origin", origin}, {"Sec-Fetch-Site", "same-origin"}})
-                ["status"],
+  EXPECT_EQ(post({{"X-CSRF-Token", csrf},
+                  {"Origin", origin},
+                  {"Sec-Fetch-Site", "same-origin"}})["status"],
             404);
   EXPECT_EQ(post({{"X-CSRF-Token", csrf}})["status"], 404);
 
@@ -313,7 +315,8 @@ TEST_F(DashboardSecurityTest, AHostOtherThanTheServersIsRefused) {
       << "dashboard:\n  allowed_hosts: \"dash.example.com, other.example:8443\"\n";
   Server listed(dir_.path(), {}, {"--config", "loadcast.yaml"});
   const auto listed_status = [&](const std::string& host) {
-    return StatusOf(listed.Raw("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"));
+    return StatusOf(
+        listed.Raw("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"));
   };
   EXPECT_EQ(listed_status("dash.example.com:" + std::to_string(listed.port)), 200);
   EXPECT_EQ(listed_status("other.example:8443"), 200);

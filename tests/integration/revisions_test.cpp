@@ -60,8 +60,8 @@ class RevisionsTest : public testing::IngestedWorkspaceTest {
   }
 
   nlohmann::json History(int year) const {
-    return Json(Loadcast(dir_.path(), {"actuals", "history", "--year", std::to_string(year),
-                                       "--json"}));
+    return Json(
+        Loadcast(dir_.path(), {"actuals", "history", "--year", std::to_string(year), "--json"}));
   }
 
   testing::TempDir dir_;
@@ -111,21 +111,22 @@ TEST_F(RevisionsTest, OneDayRaisedByThirtyPercentIsStoredAsRevisionTwoWithACriti
   EXPECT_NE(history[0]["source"].get<std::string>().find("march.csv"), std::string::npos);
   EXPECT_TRUE(history[0]["run_id"].is_number());
 
-  const auto diff =
-      Json(Loadcast(dir_.path(), {"actuals", "diff", "--year", "2019", "--revision", "2", "--json"}));
+  const auto diff = Json(
+      Loadcast(dir_.path(), {"actuals", "diff", "--year", "2019", "--revision", "2", "--json"}));
   ASSERT_EQ(diff["changes"].size(), 1u);
   EXPECT_EQ(diff["changes"][0]["date"], "2019-03-06");
   EXPECT_DOUBLE_EQ(diff["changes"][0]["old_load"].get<double>(), old_load);
   EXPECT_NEAR(diff["changes"][0]["new_load"].get<double>(), old_load * 1.3, 0.001);
   EXPECT_NEAR(diff["changes"][0]["change_percent"].get<double>(), 30.0, 0.01);
-  const Result text = Loadcast(dir_.path(), {"actuals", "diff", "--year", "2019", "--revision", "2"});
+  const Result text =
+      Loadcast(dir_.path(), {"actuals", "diff", "--year", "2019", "--revision", "2"});
   EXPECT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find("2019-03-06"), std::string::npos) << text.out;
 }
 
 TEST_F(RevisionsTest, ARevisionWithinTheLimitsIsAWarning) {
-  const fs::path config = dir_.Write(
-      "lenient.yaml", "validation:\n  revision_max_change_percent: 50\n");
+  const fs::path config =
+      dir_.Write("lenient.yaml", "validation:\n  revision_max_change_percent: 50\n");
   const fs::path file = Revised("march.csv", {"2019-03-06"}, 1.3);
   const Result r = Loadcast(dir_.path(), {"--config", config.string(), "ingest", file.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -145,8 +146,8 @@ TEST_F(RevisionsTest, SeventeenDecemberDaysRaisedByTwentyPercentIsCritical) {
   EXPECT_EQ(alerts[0]["severity"], "critical");
   EXPECT_NE(alerts[0]["message"].get<std::string>().find("17 of 365 days"), std::string::npos)
       << alerts[0]["message"];
-  const auto diff =
-      Json(Loadcast(dir_.path(), {"actuals", "diff", "--year", "2019", "--revision", "2", "--json"}));
+  const auto diff = Json(
+      Loadcast(dir_.path(), {"actuals", "diff", "--year", "2019", "--revision", "2", "--json"}));
   EXPECT_EQ(diff["changes"].size(), 17u);
   EXPECT_EQ(diff["days_changed"], 17);
 }
@@ -171,11 +172,11 @@ TEST_F(RevisionsTest, DaysOnlyAddedAreARevisionWithoutAlert) {
 }
 
 TEST_F(RevisionsTest, UnknownRevisionIsAUsageError) {
-  const Result r =
-      Loadcast(dir_.path(), {"actuals", "diff", "--year", "2019", "--revision", "7"});
+  const Result r = Loadcast(dir_.path(), {"actuals", "diff", "--year", "2019", "--revision", "7"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("there is no revision 7 of 2019"), std::string::npos) << r.err;
-  const Result none = Loadcast(dir_.path(), {"actuals", "diff", "--year", "1990", "--revision", "1"});
+  const Result none =
+      Loadcast(dir_.path(), {"actuals", "diff", "--year", "1990", "--revision", "1"});
   EXPECT_EQ(none.exit_code, 2);
 }
 

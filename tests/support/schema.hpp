@@ -4,6 +4,6 @@
 
 namespace loadcast::testing {
 
-inline constexpr int kLatestSchema = 10;
+inline constexpr int kLatestSchema = 11;
 
 }  // namespace loadcast::testing

@@ -14,8 +14,8 @@ namespace {
 
 std::string FormatRevisions(const std::vector<RevisionRecord>& revisions) {
   if (revisions.empty()) return "no revisions recorded\n";
-  Table table({"year", "revision", "created", "run", "days", "added", "changed", "largest",
-               "source"});
+  Table table(
+      {"year", "revision", "created", "run", "days", "added", "changed", "largest", "source"});
   for (const RevisionRecord& r : revisions) {
     table.Add({std::to_string(r.year), std::to_string(r.revision), r.created_at,
                r.run_id ? std::to_string(*r.run_id) : "-", std::to_string(r.days),
@@ -44,13 +44,14 @@ std::string FormatChanges(const RevisionRecord& r, const std::vector<DayChange>&
 }  // namespace
 
 void AddActualsCommand(CLI::App& app, Context& context, Action& action) {
-  auto* command =
-      app.add_subcommand("actuals", "The history of the stored actuals: revisions and their changes");
+  auto* command = app.add_subcommand(
+      "actuals", "The history of the stored actuals: revisions and their changes");
   command->require_subcommand(1);
 
   auto* history = command->add_subcommand(
-      "history", "The revisions of the actuals, newest first: when, from which file, by which "
-                 "run, days added and changed, the largest change");
+      "history",
+      "The revisions of the actuals, newest first: when, from which file, by which "
+      "run, days added and changed, the largest change");
   auto history_year = std::make_shared<int>(0);
   AddYearOption(*history, "--year", *history_year, "Only the revisions of this year");
   SetPrintAction(*history, action, [&context, history_year](bool) -> Output {

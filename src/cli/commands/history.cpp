@@ -1,6 +1,12 @@
 // Commands that read back what the database holds: alerts, runs (and one run in full), metrics.
 #include <fmt/format.h>
 
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "cli/table.hpp"
@@ -84,6 +90,27 @@ std::string FormatDetails(const RunDetails& details) {
   return out;
 }
 
+/// "FROM..TO", "FROM..", "..TO" or one day "DATE": the period an alert must overlap.
+std::optional<std::pair<std::optional<Date>, std::optional<Date>>> ParseCovering(
+    const std::string& text) {
+  const std::size_t dots = text.find("..");
+  const auto part = [](std::string_view s) -> std::optional<std::optional<Date>> {
+    if (s.empty()) return std::optional<Date>();
+    if (auto d = Date::ParseIso(s)) return d;
+    return std::nullopt;
+  };
+  if (dots == std::string::npos) {
+    const auto day = Date::ParseIso(text);
+    if (!day) return std::nullopt;
+    return std::pair{day, day};
+  }
+  const auto from = part(std::string_view(text).substr(0, dots));
+  const auto to = part(std::string_view(text).substr(dots + 2));
+  if (!from || !to || (!*from && !*to)) return std::nullopt;
+  if (*from && *to && **to < **from) return std::nullopt;
+  return std::pair{*from, *to};
+}
+
 }  // namespace
 
 void AddAlertsCommand(CLI::App& app, Context& context, Action& action) {
@@ -91,6 +118,8 @@ void AddAlertsCommand(CLI::App& app, Context& context, Action& action) {
   auto limit = AddLimitOption(*command);
   auto filter = std::make_shared<AlertFilter>();
   auto unacknowledged = std::make_shared<bool>(false);
+  auto open_only = std::make_shared<bool>(false);
+  auto covering = std::make_shared<std::string>();
   // The names as typed; IsMember checks them, the action makes them values.
   auto severities = std::make_shared<std::vector<std::string>>();
   auto sources = std::make_shared<std::vector<std::string>>();
@@ -98,7 +127,8 @@ void AddAlertsCommand(CLI::App& app, Context& context, Action& action) {
   const auto source_names = VocabularyNames<AlertSource>();
   // The listing; "alerts ack ID" sets its own action.
   SetPrintAction(*command, action,
-                 [&context, limit, filter, severities, sources, unacknowledged](bool) -> Output {
+                 [&context, limit, filter, severities, sources, unacknowledged, open_only,
+                  covering](bool) -> Output {
                    AlertFilter f = *filter;
                    for (const std::string& name : *severities) {
                      f.severities.push_back(ParseName<AlertSeverity>(name));
@@ -108,6 +138,10 @@ void AddAlertsCommand(CLI::App& app, Context& context, Action& action) {
                    }
                    f.limit = *limit;
                    if (*unacknowledged) f.acknowledged = false;
+                   if (*open_only) f.episode = AlertEpisode::kOpen;
+                   if (!covering->empty()) {
+                     std::tie(f.covering_from, f.covering_to) = *ParseCovering(*covering);
+                   }
                    const auto alerts = context.data().alerts().List(f);
                    return {ToJsonArray(alerts), FormatAlerts(alerts)};
                  });
@@ -120,12 +154,27 @@ void AddAlertsCommand(CLI::App& app, Context& context, Action& action) {
   command->add_option("--source", *sources, "Only alerts from these sources (comma-separated)")
       ->delimiter(',')
       ->check(CLI::IsMember(std::vector<std::string>(source_names.begin(), source_names.end())));
+  const CLI::Validator date(
+      [](std::string& text) -> std::string {
+        return Date::ParseIso(text) ? "" : "'" + text + "' is not a date YYYY-MM-DD";
+      },
+      "DATE");
   command->add_option("--since", filter->since, "Only alerts created on or after this UTC date")
+      ->check(date);
+  command->add_option("--until", filter->until, "Only alerts created on or before this UTC date")
+      ->check(date);
+  command->add_option("--target-year", filter->target_year, "Only alerts about this target year");
+  command
+      ->add_option("--covering", *covering,
+                   "Only alerts whose period overlaps FROM..TO (dates; either may be left out: "
+                   "2020-03-01.., ..2020-06-30, or one day)")
       ->check(CLI::Validator(
           [](std::string& text) -> std::string {
-            return Date::ParseIso(text) ? "" : "'" + text + "' is not a date YYYY-MM-DD";
+            return ParseCovering(text) ? ""
+                                       : "'" + text + "' is not DATE, DATE..DATE, DATE.. or ..DATE";
           },
-          "DATE"));
+          "FROM..TO"));
+  command->add_flag("--open", *open_only, "Only alerts of episodes still on (drift, performance)");
   command->add_flag("--unacknowledged", *unacknowledged, "Only alerts not acknowledged yet");
 
   auto* ack = command->add_subcommand("ack", "Acknowledge an alert: mark it seen, with the time");

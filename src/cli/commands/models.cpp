@@ -349,8 +349,8 @@ void AddModelsCommand(CLI::App& app, Context& context, Action& action) {
                    "Only decisions about this horizon: year or day");
   AddLimitOption(*decisions, decisions_options->limit);
   SetPrintAction(*decisions, action, [&context, decisions_options](bool) -> Output {
-    const auto rows = context.data().models().ListDecisions(OptionalHorizon(decisions_options->horizon),
-                                                   decisions_options->limit);
+    const auto rows = context.data().models().ListDecisions(
+        OptionalHorizon(decisions_options->horizon), decisions_options->limit);
     return {ToJsonArray(rows), FormatDecisions(rows)};
   });
 

@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 #include "core/errors.hpp"
+#include "core/printable.hpp"
 #include "pipeline/monitor_flow.hpp"
 #include "storage/alerts.hpp"
 #include "storage/record_json.hpp"
@@ -18,7 +19,9 @@ namespace {
 constexpr int kAllAlerts = 1'000'000;
 
 /// The alerts the run raised as the database holds them (with id, time and fingerprint); one
-/// that was already on record shows the run that first raised it.
+/// that was already on record shows the run that first raised it. An episode shows what this
+/// run saw of it (its windows up to the as-of date), which a monitor of a later date may have
+/// taken further on record.
 nlohmann::json StoredAlertsJson(const DataController& data, const MonitorResult& r) {
   AlertFilter filter;
   filter.target_year = r.target_year;
@@ -28,7 +31,22 @@ nlohmann::json StoredAlertsJson(const DataController& data, const MonitorResult&
   nlohmann::json out = nlohmann::json::array();
   for (const AlertRecord& a : r.alerts) {
     const auto it = stored.find(a.fingerprint.empty() ? AlertFingerprint(a) : a.fingerprint);
-    out.push_back(ToJson(it == stored.end() ? a : it->second));
+    if (it == stored.end()) {
+      out.push_back(ToJson(a));
+      continue;
+    }
+    AlertRecord shown = it->second;
+    if (a.episode != AlertEpisode::kNone) {
+      shown.severity = a.severity;
+      shown.message = EscapeControlBytes(a.message);
+      shown.period_end = a.period_end;
+      shown.value = a.value;
+      shown.threshold = a.threshold;
+      shown.statistic = a.statistic;
+      shown.episode = a.episode;
+      shown.closed_on = a.closed_on;
+    }
+    out.push_back(ToJson(shown));
   }
   return out;
 }

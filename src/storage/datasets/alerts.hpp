@@ -33,6 +33,13 @@ struct AlertRecord {
   std::string fingerprint;          // empty: derived from the fields above when stored
   bool acknowledged = false;
   std::string acknowledged_at;
+  std::string statistic;  // which statistic fired it (value and threshold are its); "" for none
+  // An episode: one alert for a run of breaching windows, from the first (period_start) to the
+  // latest (period_end), with the worst severity and value. Its fingerprint leaves out
+  // period_end, so that each monitor run brings the same alert up to date (AlertsDataset::Track).
+  AlertEpisode episode = AlertEpisode::kNone;
+  std::optional<Date> closed_on;  // the end of the first window that passed again
+  std::string updated_at;         // when an episode was last brought up to date
 };
 
 /// Which alerts AlertsDataset::List returns, newest first. Empty fields do not filter.
@@ -44,6 +51,10 @@ struct AlertFilter {
   std::optional<bool> acknowledged;  // only acknowledged (true) or only open (false) alerts
   std::optional<int> target_year;    // only alerts about this target year
   std::optional<int64_t> run_id;     // only alerts raised by this run
+  // Only alerts whose period overlaps [covering_from, covering_to] (either may be absent).
+  std::optional<Date> covering_from;
+  std::optional<Date> covering_to;
+  std::optional<AlertEpisode> episode;  // only alerts in this episode state
   int limit = 50;
 };
 
@@ -51,6 +62,14 @@ struct AlertFilter {
 struct AlertAcknowledgement {
   AlertRecord alert;                  // as stored afterwards
   bool already_acknowledged = false;  // it was before: nothing changed
+};
+
+/// What tracking an episode did to the alerts table.
+struct EpisodeWrite {
+  int64_t id = 0;          // the episode's alert
+  bool opened = false;     // a new alert
+  bool updated = false;    // an alert on record brought up to date (a later window, or closed)
+  bool escalated = false;  // ... to a higher severity: its acknowledgement is withdrawn
 };
 
 /// The alerts table.
@@ -62,6 +81,10 @@ class AlertsDataset {
   /// fingerprint is derived (AlertFingerprint), an empty created_at is now. Returns the new id,
   /// or nothing when the alert was already on record (that one is left as it is).
   std::optional<int64_t> Add(const AlertRecord& alert);
+  /// Stores an episode (alert.episode not kNone): adds it when its fingerprint is new, or brings
+  /// the stored one up to date when this view of it reaches as far (period_end) or further and
+  /// differs. A view that ends earlier (a monitor of an earlier as-of date) leaves it as it is.
+  EpisodeWrite Track(const AlertRecord& alert);
   std::vector<AlertRecord> List(const AlertFilter& filter) const;
   /// The most recent alerts, unfiltered.
   std::vector<AlertRecord> List(int limit) const;
@@ -71,6 +94,9 @@ class AlertsDataset {
   int Count(int64_t run_id) const;
 
  private:
+  /// Add, inside a transaction.
+  std::optional<int64_t> Insert(const AlertRecord& alert);
+
   sql::DatasetConnection db_;
 };
 

@@ -40,8 +40,7 @@ void ForecastsDataset::Publish(int64_t run_id, int64_t model_id,
   });
 }
 
-std::optional<PublishedForecast> ForecastsDataset::Current(int target_year,
-                                                           Horizon horizon,
+std::optional<PublishedForecast> ForecastsDataset::Current(int target_year, Horizon horizon,
                                                            int64_t pending_run) const {
   return db_.Read([&]() -> std::optional<PublishedForecast> {
     PublishedForecast out;

@@ -10,8 +10,8 @@
 namespace loadcast {
 namespace {
 
-using sql::DatasetConnection;
 using sql::Cursor;
+using sql::DatasetConnection;
 using sql::V;
 
 // Every column of models but the id, in the order ReadModel and Register use them.
@@ -52,7 +52,8 @@ constexpr sql::Columns kDecisionFields = {
 
 /// Fails unless model `id` exists and belongs to `horizon`: an alias or a decision of one horizon
 /// never names a model of the other (the foreign key alone would allow it).
-void RequireModelOfHorizon(const DatasetConnection& db, int64_t id, Horizon horizon, std::string_view role) {
+void RequireModelOfHorizon(const DatasetConnection& db, int64_t id, Horizon horizon,
+                           std::string_view role) {
   Cursor c(db.session(), "SELECT horizon FROM models WHERE id = :id", V(id), "t");
   if (!c.Next()) throw StorageError(fmt::format("{} model {} does not exist", role, id));
   if (c.Text(0) != NameOf(horizon)) {
@@ -110,8 +111,7 @@ Registration ModelsDataset::Register(const ModelRecord& m) {
 
 std::optional<ModelRecord> ModelsDataset::Find(int64_t id) const {
   return db_.Read([&] {
-    return sql::FirstRow(db_, SelectModels("WHERE id = :id"), V(id), kModelFields.types,
-                         ReadModel);
+    return sql::FirstRow(db_, SelectModels("WHERE id = :id"), V(id), kModelFields.types, ReadModel);
   });
 }
 
@@ -191,7 +191,7 @@ int64_t ModelsDataset::RecordDecision(const ModelDecision& d, const AliasChange&
     if (change.challenger) PointAlias(db_, d.horizon, "challenger", *change.challenger, now);
     if (change.clear_challenger) {
       db_.Exec("DELETE FROM model_aliases WHERE horizon = :horizon AND alias = 'challenger'",
-                V(d.horizon));
+               V(d.horizon));
     }
     return id;
   });

@@ -21,8 +21,8 @@ constexpr sql::Columns kRevisionColumns = {
 
 /// An actual_revisions row, selected as kRevisionColumns lists them.
 RevisionRecord ReadRevision(const Cursor& c) {
-  return RevisionRecord(c.Int(0), static_cast<int>(c.Int(1)), static_cast<int>(c.Int(2)),
-                        c.Text(3), c.OptionalInt(4), c.Text(5), c.Text(6), c.Text(7),
+  return RevisionRecord(c.Int(0), static_cast<int>(c.Int(1)), static_cast<int>(c.Int(2)), c.Text(3),
+                        c.OptionalInt(4), c.Text(5), c.Text(6), c.Text(7),
                         static_cast<int>(c.Int(8)), static_cast<int>(c.Int(9)),
                         static_cast<int>(c.Int(10)), c.OptionalReal(11));
 }
@@ -110,14 +110,14 @@ std::vector<RevisionRecord> RevisionsDataset::List(std::optional<int> year) cons
 
 std::vector<DayChange> RevisionsDataset::Changes(int64_t revision_id) const {
   return db_.Read([&] {
-    return sql::Rows(db_,
-                     "SELECT date, old_load, new_load FROM actual_changes "
-                     "WHERE revision_id = :revision ORDER BY date",
-                     V(revision_id), "trr", [&](const Cursor& c) {
-                       const sql::RowOf row{"actual_changes", "revision_id", revision_id,
-                                            c.Text(0)};
-                       return DayChange{c.Day(0, "date", row), c.Real(1), c.Real(2)};
-                     });
+    return sql::Rows(
+        db_,
+        "SELECT date, old_load, new_load FROM actual_changes "
+        "WHERE revision_id = :revision ORDER BY date",
+        V(revision_id), "trr", [&](const Cursor& c) {
+          const sql::RowOf row{"actual_changes", "revision_id", revision_id, c.Text(0)};
+          return DayChange{c.Day(0, "date", row), c.Real(1), c.Real(2)};
+        });
   });
 }
 

@@ -24,7 +24,7 @@ RunRecord ReadRun(const Cursor& c) {
   return RunRecord(c.Int(0), c.Text(1), c.OptionalInt32(2),
                    c.OptionalEnum<Horizon>(3, "horizon", row), c.Text(4), c.Text(5),
                    c.Enum<RunStatus>(6, "status", row), c.Text(7), c.Text(8), c.Text(9), c.Text(10),
-                   c.OptionalInt(11));
+                   c.OptionalInt(11), ProcessIdentity{});
 }
 
 }  // namespace
@@ -85,8 +85,8 @@ std::vector<RunningRun> RunsDataset::Running() const {
                      "SELECT id, command, host, COALESCE(pid, 0), process_started FROM runs "
                      "WHERE status = :running ORDER BY id",
                      V(RunStatus::kRunning), "ittit", [](const Cursor& c) {
-                       return RunningRun{c.Int(0), c.Text(1),
-                                         {c.Text(2), static_cast<int>(c.Int(3)), c.Text(4)}};
+                       return RunningRun{
+                           c.Int(0), c.Text(1), {c.Text(2), static_cast<int>(c.Int(3)), c.Text(4)}};
                      });
   });
 }

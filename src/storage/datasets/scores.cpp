@@ -88,9 +88,9 @@ void ScoresDataset::SaveBacktest(int64_t run_id, const std::vector<BacktestRow>&
       batch.Add(r.interval_width);
     }
     db_.Exec(fmt::format("INSERT INTO backtests ({}) VALUES (:run, :year, :horizon, :days, "
-                          ":mape, :mae, :rmse, :bias, :skill, :naive_mape, :coverage, :width)",
-                          kBacktestColumns.names),
-              batch);
+                         ":mape, :mae, :rmse, :bias, :skill, :naive_mape, :coverage, :width)",
+                         kBacktestColumns.names),
+             batch);
   });
 }
 

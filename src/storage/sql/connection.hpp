@@ -321,8 +321,8 @@ inline const Dialect& DatasetConnection::dialect() const { return connection_->d
 
 /// Runs a SELECT and reads each of its rows with `read` (a function of a const Cursor&).
 template <typename Reader>
-auto Rows(const DatasetConnection& db, const std::string& sql, Values values, std::string_view types,
-          Reader read) {
+auto Rows(const DatasetConnection& db, const std::string& sql, Values values,
+          std::string_view types, Reader read) {
   Cursor c(db.session(), sql, std::move(values), types);
   std::vector<std::invoke_result_t<Reader&, const Cursor&>> out;
   while (c.Next()) out.push_back(read(std::as_const(c)));
@@ -331,8 +331,9 @@ auto Rows(const DatasetConnection& db, const std::string& sql, Values values, st
 
 /// Runs a SELECT and reads its first row with `read`; nothing when it returns none.
 template <typename Reader>
-auto FirstRow(const DatasetConnection& db, const std::string& sql, Values values, std::string_view types,
-              Reader read) -> std::optional<std::invoke_result_t<Reader&, const Cursor&>> {
+auto FirstRow(const DatasetConnection& db, const std::string& sql, Values values,
+              std::string_view types, Reader read)
+    -> std::optional<std::invoke_result_t<Reader&, const Cursor&>> {
   Cursor c(db.session(), sql, std::move(values), types);
   if (!c.Next()) return std::nullopt;
   return read(std::as_const(c));

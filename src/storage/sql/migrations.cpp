@@ -219,6 +219,16 @@ ALTER TABLE runs ADD COLUMN pid INTEGER;
 ALTER TABLE runs ADD COLUMN process_started TEXT NOT NULL DEFAULT '';
 CREATE INDEX runs_by_status ON runs(status);
 )sql"},
+    // Alerts for episodes of monitored windows (storage/datasets/alerts: Track): the statistic
+    // that fired an alert, whether it stands for an episode still on or over, and when.
+    {11, R"sql(
+ALTER TABLE alerts ADD COLUMN statistic TEXT NOT NULL DEFAULT '';
+ALTER TABLE alerts ADD COLUMN episode TEXT NOT NULL DEFAULT 'none'
+  CHECK (episode IN ('none', 'open', 'closed'));
+ALTER TABLE alerts ADD COLUMN closed_on TEXT NOT NULL DEFAULT '';
+ALTER TABLE alerts ADD COLUMN updated_at {sorted_text};
+CREATE INDEX alerts_by_period ON alerts(period_end, period_start);
+)sql"},
 };
 
 /// `sql` with the dialect's words in place of the placeholders.
@@ -227,7 +237,8 @@ std::string Spelled(const char* sql, const Dialect& dialect) {
   return fmt::format(fmt::runtime(sql), fmt::arg("identity", w.identity),
                      fmt::arg("bigint", w.bigint), fmt::arg("real", w.real),
                      fmt::arg("sorted_text", w.sorted_text), fmt::arg("row_id", w.row_id),
-                     fmt::arg("model_ref", w.model_ref), fmt::arg("runs_model_fk", w.runs_model_fk));
+                     fmt::arg("model_ref", w.model_ref),
+                     fmt::arg("runs_model_fk", w.runs_model_fk));
 }
 
 /// Executes each statement of a script in turn: SQLite prepares one statement at a time.

@@ -55,6 +55,7 @@ const std::vector<std::string> kAllKeys = {
     "evaluation.mape_warning",
     "alerts.webhook_url",
     "alerts.webhook_timeout_seconds",
+    "alerts.episode_quiet_days",
     "runs.lock_timeout_seconds",
     "dashboard.max_body_bytes",
     "dashboard.header_timeout_seconds",
@@ -526,6 +527,7 @@ TEST(LoadConfig, ReadsTheAlertWebhookSettings) {
   const Config c = LoadConfig(file, dir.path());
   EXPECT_EQ(c.alerts_webhook_url, "http://127.0.0.1:8080/hook");
   EXPECT_EQ(c.alerts_webhook_timeout_seconds, 0.5);
+  EXPECT_EQ(c.monitor.episode_quiet_days, 28);
   EXPECT_TRUE(DefaultConfig(".").alerts_webhook_url.empty());
   EXPECT_TRUE(Contains(LoadError(dir, "alerts:\n  webhook_timeout_seconds: 0\n"), "outside"));
 }

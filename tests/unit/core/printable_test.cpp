@@ -24,8 +24,8 @@ TEST(EscapeControlBytes, KeepsPrintableUtf8AndBackslashes) {
 
 TEST(EscapeControlBytes, WritesBytesThatAreNotUtf8AsHex) {
   EXPECT_EQ(EscapeControlBytes("\xff"), "\\xff");
-  EXPECT_EQ(EscapeControlBytes("a\xc3"), "a\\xc3");            // cut sequence
-  EXPECT_EQ(EscapeControlBytes("\xc0\xaf"), "\\xc0\\xaf");      // overlong '/'
+  EXPECT_EQ(EscapeControlBytes("a\xc3"), "a\\xc3");                  // cut sequence
+  EXPECT_EQ(EscapeControlBytes("\xc0\xaf"), "\\xc0\\xaf");           // overlong '/'
   EXPECT_EQ(EscapeControlBytes("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // surrogate
 }
 

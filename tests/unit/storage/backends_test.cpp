@@ -6,8 +6,8 @@
 #include <string>
 
 #include "core/errors.hpp"
-#include "storage/local_bucket.hpp"
 #include "storage/database.hpp"
+#include "storage/local_bucket.hpp"
 #include "support/expect.hpp"
 #include "support/schema.hpp"
 #include "support/temp_dir.hpp"

@@ -1368,6 +1368,116 @@ TYPED_TEST(DatabaseTest, AlertsFilterByADayOrTimeAsTheEndOfTheCreationPeriod) {
   EXPECT_EQ(this->db_->alerts().List(f).size(), 1u);
 }
 
+/// A drift episode of 2020 seen up to `end`: first window 2020-03-01 .. 2020-03-28.
+AlertRecord DriftEpisode(std::optional<int64_t> run, AlertSeverity severity, const char* end,
+                         double value, AlertEpisode state = AlertEpisode::kOpen) {
+  AlertRecord a = MakeAlert(run, severity, "drift.window", "load over calendar expectation");
+  a.source = AlertSource::kDrift;
+  a.target_year = 2020;
+  a.period_start = testing::Day("2020-03-01");
+  a.period_end = testing::Day(end);
+  a.statistic = "mean_shift";
+  a.value = value;
+  a.threshold = severity == AlertSeverity::kCritical ? 10.0 : 5.0;
+  a.episode = state;
+  a.message = fmt::format("drift up to {}", end);
+  return a;
+}
+
+TYPED_TEST(DatabaseTest, AnEpisodeIsOneAlertBroughtUpToDateAsItGoesOn) {
+  auto& alerts = this->db_->alerts();
+  const int64_t first_run = this->db_->runs().Begin(MakeRun("monitor", 2020));
+  const int64_t later_run = this->db_->runs().Begin(MakeRun("monitor", 2020));
+  const EpisodeWrite opened =
+      alerts.Track(DriftEpisode(first_run, AlertSeverity::kWarning, "2020-03-28", -6.0));
+  EXPECT_TRUE(opened.opened);
+  EXPECT_FALSE(opened.updated);
+  // The same view again: nothing changes.
+  const EpisodeWrite same =
+      alerts.Track(DriftEpisode(later_run, AlertSeverity::kWarning, "2020-03-28", -6.0));
+  EXPECT_EQ(same.id, opened.id);
+  EXPECT_FALSE(same.opened || same.updated || same.escalated);
+  ASSERT_TRUE(alerts.Acknowledge(opened.id).has_value());
+
+  // A week later it is worse: the same alert, escalated, to be acknowledged again.
+  const EpisodeWrite worse =
+      alerts.Track(DriftEpisode(later_run, AlertSeverity::kCritical, "2020-04-04", -22.0));
+  EXPECT_EQ(worse.id, opened.id);
+  EXPECT_TRUE(worse.updated);
+  EXPECT_TRUE(worse.escalated);
+  auto listed = alerts.List(Limit(10));
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].severity, AlertSeverity::kCritical);
+  EXPECT_EQ(listed[0].period_end, testing::Day("2020-04-04"));
+  EXPECT_EQ(listed[0].value, -22.0);
+  EXPECT_EQ(listed[0].statistic, "mean_shift");
+  EXPECT_EQ(listed[0].episode, AlertEpisode::kOpen);
+  EXPECT_EQ(listed[0].run_id, later_run);
+  EXPECT_FALSE(listed[0].acknowledged);
+  EXPECT_FALSE(listed[0].updated_at.empty());
+
+  // A monitor of an earlier date does not undo it.
+  const EpisodeWrite earlier =
+      alerts.Track(DriftEpisode(first_run, AlertSeverity::kWarning, "2020-03-28", -6.0));
+  EXPECT_FALSE(earlier.updated);
+  EXPECT_EQ(alerts.List(Limit(10)).at(0).severity, AlertSeverity::kCritical);
+
+  // It closes: recorded on the same alert, with the day, acknowledged or not as it was.
+  ASSERT_TRUE(alerts.Acknowledge(opened.id).has_value());
+  AlertRecord closed =
+      DriftEpisode(later_run, AlertSeverity::kCritical, "2020-05-10", -22.0, AlertEpisode::kClosed);
+  closed.closed_on = testing::Day("2020-06-07");
+  const EpisodeWrite over = alerts.Track(closed);
+  EXPECT_TRUE(over.updated);
+  EXPECT_FALSE(over.escalated);
+  listed = alerts.List(Limit(10));
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].episode, AlertEpisode::kClosed);
+  EXPECT_EQ(listed[0].closed_on, testing::Day("2020-06-07"));
+  EXPECT_TRUE(listed[0].acknowledged);
+
+  // Another episode (another first window) is another alert.
+  AlertRecord next = DriftEpisode(later_run, AlertSeverity::kWarning, "2020-09-27", 6.0);
+  next.period_start = testing::Day("2020-08-31");
+  EXPECT_TRUE(alerts.Track(next).opened);
+  EXPECT_EQ(alerts.List(Limit(10)).size(), 2u);
+  // An alert that is no episode is not tracked.
+  EXPECT_THROW(alerts.Track(MakeAlert(later_run, AlertSeverity::kWarning, "x")), std::logic_error);
+}
+
+TYPED_TEST(DatabaseTest, ListAlertsFiltersByThePeriodTheyCoverAndTheEpisodeState) {
+  auto& alerts = this->db_->alerts();
+  const int64_t run = this->db_->runs().Begin(MakeRun("monitor", 2020));
+  const int64_t march =
+      alerts.Track(DriftEpisode(run, AlertSeverity::kWarning, "2020-04-04", -6.0)).id;
+  AlertRecord later =
+      DriftEpisode(run, AlertSeverity::kWarning, "2020-09-27", 6.0, AlertEpisode::kClosed);
+  later.period_start = testing::Day("2020-08-31");
+  later.closed_on = testing::Day("2020-10-25");
+  const int64_t september = alerts.Track(later).id;
+  const int64_t no_period = *alerts.Add(MakeAlert(run, AlertSeverity::kCritical, "run_failed"));
+  const auto ids = [&](AlertFilter f) {
+    std::vector<int64_t> out;
+    for (const AlertRecord& a : alerts.List(f)) out.push_back(a.id);
+    return out;
+  };
+  AlertFilter f = Limit(10);
+  EXPECT_EQ(ids(f), (std::vector<int64_t>{no_period, september, march}));
+  f.covering_from = testing::Day("2020-04-04");  // the last day of the March episode
+  EXPECT_EQ(ids(f), (std::vector<int64_t>{september, march}));
+  f.covering_from = testing::Day("2020-04-05");
+  EXPECT_EQ(ids(f), (std::vector<int64_t>{september}));
+  f.covering_to = testing::Day("2020-08-30");
+  EXPECT_TRUE(ids(f).empty());
+  f.covering_from = std::nullopt;
+  EXPECT_EQ(ids(f), (std::vector<int64_t>{march}));
+  AlertFilter open = Limit(10);
+  open.episode = AlertEpisode::kOpen;
+  EXPECT_EQ(ids(open), (std::vector<int64_t>{march}));
+  open.episode = AlertEpisode::kNone;
+  EXPECT_EQ(ids(open), (std::vector<int64_t>{no_period}));
+}
+
 TYPED_TEST(DatabaseTest, ListAlertsFiltersByTargetYearAndRun) {
   const int64_t run = this->db_->runs().Begin(MakeRun("monitor", 2020));
   const auto add = [&](std::optional<int> year, std::string subject) {

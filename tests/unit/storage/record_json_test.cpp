@@ -239,7 +239,8 @@ TEST(AlertJson, HasEveryFieldWithNullsForAbsentOnes) {
   EXPECT_EQ(Keys(j), (std::set<std::string>{
                          "id", "run_id", "created_at", "severity", "source", "code", "message",
                          "target_year", "horizon", "period_start", "period_end", "subject", "value",
-                         "threshold", "fingerprint", "acknowledged", "acknowledged_at"}));
+                         "threshold", "fingerprint", "acknowledged", "acknowledged_at",
+                         "statistic", "episode", "closed_on", "updated_at"}));
   EXPECT_EQ(j["id"], 42);
   EXPECT_EQ(j["run_id"], 7);
   EXPECT_TRUE(j["target_year"].is_null());

@@ -105,18 +105,22 @@ TEST_F(SqliteDatabaseTest, ADatabaseOfAVersionBeforeTheBaselineIsRefusedNamingIt
 
 TEST_F(SqliteDatabaseTest, AVersionSevenDatabaseGetsTheNewMigrationsOnly) {
   const int64_t run = db_.runs().Begin(MakeRun("predict", 2021, Horizon::kYear));
-  // Back to version 7: what entries 8 to 10 added goes.
+  // Back to version 7: what entries 8 to 11 added goes.
   ExecRaw(path_,
           "DROP INDEX runs_by_target; DROP TABLE actual_changes; DROP TABLE actual_revisions; "
           "DROP INDEX runs_by_status; ALTER TABLE runs DROP COLUMN host; "
           "ALTER TABLE runs DROP COLUMN pid; ALTER TABLE runs DROP COLUMN process_started; "
+          "DROP INDEX alerts_by_period; ALTER TABLE alerts DROP COLUMN statistic; "
+          "ALTER TABLE alerts DROP COLUMN episode; ALTER TABLE alerts DROP COLUMN closed_on; "
+          "ALTER TABLE alerts DROP COLUMN updated_at; "
           "DELETE FROM schema_migrations WHERE version > 7");
   SqliteDatabase upgraded(path_);
   EXPECT_EQ(upgraded.schema_version(), kLatestSchema);
-  EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
-                            "('runs_by_target', 'actual_revisions', 'actual_changes', "
-                            "'runs_by_status')"),
-            4);
+  EXPECT_EQ(QueryInt(path_,
+                     "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
+                     "('runs_by_target', 'actual_revisions', 'actual_changes', "
+                     "'runs_by_status', 'alerts_by_period')"),
+            5);
   EXPECT_EQ(QueryInt(path_, "SELECT COUNT(*) FROM schema_migrations"), kLatestSchema);
   ASSERT_TRUE(upgraded.runs().Find(run).has_value());
 }
@@ -184,7 +188,8 @@ TEST_F(BadStoredValueTest, AMalformedDateNamesTableRowAndColumn) {
   db_.models().Register(MakeModel(1, Horizon::kYear, 2021, "v"));
   db_.forecasts().Publish(1, 1, {{testing::Day("2021-01-01"), 1.0, 0.5, 1.5}});
   ExpectAfter(
-      "UPDATE forecasts SET date = '2021-02-30'", [&] { db_.forecasts().Current(2021, Horizon::kYear, 1); },
+      "UPDATE forecasts SET date = '2021-02-30'",
+      [&] { db_.forecasts().Current(2021, Horizon::kYear, 1); },
       "table forecasts, row run_id 1: malformed date '2021-02-30' in column date");
   AlertRecord alert = MakeAlert(1, AlertSeverity::kWarning, "x");
   alert.period_start = testing::Day("2021-03-01");
