@@ -56,6 +56,19 @@ std::vector<Episode> FindEpisodes(const std::vector<const W*>& windows, int quie
   return out;
 }
 
+/// An episode's alert as far as its windows say: severity of the worst, period from the first
+/// window's start to the last one's end, open or closed (on the end of the window after it).
+template <typename W>
+AlertRecord EpisodeAlert(const std::vector<const W*>& windows, const Episode& e) {
+  AlertRecord a;
+  a.severity = Severity(windows[e.worst]->status);
+  a.period_start = windows[e.first]->start;
+  a.period_end = windows[e.last]->end;
+  a.episode = e.after ? AlertEpisode::kClosed : AlertEpisode::kOpen;
+  if (e.after) a.closed_on = windows[*e.after]->end;
+  return a;
+}
+
 /// The end of an episode's message: whether it goes on, or since when it is over.
 std::string EpisodeEnd(const std::optional<Date>& closed_on, Date as_of) {
   return closed_on ? fmt::format("over: windows passed until {}", *closed_on)
@@ -83,20 +96,15 @@ std::vector<AlertRecord> DriftAlerts(const DriftReport& report, int target_year,
     const DriftWindow& last = *windows[e.last];
     const DriftWindow& worst = *windows[e.worst];
     const DriftStatistics& s = worst.statistics;
-    AlertRecord a;
-    a.severity = Severity(worst.status);
+    AlertRecord a = EpisodeAlert(windows, e);
     a.source = AlertSource::kDrift;
     a.code = "drift.window";
     a.target_year = target_year;
-    a.period_start = first.start;
-    a.period_end = last.end;
     a.subject = fmt::format("load over calendar expectation, reference {}-{}",
                             report.reference_years.front(), report.reference_years.back());
     a.statistic = worst.statistic;
     a.value = worst.statistic_value;
     a.threshold = worst.statistic_threshold;
-    a.episode = e.after ? AlertEpisode::kClosed : AlertEpisode::kOpen;
-    if (e.after) a.closed_on = windows[*e.after]->end;
     a.message = fmt::format(
         "load of {} to {} drifted from the same weeks of {}-{} ({} window{}): worst {} to {}, "
         "{} beyond {:.2f} (mean shift {:+.1f}%, PSI {:.2f}, KS D {:.2f} (p {:.2g}), "
@@ -125,20 +133,15 @@ std::vector<AlertRecord> PerformanceAlerts(const PerformanceReport& report, int 
       const PerformanceWindow& first = *windows[e.first];
       const PerformanceWindow& last = *windows[e.last];
       const PerformanceWindow& worst = *windows[e.worst];
-      AlertRecord a;
-      a.severity = Severity(worst.status);
+      AlertRecord a = EpisodeAlert(windows, e);
       a.source = AlertSource::kPerformance;
       a.code = worst.scope == "month" ? "performance.monthly_mape" : "performance.rolling_mape";
       a.target_year = target_year;
       a.horizon = report.horizon;
-      a.period_start = first.start;
-      a.period_end = last.end;
       a.statistic = "mape";
       a.value = worst.mape;
       a.threshold = worst.status == WindowStatus::kCritical ? worst.critical_threshold
                                                             : worst.warning_threshold;
-      a.episode = e.after ? AlertEpisode::kClosed : AlertEpisode::kOpen;
-      if (e.after) a.closed_on = windows[*e.after]->end;
       a.message = fmt::format(
           "{} forecast of {}: MAPE above its threshold from {} to {} ({} {}{}): worst {:.2f}% "
           "over {} to {} ({} days), above the {} threshold {:.2f}% (backtested error of the "
